@@ -1,0 +1,182 @@
+// One typed method per Callbell endpoint the provider needs. Knows HTTP paths and the API's
+// snake_case bodies; knows nothing about Pulumi.
+import { z } from "zod";
+import { CallbellError, CallbellNotFoundError, CallbellResponseError } from "./errors";
+import { CallbellHttp, HttpSettings, createHttp } from "./http";
+import { decideRetry, isAmbiguousFailure } from "./retry";
+
+/** The channel types Callbell contacts come from. */
+export const contactSources = ["whatsapp", "facebook", "instagram", "telegram"] as const;
+/** A channel type. */
+export type ContactSource = (typeof contactSources)[number];
+/** Sources whose identifier is a phone number, so a contact can be looked up by it. */
+export const phoneSources: readonly ContactSource[] = ["whatsapp", "telegram"];
+
+const teamSchema = z.looseObject({ uuid: z.string(), name: z.string().optional() });
+const channelSchema = z.looseObject({ uuid: z.string(), type: z.string().optional(), title: z.string().optional() });
+
+/** A contact as Callbell returns it (fields the provider reads; others pass through). */
+export const apiContactSchema = z.looseObject({
+  uuid: z.string().regex(/^[0-9a-f]{32}$/, "uuid must be 32 lowercase hex characters"),
+  name: z.string(),
+  phoneNumber: z.string().nullish(),
+  avatarUrl: z.string().nullish(),
+  createdAt: z.string(),
+  source: z.string().nullish(),
+  href: z.string(),
+  conversationHref: z.string().nullish(),
+  tags: z.array(z.string()).nullish(),
+  assignedUser: z.string().nullish(),
+  customFields: z.record(z.string(), z.unknown()).nullish(),
+  team: teamSchema.nullish(),
+  channel: channelSchema.nullish(),
+  note: z.string().nullish(),
+});
+/** A contact as Callbell returns it. */
+export type ApiContact = z.infer<typeof apiContactSchema>;
+
+// The documented quirk: POST, PATCH and GET-by-uuid wrap the contact in a one-element array,
+// lookups by phone or bsuid do not. Both are accepted everywhere.
+const contactEnvelope = z.object({ contact: z.union([z.array(apiContactSchema).length(1), apiContactSchema]) });
+const meEnvelope = z.looseObject({ user_email: z.string(), user_name: z.string().nullish() });
+
+/** Body of POST /contacts (API field names). */
+export interface CreateContactBody {
+  identifier: string;
+  source: ContactSource;
+  name: string;
+  tags?: string[];
+  custom_fields?: Record<string, string | string[]>;
+  assigned_user?: string;
+  team_uuid?: string;
+  channel_uuid?: string;
+  bot_status?: "bot_start" | "bot_end";
+  note?: string;
+}
+
+/** Body of PATCH /contacts/:uuid (API field names). */
+export interface UpdateContactBody {
+  name?: string;
+  tags?: string[];
+  custom_fields?: Record<string, string | string[]>;
+  assigned_user?: string;
+  unassign_user?: true;
+  team_uuid?: string;
+  bot_status?: "bot_start" | "bot_end";
+  note?: string;
+}
+
+/** Who the token belongs to (GET /auth/me), without the API key it also returns. */
+export interface Account {
+  email: string;
+  name?: string;
+}
+
+/** How a create ended: a new contact, or one found after an answer was lost. */
+export interface CreateOutcome {
+  contact: ApiContact;
+  /** True when the POST's answer was lost and the contact was found by its identifier. */
+  recoveredAfterLostAnswer: boolean;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The Callbell contacts API, typed. */
+export class ContactsClient {
+  private readonly http: CallbellHttp;
+
+  constructor(settingsOrHttp: HttpSettings | CallbellHttp) {
+    this.http = "send" in settingsOrHttp ? settingsOrHttp : createHttp(settingsOrHttp);
+  }
+
+  /** GET /auth/me: the account the token belongs to. */
+  async me(): Promise<Account> {
+    const path = "/auth/me";
+    const answer = await this.http.send({ method: "GET", path });
+    const parsed = meEnvelope.safeParse(answer.body);
+    if (!parsed.success) throw shapeError("GET", path, answer.status, "no user_email in the answer");
+    return { email: parsed.data.user_email, name: parsed.data.user_name ?? undefined };
+  }
+
+  /** GET /contacts/:uuid; undefined when Callbell says 404. */
+  async get(uuid: string): Promise<ApiContact | undefined> {
+    return this.orUndefinedIfMissing(() => this.contactCall("GET", `/contacts/${encodeURIComponent(uuid)}`));
+  }
+
+  /** GET /contacts/phone/:number (digits), on the given channel or the main WhatsApp one. */
+  async findByPhone(identifier: string, channelUuid?: string): Promise<ApiContact | undefined> {
+    const digits = identifier.replace(/\D/g, "");
+    return this.orUndefinedIfMissing(() =>
+      this.contactCall("GET", `/contacts/phone/${digits}`, undefined, { channel_uuid: channelUuid }));
+  }
+
+  /** PATCH /contacts/:uuid with only the fields to change. */
+  async update(uuid: string, body: UpdateContactBody): Promise<ApiContact> {
+    return this.contactCall("PATCH", `/contacts/${encodeURIComponent(uuid)}`, body);
+  }
+
+  /** DELETE /contacts/:uuid; "absent" when it was already gone (404). */
+  async remove(uuid: string): Promise<"deleted" | "absent"> {
+    try {
+      await this.http.send({ method: "DELETE", path: `/contacts/${encodeURIComponent(uuid)}` });
+      return "deleted";
+    } catch (error) {
+      if (error instanceof CallbellNotFoundError) return "absent";
+      throw error;
+    }
+  }
+
+  /**
+   * POST /contacts without ever making a duplicate. Callbell has no idempotency key, so when
+   * a POST's answer is lost (reset, time-out, 5xx) the contact may exist: before re-sending,
+   * look the identifier up and use the contact if it is there.
+   */
+  async create(body: CreateContactBody): Promise<CreateOutcome> {
+    const canLookUp = body.source === "whatsapp" || (phoneSources.includes(body.source) && body.channel_uuid !== undefined);
+    for (let retry = 0; ; retry++) {
+      try {
+        return { contact: await this.contactCall("POST", "/contacts", body), recoveredAfterLostAnswer: false };
+      } catch (error) {
+        if (!(error instanceof CallbellError)) throw error;
+        const failure = { method: "POST", status: error.status, networkCode: error.networkCode, retryAfterMs: error.retryAfterMs };
+        if (!isAmbiguousFailure(this.http.policy, failure)) throw error;
+        if (!canLookUp) {
+          throw new CallbellResponseError({
+            method: "POST", path: "/contacts", status: error.status, networkCode: error.networkCode,
+            apiMessage: `the answer was lost, so contact '${body.identifier}' may have been created; it cannot be looked up by identifier for source ${body.source}: check the Callbell dashboard, then run 'pulumi refresh'`,
+          });
+        }
+        const existing = await this.findByPhone(body.identifier, body.channel_uuid);
+        if (existing) return { contact: existing, recoveredAfterLostAnswer: true };
+        // Not there: the POST did not take effect, so sending it again is safe.
+        const decision = decideRetry(this.http.policy, retry, { ...failure, method: "GET" });
+        if (!decision.retry) throw error;
+        await sleep(decision.delayMs);
+      }
+    }
+  }
+
+  private async contactCall(method: "GET" | "POST" | "PATCH", path: string, body?: unknown, query?: Record<string, string | undefined>): Promise<ApiContact> {
+    const answer = await this.http.send({ method, path, body, query });
+    const parsed = contactEnvelope.safeParse(answer.body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw shapeError(method, path, answer.status, `not a contact: ${issue ? `${issue.path.join(".") || "body"}: ${issue.message}` : "wrong shape"}`);
+    }
+    const contact = parsed.data.contact;
+    return Array.isArray(contact) ? contact[0] : contact;
+  }
+
+  private async orUndefinedIfMissing(call: () => Promise<ApiContact>): Promise<ApiContact | undefined> {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof CallbellNotFoundError) return undefined;
+      throw error;
+    }
+  }
+}
+
+function shapeError(method: string, path: string, status: number, message: string): CallbellResponseError {
+  return new CallbellResponseError({ method, path, status, apiMessage: message });
+}

@@ -1,0 +1,65 @@
+// Where the provider's settings come from: the stack's config first (callbell:*), then the
+// environment. Knows nothing about HTTP.
+
+/** The stack config keys the provider reads. */
+export const configKeys = {
+  apiToken: "callbell:apiToken",
+  apiUrl: "callbell:apiUrl",
+  expectedAccount: "callbell:expectedAccount",
+  requestsPerSecond: "callbell:requestsPerSecond",
+} as const;
+
+/** The environment variables used when the stack config does not set a value. */
+export const envVars = {
+  apiToken: "CALLBELL_API_TOKEN",
+  apiUrl: "CALLBELL_API_URL",
+  expectedAccount: "CALLBELL_EXPECTED_ACCOUNT",
+  requestsPerSecond: "CALLBELL_REQUESTS_PER_SECOND",
+} as const;
+
+/** Callbell's public API. */
+export const defaultApiUrl = "https://api.callbell.eu/v1";
+
+/** Resolved provider settings. The token is optional here: check and diff work without one. */
+export interface ProviderSettings {
+  apiToken?: string;
+  apiUrl: string;
+  /** Email that GET /auth/me must report before anything is written. */
+  expectedAccount?: string;
+  requestsPerSecond?: number;
+}
+
+/** A setting is missing or malformed: the message says which and how to set it. */
+export class CallbellConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CallbellConfigError";
+    this.stack = `${this.name}: ${message}`; // shown to users as is; a stack trace would only hide it
+  }
+}
+
+/** Reads the settings from a config lookup (e.g. the provider's configure request) and the environment. */
+export function resolveSettings(config: (key: string) => string | undefined, env: NodeJS.ProcessEnv = process.env): ProviderSettings {
+  const pick = (name: keyof typeof configKeys) => nonEmpty(config(configKeys[name])) ?? nonEmpty(env[envVars[name]]);
+  const apiUrl = pick("apiUrl") ?? defaultApiUrl;
+  if (!/^https?:\/\/[^\s/]+/.test(apiUrl)) {
+    throw new CallbellConfigError(`${configKeys.apiUrl} "${apiUrl}" is not an http(s) URL; set it to e.g. ${defaultApiUrl}, or unset it to use that default`);
+  }
+  const rateText = pick("requestsPerSecond");
+  const requestsPerSecond = rateText === undefined ? undefined : Number(rateText);
+  if (requestsPerSecond !== undefined && !(Number.isFinite(requestsPerSecond) && requestsPerSecond > 0 && requestsPerSecond <= 300)) {
+    throw new CallbellConfigError(`${configKeys.requestsPerSecond} "${rateText}" must be a number above 0 and at most 300 (Callbell's limit)`);
+  }
+  return { apiToken: pick("apiToken"), apiUrl, expectedAccount: pick("expectedAccount"), requestsPerSecond };
+}
+
+/** The token, or an error that names both ways to set it. */
+export function requireToken(settings: ProviderSettings): string {
+  if (settings.apiToken) return settings.apiToken;
+  throw new CallbellConfigError(
+    `No Callbell API token: run 'pulumi config set --secret ${configKeys.apiToken} <token>' or set the ${envVars.apiToken} environment variable (create a token in the Callbell dashboard, Settings > API)`);
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" ? undefined : value.trim();
+}

@@ -1,0 +1,98 @@
+// The Contact resource. Pulumi serializes a dynamic resource's provider into every resource's
+// state (`__provider`), capturing everything its functions reference. So the provider below is
+// a stub: each method loads the real implementation by package name when the provider host
+// calls it. The stub captures no schema, no path and no token: it is the same ~1.5 KB for every
+// contact, on every machine and checkout.
+import * as pulumi from "@pulumi/pulumi";
+import type { ContactSource } from "../client/contacts";
+import type { ContactInputs, BotStatus } from "./schema";
+import type { ContactOutputs } from "./diff";
+
+/** The inputs of a Contact: each may be a plain value or an Output of another resource. */
+export interface ContactArgs {
+  /** Phone number in international format for whatsapp/telegram ("393331234567" or "+39 333 123 4567"); the platform id otherwise. Changing it replaces the contact. */
+  identifier: pulumi.Input<string>;
+  /** Channel type: whatsapp, facebook, instagram or telegram. Changing it replaces the contact. */
+  source: pulumi.Input<ContactSource>;
+  /** Display name. */
+  name: pulumi.Input<string>;
+  /** Tag names; each must already exist in the account. Case-insensitive, order ignored. */
+  tags?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Custom field name → value: a string ("42", "2026-03-03"), or a list of options for checkbox fields. */
+  customFields?: pulumi.Input<Record<string, pulumi.Input<string | string[]>>>;
+  /** Email of the account user the contact is assigned to; removing it unassigns. */
+  assignedUser?: pulumi.Input<string>;
+  /** Team inbox uuid. */
+  teamUuid?: pulumi.Input<string>;
+  /** Channel uuid; default is the account's main channel for the source. Changing it replaces the contact. */
+  channelUuid?: pulumi.Input<string>;
+  /** bot_start or bot_end (needs a bot enabled in the account); write-only. */
+  botStatus?: pulumi.Input<BotStatus>;
+  /** Free text, at most 1000 characters; removing it clears the note. */
+  note?: pulumi.Input<string>;
+  /** When a contact with this identifier already exists, take it over instead of creating one. */
+  adopt?: pulumi.Input<boolean>;
+}
+
+// Each method requires the implementation by package name: the provider host is plain Node
+// (no ts-node) and resolves it from the project's node_modules.
+const providerStub: pulumi.dynamic.ResourceProvider<ContactInputs, ContactOutputs> = {
+  async configure(req) {
+    return require("pulumi-callbell/dist/contact/provider").contactProvider.configure(req);
+  },
+  async check(olds, news) {
+    return require("pulumi-callbell/dist/contact/provider").contactProvider.check(olds, news);
+  },
+  async diff(id, olds, news) {
+    return require("pulumi-callbell/dist/contact/provider").contactProvider.diff(id, olds, news);
+  },
+  async create(inputs) {
+    return require("pulumi-callbell/dist/contact/provider").contactProvider.create(inputs);
+  },
+  async read(id, props) {
+    return require("pulumi-callbell/dist/contact/provider").contactProvider.read(id, props);
+  },
+  async update(id, olds, news) {
+    return require("pulumi-callbell/dist/contact/provider").contactProvider.update(id, olds, news);
+  },
+  async delete(id, props) {
+    return require("pulumi-callbell/dist/contact/provider").contactProvider.delete(id, props);
+  },
+};
+
+/** Options of a Contact: the usual resource options. `protect` or `retainOnDelete` guard against irreversible deletes. */
+export type ContactOptions = pulumi.CustomResourceOptions;
+
+/** A Callbell contact, created with POST /contacts and kept as declared. Type token: pulumi-nodejs:dynamic/callbell:Contact. */
+export class Contact extends pulumi.dynamic.Resource {
+  /** Callbell's id of the contact (also the resource id). */
+  declare public readonly uuid: pulumi.Output<string>;
+  /** Dashboard link to the contact. */
+  declare public readonly href: pulumi.Output<string>;
+  /** Dashboard link to the contact's conversation. */
+  declare public readonly conversationHref: pulumi.Output<string | undefined>;
+  /** When Callbell created the contact (ISO 8601, UTC). */
+  declare public readonly createdAt: pulumi.Output<string>;
+  /** The phone number as Callbell formats it, e.g. "+39 333 123 4567". */
+  declare public readonly phoneNumber: pulumi.Output<string | undefined>;
+  declare public readonly avatarUrl: pulumi.Output<string | undefined>;
+  declare public readonly identifier: pulumi.Output<string>;
+  declare public readonly source: pulumi.Output<ContactSource>;
+  /** The name as Callbell has it. */
+  declare public readonly name: pulumi.Output<string>;
+  /** The tags as Callbell has them (when tags are declared). */
+  declare public readonly tags: pulumi.Output<string[] | undefined>;
+  declare public readonly customFields: pulumi.Output<Record<string, string | string[]> | undefined>;
+  declare public readonly assignedUser: pulumi.Output<string | undefined>;
+  /** The contact's team inbox uuid. */
+  declare public readonly teamUuid: pulumi.Output<string | undefined>;
+  /** The channel the contact is on. */
+  declare public readonly channelUuid: pulumi.Output<string | undefined>;
+  declare public readonly note: pulumi.Output<string | undefined>;
+
+  /** Declares a contact. */
+  constructor(name: string, args: ContactArgs, opts?: ContactOptions) {
+    const outputs = { uuid: undefined, href: undefined, conversationHref: undefined, createdAt: undefined, phoneNumber: undefined, avatarUrl: undefined };
+    super(providerStub, name, { ...outputs, ...args }, opts, "callbell", "Contact");
+  }
+}

@@ -1,0 +1,177 @@
+// The input schema (zod) and the mapping between the TypeScript inputs (camelCase) and the
+// API's bodies (snake_case). Pure: no I/O, no Pulumi runtime.
+import { z } from "zod";
+import { parsePhoneNumberFromString } from "libphonenumber-js";
+import { ContactSource, CreateContactBody, contactSources, phoneSources } from "../client/contacts";
+
+/** Bot states a contact can be put in (needs a bot enabled in the account). */
+export const botStatuses = ["bot_start", "bot_end"] as const;
+/** A bot state. */
+export type BotStatus = (typeof botStatuses)[number];
+
+/** A contact's inputs once resolved (no Outputs): what check, diff and create see. */
+export interface ContactInputs {
+  /** Phone number (international digits) for whatsapp/telegram; the platform id otherwise. Changing it replaces the contact. */
+  identifier: string;
+  /** Channel type. Changing it replaces the contact. */
+  source: ContactSource;
+  name: string;
+  /** Tag names; each must exist in the account. Compared case-insensitively, order ignored. */
+  tags?: string[];
+  /** Custom field name → value (string; string[] for checkbox fields). Each field must exist. */
+  customFields?: Record<string, string | string[]>;
+  /** Email of the user the contact is assigned to. */
+  assignedUser?: string;
+  teamUuid?: string;
+  /** Channel to create the contact on; default is the account's main channel. Changing it replaces the contact. */
+  channelUuid?: string;
+  botStatus?: BotStatus;
+  /** Free text, at most 1000 characters. */
+  note?: string;
+  /** Take over an existing contact with this identifier instead of creating one. */
+  adopt?: boolean;
+}
+
+/** Names of every input property, in the order they are documented. */
+export const inputNames = ["identifier", "source", "name", "tags", "customFields", "assignedUser", "teamUuid", "channelUuid", "botStatus", "note", "adopt"] as const;
+
+/** The value Pulumi puts in place of an output that is not known yet (during previews). */
+export const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** One problem with one input, in the words a user needs to fix it. */
+export interface InputProblem {
+  property: string;
+  reason: string;
+}
+
+/** The result of validating inputs: normalized inputs, or the problems found. */
+export type InputValidation = { ok: true; inputs: ContactInputs } | { ok: false; problems: InputProblem[] };
+
+const uuidPattern = /^[0-9a-f]{32}$/;
+
+/** Strips the formatting people write phone numbers with: "+39 333-123 4567" → "393331234567". */
+export function phoneDigits(identifier: string): string {
+  return identifier.trim().replace(/^00/, "").replace(/[\s\-().+]/g, "");
+}
+
+function isPhoneNumber(digits: string): boolean {
+  return /^[1-9]\d{7,14}$/.test(digits) && (parsePhoneNumberFromString("+" + digits)?.isValid() ?? false);
+}
+
+// Built on demand rather than at module load: a zod schema must never be captured by Pulumi's
+// closure serialization (it cannot serialize bound methods), and this keeps it out of reach.
+function buildSchema() {
+  const text = (field: string) =>
+    z.string({ error: (i) => i.input === undefined ? `${field} is required` : `${field} must be a string, not ${describe(i.input)}` })
+      .trim().min(1, `${field} must not be empty`);
+  const uuid = (field: string, where: string) => z.string({ error: `${field} must be a string` })
+    .regex(uuidPattern, `${field} is not a Callbell uuid (32 lowercase hex characters); copy it from ${where}`);
+  const customValue = z.union([z.string(), z.array(z.string())], {
+    error: (i) => `${describe(i.input)} is not a valid custom field value; write a string (numbers as "42", dates as "2026-03-03") or, for checkbox fields, a list of strings`,
+  });
+  return z.strictObject({
+    identifier: text("identifier"),
+    source: z.enum(contactSources, { error: (i) => `source ${describe(i.input)} is not one of ${contactSources.join(", ")}` }),
+    name: text("name"),
+    tags: z.array(z.string().trim().min(1, "a tag name must not be empty"), { error: "tags must be a list of tag names" }).optional(),
+    customFields: z.record(z.string().min(1, "a custom field name must not be empty"), customValue, { error: "customFields must map field names to values" }).optional(),
+    assignedUser: z.email({ error: (i) => `assignedUser ${describe(i.input)} is not an email address; write the email of a user of the Callbell account` }).optional(),
+    teamUuid: uuid("teamUuid", "GET /teams or the team's page in the Callbell dashboard").optional(),
+    channelUuid: uuid("channelUuid", "GET /channels or the channel's settings in the Callbell dashboard").optional(),
+    botStatus: z.enum(botStatuses, { error: (i) => `botStatus ${describe(i.input)} is not valid; use "bot_start" or "bot_end"` }).optional(),
+    note: z.string({ error: "note must be a string" }).max(1000, "note is longer than 1000 characters, the most Callbell stores; shorten it").optional(),
+    adopt: z.boolean({ error: "adopt must be true or false" }).optional(),
+  }, { error: (i) => i.code === "unrecognized_keys" ? `unknown propert${i.keys.length > 1 ? "ies" : "y"} ${i.keys.map((k) => `'${k}'`).join(", ")}; valid ones are ${inputNames.join(", ")}` : "a contact must be an object" });
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (value === null) return "null";
+  if (typeof value === "string") return JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value);
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "an object";
+  return `${typeof value} ${String(value)}`;
+}
+
+function containsUnknown(value: unknown): boolean {
+  if (value === unknownValue) return true;
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  if (value && typeof value === "object") return Object.values(value).some(containsUnknown);
+  return false;
+}
+
+/**
+ * Validates and normalizes raw inputs. Values not known yet (previews) are passed through
+ * unchecked; null means "not set" (seed files write it that way).
+ */
+export function validateInputs(raw: unknown): InputValidation {
+  if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
+    return { ok: false, problems: [{ property: "", reason: "a contact must be an object with identifier, source and name" }] };
+  }
+  const pending: Record<string, unknown> = {};
+  const known: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (key.startsWith("__") || value === null || value === undefined) continue;
+    if (containsUnknown(value)) pending[key] = value;
+    else known[key] = value;
+  }
+  // An unknown required field still satisfies "required": give zod a placeholder for it.
+  const placeholders: Record<string, string> = { identifier: "0", source: "whatsapp", name: "pending" };
+  const probe = { ...known };
+  for (const key of Object.keys(pending)) if (key in placeholders) probe[key] = placeholders[key];
+
+  const parsed = buildSchema().safeParse(probe);
+  const problems: InputProblem[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const property = issue.path.length ? issue.path.map(String).join(".") : (issue.code === "unrecognized_keys" ? issue.keys[0] ?? "" : "");
+      if (property in pending) continue;
+      problems.push({ property, reason: issue.message });
+    }
+  }
+  const inputs = { ...(parsed.success ? parsed.data : {}), ...pending } as ContactInputs;
+  if (parsed.success) problems.push(...crossFieldProblems(inputs, pending));
+  if (problems.length) return { ok: false, problems };
+  if (!("identifier" in pending) && phoneSources.includes(inputs.source)) inputs.identifier = phoneDigits(inputs.identifier);
+  return { ok: true, inputs };
+}
+
+function crossFieldProblems(inputs: ContactInputs, pending: Record<string, unknown>): InputProblem[] {
+  const problems: InputProblem[] = [];
+  if (!("identifier" in pending) && !("source" in pending) && phoneSources.includes(inputs.source) && !isPhoneNumber(phoneDigits(inputs.identifier))) {
+    problems.push({
+      property: "identifier",
+      reason: `identifier "${inputs.identifier}" is not a phone number in international format, which source ${inputs.source} needs; write the country code and the number, e.g. "393331234567" or "+39 333 123 4567"`,
+    });
+  }
+  if (inputs.tags && !("tags" in pending)) {
+    const seen = new Set<string>();
+    for (const tag of inputs.tags) {
+      const key = tag.toLowerCase();
+      if (seen.has(key)) problems.push({ property: "tags", reason: `tag "${tag}" is listed twice (tags are case-insensitive); list it once` });
+      seen.add(key);
+    }
+  }
+  return problems;
+}
+
+/** The POST /contacts body for these inputs. */
+export function toCreateBody(inputs: ContactInputs): CreateContactBody {
+  return dropUndefined({
+    identifier: inputs.identifier,
+    source: inputs.source,
+    name: inputs.name,
+    tags: inputs.tags,
+    custom_fields: inputs.customFields,
+    assigned_user: inputs.assignedUser,
+    team_uuid: inputs.teamUuid,
+    channel_uuid: inputs.channelUuid,
+    bot_status: inputs.botStatus,
+    note: inputs.note,
+  });
+}
+
+/** Removes keys whose value is undefined (the API treats an absent key as "leave unchanged"). */
+export function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
