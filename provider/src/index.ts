@@ -5,3 +5,5 @@ export type { ContactOutputs } from "./contact/diff";
 export type { ContactSource } from "./client/contacts";
 export { contactSources } from "./client/contacts";
 export { configKeys, envVars, defaultApiUrl } from "./config";
+export { ContactSet, ContactSetArgs, ContactSummary } from "./seed/contact-set";
+export { loadSeedFiles, seedKey, SeedContact, SeedFileError } from "./seed/seed-file";
