@@ -114,16 +114,15 @@ export function ensureEngine(): EngineEnv {
   if (!path.isAbsolute(pulumiDir) || !fs.existsSync(pulumiBin)) {
     throw new Error(`Pulumi engine unavailable: ensure-pulumi.sh printed '${pulumiDir}', which holds no pulumi binary.`);
   }
-  const pulumiVersion = execFileSync(pulumiBin, ["version"], {
-    encoding: "utf8",
-    env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" },
-  })
-    .trim()
-    .replace(/^v/, "");
-
   const scratch = path.join(os.tmpdir(), "pulumi-callbell-engine");
   const backendDir = tempDir(scratch, "backend-");
   const pulumiHome = tempDir(scratch, "home-");
+  const pulumiVersion = execFileSync(pulumiBin, ["version"], {
+    encoding: "utf8",
+    env: { ...process.env, PULUMI_HOME: pulumiHome, PULUMI_SKIP_UPDATE_CHECK: "true" },
+  })
+    .trim()
+    .replace(/^v/, "");
 
   // The engine takes `pulumi-resource-pulumi-nodejs` from next to `pulumi` (ensure-pulumi.sh
   // puts it there, the official distribution ships it there); only a CLI without it needs
@@ -251,23 +250,28 @@ export async function exportState(stack: Stack): Promise<DeploymentState> {
 }
 
 /**
- * The stack's state file exactly as the backend stores it (secrets encrypted), for
- * "the token appears nowhere in state" assertions. Reads every file of the stack under
- * the backend (current state and its history/backups).
+ * Every file the backend keeps for the stack (current state, backups, history), exactly
+ * as stored (secrets encrypted), concatenated: for "the token appears nowhere in state"
+ * assertions. The backend is the stack's own PULUMI_BACKEND_URL (a file:// one).
  */
-export function rawStateText(stack: Stack, backendDir = ensureEngine().backendDir): string {
-  const root = path.join(backendDir, ".pulumi");
-  const chunks: string[] = [];
-  const walk = (dir: string): void => {
-    if (!fs.existsSync(dir)) return;
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else if (entry.name.startsWith(stack.name)) chunks.push(fs.readFileSync(p, "utf8"));
+export async function rawStateText(stack: Stack): Promise<string> {
+  const url = stack.workspace.envVars.PULUMI_BACKEND_URL ?? ensureEngine().env.PULUMI_BACKEND_URL;
+  if (!url.startsWith("file://")) throw new Error(`rawStateText needs a file:// backend, not ${url}`);
+  const root = path.join(url.slice("file://".length), ".pulumi");
+  const project = (await stack.workspace.projectSettings()).name;
+  const files: string[] = [];
+  const stacksDir = path.join(root, "stacks", project);
+  if (fs.existsSync(stacksDir)) {
+    for (const f of fs.readdirSync(stacksDir)) {
+      if (f.startsWith(`${stack.name}.json`)) files.push(path.join(stacksDir, f));
     }
-  };
-  walk(root);
-  return chunks.join("\n");
+  }
+  for (const kind of ["backups", "history"]) {
+    const dir = path.join(root, kind, project, stack.name);
+    if (fs.existsSync(dir)) for (const f of fs.readdirSync(dir)) files.push(path.join(dir, f));
+  }
+  if (files.length === 0) throw new Error(`no state files of ${project}/${stack.name} under ${root}`);
+  return files.map((f) => fs.readFileSync(f, "utf8")).join("\n");
 }
 
 /** The resources of a given type token, e.g. "pulumi-nodejs:dynamic/callbell:Contact". */

@@ -10,6 +10,7 @@ import {
   ensureEngine,
   exportState,
   openStack,
+  rawStateText,
   recordOutput,
   resourcesOfType,
 } from "./harness";
@@ -98,6 +99,8 @@ describe("engine smoke: the real pulumi CLI drives three dynamic resources", fun
       assert.ok(r.type.startsWith("pulumi-nodejs:dynamic/"));
       assert.equal(typeof r.inputs?.__provider, "string", "the provider is serialized into state");
     }
+    const raw = await rawStateText(stack);
+    for (const n of SMOKE_NAMES) assert.ok(raw.includes(`smoke:Thing::${n}`), `${n} is in the stored state`);
   });
 
   it("destroy leaves 0 resources", async () => {
