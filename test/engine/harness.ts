@@ -90,7 +90,9 @@ function dynamicProviderHostDir(): string {
 /**
  * Makes the real engine available (once per process): runs scripts/ensure-pulumi.sh,
  * creates a temporary file:// backend and PULUMI_HOME, and returns the environment every
- * engine run needs. Throws an Error saying why when there is no engine.
+ * engine run needs. Throws an Error saying why when there is no engine. The temporary
+ * folders (backend, PULUMI_HOME, default workDirs) are removed when the process exits,
+ * unless PULUMI_CALLBELL_KEEP_TEMP=1.
  */
 export function ensureEngine(): EngineEnv {
   if (cached) return cached;
