@@ -102,7 +102,7 @@ function readEntries(file: string, problems: string[]): RawEntry[] {
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const at = (node: YamlNode | null | undefined) => `${name}:${node?.range ? lines.linePos(node.range[0]).line : 1}`;
   if (doc.errors.length) {
-    for (const e of doc.errors) problems.push(`${name}:${e.linePos?.[0]?.line ?? "?"}: not valid YAML: ${e.message.split("\n")[0]}`);
+    for (const e of doc.errors) problems.push(`${name}:${lines.linePos(e.pos[0]).line}: not valid YAML: ${e.message.split("\n")[0]}`);
     return [];
   }
   const root = doc.contents;
