@@ -37,7 +37,9 @@ export type ApiContact = z.infer<typeof apiContactSchema>;
 
 // The documented quirk: POST, PATCH and GET-by-uuid wrap the contact in a one-element array,
 // lookups by phone or bsuid do not. Both are accepted everywhere.
-const contactEnvelope = z.object({ contact: z.union([z.array(apiContactSchema).length(1), apiContactSchema]) });
+const contactEnvelope = z.object({
+  contact: z.union([z.array(z.unknown()).length(1).transform((list) => list[0]), z.record(z.string(), z.unknown())]),
+});
 const meEnvelope = z.looseObject({ user_email: z.string(), user_name: z.string().nullish() });
 
 /** Body of POST /contacts (API field names). */
@@ -158,13 +160,14 @@ export class ContactsClient {
 
   private async contactCall(method: "GET" | "POST" | "PATCH", path: string, body?: unknown, query?: Record<string, string | undefined>): Promise<ApiContact> {
     const answer = await this.http.send({ method, path, body, query });
-    const parsed = contactEnvelope.safeParse(answer.body);
+    const envelope = contactEnvelope.safeParse(answer.body);
+    const parsed = envelope.success ? apiContactSchema.safeParse(envelope.data.contact) : envelope;
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw shapeError(method, path, answer.status, `not a contact: ${issue ? `${issue.path.join(".") || "body"}: ${issue.message}` : "wrong shape"}`);
+      const where = envelope.success ? ["contact", ...(issue?.path ?? [])] : (issue?.path ?? []);
+      throw shapeError(method, path, answer.status, `not a contact: ${where.join(".") || "body"}: ${issue?.message ?? "wrong shape"}`);
     }
-    const contact = parsed.data.contact;
-    return Array.isArray(contact) ? contact[0] : contact;
+    return parsed.data;
   }
 
   private async orUndefinedIfMissing(call: () => Promise<ApiContact>): Promise<ApiContact | undefined> {
