@@ -1,0 +1,155 @@
+// Server side of the /__admin endpoints: inspect and steer the simulator without auth, rate limit, faults or logging.
+import type { Account } from "./account";
+import type { ApiAnswer, ApiRequest, CallbellApi } from "./api";
+import { ApiError, notFound } from "./errors";
+import type { FaultInjector, RateLimiter } from "./faults";
+import type { RequestLog } from "./request-log";
+import { Router } from "./router";
+import type { ContactStore, StoredContact } from "./store";
+import type { ContactEdit, FaultConfig, ScriptedFault } from "./types";
+
+type AdminHandler = (request: ApiRequest) => ApiAnswer;
+
+/** Everything the admin endpoints act on. */
+export interface AdminTargets {
+  account: Account;
+  api: CallbellApi;
+  store: ContactStore;
+  log: RequestLog;
+  faults: FaultInjector;
+  rateLimiter: RateLimiter;
+}
+
+const EDITABLE_KEYS = new Set<keyof ContactEdit>([
+  "name", "tags", "note", "customFields", "assignedUser", "teamUuid", "bsuid", "avatarUrl", "blockedAt", "closedAt",
+]);
+
+/** Routes relative to /__admin. */
+export function adminRouter(targets: AdminTargets): Router<AdminHandler> {
+  const { api, store, log, faults, rateLimiter } = targets;
+  const ok = (body: unknown = { status: "ok" }): ApiAnswer => ({ status: 200, body, committed: false });
+  const requireContact = (uuid: string): StoredContact => {
+    const contact = store.get(uuid);
+    if (!contact) throw notFound(`no contact with uuid '${uuid}'`, "uuid", uuid);
+    return contact;
+  };
+  return new Router<AdminHandler>([
+    {
+      pattern: "/requests",
+      methods: {
+        GET: () => ok({ requests: log.list() }),
+        DELETE: () => {
+          log.clear();
+          return ok();
+        },
+      },
+    },
+    {
+      pattern: "/contacts",
+      methods: {
+        GET: () => ok({ contacts: [...store.all()].map((contact) => api.view(contact)) }),
+        POST: (request) => ok({ contact: api.view(api.createContact(request.body)) }),
+      },
+    },
+    {
+      pattern: "/contacts/:uuid",
+      methods: {
+        GET: (request) => ok({ contact: api.view(requireContact(request.params.uuid)) }),
+        PATCH: (request) => {
+          const contact = requireContact(request.params.uuid);
+          const edit = checkEdit(request.body, targets.account);
+          store.update(contact, (target) => applyEdit(target, edit));
+          return ok({ contact: api.view(contact) });
+        },
+        DELETE: (request) => {
+          requireContact(request.params.uuid);
+          store.delete(request.params.uuid);
+          return ok();
+        },
+      },
+    },
+    {
+      pattern: "/faults",
+      methods: {
+        PUT: (request) => {
+          asBadRequest(() => faults.setFaults((request.body ?? {}) as FaultConfig));
+          return ok();
+        },
+      },
+    },
+    {
+      pattern: "/script",
+      methods: {
+        POST: (request) => {
+          const scripted = (request.body as { faults?: unknown } | undefined)?.faults;
+          if (!Array.isArray(scripted)) throw new ApiError(400, "bad_request", "body must be {faults: ScriptedFault[]}");
+          asBadRequest(() => faults.script(scripted as ScriptedFault[]));
+          return ok();
+        },
+      },
+    },
+    {
+      pattern: "/force429",
+      methods: {
+        POST: (request) => {
+          const { durationMs, retryAfterSeconds } = (request.body ?? {}) as { durationMs?: unknown; retryAfterSeconds?: unknown };
+          if (typeof durationMs !== "number" || durationMs < 0) throw new ApiError(400, "bad_request", "durationMs must be a number >= 0");
+          if (retryAfterSeconds !== undefined && typeof retryAfterSeconds !== "number") {
+            throw new ApiError(400, "bad_request", "retryAfterSeconds must be a number");
+          }
+          faults.force429(durationMs, retryAfterSeconds);
+          return ok();
+        },
+      },
+    },
+    {
+      pattern: "/reset",
+      methods: {
+        POST: () => {
+          store.clear();
+          log.clear();
+          faults.reset();
+          rateLimiter.reset();
+          return ok();
+        },
+      },
+    },
+  ], "/__admin");
+}
+
+function asBadRequest(action: () => void): void {
+  try {
+    action();
+  } catch (error) {
+    throw new ApiError(400, "bad_request", (error as Error).message);
+  }
+}
+
+// Free-form on purpose (it simulates dashboard edits), but the keys and team must be real or views would break.
+function checkEdit(body: unknown, account: Account): ContactEdit {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new ApiError(400, "bad_request", "edit must be a JSON object");
+  for (const key of Object.keys(body)) {
+    if (!EDITABLE_KEYS.has(key as keyof ContactEdit)) {
+      throw new ApiError(400, "bad_request", `'${key}' cannot be edited; editable: ${[...EDITABLE_KEYS].join(", ")}`);
+    }
+  }
+  const edit = body as ContactEdit;
+  if (edit.teamUuid !== undefined && !account.team(edit.teamUuid)) throw new ApiError(400, "bad_request", `no team ${edit.teamUuid}`);
+  return edit;
+}
+
+function applyEdit(contact: StoredContact, edit: ContactEdit): void {
+  if (edit.name !== undefined) contact.name = edit.name;
+  if (edit.tags !== undefined) contact.tags = [...edit.tags];
+  if (edit.note !== undefined) contact.note = edit.note;
+  if (edit.assignedUser !== undefined) contact.assignedUser = edit.assignedUser;
+  if (edit.teamUuid !== undefined) contact.teamUuid = edit.teamUuid;
+  if (edit.bsuid !== undefined) contact.bsuid = edit.bsuid;
+  if (edit.avatarUrl !== undefined) contact.avatarUrl = edit.avatarUrl;
+  if (edit.blockedAt !== undefined) contact.blockedAt = edit.blockedAt;
+  if (edit.closedAt !== undefined) contact.closedAt = edit.closedAt;
+  if (edit.customFields !== undefined) {
+    contact.customFields = {};
+    for (const [name, value] of Object.entries(edit.customFields)) contact.customFields[name] = Array.isArray(value) ? value.map(String) : String(value);
+  }
+}

@@ -1,0 +1,81 @@
+// Client of the simulator's /__admin endpoints, over plain HTTP with global fetch (never through the provider's client).
+import type { ApiErrorBody, Contact, ContactEdit, FaultConfig, RequestLogEntry, ScriptedFault } from "./types";
+
+/** An admin call that the simulator refused; carries the status and the error body. */
+export class AdminError extends Error {
+  constructor(readonly status: number, readonly body: unknown) {
+    super(`simulator admin call failed with ${status}: ${(body as ApiErrorBody | undefined)?.error?.message ?? JSON.stringify(body)}`);
+  }
+}
+
+/** Inspects and steers a running simulator from tests, benchmarks and demos. */
+export class AdminClient {
+  /** origin is the simulator's http://host:port (no /v1). */
+  constructor(readonly origin: string) {}
+
+  /** Every logged /v1 request, in arrival order. */
+  async requests(): Promise<RequestLogEntry[]> {
+    return ((await this.call("GET", "/requests")) as { requests: RequestLogEntry[] }).requests;
+  }
+
+  /** Empties the request log. */
+  async clearRequests(): Promise<void> {
+    await this.call("DELETE", "/requests");
+  }
+
+  /** Every contact, oldest first, in API shape. */
+  async contacts(): Promise<Contact[]> {
+    return ((await this.call("GET", "/contacts")) as { contacts: Contact[] }).contacts;
+  }
+
+  /** One contact in API shape; throws AdminError 404 when there is none with this uuid. */
+  async contact(uuid: string): Promise<Contact> {
+    return ((await this.call("GET", `/contacts/${encodeURIComponent(uuid)}`)) as { contact: Contact }).contact;
+  }
+
+  /** Creates a contact from a POST /v1/contacts body (validated; no auth, rate limit, faults or log). */
+  async createContact(body: Record<string, unknown>): Promise<Contact> {
+    return ((await this.call("POST", "/contacts", body)) as { contact: Contact }).contact;
+  }
+
+  /** Edits a contact behind the provider's back (API-shape field names, no validation). */
+  async editContact(uuid: string, patch: ContactEdit): Promise<Contact> {
+    return ((await this.call("PATCH", `/contacts/${encodeURIComponent(uuid)}`, patch)) as { contact: Contact }).contact;
+  }
+
+  /** Deletes a contact behind the provider's back; throws AdminError 404 when there is none. */
+  async deleteContact(uuid: string): Promise<void> {
+    await this.call("DELETE", `/contacts/${encodeURIComponent(uuid)}`);
+  }
+
+  /** Replaces the random fault configuration ({} turns faults off). */
+  async setFaults(faults: FaultConfig): Promise<void> {
+    await this.call("PUT", "/faults", faults);
+  }
+
+  /** Queues one-shot faults, consumed in order by the requests they match. */
+  async script(faults: ScriptedFault[]): Promise<void> {
+    await this.call("POST", "/script", { faults });
+  }
+
+  /** Makes every /v1 request answer 429 for durationMs (Retry-After: retryAfterSeconds, else the time left). */
+  async force429(durationMs: number, retryAfterSeconds?: number): Promise<void> {
+    await this.call("POST", "/force429", { durationMs, retryAfterSeconds });
+  }
+
+  /** Clears contacts, request log, faults, scripts, the forced-429 window and rate-limit buckets. */
+  async reset(): Promise<void> {
+    await this.call("POST", "/reset");
+  }
+
+  private async call(method: string, path: string, body?: unknown): Promise<unknown> {
+    const response = await fetch(`${this.origin}/__admin${path}`, {
+      method,
+      headers: body === undefined ? {} : { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const answer: unknown = await response.json();
+    if (!response.ok) throw new AdminError(response.status, answer);
+    return answer;
+  }
+}

@@ -1,0 +1,138 @@
+// Entry point of the Callbell simulator: startSimulator() and the public types.
+import { randomBytes } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import { Account, loadFixture } from "./account";
+import { AdminClient } from "./admin";
+import { adminRouter } from "./admin-routes";
+import { CallbellApi } from "./api";
+import { FaultInjector, RateLimiter } from "./faults";
+import { DataFile } from "./persistence";
+import { RequestLog } from "./request-log";
+import { SimulatorServer } from "./server";
+import { ContactStore, type StoredContact } from "./store";
+import type { SimulatorOptions } from "./types";
+
+export { AdminClient, AdminError } from "./admin";
+export { DEFAULT_FIXTURE_PATH } from "./account";
+export type {
+  AccountFixture,
+  ApiErrorBody,
+  Channel,
+  ChannelType,
+  CommitThenFailConfig,
+  Contact,
+  ContactEdit,
+  CustomFieldMetadata,
+  CustomFieldType,
+  DuplicatePolicy,
+  FaultConfig,
+  FixtureChannel,
+  FixtureCustomField,
+  FixtureTeam,
+  FixtureUser,
+  RequestLogEntry,
+  RequestOutcome,
+  ScriptedFault,
+  ScriptedFaultAction,
+  SimulatorOptions,
+  Team,
+  TeamMember,
+  WriteMethod,
+} from "./types";
+
+/** Defaults of SimulatorOptions that are plain values. */
+export const SIMULATOR_DEFAULTS = {
+  host: "127.0.0.1",
+  duplicates: "reject",
+  rateLimitPerSecond: 300,
+  dashboardUrl: "https://dash.callbell.eu",
+  pageSize: 50,
+  seed: 1,
+} as const;
+
+/** A running simulator: where it listens, the token to use, its admin client, and how to stop it. */
+export interface StartedSimulator {
+  url: string;
+  origin: string;
+  token: string;
+  admin: AdminClient;
+  close(): Promise<void>;
+}
+
+/** A new random token in the simulator's format: "sim_" + 32 hex characters. */
+export function randomToken(): string {
+  return `sim_${randomBytes(16).toString("hex")}`;
+}
+
+/** Starts a simulator on options.port (0 = random) and resolves once it listens. */
+export async function startSimulator(options: SimulatorOptions = {}): Promise<StartedSimulator> {
+  const account = new Account(loadFixture(options.fixture));
+  const tokens = options.tokens ?? [randomToken()];
+  if (tokens.length === 0 || tokens.some((token) => typeof token !== "string" || !/^\S+$/.test(token))) {
+    throw new Error("simulator tokens must be non-empty strings without spaces");
+  }
+  const pageSize = options.pageSize ?? SIMULATOR_DEFAULTS.pageSize;
+  if (!Number.isInteger(pageSize) || pageSize < 1) throw new Error("simulator pageSize must be an integer >= 1");
+  const rateLimitPerSecond = options.rateLimitPerSecond ?? SIMULATOR_DEFAULTS.rateLimitPerSecond;
+  if (!(rateLimitPerSecond >= 0)) throw new Error("simulator rateLimitPerSecond must be >= 0");
+
+  let dataFile: DataFile | undefined;
+  const store = new ContactStore(() => dataFile?.markDirty());
+  if (options.dataFile) {
+    dataFile = new DataFile(options.dataFile, () => [...store.all()]);
+    for (const contact of await dataFile.load()) {
+      checkLoadedContact(contact, account, options.dataFile);
+      store.insert(contact, false);
+    }
+  }
+  const api = new CallbellApi(account, store, {
+    duplicates: options.duplicates ?? SIMULATOR_DEFAULTS.duplicates,
+    dashboardUrl: (options.dashboardUrl ?? SIMULATOR_DEFAULTS.dashboardUrl).replace(/\/+$/, ""),
+    pageSize,
+  });
+  const log = new RequestLog();
+  const faults = new FaultInjector(options.seed ?? SIMULATOR_DEFAULTS.seed, options.faults);
+  const rateLimiter = new RateLimiter(rateLimitPerSecond);
+  const server = new SimulatorServer({
+    api,
+    admin: adminRouter({ account, api, store, log, faults, rateLimiter }),
+    log,
+    faults,
+    rateLimiter,
+    tokens: new Set(tokens),
+  });
+
+  const host = options.host ?? SIMULATOR_DEFAULTS.host;
+  await new Promise<void>((resolve, reject) => {
+    server.http.once("error", reject);
+    server.http.listen(options.port ?? 0, host, () => {
+      server.http.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.http.address() as AddressInfo;
+  const origin = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `${origin}/v1`,
+    origin,
+    token: tokens[0],
+    admin: new AdminClient(origin),
+    close: () => {
+      closing ??= server.close().then(() => dataFile?.flush());
+      return closing;
+    },
+  };
+}
+
+// A data file written with another fixture could name channels or teams this account lacks; fail at start, not mid-request.
+function checkLoadedContact(contact: StoredContact, account: Account, file: string): void {
+  const problem = !contact || typeof contact.uuid !== "string" || typeof contact.identifier !== "string"
+    ? "is not a contact"
+    : !account.channel(contact.channelUuid)
+      ? `refers to unknown channel ${contact.channelUuid}`
+      : !account.team(contact.teamUuid)
+        ? `refers to unknown team ${contact.teamUuid}`
+        : undefined;
+  if (problem) throw new Error(`simulator data file ${file}: contact ${JSON.stringify(contact?.uuid)} ${problem} (was it written with another fixture?)`);
+}

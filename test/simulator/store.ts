@@ -1,0 +1,119 @@
+// In-memory contact store, indexed so every request-path operation is O(1).
+import type { ChannelType } from "./types";
+
+/** bot_status values; write-only in the API (never returned). */
+export type BotStatus = "bot_start" | "bot_end";
+
+/** A contact as the simulator keeps it (and persists it): the API view is derived from this. */
+export interface StoredContact {
+  uuid: string;
+  name: string;
+  identifier: string;
+  phoneNumber: string | null;
+  source: ChannelType;
+  channelUuid: string;
+  teamUuid: string;
+  tags: string[];
+  assignedUser: string | null;
+  customFields: Record<string, string | string[]>;
+  note: string | null;
+  botStatus: BotStatus | null;
+  createdAt: string;
+  bsuid: string | null;
+  avatarUrl: string | null;
+  blockedAt: string | null;
+  closedAt: string | null;
+}
+
+/** The key duplicates and phone lookups use: the channel plus the identifier's digits (or the whole identifier when it has none). */
+export function identifierKey(channelUuid: string, identifier: string): string {
+  const digits = identifier.replace(/\D/g, "");
+  return `${channelUuid}/${digits === "" ? identifier : digits}`;
+}
+
+/** Contacts by uuid (in creation order), by channel + identifier, and by bsuid. */
+export class ContactStore {
+  private readonly byUuid = new Map<string, StoredContact>();
+  // Oldest first: with duplicates allowed, lookups answer the oldest contact.
+  private readonly byIdentifier = new Map<string, StoredContact[]>();
+  private readonly byBsuid = new Map<string, StoredContact[]>();
+
+  constructor(private readonly onChange: () => void = () => undefined) {}
+
+  /** Number of contacts. */
+  get size(): number {
+    return this.byUuid.size;
+  }
+
+  /** Every contact, oldest first. */
+  all(): IterableIterator<StoredContact> {
+    return this.byUuid.values();
+  }
+
+  /** The contact with this uuid. */
+  get(uuid: string): StoredContact | undefined {
+    return this.byUuid.get(uuid);
+  }
+
+  /** The oldest contact with this identifier on this channel. */
+  findByIdentifier(channelUuid: string, identifier: string): StoredContact | undefined {
+    return this.byIdentifier.get(identifierKey(channelUuid, identifier))?.[0];
+  }
+
+  /** The oldest contact with this bsuid. */
+  findByBsuid(bsuid: string): StoredContact | undefined {
+    return this.byBsuid.get(bsuid)?.[0];
+  }
+
+  /** Adds a contact (its uuid must be new). */
+  insert(contact: StoredContact, notify = true): void {
+    this.byUuid.set(contact.uuid, contact);
+    addToIndex(this.byIdentifier, identifierKey(contact.channelUuid, contact.identifier), contact);
+    if (contact.bsuid !== null) addToIndex(this.byBsuid, contact.bsuid, contact);
+    if (notify) this.onChange();
+  }
+
+  /** Applies a change to a contact in place, keeping the bsuid index right. */
+  update(contact: StoredContact, change: (contact: StoredContact) => void): void {
+    const previousBsuid = contact.bsuid;
+    change(contact);
+    if (contact.bsuid !== previousBsuid) {
+      if (previousBsuid !== null) removeFromIndex(this.byBsuid, previousBsuid, contact);
+      if (contact.bsuid !== null) addToIndex(this.byBsuid, contact.bsuid, contact);
+    }
+    this.onChange();
+  }
+
+  /** Removes a contact; false when there was none. */
+  delete(uuid: string): boolean {
+    const contact = this.byUuid.get(uuid);
+    if (!contact) return false;
+    this.byUuid.delete(uuid);
+    removeFromIndex(this.byIdentifier, identifierKey(contact.channelUuid, contact.identifier), contact);
+    if (contact.bsuid !== null) removeFromIndex(this.byBsuid, contact.bsuid, contact);
+    this.onChange();
+    return true;
+  }
+
+  /** Removes every contact. */
+  clear(): void {
+    this.byUuid.clear();
+    this.byIdentifier.clear();
+    this.byBsuid.clear();
+    this.onChange();
+  }
+}
+
+function addToIndex(index: Map<string, StoredContact[]>, key: string, contact: StoredContact): void {
+  const bucket = index.get(key);
+  if (bucket) bucket.push(contact);
+  else index.set(key, [contact]);
+}
+
+function removeFromIndex(index: Map<string, StoredContact[]>, key: string, contact: StoredContact): void {
+  const bucket = index.get(key);
+  if (!bucket) return;
+  const remaining = bucket.filter((candidate) => candidate !== contact);
+  if (remaining.length === 0) index.delete(key);
+  else index.set(key, remaining);
+}

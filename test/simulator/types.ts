@@ -1,0 +1,211 @@
+// Public types of the Callbell simulator: options, faults, request log, fixture and API shapes.
+
+/** Channel types the Callbell API knows; a contact's `source` is one of them. */
+export type ChannelType = "whatsapp" | "facebook" | "instagram" | "telegram";
+
+/** Every channel type, in the order error messages list them. */
+export const CHANNEL_TYPES: readonly ChannelType[] = ["whatsapp", "facebook", "instagram", "telegram"];
+
+/** Channel types whose contact identifier is a phone number (validated and formatted). */
+export const PHONE_CHANNEL_TYPES: ReadonlySet<ChannelType> = new Set<ChannelType>(["whatsapp", "telegram"]);
+
+/** Custom field types of the account, as the reference lists them. */
+export type CustomFieldType = "text" | "email" | "number" | "date" | "dropdown" | "checkbox";
+
+/** Options of startSimulator(); every field is optional. */
+export interface SimulatorOptions {
+  port?: number;
+  host?: string;
+  tokens?: string[];
+  fixture?: string | AccountFixture;
+  dataFile?: string;
+  duplicates?: DuplicatePolicy;
+  rateLimitPerSecond?: number;
+  faults?: FaultConfig;
+  dashboardUrl?: string;
+  pageSize?: number;
+  seed?: number;
+}
+
+/** What a create does when the identifier already exists on the channel. */
+export type DuplicatePolicy = "reject" | "allow";
+
+/** Random faults applied to /v1 requests (all probabilities in [0, 1]). */
+export interface FaultConfig {
+  latencyMs?: number;
+  jitterMs?: number;
+  spikeRate?: number;
+  spikeMs?: number;
+  errorRate?: number;
+  errorStatuses?: number[];
+  resetRate?: number;
+  commitThenFail?: CommitThenFailConfig;
+  methods?: string[];
+}
+
+/** Write methods that commitThenFail may hit. */
+export type WriteMethod = "POST" | "PATCH" | "DELETE";
+
+/** Do the write, then answer 500 or drop the connection. */
+export interface CommitThenFailConfig {
+  rate: number;
+  methods?: WriteMethod[];
+  mode?: "500" | "reset";
+}
+
+/** What a scripted fault does to the request it matches. */
+export type ScriptedFaultAction =
+  | "500"
+  | "502"
+  | "503"
+  | "429"
+  | "reset"
+  | "commit-then-500"
+  | "commit-then-reset"
+  | "delay";
+
+/** A one-shot fault queued through the admin API, consumed by the next matching requests. */
+export interface ScriptedFault {
+  method?: string;
+  path?: string;
+  action: ScriptedFaultAction;
+  delayMs?: number;
+  retryAfterSeconds?: number;
+  times?: number;
+}
+
+/** How a /v1 request ended, as the request log records it. */
+export type RequestOutcome = "ok" | "error" | "rate-limited" | "fault" | "reset" | "commit-then-fail";
+
+/** One /v1 request as the simulator saw and answered it. */
+export interface RequestLogEntry {
+  seq: number;
+  method: string;
+  path: string;
+  status: number;
+  durationMs: number;
+  at: string;
+  outcome: RequestOutcome;
+  committed: boolean;
+  body?: unknown;
+}
+
+/** A user of the account in the fixture. */
+export interface FixtureUser {
+  email: string;
+  name: string;
+  available?: boolean;
+  lastUpdatedAt?: string;
+  userCustomStatus?: string;
+}
+
+/** A custom field definition in the fixture; options only for dropdown and checkbox. */
+export interface FixtureCustomField {
+  name: string;
+  type: CustomFieldType;
+  options?: string[];
+}
+
+/** A team in the fixture; members are user emails. */
+export interface FixtureTeam {
+  uuid: string;
+  name: string;
+  default?: boolean;
+  createdAt: string;
+  members: string[];
+}
+
+/** A channel in the fixture; at most one main channel per type. */
+export interface FixtureChannel {
+  uuid: string;
+  title: string;
+  type: ChannelType;
+  main?: boolean;
+}
+
+/** The Callbell account the simulator serves: everything that is managed in the dashboard. */
+export interface AccountFixture {
+  owner: { email: string; name: string };
+  users: FixtureUser[];
+  tags: string[];
+  customFields: FixtureCustomField[];
+  teams: FixtureTeam[];
+  channels: FixtureChannel[];
+  botEnabled: boolean;
+}
+
+/** Team object as the API returns it (members is the member count). */
+export interface Team {
+  uuid: string;
+  name: string;
+  createdAt: string;
+  default: boolean;
+  members: number;
+}
+
+/** Channel object as the API returns it. */
+export interface Channel {
+  uuid: string;
+  title: string;
+  type: ChannelType;
+  main: boolean;
+  discardedAt: string | null;
+}
+
+/** Team member as GET /teams/:uuid/members returns it. */
+export interface TeamMember {
+  email: string;
+  name: string;
+  available: boolean;
+  lastUpdatedAt: string;
+  userCustomStatus?: string;
+}
+
+/** One entry of customFieldsMetadata (include_field_types=true). */
+export interface CustomFieldMetadata {
+  value: string;
+  type: CustomFieldType;
+  options?: string[];
+}
+
+/** Contact object as the API returns it (camelCase). */
+export interface Contact {
+  uuid: string;
+  name: string;
+  phoneNumber: string | null;
+  avatarUrl: string | null;
+  createdAt: string;
+  source: ChannelType;
+  href: string;
+  conversationHref: string;
+  tags: string[];
+  assignedUser: string | null;
+  customFields: Record<string, string>;
+  customFieldsMetadata?: Record<string, CustomFieldMetadata>;
+  team: Team;
+  channel: Channel;
+  blockedAt: string | null;
+  closedAt: string | null;
+  funnelId: string | null;
+  bsuid?: string;
+  note: string | null;
+}
+
+/** The error body every failing answer carries. */
+export interface ApiErrorBody {
+  error: { status: number; code: string; message: string; field?: string; value?: unknown };
+}
+
+/** Free-form edit applied by the admin API behind the provider's back (no validation). */
+export interface ContactEdit {
+  name?: string;
+  tags?: string[];
+  note?: string | null;
+  customFields?: Record<string, string | string[]>;
+  assignedUser?: string | null;
+  teamUuid?: string;
+  bsuid?: string | null;
+  avatarUrl?: string | null;
+  blockedAt?: string | null;
+  closedAt?: string | null;
+}
