@@ -1,0 +1,124 @@
+// Helpers shared by the simulator's conformance tests: a simulator per suite, raw HTTP calls, fixture constants.
+import * as assert from "node:assert/strict";
+import * as http from "node:http";
+import { startSimulator, type SimulatorOptions, type StartedSimulator } from "./index";
+
+/** Channel uuids of the default fixture. */
+export const CHANNELS = {
+  whatsappMain: "c4a00000000000000000000000000001",
+  whatsappSales: "c4a00000000000000000000000000002",
+  instagram: "c4a00000000000000000000000000003",
+  facebook: "c4a00000000000000000000000000004",
+  telegram: "c4a00000000000000000000000000005",
+} as const;
+
+/** Team uuids of the default fixture. */
+export const TEAMS = {
+  general: "7ea70000000000000000000000000001",
+  support: "7ea70000000000000000000000000002",
+  sales: "7ea70000000000000000000000000003",
+} as const;
+
+/** A decoded HTTP answer. */
+export interface Answer {
+  status: number;
+  headers: Headers;
+  // any: tests index freely into answers; the shapes are asserted, not trusted.
+  body: any;
+}
+
+/** How call() builds a request. */
+export interface CallOptions {
+  body?: unknown;
+  rawBody?: string;
+  token?: string | null;
+  headers?: Record<string, string>;
+}
+
+/** Starts one simulator for the enclosing describe() (closed after it) and, unless told not to, resets it before each test. */
+export function useSimulator(options: SimulatorOptions = {}, resetEachTest = true): { readonly sim: StartedSimulator } {
+  let started: StartedSimulator | undefined;
+  const holder = {
+    get sim(): StartedSimulator {
+      if (!started) throw new Error("simulator not started yet");
+      return started;
+    },
+  };
+  before(async () => {
+    started = await startSimulator({ rateLimitPerSecond: 0, ...options });
+  });
+  if (resetEachTest) beforeEach(() => holder.sim.admin.reset());
+  after(() => started?.close());
+  return holder;
+}
+
+/** One /v1 call with fetch: path is relative to /v1; the simulator's token unless token is given (null = none). */
+export async function call(sim: StartedSimulator, method: string, path: string, options: CallOptions = {}): Promise<Answer> {
+  const headers: Record<string, string> = { accept: "application/json", ...options.headers };
+  const token = options.token === undefined ? sim.token : options.token;
+  if (token !== null) headers.authorization = `Bearer ${token}`;
+  let body: string | undefined = options.rawBody;
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers["content-type"] ??= "application/json";
+  }
+  const response = await fetch(`${sim.url}${path}`, { method, headers, body });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text === "" ? undefined : JSON.parse(text) };
+}
+
+/** Asserts an error answer in the simulator's one error format. */
+export function expectError(answer: Answer, status: number, code: string, field?: string, value?: unknown): void {
+  assert.equal(answer.status, status, `expected ${status}, got ${answer.status}: ${JSON.stringify(answer.body)}`);
+  assert.equal(answer.body?.error?.status, status);
+  assert.equal(answer.body.error.code, code);
+  assert.equal(typeof answer.body.error.message, "string");
+  if (field !== undefined) assert.equal(answer.body.error.field, field);
+  if (value !== undefined) assert.deepEqual(answer.body.error.value, value);
+}
+
+let phoneCounter = 0;
+
+/** A valid, never-repeated Italian mobile number in international digits, e.g. "393330000001". */
+export function uniquePhone(): string {
+  phoneCounter += 1;
+  return `39333${String(phoneCounter).padStart(7, "0")}`;
+}
+
+/** A valid POST /contacts body with a fresh phone number, overridable. */
+export function newContactBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { identifier: uniquePhone(), source: "whatsapp", name: "Test Contact", ...overrides };
+}
+
+/** Creates a contact through POST /v1/contacts and answers it (asserting 200). */
+export async function createContact(sim: StartedSimulator, overrides: Record<string, unknown> = {}): Promise<any> {
+  const answer = await call(sim, "POST", "/contacts", { body: newContactBody(overrides) });
+  assert.equal(answer.status, 200, JSON.stringify(answer.body));
+  return answer.body.contact[0];
+}
+
+/** What a raw node:http request ended with: an answer, or the socket error the client saw. */
+export type RawOutcome = { status: number; headers: http.IncomingHttpHeaders; text: string } | { error: NodeJS.ErrnoException };
+
+/** A request over a fresh connection with node:http, for cases fetch hides (resets, huge or partial bodies). */
+export function rawRequest(
+  url: string,
+  options: { method?: string; headers?: Record<string, string | number>; body?: string | Buffer; chunks?: Buffer[] } = {},
+): Promise<RawOutcome> {
+  return new Promise((resolve) => {
+    const request = http.request(url, { method: options.method ?? "GET", headers: options.headers, agent: false }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString() }));
+      response.on("error", (error) => resolve({ error }));
+    });
+    request.on("error", (error) => resolve({ error }));
+    for (const chunk of options.chunks ?? []) request.write(chunk);
+    request.end(options.body);
+  });
+}
+
+/** Headers for an authorized JSON write with rawRequest(). */
+export function jsonHeaders(sim: StartedSimulator): Record<string, string> {
+  return { authorization: `Bearer ${sim.token}`, "content-type": "application/json" };
+}
