@@ -245,7 +245,12 @@ export interface DeploymentState {
   [key: string]: unknown;
 }
 
-/** `pulumi stack export --show-secrets` of the stack: its deployment (secrets in clear!). */
+/**
+ * `pulumi stack export --show-secrets` of the stack: its deployment, secrets IN CLEAR.
+ * Note the default provider resource (pulumi:providers:pulumi-nodejs::default) carries the
+ * whole stack config as its inputs/outputs, secret config (e.g. callbell:apiToken) included:
+ * encrypted in the stored state (see rawStateText), decrypted here.
+ */
 export async function exportState(stack: Stack): Promise<DeploymentState> {
   const exported = await stack.exportStack();
   return (exported.deployment ?? {}) as DeploymentState;
@@ -295,7 +300,10 @@ export interface ChangeCounts {
 /**
  * Counts of an operation: pass an UpResult/DestroyResult/RefreshResult (their
  * summary.resourceChanges), a PreviewResult (its changeSummary) or an OpMap itself.
- * The stack resource itself is counted by the engine, like any resource.
+ * The engine counts the pulumi:pulumi:Stack resource like any other, and the default
+ * pulumi-nodejs provider resource once it has state: it shows as an `update` whenever any
+ * stack config changed. A replacement shows as `replace` here; the events of a
+ * replacement (countChangesOfType) also hold its create-replacement and delete-replaced steps.
  */
 export function countChanges(
   result: { summary: { resourceChanges?: OpMap } } | { changeSummary: OpMap } | OpMap,
