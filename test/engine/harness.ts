@@ -20,10 +20,11 @@
 //
 // Nothing here skips: if the engine cannot be had, ensureEngine() throws and says why.
 
-import { execFileSync } from "child_process";
+import { execFile, execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { promisify } from "util";
 import {
   EngineEvent,
   LocalWorkspace,
@@ -32,6 +33,8 @@ import {
   PulumiCommand,
   Stack,
 } from "@pulumi/pulumi/automation";
+
+const execFileAsync = promisify(execFile);
 
 /** The repository root (this file is <root>/test/engine/harness.ts). */
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -379,4 +382,16 @@ export function recordOutput(): OutputRecorder {
     text: () => chunks.join(""),
     events,
   };
+}
+
+/** `pulumi stack export` exactly as a user runs it, without --show-secrets (secrets stay ciphertext). */
+export async function exportText(stack: Stack): Promise<string> {
+  const ws = stack.workspace;
+  // The Automation API only exports with --show-secrets, so run our CLI the way it would.
+  const { stdout } = await execFileAsync(
+    path.join(ensureEngine().pulumiDir, "pulumi"),
+    ["stack", "export", "--stack", stack.name, "--non-interactive"],
+    { cwd: ws.workDir, env: { ...process.env, ...ws.envVars }, maxBuffer: 256 * 1024 * 1024 },
+  );
+  return stdout;
 }
