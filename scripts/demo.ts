@@ -1,0 +1,88 @@
+// `npm run demo`: the root Pulumi project (examples/seed-contacts) deployed for real to the
+// `dev` stack, against a local Callbell simulator, on a local file:// backend under .demo/.
+//   npm run demo                 up, then up again (which must change nothing), list the contacts
+//   npm run demo -- preview      pulumi preview --diff of the dev stack
+//   npm run demo -- refresh      pulumi refresh (shows what was changed in the "dashboard")
+//   npm run demo -- destroy      delete the demo contacts
+// The simulator keeps its contacts in .demo/callbell-contacts.json, so runs build on each other.
+import * as fs from "fs";
+import * as path from "path";
+import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import { REPO_ROOT, countChangesOfType, ensureEngine, openStack } from "../test/engine/harness";
+import { startSimulator } from "../test/simulator";
+
+const DEMO_DIR = path.join(REPO_ROOT, ".demo");
+const PORT = 4010; // the port examples/seed-contacts/Pulumi.dev.yaml points at
+const TOKEN = "sim_demo_token"; // a simulator token, encrypted in Pulumi.dev.yaml
+const PASSPHRASE = "callbell-demo"; // the dev stack's demo passphrase (see Pulumi.dev.yaml)
+const CONTACT = "pulumi-nodejs:dynamic/callbell:Contact";
+
+type Summary = Record<string, { name: string; uuid: string; href: string; createdAt: string }>;
+
+async function main(): Promise<void> {
+  const op = process.argv[2] ?? "up";
+  if (!["up", "preview", "refresh", "destroy"].includes(op)) throw new Error(`unknown operation '${op}': use up, preview, refresh or destroy`);
+  fs.mkdirSync(DEMO_DIR, { recursive: true });
+  const engine = ensureEngine();
+  console.log(`demo: pulumi v${engine.pulumiVersion}, state in .demo/backend, Callbell simulator on 127.0.0.1:${PORT}`);
+
+  const sim = await startSimulator({ port: PORT, tokens: [TOKEN], dataFile: path.join(DEMO_DIR, "callbell-contacts.json") })
+    .catch((error: NodeJS.ErrnoException) => {
+      throw new Error(error.code === "EADDRINUSE" ? `port ${PORT} is busy: stop what listens there (another demo or simulator?) and run again` : error.message);
+    });
+  try {
+    const stack = await openStack({
+      projectName: "callbell-seed",
+      stackName: "dev",
+      workDir: REPO_ROOT,
+      backendDir: path.join(DEMO_DIR, "backend"),
+      env: { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE },
+      program: async () => (require(path.join(REPO_ROOT, "examples", "seed-contacts")) as () => Promise<Record<string, unknown>>)(),
+    });
+    const stream = { onOutput: (text: string) => process.stdout.write(text) };
+    if (op === "preview") await stack.preview({ ...stream, diff: true });
+    if (op === "refresh") await stack.refresh(stream);
+    if (op === "destroy") await stack.destroy(stream);
+    if (op === "up") await upTwice(stack, stream);
+    console.log(`\nThe simulator saw ${(await sim.admin.requests()).length} API requests in this run.`);
+  } finally {
+    await sim.close();
+  }
+}
+
+async function upTwice(stack: Stack, stream: { onOutput: (text: string) => void }): Promise<void> {
+  console.log("\n=== pulumi up (dev) ===");
+  const first = await stack.up(stream);
+  printContacts(first.outputs.contacts?.value as Summary | undefined);
+
+  console.log("\n=== pulumi up again: nothing should change ===");
+  const events: EngineEvent[] = [];
+  await stack.up({ onEvent: (e) => events.push(e) });
+  const counts = countChangesOfType(events, CONTACT).raw;
+  const changed = Object.entries(counts).filter(([op]) => op !== "same");
+  console.log(changed.length === 0 ? `No changes: ${counts.same ?? 0} contacts unchanged.` : `Unexpected changes: ${JSON.stringify(counts)}`);
+  if (changed.length) process.exitCode = 1;
+
+  console.log(`
+Try next:
+  1. Edit examples/seed-contacts/contacts.dev.yaml (rename a contact, add a tag, add a contact).
+  2. npm run demo -- preview     # pulumi preview --diff: what would change, nothing is written
+  3. npm run demo                # pulumi up: apply it
+With your own pulumi CLI (it needs the Node.js language host of a full install), the same:
+  export PULUMI_BACKEND_URL=file://$PWD/.demo/backend PULUMI_CONFIG_PASSPHRASE=${PASSPHRASE}
+  npm run simulator -- --port ${PORT} --data .demo/callbell-contacts.json --token ${TOKEN} &
+  pulumi preview --diff --stack dev`);
+}
+
+function printContacts(contacts: Summary | undefined): void {
+  const rows = Object.values(contacts ?? {}).sort((a, b) => a.name.localeCompare(b.name));
+  console.log(`\nContacts managed by the dev stack (${rows.length}):`);
+  const width = Math.max(4, ...rows.map((r) => r.name.length));
+  console.log(`  ${"name".padEnd(width)}  ${"uuid".padEnd(32)}  ${"createdAt".padEnd(20)}  href`);
+  for (const r of rows) console.log(`  ${r.name.padEnd(width)}  ${r.uuid}  ${r.createdAt.padEnd(20)}  ${r.href}`);
+}
+
+main().catch((error: Error) => {
+  console.error(`\ndemo failed: ${error.message}`);
+  process.exit(1);
+});
