@@ -56,8 +56,8 @@ describe("Contact provider lifecycle against the simulator", function () {
     assert.deepEqual(outs.customFields, { plan: "pro", interests: ["api"] }, "checkbox values come back as JSON text and are parsed");
 
     let log = await sim.admin.requests();
-    assert.deepEqual(lines(log), ["POST /v1/contacts 200"]);
-    assert.deepEqual(log[0].body, {
+    assert.deepEqual(lines(log), ["GET /v1/contacts/phone/393331234567 404", "POST /v1/contacts 200"]);
+    assert.deepEqual(log[1].body, {
       identifier: "393331234567", source: "whatsapp", name: "QA Alice", tags: ["qa"],
       custom_fields: { plan: "pro", interests: ["api"] }, assigned_user: ALICE, note: "first",
     });
@@ -149,10 +149,30 @@ describe("Contact provider lifecycle against the simulator", function () {
     assert.deepEqual(lines(await sim.admin.requests()), ["GET /v1/contacts/phone/393331234567 404", "POST /v1/contacts 200"]);
   });
 
-  it("explains a duplicate refused by Callbell and points to adopt", async () => {
-    await start({ duplicates: "reject" });
-    await sim.admin.createContact({ identifier: "393331234567", source: "whatsapp", name: "Made by hand" });
+  it("never creates a second contact for an identifier somebody else's contact has, and points to adopt", async () => {
+    await start({ duplicates: "allow" });
+    const existing = await sim.admin.createContact({ identifier: "393331234567", source: "whatsapp", name: "Made by hand" });
     const inputs = await checked(provider, { identifier: "393331234567", source: "whatsapp", name: "QA Alice" });
+    await assert.rejects(provider.create!(inputs), (e: Error) =>
+      /already has a contact with this identifier \("Made by hand", uuid \w{32}\)/.test(e.message) && /adopt: true/.test(e.message) && /QA Alice/.test(e.message));
+    assert.deepEqual(lines(await sim.admin.requests()), ["GET /v1/contacts/phone/393331234567 200"]);
+    assert.deepEqual((await sim.admin.contacts()).map((c) => c.uuid), [existing.uuid]);
+  });
+
+  it("takes over a contact left by its own interrupted create (same identifier and name) instead of duplicating it", async () => {
+    await start({ duplicates: "allow" });
+    const leftover = await sim.admin.createContact({ identifier: "393331234567", source: "whatsapp", name: "QA Alice" });
+    const inputs = await checked(provider, { identifier: "393331234567", source: "whatsapp", name: "QA Alice", tags: ["qa"] });
+    const { id } = await provider.create!(inputs);
+    assert.equal(id, leftover.uuid);
+    assert.deepEqual(lines(await sim.admin.requests()), ["GET /v1/contacts/phone/393331234567 200", `PATCH /v1/contacts/${id} 200`]);
+    assert.equal((await sim.admin.contacts()).length, 1);
+  });
+
+  it("explains a duplicate refused by Callbell (409, a source it cannot look up) and points to adopt", async () => {
+    await start({ duplicates: "reject" });
+    const inputs = await checked(provider, { identifier: "393331234567", source: "telegram", name: "QA Alice" });
+    await sim.admin.createContact({ identifier: "393331234567", source: "telegram", name: "Made by hand" });
     await assert.rejects(provider.create!(inputs), (e: Error) => /409/.test(e.message) && /adopt: true/.test(e.message) && /QA Alice/.test(e.message));
   });
 
@@ -163,8 +183,8 @@ describe("Contact provider lifecycle against the simulator", function () {
       const inputs = await checked(provider, { identifier: "393331234567", source: "whatsapp", name: "QA Alice", tags: ["qa"] });
       const { id } = await provider.create!(inputs);
       const log = await sim.admin.requests();
-      assert.deepEqual(lines(log), [`POST /v1/contacts ${action === "commit-then-500" ? 500 : 0}`, "GET /v1/contacts/phone/393331234567 200"]);
-      assert.equal(log[0].committed, true);
+      assert.deepEqual(lines(log), ["GET /v1/contacts/phone/393331234567 404", `POST /v1/contacts ${action === "commit-then-500" ? 500 : 0}`, "GET /v1/contacts/phone/393331234567 200"]);
+      assert.equal(log[1].committed, true);
       const all = await sim.admin.contacts();
       assert.equal(all.length, 1, "exactly one contact");
       assert.equal(all[0].uuid, id);
@@ -176,7 +196,7 @@ describe("Contact provider lifecycle against the simulator", function () {
     await sim.admin.script([{ method: "POST", path: "/v1/contacts", action: "503" }]);
     const inputs = await checked(provider, { identifier: "393331234567", source: "whatsapp", name: "QA Alice" });
     await provider.create!(inputs);
-    assert.deepEqual(lines(await sim.admin.requests()), ["POST /v1/contacts 503", "GET /v1/contacts/phone/393331234567 404", "POST /v1/contacts 200"]);
+    assert.deepEqual(lines(await sim.admin.requests()), ["GET /v1/contacts/phone/393331234567 404", "POST /v1/contacts 503", "GET /v1/contacts/phone/393331234567 404", "POST /v1/contacts 200"]);
     assert.equal((await sim.admin.contacts()).length, 1);
   });
 

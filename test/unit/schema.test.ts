@@ -43,6 +43,7 @@ describe("contact input schema", () => {
     ["a tag listed twice in different case", { ...valid, tags: ["qa", "QA"] }, "tags", /listed twice/],
     ["an empty tag", { ...valid, tags: [""] }, "tags.0", /must not be empty/],
     ["an unknown property", { ...valid, phone: "1" }, "phone", /unknown property 'phone'/],
+    ["adopt for a source without lookup", { identifier: "alice.ig", source: "instagram", name: "A", adopt: true }, "adopt", /looked up by phone number/],
     ["adopt that is not a boolean", { ...valid, adopt: "yes" }, "adopt", /true or false/],
   ];
   for (const [title, input, property, reason] of cases) {

@@ -96,9 +96,14 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
       try {
         await beforeWrite();
         const client = context.client();
-        if (inputs.adopt) {
-          const existing = await client.findByPhone(inputs.identifier, inputs.channelUuid);
-          if (existing) return await takeOver(existing, inputs);
+        // Look before creating: Callbell may silently accept a second contact with the same
+        // identifier, and a create interrupted earlier (a killed `pulumi up`) may have landed.
+        const existing = canLookUpByIdentifier(inputs) ? await client.findByPhone(inputs.identifier, inputs.channelUuid) : undefined;
+        if (existing) {
+          // The same name is the mark of this resource's own earlier create; anything else is
+          // somebody else's contact, taken over only when the code says so.
+          if (inputs.adopt || existing.name.trim() === inputs.name.trim()) return await takeOver(existing, inputs);
+          throw new ContactError(`Could not create contact "${inputs.name}" (${inputs.identifier}): Callbell already has a contact with this identifier ("${existing.name}", uuid ${existing.uuid}); set adopt: true to manage it with this resource, or change the identifier`);
         }
         const outcome = await client.create(toCreateBody(inputs));
         if (outcome.recoveredAfterLostAnswer) return await takeOver(outcome.contact, inputs);

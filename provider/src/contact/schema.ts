@@ -144,6 +144,9 @@ function crossFieldProblems(inputs: ContactInputs, pending: Record<string, unkno
       reason: `identifier "${inputs.identifier}" is not a phone number in international format, which source ${inputs.source} needs; write the country code and the number, e.g. "393331234567" or "+39 333 123 4567"`,
     });
   }
+  if (inputs.adopt === true && !("source" in pending) && !(inputs.source === "whatsapp" || (inputs.source === "telegram" && inputs.channelUuid))) {
+    problems.push({ property: "adopt", reason: `adopt needs a contact that can be looked up by phone number: source whatsapp, or telegram with channelUuid; Callbell has no lookup for ${inputs.source} identifiers` });
+  }
   if (inputs.tags && !("tags" in pending)) {
     const seen = new Set<string>();
     for (const tag of inputs.tags) {
