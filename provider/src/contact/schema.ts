@@ -129,31 +129,35 @@ export function validateInputs(raw: unknown): InputValidation {
       problems.push({ property, reason: issue.message });
     }
   }
-  const inputs = { ...(parsed.success ? parsed.data : {}), ...pending } as ContactInputs;
-  if (parsed.success) problems.push(...crossFieldProblems(inputs, pending));
+  problems.push(...crossFieldProblems(known, problems));
   if (problems.length) return { ok: false, problems };
+  const inputs = { ...(parsed.success ? parsed.data : {}), ...pending } as ContactInputs;
   if (!("identifier" in pending) && phoneSources.includes(inputs.source)) inputs.identifier = phoneDigits(inputs.identifier);
   return { ok: true, inputs };
 }
 
-function crossFieldProblems(inputs: ContactInputs, pending: Record<string, unknown>): InputProblem[] {
+// Rules across fields, applied to the known values that passed their own rules, so every
+// problem of an input is reported at once.
+function crossFieldProblems(known: Record<string, unknown>, found: InputProblem[]): InputProblem[] {
+  const fine = (property: string) => property in known && !found.some((p) => p.property.split(".")[0] === property);
+  const source = fine("source") ? (known.source as ContactSource) : undefined;
   const problems: InputProblem[] = [];
-  if (!("identifier" in pending) && !("source" in pending) && phoneSources.includes(inputs.source) && !isPhoneNumber(phoneDigits(inputs.identifier))) {
+  if (source && phoneSources.includes(source) && fine("identifier") && !isPhoneNumber(phoneDigits(String(known.identifier)))) {
     problems.push({
       property: "identifier",
-      reason: `identifier "${inputs.identifier}" is not a phone number in international format, which source ${inputs.source} needs; write the country code and the number, e.g. "393331234567" or "+39 333 123 4567"`,
+      reason: `identifier "${String(known.identifier).trim()}" is not a phone number in international format, which source ${source} needs; write the country code and the number, e.g. "393331234567" or "+39 333 123 4567"`,
     });
   }
-  if (inputs.adopt === true && !("source" in pending) && !(inputs.source === "whatsapp" || (inputs.source === "telegram" && inputs.channelUuid))) {
-    problems.push({ property: "adopt", reason: `adopt needs a contact that can be looked up by phone number: source whatsapp, or telegram with channelUuid; Callbell has no lookup for ${inputs.source} identifiers` });
-  }
-  if (inputs.tags && !("tags" in pending)) {
+  if (fine("tags")) {
     const seen = new Set<string>();
-    for (const tag of inputs.tags) {
-      const key = tag.toLowerCase();
+    for (const tag of known.tags as string[]) {
+      const key = tag.trim().toLowerCase();
       if (seen.has(key)) problems.push({ property: "tags", reason: `tag "${tag}" is listed twice (tags are case-insensitive); list it once` });
       seen.add(key);
     }
+  }
+  if (known.adopt === true && source && !(source === "whatsapp" || (source === "telegram" && known.channelUuid !== undefined))) {
+    problems.push({ property: "adopt", reason: `adopt needs a contact that can be looked up by phone number: source whatsapp, or telegram with channelUuid; Callbell has no lookup for ${source} identifiers` });
   }
   return problems;
 }
