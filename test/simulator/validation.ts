@@ -44,7 +44,7 @@ export function validateCreate(body: unknown, account: Account): NewContact {
   rejectUnknownKeys(fields, CREATE_KEYS, "is not a field of POST /contacts");
   const source = requireSource(fields.source);
   const channelUuid = resolveChannel(fields.channel_uuid, source, account);
-  const identifier = requireIdentifier(fields.identifier, source);
+  const { identifier, phoneNumber } = requireIdentifier(fields.identifier, source);
   const name = requireName(fields.name);
   const shared = validateSharedFields(fields, account);
   const customFields: Record<string, string | string[]> = {};
@@ -52,7 +52,7 @@ export function validateCreate(body: unknown, account: Account): NewContact {
   return {
     name,
     identifier,
-    phoneNumber: PHONE_CHANNEL_TYPES.has(source) ? formatPhone(identifier) : null,
+    phoneNumber,
     source,
     channelUuid,
     teamUuid: shared.teamUuid ?? account.defaultTeam.uuid,
@@ -95,11 +95,6 @@ export function applyChanges(contact: StoredContact, changes: ContactChanges): v
     if (value === null) delete contact.customFields[name];
     else contact.customFields[name] = value;
   }
-}
-
-/** The phone number in international format, e.g. "+39 333 123 4567" for "393331234567". */
-export function formatPhone(digits: string): string {
-  return parsePhoneNumberFromString(`+${digits}`)?.formatInternational() ?? `+${digits}`;
 }
 
 // Fields POST and PATCH share, with the same rules; absent keys stay undefined.
@@ -150,21 +145,24 @@ function requireSource(value: unknown): ChannelType {
   return source as ChannelType;
 }
 
-function requireIdentifier(value: unknown, source: ChannelType): string {
+// Phone identifiers are parsed once: the same parse validates and gives the international format, e.g. "+39 333 123 4567".
+function requireIdentifier(value: unknown, source: ChannelType): { identifier: string; phoneNumber: string | null } {
   const identifier = requireNonEmptyString("identifier", value);
-  if (PHONE_CHANNEL_TYPES.has(source)) {
-    const valid = PHONE_DIGITS_PATTERN.test(identifier) && parsePhoneNumberFromString(`+${identifier}`)?.isValid() === true;
-    if (!valid) {
-      throw validationError(
-        "identifier",
-        identifier,
-        `identifier '${identifier}' is not a valid phone number for ${source}: use international format, digits only (8-15), e.g. 393331234567`,
-      );
+  if (!PHONE_CHANNEL_TYPES.has(source)) {
+    if (identifier.length > MAX_IDENTIFIER_LENGTH) {
+      throw validationError("identifier", identifier, `identifier must be at most ${MAX_IDENTIFIER_LENGTH} characters`);
     }
-  } else if (identifier.length > MAX_IDENTIFIER_LENGTH) {
-    throw validationError("identifier", identifier, `identifier must be at most ${MAX_IDENTIFIER_LENGTH} characters`);
+    return { identifier, phoneNumber: null };
   }
-  return identifier;
+  const parsed = PHONE_DIGITS_PATTERN.test(identifier) ? parsePhoneNumberFromString(`+${identifier}`) : undefined;
+  if (!parsed?.isValid()) {
+    throw validationError(
+      "identifier",
+      identifier,
+      `identifier '${identifier}' is not a valid phone number for ${source}: use international format, digits only (8-15), e.g. 393331234567`,
+    );
+  }
+  return { identifier, phoneNumber: parsed.formatInternational() };
 }
 
 function resolveChannel(value: unknown, source: ChannelType, account: Account): string {
