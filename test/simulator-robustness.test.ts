@@ -48,6 +48,7 @@ describe("simulator: bad input", () => {
   it("an unknown route is 404 route_not_found, inside /v1 or outside it", async () => {
     expectError(await call(context.sim, "GET", "/contacts/a/b/c"), 404, "route_not_found");
     expectError(await call(context.sim, "GET", "/webhooks"), 404, "route_not_found");
+    expectError(await call(context.sim, "GET", "/contacts/"), 404, "route_not_found");
     const outside = await fetch(`${context.sim.origin}/v2/contacts`);
     assert.equal(outside.status, 404);
     assert.equal(((await outside.json()) as { error: { code: string } }).error.code, "route_not_found");
@@ -58,6 +59,8 @@ describe("simulator: bad input", () => {
     expectError(answer, 405, "method_not_allowed");
     assert.equal(answer.headers.get("allow"), "GET, POST");
     expectError(await call(context.sim, "POST", "/teams", { body: {} }), 405, "method_not_allowed");
+    const head = await fetch(`${context.sim.url}/auth/me`, { method: "HEAD", headers: { authorization: `Bearer ${context.sim.token}` } });
+    assert.equal(head.status, 405);
   });
 
   it("malformed percent-encoding in the path is 400 bad_request", async () => {
