@@ -1,0 +1,70 @@
+// Shared by the fault suites: a stack of N contacts on a simulator, and the check that
+// Callbell holds exactly what the code declares — no duplicate, no orphan, nothing missing.
+import { strict as assert } from "assert";
+import * as path from "path";
+import { Stack } from "@pulumi/pulumi/automation";
+import type { ContactArgs } from "pulumi-callbell";
+import { exportState, openStack, resourcesOfType } from "../engine/harness";
+import { StartedSimulator } from "../simulator";
+
+/** The Contact type token. */
+export const CONTACT = "pulumi-nodejs:dynamic/callbell:Contact";
+
+/** N contacts with distinct Italian mobile numbers; `version` changes every name (an update-all). */
+export function declaredContacts(n: number, version = 1): Record<string, ContactArgs> {
+  const contacts: Record<string, ContactArgs> = {};
+  for (let i = 0; i < n; i++) {
+    contacts[`contact-${i}`] = { identifier: `39333${String(1_000_000 + i)}`, source: "whatsapp", name: `Fault Test ${i} v${version}`, tags: ["qa"], note: `seed ${i}` };
+  }
+  return contacts;
+}
+
+/** A stack running test/engine/programs/contacts with these contacts, against the simulator. */
+export async function contactsStack(sim: StartedSimulator, stackName: string, contacts: Record<string, ContactArgs>): Promise<Stack> {
+  const program = async () => (require(path.join(__dirname, "..", "engine", "programs", "contacts")) as () => Promise<Record<string, unknown>>)();
+  return openStack({
+    projectName: "callbell-faults", stackName, program,
+    config: {
+      "callbell:apiUrl": { value: sim.url },
+      "callbell:apiToken": { value: sim.token, secret: true },
+      "test:contacts": { value: JSON.stringify(contacts) },
+    },
+  });
+}
+
+/** How Callbell compares with the declaration and the state. */
+export interface Reconciliation {
+  duplicates: number;
+  orphans: number;
+  missing: number;
+  wrong: number;
+}
+
+/** Compares the simulator's contacts one by one with the declaration and the stack's state. */
+export async function reconcile(sim: StartedSimulator, stack: Stack, declared: Record<string, ContactArgs>): Promise<Reconciliation> {
+  const stored = await sim.admin.contacts();
+  const byNumber = new Map<string, typeof stored>();
+  for (const c of stored) {
+    const digits = String(c.phoneNumber).replace(/\D/g, "");
+    byNumber.set(digits, [...(byNumber.get(digits) ?? []), c]);
+  }
+  const inState = new Set(resourcesOfType(await exportState(stack), CONTACT).map((r) => r.id));
+  let missing = 0;
+  let wrong = 0;
+  for (const args of Object.values(declared)) {
+    const found = byNumber.get(String(args.identifier)) ?? [];
+    if (found.length === 0) missing++;
+    else if (found.some((c) => c.name !== args.name || JSON.stringify(c.tags) !== JSON.stringify(args.tags))) wrong++;
+  }
+  return {
+    duplicates: [...byNumber.values()].filter((group) => group.length > 1).length,
+    orphans: stored.filter((c) => !inState.has(c.uuid)).length,
+    missing,
+    wrong,
+  };
+}
+
+/** Asserts a clean reconciliation. */
+export function assertConverged(r: Reconciliation, what: string): void {
+  assert.deepEqual(r, { duplicates: 0, orphans: 0, missing: 0, wrong: 0 }, what);
+}
