@@ -6,7 +6,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
-import { REPO_ROOT, countChangesOfType, openStack, recordOutput } from "./harness";
+import { REPO_ROOT, countChangesOfType, exportText, openStack, recordOutput } from "./harness";
 import { RequestLogEntry, StartedSimulator, startSimulator } from "../simulator";
 
 const CONTACT = "pulumi-nodejs:dynamic/callbell:Contact";
@@ -153,5 +153,36 @@ describe("engine end to end: environment fencing and the single-contact example"
     await stack.destroy();
     assert.deepEqual(await sim.admin.contacts(), []);
     await stack.workspace.removeStack(stack.name, { force: true });
+  });
+});
+
+describe("engine end to end: personal data as secrets (ContactSet personalData: \"secret\")", function () {
+  this.timeout(180_000);
+  it("keeps phone numbers and names out of state, previews and resource names, and still seeds them", async () => {
+    const sim = await startSimulator();
+    const dir = copyExample("seed-contacts");
+    fs.writeFileSync(path.join(dir, "index.ts"), fs.readFileSync(path.join(dir, "index.ts"), "utf8")
+      .replace('new callbell.ContactSet("seed", {', 'new callbell.ContactSet("seed", { personalData: "secret",'));
+    const stack = await open(sim, dir, "dev", "callbell-seed-secret");
+    try {
+      const rec = recordOutput();
+      const output: string[] = [];
+      await stack.up({ ...rec.opts, onOutput: (text) => output.push(text) });
+      const stored = await sim.admin.contacts();
+      assert.equal(stored.length, 6);
+      assert.ok(stored.some((c) => c.name === "QA Alice" && c.phoneNumber === "+39 333 123 4567"));
+      const exported = await exportText(stack);
+      // What a user sees: the CLI's output and every event but the SDK's own debug-level
+      // diagnostics (with --debug, @pulumi/pulumi logs raw RegisterResource answers).
+      const shown = [rec.events.filter((e) => (e.diagnosticEvent?.severity as string | undefined) !== "debug").map((e) => JSON.stringify(e)).join("\n"), output.join("")].join("\n");
+      for (const personal of ["393331234567", "333 123 4567", "QA Alice", "alice@acme-dev.example", "Acme Demo Inc."]) {
+        assert.ok(!exported.includes(personal), `${personal} in the state`);
+        assert.ok(!String(shown).includes(personal), `${personal} in the engine output`);
+      }
+      await stack.destroy();
+    } finally {
+      await stack.workspace.removeStack(stack.name, { force: true }).catch(() => undefined);
+      await sim.close();
+    }
   });
 });
