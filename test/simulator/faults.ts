@@ -91,7 +91,7 @@ export class FaultInjector {
   /** Replaces the random fault configuration. */
   setFaults(faults: FaultConfig): void {
     checkFaultConfig(faults);
-    this.faults = { ...faults };
+    this.faults = { ...faults, methods: faults.methods?.map((method) => method.toUpperCase()) };
   }
 
   /** Appends one-shot faults to the scripted queue. */
