@@ -39,7 +39,7 @@ async function main(): Promise<void> {
       env: { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE },
       program: async () => (require(path.join(REPO_ROOT, "examples", "seed-contacts")) as () => Promise<Record<string, unknown>>)(),
     });
-    const stream = { onOutput: (text: string) => process.stdout.write(text) };
+    const stream = { onOutput: (text: string) => process.stdout.write(text), onError: (text: string) => process.stderr.write(text) };
     if (op === "preview") await stack.preview({ ...stream, diff: true });
     if (op === "refresh") await stack.refresh(stream);
     if (op === "destroy") await stack.destroy(stream);
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   }
 }
 
-async function upTwice(stack: Stack, stream: { onOutput: (text: string) => void }): Promise<void> {
+async function upTwice(stack: Stack, stream: { onOutput: (text: string) => void; onError: (text: string) => void }): Promise<void> {
   console.log("\n=== pulumi up (dev) ===");
   const first = await stack.up(stream);
   printContacts(first.outputs.contacts?.value as Summary | undefined);
@@ -83,6 +83,8 @@ function printContacts(contacts: Summary | undefined): void {
 }
 
 main().catch((error: Error) => {
-  console.error(`\ndemo failed: ${error.message}`);
+  // The engine's own output, printed above, already says what went wrong.
+  const engineFailed = /Command failed with exit code/.test(error.message);
+  console.error(`\ndemo failed: ${engineFailed ? "pulumi reported the errors above" : error.message}`);
   process.exit(1);
 });

@@ -111,7 +111,7 @@ describe("engine end to end: seed contacts per environment (examples/seed-contac
     await assert.rejects(stack.preview(rec.opts), (e: Error) => {
       const text = e.message + rec.text();
       assert.match(text, /Invalid seed file — nothing was written to Callbell/);
-      assert.match(text, /contacts\.dev\.yaml:\d+ \(identifier 393331234570\): assignedUser: assignedUser "not-an-email" is not an email address/);
+      assert.match(text, /contacts\.dev\.yaml:\d+ \(identifier 393331234570\): assignedUser "not-an-email" is not an email address/);
       return true;
     });
     assert.deepEqual(await sim.admin.requests(), []);
@@ -134,6 +134,23 @@ describe("engine end to end: environment fencing and the single-contact example"
     });
     assert.deepEqual(await sim.admin.contacts(), []);
     assert.deepEqual([...new Set((await sim.admin.requests()).map((e) => `${e.method} ${e.path}`))], ["GET /v1/auth/me"]);
+    await stack.workspace.removeStack(stack.name, { force: true });
+  });
+
+  it("without a token, up fails with how to set one, no stack trace, and nothing written", async () => {
+    const stack = await openStack({
+      projectName: "callbell-no-token", stackName: "dev", program: programOf(copyExample("seed-contacts")),
+      config: { "callbell:apiUrl": { value: sim.url } },
+      env: { CALLBELL_API_TOKEN: "" },
+    });
+    const rec = recordOutput();
+    await assert.rejects(stack.up(rec.opts), (e: Error) => {
+      const text = e.message + rec.text();
+      assert.match(text, /Could not create contact "[^"]+" \(\d+\): No Callbell API token: run 'pulumi config set --secret callbell:apiToken <token>' or set the CALLBELL_API_TOKEN environment variable/);
+      assert.ok(!/\n\s+at .+:\d+:\d+\)?\n/.test(e.message), "no stack trace");
+      return true;
+    });
+    assert.deepEqual(await sim.admin.requests(), []);
     await stack.workspace.removeStack(stack.name, { force: true });
   });
 

@@ -68,8 +68,8 @@ describe("seed files", () => {
       assert.equal(e.stack, e.message, "no stack trace as the headline");
       assert.match(e.message, /nothing was written/);
       assert.ok(e.problems.some((p) => /^contacts\.bad\.yaml:9 \(entry 3, identifier 393331234567\): the same contact is already listed at contacts\.bad\.yaml:4/.test(p)), e.problems.join("\n"));
-      assert.ok(e.problems.some((p) => /^contacts\.bad\.yaml:4 \(identifier 393331234567\): assignedUser: assignedUser "alice-at-acme" is not an email/.test(p)), e.problems.join("\n"));
-      assert.ok(e.problems.some((p) => /^contacts\.bad\.yaml:7 \(identifier 12\): identifier: identifier "12" is not a phone number/.test(p)), e.problems.join("\n"));
+      assert.ok(e.problems.some((p) => /^contacts\.bad\.yaml:4 \(identifier 393331234567\): assignedUser "alice-at-acme" is not an email/.test(p)), e.problems.join("\n"));
+      assert.ok(e.problems.some((p) => /^contacts\.bad\.yaml:7 \(identifier 12\): identifier "12" is not a phone number/.test(p)), e.problems.join("\n"));
       return true;
     });
   });

@@ -70,7 +70,9 @@ export function loadSeedFiles(files: readonly string[]): SeedContact[] {
     if (validation.ok) contacts.push({ key, inputs: validation.inputs, origin });
     else {
       for (const p of validation.problems) {
-        problems.push(`${origin} (identifier ${String(raw.identifier)}): ${p.property ? `${p.property}: ` : ""}${p.reason}`);
+        // Most reasons start with the property's name; prefix the others (e.g. "customFields.seats").
+        const named = !p.property || p.reason.startsWith(p.property.split(".")[0]);
+        problems.push(`${origin} (identifier ${String(raw.identifier)}): ${named ? "" : `${p.property}: `}${p.reason}`);
       }
     }
   }
