@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ContactSource } from "../client/contacts";
 import type { ContactInputs, BotStatus } from "./schema";
 import type { ContactOutputs } from "./diff";
+import type { ContactProvider } from "./provider";
 
 /** The inputs of a Contact: each may be a plain value or an Output of another resource. */
 export interface ContactArgs {
@@ -34,30 +35,21 @@ export interface ContactArgs {
   adopt?: pulumi.Input<boolean>;
 }
 
-// Each method requires the implementation by package name: the provider host is plain Node
-// (no ts-node) and resolves it from the project's node_modules.
+// The implementation, required by package name when the provider host first calls: the host
+// is plain Node (no ts-node) and resolves it from the project's node_modules. Serialized by
+// value once and shared by every method below.
+function implementation(): ContactProvider {
+  return require("pulumi-callbell/dist/contact/provider").contactProvider;
+}
+
 const providerStub: pulumi.dynamic.ResourceProvider<ContactInputs, ContactOutputs> = {
-  async configure(req) {
-    return require("pulumi-callbell/dist/contact/provider").contactProvider.configure(req);
-  },
-  async check(olds, news) {
-    return require("pulumi-callbell/dist/contact/provider").contactProvider.check(olds, news);
-  },
-  async diff(id, olds, news) {
-    return require("pulumi-callbell/dist/contact/provider").contactProvider.diff(id, olds, news);
-  },
-  async create(inputs) {
-    return require("pulumi-callbell/dist/contact/provider").contactProvider.create(inputs);
-  },
-  async read(id, props) {
-    return require("pulumi-callbell/dist/contact/provider").contactProvider.read(id, props);
-  },
-  async update(id, olds, news) {
-    return require("pulumi-callbell/dist/contact/provider").contactProvider.update(id, olds, news);
-  },
-  async delete(id, props) {
-    return require("pulumi-callbell/dist/contact/provider").contactProvider.delete(id, props);
-  },
+  configure: (req) => implementation().configure(req),
+  check: (olds, news) => implementation().check(olds, news),
+  diff: (id, olds, news) => implementation().diff(id, olds, news),
+  create: (inputs) => implementation().create(inputs),
+  read: (id, props) => implementation().read(id, props),
+  update: (id, olds, news) => implementation().update(id, olds, news),
+  delete: (id, props) => implementation().delete(id, props),
 };
 
 /** Options of a Contact: the usual resource options. `protect` or `retainOnDelete` guard against irreversible deletes. */
