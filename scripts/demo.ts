@@ -70,7 +70,7 @@ Try next:
   3. npm run demo                # pulumi up: apply it
 With your own pulumi CLI (it needs the Node.js language host of a full install), the same:
   export PULUMI_BACKEND_URL=file://$PWD/.demo/backend PULUMI_CONFIG_PASSPHRASE=${PASSPHRASE}
-  npm run simulator -- --port ${PORT} --data .demo/callbell-contacts.json --token ${TOKEN} &
+  npm run simulator -- --port ${PORT} --data .demo/callbell-contacts.json --token "$(pulumi config get callbell:apiToken --stack dev)" &
   pulumi preview --diff --stack dev`);
 }
 
