@@ -143,6 +143,7 @@ describe("engine end to end: environment fencing and the single-contact example"
       config: { "callbell:apiUrl": { value: sim.url } },
       env: { CALLBELL_API_TOKEN: "" },
     });
+    await sim.admin.clearRequests();
     const rec = recordOutput();
     await assert.rejects(stack.up(rec.opts), (e: Error) => {
       const text = e.message + rec.text();
