@@ -1,0 +1,513 @@
+// `npm run bench [-- --n 10,100,500 | --quick | --full] [--parallel P] [--repeat R] [--padded] [--no-rate-limit] [--out DIR]`
+//
+// callbell.Contact through the REAL Pulumi engine against the Callbell simulator (40 ms ± 10
+// latency, 300 requests/s), for each N: preview of a new stack, up, no-op up, preview of the
+// unchanged stack, update of every contact, refresh, destroy. In the same run, the baselines every
+// result is divided by: the engine floor (the same program shape with trivial dynamic resources
+// that make no API call, through the same phases), the physical floor (requests the phase needs /
+// 300 per s) and the scripts a team would write instead (axios POST loops). Then the rate-limit
+// run: a simulator limited to 50/s, N = 300, the provider at 50/s and at its default 250/s.
+// Writes RESULTS.md, results.json and time-vs-n.svg to test/bench/results/ and prints the table.
+// Nothing fails on timing: the targets are reported, met or missed by how much.
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { EngineEvent, OpMap, Stack } from "@pulumi/pulumi/automation";
+import { REPO_ROOT, countChangesOfType, ensureEngine, exportState, exportText, openStack, resourcesOfType } from "../engine/harness";
+import type { RequestLogEntry, SimulatorOptions } from "../simulator";
+import seedBench, { CONTACT_TYPE, TRIVIAL_TYPE, seedContact } from "./programs/seed";
+import { RssPeak, sampleProviderHostRss } from "./rss";
+import { ScriptResult, postAll } from "./scripts";
+import { SimulatorProcess, spawnSimulator } from "./sim-process";
+import { writeReport } from "./report";
+
+/** The simulator's realistic settings: Callbell's documented limit and a typical EU round trip. */
+export const API_LIMIT_PER_SECOND = 300;
+export const LATENCY = { latencyMs: 40, jitterMs: 10 };
+export const RATE_LIMIT_RUN = { n: 300, limitPerSecond: 50 };
+export const SCRIPT_CONCURRENCY = 16;
+
+/** Phases run for every N, in this order. */
+export const PHASES = ["preview (new)", "up (create)", "up (no-op)", "preview (unchanged)", "up (update all)", "refresh", "destroy"] as const;
+export type Phase = (typeof PHASES)[number];
+/** Phases that change nothing, so they can be repeated and their median reported (they are short and noise-prone). */
+export const REPEATED_PHASES: readonly Phase[] = ["up (no-op)", "preview (unchanged)"];
+/** callbell.Contact; the engine floor; the engine floor with a `__provider` as long as the Contact's (--padded). */
+export type Kind = "callbell" | "trivial" | "padded";
+
+/** One phase of one run. */
+export interface PhaseResult {
+  phase: string;
+  kind: Kind;
+  n: number;
+  seconds: number;
+  /** API requests the simulator logged, by method. */
+  calls: Record<string, number>;
+  totalCalls: number;
+  writes: number;
+  /** Requests answered 429. */
+  rateLimited: number;
+  /** 429s that the provider sent again (all of them, unless a resource failed on a 429). */
+  retried: number;
+  failedResources: number;
+  engineError?: string;
+  /** Resource steps of the benchmarked type, as the engine reported them. */
+  steps: OpMap;
+  rss: RssPeak;
+  /** Seconds of every repetition when the phase was repeated (the result is the median one). */
+  samples?: number[];
+}
+
+/** State sizes of a stack after `up (create)`. */
+export interface StateSize {
+  exportBytes: number;
+  perResourceBytes: number;
+  /** One resource of the benchmarked type as compact JSON. */
+  oneResourceBytes: number;
+  providerBytes: number;
+  distinctProviders: number;
+}
+
+/** Everything measured for one N. */
+export interface NResult {
+  n: number;
+  callbell: PhaseResult[];
+  trivial: PhaseResult[];
+  /** Only with --padded. */
+  padded?: PhaseResult[];
+  state: { callbell?: StateSize; trivial?: StateSize; padded?: StateSize };
+  scripts: { sequential?: ScriptResult; parallel?: ScriptResult };
+}
+
+/** One variant of the rate-limit run. */
+export interface RateLimitResult {
+  variant: string;
+  providerRequestsPerSecond?: number;
+  n: number;
+  limitPerSecond: number;
+  up: PhaseResult;
+  destroy: PhaseResult;
+  /** The provider without the engine: N creates then N deletes, all issued at once. */
+  providerAlone?: ProviderAloneResult;
+}
+
+/** The provider's own pace under the limit, measured without the engine. */
+export interface ProviderAloneResult {
+  createSeconds: number;
+  deleteSeconds: number;
+  /** Requests by method during the creates, and during the deletes. */
+  createCalls: Record<string, number>;
+  deleteCalls: Record<string, number>;
+  createRateLimited: number;
+  deleteRateLimited: number;
+  failures: number;
+  firstFailure?: string;
+}
+
+/** The whole run, as results.json holds it. */
+export interface BenchResults {
+  startedAt: string;
+  durationSeconds: number;
+  command: string;
+  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; loadAverageAtStart: number[] };
+  pulumiVersion: string;
+  parallel: { passed?: number; effective: number; note: string };
+  simulator: { limitPerSecond: number; latencyMs: number; jitterMs: number };
+  scriptConcurrency: number;
+  /** Repetitions of REPEATED_PHASES (median reported). */
+  repeat: number;
+  ns: NResult[];
+  rateLimit: RateLimitResult[];
+  /** The engine floor of the rate-limit run: N trivial resources, up and destroy. */
+  rateLimitFloor?: { up: PhaseResult; destroy: PhaseResult };
+  /** The code measured: commit, and whether provider/ had uncommitted changes. */
+  source: { commit: string; providerDirty: boolean };
+}
+
+interface Args {
+  ns: number[];
+  /** Repetitions of the phases that change nothing (REPEATED_PHASES). */
+  repeat: number;
+  padded: boolean;
+  parallel?: number;
+  rateLimit: boolean;
+  outDir: string;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { ns: [10, 100, 500], repeat: 3, padded: false, rateLimit: true, outDir: path.join(__dirname, "results") };
+  let full = false;
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    if (flag === "--n") args.ns = value().split(",").map((s) => positiveInteger(flag, s));
+    else if (flag === "--quick") args.ns = [10, 100];
+    else if (flag === "--full") full = true;
+    else if (flag === "--parallel") args.parallel = positiveInteger(flag, value());
+    else if (flag === "--repeat") args.repeat = positiveInteger(flag, value());
+    else if (flag === "--padded") args.padded = true;
+    else if (flag === "--no-rate-limit") args.rateLimit = false;
+    else if (flag === "--out") args.outDir = path.resolve(value());
+    else throw new Error(`unknown option ${flag}\nusage: npm run bench -- [--n 10,100,500 | --quick | --full] [--parallel P] [--repeat R] [--padded] [--no-rate-limit] [--out DIR]`);
+  }
+  if (full && !args.ns.includes(1000)) args.ns.push(1000);
+  return args;
+}
+
+function positiveInteger(flag: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} needs positive integers, got '${text}'`);
+  return n;
+}
+
+const log = (message: string) => process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+
+// Config of the padded floor's stacks (bench:padding), set by the warm-up.
+let padding: Record<string, string> = {};
+
+// Every stack this run opened, removed at the end whatever happens.
+const openStacks: Stack[] = [];
+const runId = Date.now().toString(36);
+
+async function benchStack(kind: Kind, n: number, name: string, sim?: SimulatorProcess, extraConfig: Record<string, string> = {}): Promise<Stack> {
+  const config: Record<string, { value: string; secret?: boolean }> = {
+    "bench:kind": { value: kind },
+    "bench:n": { value: String(n) },
+    "bench:round": { value: "1" },
+  };
+  if (sim) {
+    config["callbell:apiUrl"] = { value: sim.url };
+    config["callbell:apiToken"] = { value: sim.token, secret: true };
+  }
+  for (const [k, v] of Object.entries(extraConfig)) config[k] = { value: v };
+  const stack = await openStack({ projectName: "callbell-bench", stackName: `${name}-${runId}`, program: seedBench, config });
+  openStacks.push(stack);
+  return stack;
+}
+
+type OpOptions = { onEvent: (e: EngineEvent) => void; onOutput: (s: string) => void; parallel?: number };
+
+/** Runs one operation, timed, with the request log, failures and the host's peak RSS. */
+async function measure(phase: string, kind: Kind, n: number, sim: SimulatorProcess | undefined, op: (opts: OpOptions) => Promise<unknown>, parallel?: number): Promise<PhaseResult> {
+  await sim?.admin.clearRequests();
+  const events: EngineEvent[] = [];
+  const output: string[] = [];
+  const rss = sampleProviderHostRss(100);
+  let engineError: string | undefined;
+  const started = performance.now();
+  try {
+    await op({ onEvent: (e) => events.push(e), onOutput: (s) => output.push(s), ...(parallel ? { parallel } : {}) });
+  } catch (error) {
+    engineError = summarizeError(error);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const peak = rss.stop();
+  const requests: RequestLogEntry[] = sim ? await sim.admin.requests() : [];
+  const type = typeOf(kind);
+  const failed = new Map<string, string>();
+  for (const e of events) {
+    const f = e.resOpFailedEvent;
+    if (f && f.metadata.type === type) failed.set(f.metadata.urn, failed.get(f.metadata.urn) ?? "");
+    const d = e.diagnosticEvent;
+    if (d && d.severity === "error" && d.urn?.includes(`::${type}::`)) failed.set(d.urn, d.message);
+  }
+  const calls: Record<string, number> = {};
+  for (const r of requests) calls[r.method] = (calls[r.method] ?? 0) + 1;
+  const rateLimited = requests.filter((r) => r.status === 429).length;
+  const failedOn429 = [...failed.values()].filter((m) => /rate limit|429/i.test(m)).length;
+  const result: PhaseResult = {
+    phase, kind, n, seconds: round(seconds, 2), calls, totalCalls: requests.length,
+    writes: requests.filter((r) => r.method !== "GET").length,
+    rateLimited, retried: Math.max(0, rateLimited - failedOn429),
+    failedResources: failed.size, engineError, steps: countChangesOfType(events, type).raw, rss: peak,
+  };
+  log(`${kind.padEnd(8)} N=${String(n).padEnd(4)} ${phase.padEnd(19)} ${seconds.toFixed(2).padStart(7)} s  ` +
+    `calls ${JSON.stringify(calls)}  429s ${rateLimited}  failed ${failed.size}${engineError ? "  ERROR " + engineError.slice(0, 200) : ""}  host ${peak.peakMb} MB  cpu host/engine/program ${peak.cpu.host}/${peak.cpu.engine}/${peak.cpu.program} s  steps ${JSON.stringify(result.steps)}`);
+  return result;
+}
+
+function summarizeError(error: unknown): string {
+  const text = String((error as Error)?.message ?? error);
+  const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
+  const interesting = lines.filter((l) => /error|failed/i.test(l) && !/^stderr:|^stdout:|^code:/.test(l));
+  return (interesting.slice(0, 3).join(" | ") || lines.slice(0, 3).join(" | ")).slice(0, 600);
+}
+
+function typeOf(kind: Kind): string {
+  return kind === "callbell" ? CONTACT_TYPE : TRIVIAL_TYPE;
+}
+
+async function stateSize(stack: Stack, kind: Kind, n: number): Promise<StateSize> {
+  const text = await exportText(stack);
+  const state = await exportState(stack);
+  const resources = resourcesOfType(state, typeOf(kind));
+  // The exported state with --show-secrets holds no secret in a Contact; measure from the text export for size.
+  const exported = JSON.parse(text) as { deployment?: { resources?: Array<Record<string, unknown>> } };
+  const one = (exported.deployment?.resources ?? []).find((r) => r.type === typeOf(kind));
+  const providers = new Set(resources.map((r) => String(r.inputs?.__provider ?? "")));
+  return {
+    exportBytes: Buffer.byteLength(text),
+    perResourceBytes: Math.round(Buffer.byteLength(text) / n),
+    oneResourceBytes: one ? Buffer.byteLength(JSON.stringify(one)) : 0,
+    providerBytes: Math.max(...[...providers].map((p) => Buffer.byteLength(p))),
+    distinctProviders: providers.size,
+  };
+}
+
+/**
+ * The seven phases, on a fresh callbell stack and fresh floor stacks, interleaved: each phase
+ * runs on every stack back to back (who goes first rotating), so load from elsewhere on the
+ * machine hits the result and its floors alike.
+ */
+async function runPhases(n: number, sim: SimulatorProcess, parallel: number | undefined, repeat: number, padded: boolean): Promise<Pick<NResult, "callbell" | "trivial" | "padded" | "state">> {
+  const kinds: Kind[] = padded ? ["callbell", "trivial", "padded"] : ["callbell", "trivial"];
+  const stacks = {} as Record<Kind, Stack>;
+  for (const kind of kinds) stacks[kind] = await benchStack(kind, n, `${kind}-${n}`, kind === "callbell" ? sim : undefined, kind === "padded" ? padding : {});
+  const out: Pick<NResult, "callbell" | "trivial" | "padded" | "state"> = { callbell: [], trivial: [], ...(padded ? { padded: [] } : {}), state: {} };
+  const ops: Record<Phase, (stack: Stack, o: OpOptions) => Promise<unknown>> = {
+    "preview (new)": (s, o) => s.preview(o),
+    "up (create)": (s, o) => s.up(o),
+    "up (no-op)": (s, o) => s.up(o),
+    "preview (unchanged)": (s, o) => s.preview(o),
+    "up (update all)": (s, o) => s.up(o),
+    refresh: (s, o) => s.refresh(o),
+    destroy: (s, o) => s.destroy(o),
+  };
+  try {
+    for (const [i, phase] of PHASES.entries()) {
+      const times = REPEATED_PHASES.includes(phase) ? repeat : 1;
+      const samples = Object.fromEntries(kinds.map((k) => [k, [] as PhaseResult[]])) as Record<Kind, PhaseResult[]>;
+      for (let r = 0; r < times; r++) {
+        const shift = (i + r) % kinds.length; // rotate who goes first
+        for (const kind of [...kinds.slice(shift), ...kinds.slice(0, shift)]) {
+          const stack = stacks[kind];
+          if (phase === "up (update all)") await stack.setConfig("bench:round", { value: "2" });
+          samples[kind].push(await measure(phase, kind, n, kind === "callbell" ? sim : undefined, (o) => ops[phase](stack, o), parallel));
+          if (phase === "up (create)") out.state[kind] = await stateSize(stack, kind, n);
+        }
+      }
+      for (const kind of kinds) out[kind]!.push(median(samples[kind]));
+    }
+  } finally {
+    for (const kind of kinds) await removeStack(stacks[kind]);
+  }
+  return out;
+}
+
+/** The repetition with the median time, carrying every repetition's time; a single one as is. */
+function median(results: PhaseResult[]): PhaseResult {
+  if (results.length === 1) return results[0];
+  const sorted = [...results].sort((a, b) => a.seconds - b.seconds);
+  const mid = sorted[Math.floor((sorted.length - 1) / 2)];
+  // Counts must hold for every repetition: keep the worst of calls, 429s and failures visible.
+  const worst = results.reduce((a, b) => (b.totalCalls + b.failedResources > a.totalCalls + a.failedResources ? b : a));
+  return { ...mid, calls: worst.calls, totalCalls: worst.totalCalls, writes: Math.max(...results.map((r) => r.writes)),
+    failedResources: Math.max(...results.map((r) => r.failedResources)), engineError: results.find((r) => r.engineError)?.engineError ?? mid.engineError,
+    rss: { ...mid.rss, peakMb: Math.max(...results.map((r) => r.rss.peakMb)) }, samples: results.map((r) => r.seconds) };
+}
+
+/**
+ * One unmeasured up and destroy of each kind, so no measured operation pays for first-use costs.
+ * With --padded, also measures the `__provider` of a Contact and of an unpadded padded resource:
+ * returns the padding that makes the latter as long as the former.
+ */
+async function warmUp(padded: boolean): Promise<number | undefined> {
+  const providerBytes: Partial<Record<Kind, number>> = {};
+  await withSimulator(API_LIMIT_PER_SECOND, async (sim) => {
+    for (const kind of (padded ? ["callbell", "trivial", "padded"] : ["callbell", "trivial"]) as Kind[]) {
+      const stack = await benchStack(kind, 2, `warmup-${kind}`, kind === "callbell" ? sim : undefined, kind === "padded" ? { "bench:padding": "0" } : {});
+      try {
+        await stack.up();
+        const one = resourcesOfType(await exportState(stack), typeOf(kind))[0];
+        providerBytes[kind] = Buffer.byteLength(String(one?.inputs?.__provider ?? ""));
+        await stack.destroy();
+      } finally {
+        await removeStack(stack);
+      }
+    }
+  });
+  if (!padded) return undefined;
+  const chars = Math.max(0, providerBytes.callbell! - providerBytes.padded!);
+  log(`padded floor: Contact __provider ${providerBytes.callbell} bytes, unpadded ${providerBytes.padded} bytes: padding ${chars} characters`);
+  return chars;
+}
+
+async function removeStack(stack: Stack): Promise<void> {
+  await stack.workspace.removeStack(stack.name, { force: true }).catch((e: Error) => log(`could not remove stack ${stack.name}: ${e.message}`));
+  const index = openStacks.indexOf(stack);
+  if (index >= 0) openStacks.splice(index, 1);
+}
+
+function simulatorOptions(limitPerSecond: number): SimulatorOptions {
+  return { rateLimitPerSecond: limitPerSecond, faults: { ...LATENCY }, seed: 6 };
+}
+
+async function withSimulator<T>(limitPerSecond: number, body: (sim: SimulatorProcess) => Promise<T>): Promise<T> {
+  const sim = await spawnSimulator(simulatorOptions(limitPerSecond));
+  try {
+    return await body(sim);
+  } finally {
+    await sim.close();
+  }
+}
+
+async function runN(n: number, parallel: number | undefined, repeat: number, padded: boolean): Promise<NResult> {
+  const result: NResult = { n, callbell: [], trivial: [], state: {}, scripts: {} };
+  await withSimulator(API_LIMIT_PER_SECOND, async (sim) => {
+    Object.assign(result, await runPhases(n, sim, parallel, repeat, padded));
+  });
+  for (const [name, concurrency] of [["sequential", 1], ["parallel", SCRIPT_CONCURRENCY]] as const) {
+    result.scripts[name] = await withSimulator(API_LIMIT_PER_SECOND, async (sim) => postAll(sim.url, sim.token, n, concurrency));
+    const s = result.scripts[name]!;
+    log(`script   N=${String(n).padEnd(4)} ${`${name} (${concurrency})`.padEnd(19)} ${s.seconds.toFixed(2).padStart(7)} s  posts ${s.posts}  429s ${s.rateLimited}  failed ${s.failures}`);
+  }
+  return result;
+}
+
+async function runRateLimit(parallel: number | undefined): Promise<Pick<BenchResults, "rateLimit" | "rateLimitFloor">> {
+  const { n, limitPerSecond } = RATE_LIMIT_RUN;
+  const out: RateLimitResult[] = [];
+  for (const providerRate of [limitPerSecond, undefined]) {
+    const variant = providerRate ? `provider at ${providerRate}/s` : "provider at its default 250/s";
+    const extra: Record<string, string> = providerRate ? { "callbell:requestsPerSecond": String(providerRate) } : {};
+    await withSimulator(limitPerSecond, async (sim) => {
+      const stack = await benchStack("callbell", n, `ratelimit-${providerRate ?? "default"}`, sim, extra);
+      try {
+        const up = await measure(`rate-limit up (${variant})`, "callbell", n, sim, (o) => stack.up(o), parallel);
+        const destroy = await measure(`rate-limit destroy (${variant})`, "callbell", n, sim, (o) => stack.destroy(o), parallel);
+        out.push({ variant, providerRequestsPerSecond: providerRate, n, limitPerSecond, up, destroy });
+      } finally {
+        await removeStack(stack);
+      }
+    });
+    out[out.length - 1].providerAlone = await withSimulator(limitPerSecond, (sim) => providerAlone(sim, n, extra));
+  }
+  // The engine's own pace for the same N: what the run could be at best with this engine and backend.
+  const stack = await benchStack("trivial", n, "ratelimit-floor");
+  try {
+    const up = await measure("rate-limit up (engine floor)", "trivial", n, undefined, (o) => stack.up(o), parallel);
+    const destroy = await measure("rate-limit destroy (engine floor)", "trivial", n, undefined, (o) => stack.destroy(o), parallel);
+    return { rateLimit: out, rateLimitFloor: { up, destroy } };
+  } finally {
+    await removeStack(stack);
+  }
+}
+
+/**
+ * The Contact provider driven directly, as the host would run it with unbounded --parallel: all N
+ * creates at once, then all N deletes. What it takes is the provider's own pace (its limiter,
+ * its requests per contact, its retries), with no engine in the way.
+ */
+async function providerAlone(sim: SimulatorProcess, n: number, extraConfig: Record<string, string>): Promise<ProviderAloneResult> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { contactProvider } = require("pulumi-callbell/dist/contact/provider") as typeof import("pulumi-callbell/dist/contact/provider");
+  const config: Record<string, string> = { "callbell:apiUrl": sim.url, "callbell:apiToken": sim.token, ...extraConfig };
+  await contactProvider.configure({ config: { get: (key: string) => config[key] } } as never);
+  let failures = 0;
+  let firstFailure: string | undefined;
+  const failed = (error: unknown) => {
+    failures++;
+    firstFailure ??= String((error as Error)?.message ?? error).slice(0, 300);
+    return undefined;
+  };
+  const checked = await Promise.all(Array.from({ length: n }, (_, i) => contactProvider.check({} as never, seedContact(i, 1) as never)));
+  const tally = async () => {
+    const requests = await sim.admin.requests();
+    await sim.admin.clearRequests();
+    const calls: Record<string, number> = {};
+    for (const r of requests) calls[r.method] = (calls[r.method] ?? 0) + 1;
+    return { calls, rateLimited: requests.filter((r) => r.status === 429).length };
+  };
+  await sim.admin.clearRequests();
+  let started = performance.now();
+  const created = await Promise.all(checked.map((c) => contactProvider.create(c.inputs as never).catch(failed)));
+  const createSeconds = (performance.now() - started) / 1000;
+  const createTally = await tally();
+  started = performance.now();
+  await Promise.all(created.map((c) => (c ? contactProvider.delete(c.id, c.outs as never).catch(failed) : undefined)));
+  const deleteSeconds = (performance.now() - started) / 1000;
+  const deleteTally = await tally();
+  const result: ProviderAloneResult = {
+    createSeconds: round(createSeconds, 2), deleteSeconds: round(deleteSeconds, 2),
+    createCalls: createTally.calls, deleteCalls: deleteTally.calls,
+    createRateLimited: createTally.rateLimited, deleteRateLimited: deleteTally.rateLimited, failures, firstFailure,
+  };
+  log(`provider alone N=${n} (${extraConfig["callbell:requestsPerSecond"] ?? "default"}/s vs ${RATE_LIMIT_RUN.limitPerSecond}/s): create ${result.createSeconds} s ${JSON.stringify(result.createCalls)} 429s ${result.createRateLimited}, delete ${result.deleteSeconds} s ${JSON.stringify(result.deleteCalls)} 429s ${result.deleteRateLimited}, failed ${failures}`);
+  return result;
+}
+
+function sourceInfo(): BenchResults["source"] {
+  const git = (...a: string[]) => execFileSync("git", a, { cwd: REPO_ROOT, encoding: "utf8" }).trim();
+  try {
+    return { commit: git("rev-parse", "--short", "HEAD"), providerDirty: git("status", "--porcelain", "--", "provider") !== "" };
+  } catch {
+    return { commit: "unknown", providerDirty: false };
+  }
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const started = performance.now();
+  const engine = ensureEngine();
+  const envParallel = Number(process.env.PULUMI_PARALLEL ?? 0);
+  const defaultParallel = envParallel > 0 ? envParallel : os.availableParallelism() * 4;
+  const results: BenchResults = {
+    startedAt: new Date().toISOString(),
+    durationSeconds: 0,
+    command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim(),
+    machine: {
+      cpus: os.availableParallelism(), cpuModel: os.cpus()[0]?.model ?? "?", memoryGb: round(os.totalmem() / 2 ** 30, 1),
+      node: process.version, loadAverageAtStart: os.loadavg().map((x) => round(x, 2)),
+    },
+    pulumiVersion: engine.pulumiVersion,
+    parallel: args.parallel
+      ? { passed: args.parallel, effective: args.parallel, note: `--parallel ${args.parallel} passed to every operation` }
+      : { effective: defaultParallel, note: envParallel > 0 ? `engine default from PULUMI_PARALLEL=${envParallel}` : `engine default (GOMAXPROCS × 4 = ${os.availableParallelism()} × 4); not passed` },
+    simulator: { limitPerSecond: API_LIMIT_PER_SECOND, ...LATENCY },
+    scriptConcurrency: SCRIPT_CONCURRENCY,
+    repeat: args.repeat,
+    ns: [],
+    rateLimit: [],
+    source: sourceInfo(),
+  };
+  log(`pulumi v${engine.pulumiVersion}, N = ${args.ns.join(", ")}, parallel: ${results.parallel.note}, load average ${results.machine.loadAverageAtStart.join(" ")}`);
+  fs.mkdirSync(args.outDir, { recursive: true });
+  const save = () => {
+    results.durationSeconds = round((performance.now() - started) / 1000, 1);
+    fs.writeFileSync(path.join(args.outDir, "results.json"), JSON.stringify(results, null, 2) + "\n");
+  };
+  try {
+    log("warm-up (not measured): up and destroy of 2 resources of each kind");
+    const paddingChars = await warmUp(args.padded);
+    padding = paddingChars === undefined ? {} : { "bench:padding": String(paddingChars) };
+    for (const n of args.ns) {
+      results.ns.push(await runN(n, args.parallel, args.repeat, args.padded));
+      save();
+    }
+    if (args.rateLimit) {
+      Object.assign(results, await runRateLimit(args.parallel));
+      save();
+    }
+  } finally {
+    for (const stack of [...openStacks]) await removeStack(stack);
+  }
+  save();
+  const markdown = await writeReport(results, args.outDir);
+  process.stdout.write("\n" + markdown + "\n");
+  log(`wrote ${path.relative(REPO_ROOT, args.outDir)}/RESULTS.md, results.json, time-vs-n.svg; total ${results.durationSeconds} s`);
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`bench failed: ${error.stack ?? error.message}\n`);
+  process.exit(1);
+});
