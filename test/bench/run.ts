@@ -464,7 +464,7 @@ async function main(): Promise<void> {
   const results: BenchResults = {
     startedAt: new Date().toISOString(),
     durationSeconds: 0,
-    command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim(),
+    command: ["npm run bench", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])].join(" "),
     machine: {
       cpus: os.availableParallelism(), cpuModel: os.cpus()[0]?.model ?? "?", memoryGb: round(os.totalmem() / 2 ** 30, 1),
       node: process.version, loadAverageAtStart: os.loadavg().map((x) => round(x, 2)),
