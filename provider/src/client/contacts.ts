@@ -12,6 +12,14 @@ export type ContactSource = (typeof contactSources)[number];
 /** Sources whose identifier is a phone number, so a contact can be looked up by it. */
 export const phoneSources: readonly ContactSource[] = ["whatsapp", "telegram"];
 
+/**
+ * True when GET /contacts/phone/:number can find such a contact: the lookup takes a phone
+ * number and, without channel_uuid, searches the main WhatsApp channel only.
+ */
+export function canLookUpByPhone(source: ContactSource, channelUuid: string | undefined): boolean {
+  return source === "whatsapp" || (phoneSources.includes(source) && channelUuid !== undefined);
+}
+
 const teamSchema = z.looseObject({ uuid: z.string(), name: z.string().optional() });
 const channelSchema = z.looseObject({ uuid: z.string(), type: z.string().optional(), title: z.string().optional() });
 
@@ -134,7 +142,7 @@ export class ContactsClient {
    * look the identifier up and use the contact if it is there.
    */
   async create(body: CreateContactBody): Promise<CreateOutcome> {
-    const canLookUp = body.source === "whatsapp" || (phoneSources.includes(body.source) && body.channel_uuid !== undefined);
+    const canLookUp = canLookUpByPhone(body.source, body.channel_uuid);
     for (let retry = 0; ; retry++) {
       try {
         return { contact: await this.contactCall("POST", "/contacts", body), recoveredAfterLostAnswer: false };

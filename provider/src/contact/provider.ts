@@ -2,7 +2,7 @@
 // Callbell client. It never builds a URL and never sees an HTTP detail. The Pulumi provider
 // host loads this module by name at run time (see resource.ts), so nothing here is serialized.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { ApiContact, ContactsClient, phoneSources } from "../client/contacts";
+import { ApiContact, ContactsClient, canLookUpByPhone } from "../client/contacts";
 import { CallbellError, redact } from "../client/errors";
 import { CallbellConfigError, ProviderSettings, requireToken, resolveSettings } from "../config";
 import { ContactOutputs, diffContact, patchFor } from "./diff";
@@ -98,7 +98,7 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
         const client = context.client();
         // Look before creating: Callbell may silently accept a second contact with the same
         // identifier, and a create interrupted earlier (a killed `pulumi up`) may have landed.
-        const existing = canLookUpByIdentifier(inputs) ? await client.findByPhone(inputs.identifier, inputs.channelUuid) : undefined;
+        const existing = canLookUpByPhone(inputs.source, inputs.channelUuid) ? await client.findByPhone(inputs.identifier, inputs.channelUuid) : undefined;
         if (existing) {
           // The same name is the mark of this resource's own earlier create; anything else is
           // somebody else's contact, taken over only when the code says so.
@@ -196,11 +196,6 @@ function customValueFrom(value: unknown, expectList: boolean): string | string[]
     }
   }
   return String(value);
-}
-
-/** True when adoption and duplicate-safe retries can look this contact up by identifier. */
-export function canLookUpByIdentifier(inputs: Pick<ContactInputs, "source" | "channelUuid">): boolean {
-  return inputs.source === "whatsapp" || (phoneSources.includes(inputs.source) && inputs.channelUuid !== undefined);
 }
 
 /** The context the provider host uses: settings from configure (stack config), else the environment. */

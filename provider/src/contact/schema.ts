@@ -2,7 +2,7 @@
 // API's bodies (snake_case). Pure: no I/O, no Pulumi runtime.
 import { z } from "zod";
 import { parsePhoneNumberFromString } from "libphonenumber-js";
-import { ContactSource, CreateContactBody, contactSources, phoneSources } from "../client/contacts";
+import { ContactSource, CreateContactBody, canLookUpByPhone, contactSources, phoneSources } from "../client/contacts";
 
 /** Bot states a contact can be put in (needs a bot enabled in the account). */
 export const botStatuses = ["bot_start", "bot_end"] as const;
@@ -164,7 +164,7 @@ function crossFieldProblems(known: Record<string, unknown>, found: InputProblem[
       seen.add(key);
     }
   }
-  if (known.adopt === true && source && !(source === "whatsapp" || (source === "telegram" && known.channelUuid !== undefined))) {
+  if (known.adopt === true && source && !canLookUpByPhone(source, known.channelUuid as string | undefined)) {
     problems.push({ property: "adopt", reason: `adopt needs a contact that can be looked up by phone number: source whatsapp, or telegram with channelUuid; Callbell has no lookup for ${source} identifiers` });
   }
   return problems;
