@@ -1,4 +1,4 @@
-// `npm run bench [-- --n 10,100,500 | --quick | --full] [--parallel P] [--repeat R] [--padded] [--no-rate-limit] [--out DIR]`
+// `npm run bench [-- --n 10,100,500 | --quick | --full] [--parallel P] [--repeat R] [--padded] [--kinds callbell,trivial] [--no-rate-limit] [--out DIR]`
 //
 // callbell.Contact through the REAL Pulumi engine against the Callbell simulator (40 ms ± 10
 // latency, 300 requests/s), for each N: preview of a new stack, up, no-op up, preview of the
@@ -117,6 +117,10 @@ export interface BenchResults {
   scriptConcurrency: number;
   /** Repetitions of REPEATED_PHASES (median reported). */
   repeat: number;
+  /** The stacks run per N (--kinds, --padded). */
+  kinds: Kind[];
+  /** When several runs were merged (report.ts --merge): each run's command, start, duration and code. */
+  parts?: Array<Pick<BenchResults, "command" | "startedAt" | "durationSeconds" | "source" | "kinds"> & { ns: number[]; loadAverageAtStart: number[] }>;
   ns: NResult[];
   rateLimit: RateLimitResult[];
   /** The engine floor of the rate-limit run: N trivial resources, up and destroy. */
@@ -129,14 +133,15 @@ interface Args {
   ns: number[];
   /** Repetitions of the phases that change nothing (REPEATED_PHASES). */
   repeat: number;
-  padded: boolean;
+  /** Which stacks to run per N: callbell, trivial (the engine floor, and the scripts), padded. */
+  kinds: Kind[];
   parallel?: number;
   rateLimit: boolean;
   outDir: string;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { ns: [10, 100, 500], repeat: 3, padded: false, rateLimit: true, outDir: path.join(__dirname, "results") };
+  const args: Args = { ns: [10, 100, 500], repeat: 3, kinds: ["callbell", "trivial"], rateLimit: true, outDir: path.join(__dirname, "results") };
   let full = false;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -150,10 +155,14 @@ function parseArgs(argv: string[]): Args {
     else if (flag === "--full") full = true;
     else if (flag === "--parallel") args.parallel = positiveInteger(flag, value());
     else if (flag === "--repeat") args.repeat = positiveInteger(flag, value());
-    else if (flag === "--padded") args.padded = true;
+    else if (flag === "--padded") args.kinds = [...new Set<Kind>([...args.kinds, "padded"])];
+    else if (flag === "--kinds") args.kinds = value().split(",").map((k) => {
+      if (k !== "callbell" && k !== "trivial" && k !== "padded") throw new Error(`--kinds takes callbell, trivial and padded, not '${k}'`);
+      return k;
+    });
     else if (flag === "--no-rate-limit") args.rateLimit = false;
     else if (flag === "--out") args.outDir = path.resolve(value());
-    else throw new Error(`unknown option ${flag}\nusage: npm run bench -- [--n 10,100,500 | --quick | --full] [--parallel P] [--repeat R] [--padded] [--no-rate-limit] [--out DIR]`);
+    else throw new Error(`unknown option ${flag}\nusage: npm run bench -- [--n 10,100,500 | --quick | --full] [--parallel P] [--repeat R] [--padded] [--kinds callbell,trivial] [--no-rate-limit] [--out DIR]`);
   }
   if (full && !args.ns.includes(1000)) args.ns.push(1000);
   return args;
@@ -264,8 +273,8 @@ async function stateSize(stack: Stack, kind: Kind, n: number): Promise<StateSize
  * runs on every stack back to back (who goes first rotating), so load from elsewhere on the
  * machine hits the result and its floors alike.
  */
-async function runPhases(n: number, sim: SimulatorProcess, parallel: number | undefined, repeat: number, padded: boolean): Promise<Pick<NResult, "callbell" | "trivial" | "padded" | "state">> {
-  const kinds: Kind[] = padded ? ["callbell", "trivial", "padded"] : ["callbell", "trivial"];
+async function runPhases(n: number, sim: SimulatorProcess, parallel: number | undefined, repeat: number, kinds: Kind[]): Promise<Pick<NResult, "callbell" | "trivial" | "padded" | "state">> {
+  const padded = kinds.includes("padded");
   const stacks = {} as Record<Kind, Stack>;
   for (const kind of kinds) stacks[kind] = await benchStack(kind, n, `${kind}-${n}`, kind === "callbell" ? sim : undefined, kind === "padded" ? padding : {});
   const out: Pick<NResult, "callbell" | "trivial" | "padded" | "state"> = { callbell: [], trivial: [], ...(padded ? { padded: [] } : {}), state: {} };
@@ -316,10 +325,11 @@ function median(results: PhaseResult[]): PhaseResult {
  * With --padded, also measures the `__provider` of a Contact and of an unpadded padded resource:
  * returns the padding that makes the latter as long as the former.
  */
-async function warmUp(padded: boolean): Promise<number | undefined> {
+async function warmUp(kinds: Kind[]): Promise<number | undefined> {
   const providerBytes: Partial<Record<Kind, number>> = {};
+  const padded = kinds.includes("padded");
   await withSimulator(API_LIMIT_PER_SECOND, async (sim) => {
-    for (const kind of (padded ? ["callbell", "trivial", "padded"] : ["callbell", "trivial"]) as Kind[]) {
+    for (const kind of [...new Set<Kind>(["callbell", ...kinds])]) {
       const stack = await benchStack(kind, 2, `warmup-${kind}`, kind === "callbell" ? sim : undefined, kind === "padded" ? { "bench:padding": "0" } : {});
       try {
         await stack.up();
@@ -356,12 +366,13 @@ async function withSimulator<T>(limitPerSecond: number, body: (sim: SimulatorPro
   }
 }
 
-async function runN(n: number, parallel: number | undefined, repeat: number, padded: boolean): Promise<NResult> {
+async function runN(n: number, parallel: number | undefined, repeat: number, kinds: Kind[]): Promise<NResult> {
   const result: NResult = { n, callbell: [], trivial: [], state: {}, scripts: {} };
   await withSimulator(API_LIMIT_PER_SECOND, async (sim) => {
-    Object.assign(result, await runPhases(n, sim, parallel, repeat, padded));
+    Object.assign(result, await runPhases(n, sim, parallel, repeat, kinds));
   });
-  for (const [name, concurrency] of [["sequential", 1], ["parallel", SCRIPT_CONCURRENCY]] as const) {
+  // The scripts are baselines: they run with the engine floor (a run split with --kinds runs them once).
+  for (const [name, concurrency] of kinds.includes("trivial") ? [["sequential", 1], ["parallel", SCRIPT_CONCURRENCY]] as const : []) {
     result.scripts[name] = await withSimulator(API_LIMIT_PER_SECOND, async (sim) => postAll(sim.url, sim.token, n, concurrency));
     const s = result.scripts[name]!;
     log(`script   N=${String(n).padEnd(4)} ${`${name} (${concurrency})`.padEnd(19)} ${s.seconds.toFixed(2).padStart(7)} s  posts ${s.posts}  429s ${s.rateLimited}  failed ${s.failures}`);
@@ -476,6 +487,7 @@ async function main(): Promise<void> {
     simulator: { limitPerSecond: API_LIMIT_PER_SECOND, ...LATENCY },
     scriptConcurrency: SCRIPT_CONCURRENCY,
     repeat: args.repeat,
+    kinds: args.kinds,
     ns: [],
     rateLimit: [],
     source: sourceInfo(),
@@ -488,10 +500,10 @@ async function main(): Promise<void> {
   };
   try {
     log("warm-up (not measured): up and destroy of 2 resources of each kind");
-    const paddingChars = await warmUp(args.padded);
+    const paddingChars = await warmUp(args.kinds);
     padding = paddingChars === undefined ? {} : { "bench:padding": String(paddingChars) };
     for (const n of args.ns) {
-      results.ns.push(await runN(n, args.parallel, args.repeat, args.padded));
+      results.ns.push(await runN(n, args.parallel, args.repeat, args.kinds));
       save();
     }
     if (args.rateLimit) {
