@@ -159,8 +159,9 @@ describe("Contact provider lifecycle against the simulator", function () {
     assert.deepEqual((await sim.admin.contacts()).map((c) => c.uuid), [existing.uuid]);
   });
 
-  it("takes over a contact left by its own interrupted create (same identifier and name) instead of duplicating it", async () => {
+  it("with callbell:recoverCreates, takes over a contact left by its own interrupted create (same identifier and name) instead of duplicating it", async () => {
     await start({ duplicates: "allow" });
+    provider = providerFor(sim, { recoverCreates: true });
     const leftover = await sim.admin.createContact({ identifier: "393331234567", source: "whatsapp", name: "QA Alice" });
     const inputs = await checked(provider, { identifier: "393331234567", source: "whatsapp", name: "QA Alice", tags: ["qa"] });
     const { id } = await provider.create!(inputs);

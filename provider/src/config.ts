@@ -7,6 +7,8 @@ export const configKeys = {
   apiUrl: "callbell:apiUrl",
   expectedAccount: "callbell:expectedAccount",
   requestsPerSecond: "callbell:requestsPerSecond",
+  ownerField: "callbell:ownerField",
+  recoverCreates: "callbell:recoverCreates",
 } as const;
 
 /** The environment variables used when the stack config does not set a value. */
@@ -15,6 +17,8 @@ export const envVars = {
   apiUrl: "CALLBELL_API_URL",
   expectedAccount: "CALLBELL_EXPECTED_ACCOUNT",
   requestsPerSecond: "CALLBELL_REQUESTS_PER_SECOND",
+  ownerField: "CALLBELL_OWNER_FIELD",
+  recoverCreates: "CALLBELL_RECOVER_CREATES",
 } as const;
 
 /** Callbell's public API. */
@@ -27,6 +31,10 @@ export interface ProviderSettings {
   /** Email that GET /auth/me must report before anything is written. */
   expectedAccount?: string;
   requestsPerSecond?: number;
+  /** Text custom field in which each contact carries "<project>/<stack>/<resource>", its owner. */
+  ownerField?: string;
+  /** Take over a found contact with the declared name: the recovery after a killed run, without ownerField. */
+  recoverCreates?: boolean;
 }
 
 /** A setting is missing or malformed: the message says which and how to set it. */
@@ -50,7 +58,12 @@ export function resolveSettings(config: (key: string) => string | undefined, env
   if (requestsPerSecond !== undefined && !(Number.isFinite(requestsPerSecond) && requestsPerSecond > 0 && requestsPerSecond <= 300)) {
     throw new CallbellConfigError(`${configKeys.requestsPerSecond} "${rateText}" must be a number above 0 and at most 300 (Callbell's limit)`);
   }
-  return { apiToken: pick("apiToken"), apiUrl, expectedAccount: pick("expectedAccount"), requestsPerSecond };
+  const recoverText = pick("recoverCreates")?.toLowerCase();
+  if (recoverText !== undefined && !["true", "false", "1", "0"].includes(recoverText)) {
+    throw new CallbellConfigError(`${configKeys.recoverCreates} "${recoverText}" must be true or false`);
+  }
+  const recoverCreates = recoverText === "true" || recoverText === "1";
+  return { apiToken: pick("apiToken"), apiUrl, expectedAccount: pick("expectedAccount"), requestsPerSecond, ownerField: pick("ownerField"), recoverCreates };
 }
 
 /** The token, or an error that names both ways to set it. */

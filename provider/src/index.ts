@@ -6,4 +6,5 @@ export type { ContactSource } from "./client/contacts";
 export { contactSources } from "./client/contacts";
 export { configKeys, envVars, defaultApiUrl } from "./config";
 export { ContactSet, ContactSetArgs, ContactSummary } from "./seed/contact-set";
-export { loadSeedFiles, seedKey, SeedContact, SeedFileError } from "./seed/seed-file";
+export { loadSeedFiles, SeedContact, SeedFileError } from "./seed/seed-file";
+export { seedKey, hashedSeedKey } from "./seed/keys";

@@ -2,6 +2,7 @@
 // needs a replacement, and the PATCH body that applies it. No I/O.
 import { UpdateContactBody } from "../client/contacts";
 import { ContactInputs, dropUndefined, unknownValue } from "./schema";
+import type { Origin } from "./ownership";
 
 /** What Pulumi keeps in state for a contact: the managed inputs plus what Callbell computed. */
 export interface ContactOutputs extends ContactInputs {
@@ -16,12 +17,18 @@ export interface ContactOutputs extends ContactInputs {
   /** The phone number as Callbell formats it (never compared with identifier). */
   phoneNumber?: string;
   avatarUrl?: string;
+  /** Whether this resource created its contact or adopted it (adopted contacts are never deleted). */
+  origin?: Origin;
+  /** The resource that holds the contact, "<project>/<stack>/<name>", as of its last create or update. */
+  owner?: string;
+  /** The owner mark this resource wrote in the `callbell:ownerField` custom field, if any. */
+  ownerMark?: string;
 }
 
 /** Inputs whose change needs a new contact: Callbell cannot change them in place. */
 export const replaceProperties = ["identifier", "source", "channelUuid"] as const;
 /** Outputs that an in-place update never changes. */
-export const stableOutputs = ["uuid", "href", "conversationHref", "createdAt", "phoneNumber", "avatarUrl", "identifier", "source", "channelUuid"] as const;
+export const stableOutputs = ["uuid", "href", "conversationHref", "createdAt", "phoneNumber", "avatarUrl", "identifier", "source", "channelUuid", "origin"] as const;
 
 /** The decision diff makes. */
 export interface ContactDiff {

@@ -6,12 +6,23 @@ import { ApiContact, ContactsClient, canLookUpByPhone } from "../client/contacts
 import { CallbellError, redact } from "../client/errors";
 import { CallbellConfigError, ProviderSettings, requireToken, resolveSettings } from "../config";
 import { ContactOutputs, diffContact, patchFor } from "./diff";
+import { Origin, Owner, decideDelete, decideTakeover } from "./ownership";
 import { ContactInputs, dropUndefined, toCreateBody, validateInputs } from "./schema";
+
+/** The input Contact adds to say which resource it is: "<project>/<stack>/<resource name>". */
+export const ownerInput = "__owner";
+
+const ownerOf = (props: unknown): Owner | undefined => {
+  const value = (props as Record<string, unknown> | undefined)?.[ownerInput];
+  return typeof value === "string" && value !== "" ? value : undefined;
+};
 
 /** What the provider needs from its surroundings: a client, made on first use, and the settings. */
 export interface ProviderContext {
   settings(): ProviderSettings;
   client(): ContactsClient;
+  /** Where a warning goes (default: the host's stderr, which the engine shows as a diagnostic). */
+  warn?(message: string): void;
 }
 
 /** The operations the Pulumi dynamic-provider host calls. */
@@ -35,6 +46,7 @@ export class ContactError extends Error {
 
 /** Builds a provider over a context (tests pass their own; the host uses the configured one). */
 export function makeContactProvider(context: ProviderContext): ContactProvider {
+  const warn = context.warn ?? ((message: string) => process.stderr.write(`warning: ${message}\n`));
   let accountChecked: Promise<void> | undefined;
 
   // Environment fencing: before the first write of this process, make sure the token belongs
@@ -52,8 +64,9 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
     return accountChecked;
   };
 
+  const describeContact = (inputs: Partial<ContactInputs>) => `${inputs.name ? `"${inputs.name}" ` : ""}(${inputs.identifier ?? "?"})`;
   const fail = (error: unknown, inputs: Partial<ContactInputs>, action: string): ContactError => {
-    const who = `contact ${inputs.name ? `"${inputs.name}" ` : ""}(${inputs.identifier ?? "?"})`;
+    const who = `contact ${describeContact(inputs)}`;
     let detail = error instanceof Error ? error.message : String(error);
     if (error instanceof CallbellError && error.status === 409) {
       detail += `; to manage the existing contact, set adopt: true`;
@@ -61,16 +74,36 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
     return new ContactError(redact(`Could not ${action} ${who}: ${detail}`, [context.settings().apiToken]));
   };
 
+  // The owner mark this resource should carry, when the account has an owner field.
+  const markFor = (owner: Owner | undefined): string | undefined => (context.settings().ownerField ? owner : undefined);
+  const withMark = <T extends { custom_fields?: Record<string, string | string[]> }>(body: T, mark: string | undefined): T => {
+    const field = context.settings().ownerField;
+    return field && mark ? { ...body, custom_fields: { ...(body.custom_fields ?? {}), [field]: mark } } : body;
+  };
+  const markOn = (contact: ApiContact): string | undefined => {
+    const field = context.settings().ownerField;
+    const value = field ? contact.customFields?.[field] : undefined;
+    return typeof value === "string" ? value : undefined;
+  };
+
+  // Contacts a live resource of this run keeps (uuid → that resource): created or taken over
+  // here, or diffed or updated without a replacement. Deleting one of them for another resource
+  // would delete a contact the program still declares (a renamed resource that took it over).
+  const kept = new Map<string, Owner | undefined>();
+  const keptByAnother = (uuid: string, owner: Owner | undefined) => kept.has(uuid) && kept.get(uuid) !== owner;
+
   // Brings an existing contact to the declared state (adoption, or a POST whose answer was lost).
-  const takeOver = async (existing: ApiContact, inputs: ContactInputs) => {
+  const takeOver = async (existing: ApiContact, inputs: ContactInputs, origin: Origin, owner: Owner | undefined) => {
+    const mark = markFor(owner);
     const current = { ...outputsFrom(existing, inputs), botStatus: undefined };
-    const patch = patchFor(current, inputs);
+    const patch = markOn(existing) === mark ? patchFor(current, inputs) : withMark(patchFor(current, inputs), mark);
+    kept.set(existing.uuid, owner);
     try {
       const updated = Object.keys(patch).length ? await context.client().update(existing.uuid, patch) : existing;
-      return { id: existing.uuid, outs: outputsFrom(updated, inputs) };
+      return { id: existing.uuid, outs: dropUndefined({ ...outputsFrom(updated, inputs), origin, owner, ownerMark: mark }) };
     } catch (error) {
       const failure = fail(error, inputs, "update the adopted");
-      Object.assign(failure, { id: existing.uuid, properties: current, reasons: [failure.message] });
+      Object.assign(failure, { id: existing.uuid, properties: dropUndefined({ ...current, origin, owner, ownerMark: markOn(existing) }), reasons: [failure.message] });
       throw failure;
     }
   };
@@ -83,13 +116,18 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
 
     async check(_olds, news) {
       const result = validateInputs(news);
-      if (result.ok) return { inputs: result.inputs };
+      const owner = ownerOf(news);
+      if (result.ok) return { inputs: owner ? { ...result.inputs, [ownerInput]: owner } : result.inputs };
       return { inputs: news, failures: result.problems.map((p) => ({ property: p.property, reason: p.reason })) };
     },
 
-    async diff(_id, olds, news) {
+    async diff(id, olds, news) {
       const d = diffContact(olds, news);
-      return { changes: d.changed.length > 0, replaces: d.replaces, stables: d.stables, deleteBeforeReplace: false };
+      if (d.replaces.length === 0) kept.set(id, ownerOf(news));
+      // With an owner field, a resource whose mark is not its own (renamed with aliases, or the
+      // field newly configured) is updated to carry it.
+      const remark = markFor(ownerOf(news)) !== undefined && olds.ownerMark !== markFor(ownerOf(news));
+      return { changes: d.changed.length > 0 || remark, replaces: d.replaces, stables: d.stables, deleteBeforeReplace: false };
     },
 
     async create(inputs) {
@@ -98,16 +136,23 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
         const client = context.client();
         // Look before creating: Callbell may silently accept a second contact with the same
         // identifier, and a create interrupted earlier (a killed `pulumi up`) may have landed.
+        const owner = ownerOf(inputs);
+        const settings = context.settings();
         const existing = canLookUpByPhone(inputs.source, inputs.channelUuid) ? await client.findByPhone(inputs.identifier, inputs.channelUuid) : undefined;
         if (existing) {
-          // The same name is the mark of this resource's own earlier create; anything else is
-          // somebody else's contact, taken over only when the code says so.
-          if (inputs.adopt || existing.name.trim() === inputs.name.trim()) return await takeOver(existing, inputs);
-          throw new ContactError(`Could not create contact "${inputs.name}" (${inputs.identifier}): Callbell already has a contact with this identifier ("${existing.name}", uuid ${existing.uuid}); set adopt: true to manage it with this resource, or change the identifier`);
+          const decision = decideTakeover({
+            owner, mark: markOn(existing), marking: !!settings.ownerField, adopt: inputs.adopt === true,
+            recoverCreates: settings.recoverCreates === true, sameName: existing.name.trim() === inputs.name.trim(), keptByAnother: keptByAnother(existing.uuid, owner),
+          });
+          if (decision.takeOver) return await takeOver(existing, inputs, decision.origin, owner);
+          throw new ContactError(`Could not create contact "${inputs.name}" (${inputs.identifier}): Callbell already has a contact with this identifier ` +
+            `("${existing.name}", uuid ${existing.uuid}), and ${decision.refusal}. Nothing was written.`);
         }
-        const outcome = await client.create(toCreateBody(inputs));
-        if (outcome.recoveredAfterLostAnswer) return await takeOver(outcome.contact, inputs);
-        return { id: outcome.contact.uuid, outs: outputsFrom(outcome.contact, inputs) };
+        const mark = markFor(owner);
+        const outcome = await client.create(withMark(toCreateBody(inputs), mark));
+        if (outcome.recoveredAfterLostAnswer) return await takeOver(outcome.contact, inputs, "created", owner);
+        kept.set(outcome.contact.uuid, owner);
+        return { id: outcome.contact.uuid, outs: dropUndefined({ ...outputsFrom(outcome.contact, inputs), origin: "created" as const, owner, ownerMark: mark }) };
       } catch (error) {
         throw error instanceof ContactError ? error : fail(error, inputs, "create");
       }
@@ -118,7 +163,7 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
       try {
         const contact = await context.client().get(id);
         if (!contact) return { id: "" }; // gone: Pulumi drops it from state
-        return { id, props: outputsFrom(contact, managed) };
+        return { id, props: dropUndefined({ ...outputsFrom(contact, managed), origin: managed.origin, owner: managed.owner, ownerMark: managed.ownerMark }) };
       } catch (error) {
         throw fail(error, managed, "read");
       }
@@ -127,11 +172,14 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
     async update(id, olds, news) {
       try {
         await beforeWrite();
-        const patch = patchFor(olds, news);
+        const owner = ownerOf(news);
+        kept.set(id, owner);
+        const mark = markFor(owner) ?? olds.ownerMark;
+        const patch = mark !== olds.ownerMark ? withMark(patchFor(olds, news), mark) : patchFor(olds, news);
         const client = context.client();
         const contact = Object.keys(patch).length ? await client.update(id, patch) : await client.get(id);
         if (!contact) throw new ContactError(`contact ${id} no longer exists in Callbell; run 'pulumi refresh' and then 'pulumi up' to create it again`);
-        return { outs: outputsFrom(contact, news) };
+        return { outs: dropUndefined({ ...outputsFrom(contact, news), origin: olds.origin, owner, ownerMark: mark }) };
       } catch (error) {
         throw error instanceof ContactError ? error : fail(error, news, "update");
       }
@@ -139,6 +187,21 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
 
     async delete(id, props) {
       try {
+        const settings = context.settings();
+        const facts = {
+          ownMark: props.ownerMark, origin: props.origin, legacyAdopt: props.adopt === true, keptByAnother: keptByAnother(id, props.owner), marking: !!settings.ownerField,
+        };
+        let decision = decideDelete(facts);
+        if (decision.delete && settings.ownerField) {
+          const contact = await context.client().get(id);
+          if (!contact) return; // already gone
+          decision = decideDelete({ ...facts, mark: markOn(contact) });
+        }
+        if (!decision.delete) {
+          warn(`contact ${describeContact(props)} (uuid ${id}) was left in Callbell, not deleted: ${decision.reason}. ` +
+            "Pulumi no longer tracks it through this resource; delete it in the Callbell dashboard if it is really no longer needed.");
+          return;
+        }
         await beforeWrite();
         await context.client().remove(id);
       } catch (error) {

@@ -86,6 +86,8 @@ export class Contact extends pulumi.dynamic.Resource {
   /** Declares a contact. */
   constructor(name: string, args: ContactArgs, opts?: ContactOptions) {
     const outputs = { uuid: undefined, href: undefined, conversationHref: undefined, createdAt: undefined, phoneNumber: undefined, avatarUrl: undefined };
-    super(providerStub, name, { ...outputs, ...args }, opts, "callbell", "Contact");
+    // Which resource this is, so the provider can tell its own contacts from others' (ownership.ts).
+    const owner = `${pulumi.getProject()}/${pulumi.getStack()}/${name}`;
+    super(providerStub, name, { ...outputs, ...args, __owner: owner }, opts, "callbell", "Contact");
   }
 }

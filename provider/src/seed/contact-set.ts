@@ -1,9 +1,9 @@
 // ContactSet: the contacts of one environment, declared from seed files.
-import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { Contact, ContactArgs, ContactOptions } from "../contact/resource";
 import { ContactInputs } from "../contact/schema";
 import { SeedContact, loadSeedFiles } from "./seed-file";
+import { hashedSeedKey, legacySeedKeys, seedKey } from "./keys";
 
 /** Arguments of a ContactSet. */
 export interface ContactSetArgs {
@@ -44,10 +44,16 @@ export class ContactSet extends pulumi.ComponentResource {
     this.contacts = {};
     this.summary = {};
     const secret = args.personalData === "secret";
+    const keyOf = (seed: SeedContact) => (secret ? hashedSeedKey(seed.inputs) : seed.key);
+    const aliases = formerNames(seeds, keyOf);
     for (const seed of seeds) {
-      const key = secret ? hashedKey(seed) : seed.key;
+      const key = keyOf(seed);
       const inputs = withOverrides(seed, args.overrides);
-      const opts: ContactOptions = { parent: this, additionalSecretOutputs: secret ? personalOutputs : undefined };
+      const opts: ContactOptions = {
+        parent: this,
+        additionalSecretOutputs: secret ? personalOutputs : undefined,
+        aliases: aliases.get(key)?.map((name) => ({ name })),
+      };
       const contact = new Contact(key, secret ? secretPersonalData(inputs) : inputs, opts);
       this.contacts[key] = contact;
       this.summary[key] = { name: contact.name, uuid: contact.uuid, href: contact.href, createdAt: contact.createdAt };
@@ -62,9 +68,28 @@ function withOverrides(seed: SeedContact, overrides: ContactSetArgs["overrides"]
   return { ...seed.inputs, ...overrides, tags };
 }
 
-function hashedKey(seed: SeedContact): string {
-  const digest = createHash("sha256").update(seed.inputs.identifier).digest("hex").slice(0, 16);
-  return `${seed.inputs.source}-${digest}`;
+/**
+ * The names each contact may have had before: its name in the other personal-data mode, and the
+ * names of earlier key schemes. Passed as aliases, they make the engine move a resource whose
+ * name changed instead of deleting its contact and creating a new one. A former name that two
+ * contacts share, or that is another contact's current name, is left out: it cannot say which
+ * contact it was.
+ */
+function formerNames(seeds: readonly SeedContact[], keyOf: (seed: SeedContact) => string): Map<string, string[]> {
+  const current = new Set(seeds.map(keyOf));
+  const claims = new Map<string, string[]>();
+  for (const seed of seeds) {
+    const key = keyOf(seed);
+    const names = new Set([seedKey(seed.inputs), hashedSeedKey(seed.inputs), ...legacySeedKeys(seed.inputs)]);
+    names.delete(key);
+    for (const name of names) claims.set(name, [...(claims.get(name) ?? []), key]);
+  }
+  const aliases = new Map<string, string[]>();
+  for (const [name, keys] of claims) {
+    if (keys.length !== 1 || current.has(name)) continue;
+    aliases.set(keys[0], [...(aliases.get(keys[0]) ?? []), name]);
+  }
+  return aliases;
 }
 
 function secretPersonalData(inputs: ContactInputs): ContactArgs {

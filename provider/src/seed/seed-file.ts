@@ -4,10 +4,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { LineCounter, parseDocument, isMap, isSeq, YAMLMap, Node as YamlNode } from "yaml";
 import { ContactInputs, validateInputs } from "../contact/schema";
+import { seedKey } from "./keys";
 
 /** One contact of a seed file, validated and merged with the file's defaults. */
 export interface SeedContact {
-  /** Stable key derived from source, channel and identifier: the resource's logical name. */
+  /** Stable key derived from source, channel and identifier alone (keys.ts): the resource's logical name. */
   key: string;
   inputs: ContactInputs;
   /** Where it was declared, e.g. "contacts.dev.yaml:12". */
@@ -26,12 +27,6 @@ export class SeedFileError extends Error {
 /** Fields a file's `defaults:` block may set for all its contacts. */
 const defaultableFields = ["source", "tags", "customFields", "assignedUser", "teamUuid", "channelUuid", "botStatus", "adopt"] as const;
 
-/** The logical name for a contact: unchanged by reordering a file or by renaming the contact. */
-export function seedKey(inputs: Pick<ContactInputs, "source" | "identifier" | "channelUuid">): string {
-  const id = inputs.identifier.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
-  return [inputs.source, inputs.channelUuid?.slice(0, 8), id].filter(Boolean).join("-");
-}
-
 /**
  * Reads seed files in order and merges them: a later file's entry with the same key overrides
  * the earlier one field by field (an overlay), and `remove: true` drops it. Throws a
@@ -43,7 +38,7 @@ export function loadSeedFiles(files: readonly string[]): SeedContact[] {
   for (const file of files) {
     for (const entry of readEntries(file, problems)) {
       const key = typeof entry.raw.identifier === "string" && typeof entry.raw.source === "string"
-        ? seedKey({ identifier: normalizeForKey(entry.raw), source: entry.raw.source as ContactInputs["source"], channelUuid: entry.raw.channelUuid as string | undefined })
+        ? seedKey({ identifier: entry.raw.identifier as string, source: entry.raw.source as string, channelUuid: entry.raw.channelUuid as string | undefined })
         : undefined;
       if (!key) {
         const validation = validateInputs(entry.raw);
@@ -78,11 +73,6 @@ export function loadSeedFiles(files: readonly string[]): SeedContact[] {
   }
   if (problems.length) throw new SeedFileError(problems);
   return contacts.sort((a, b) => a.key.localeCompare(b.key));
-}
-
-function normalizeForKey(raw: Record<string, unknown>): string {
-  const validation = validateInputs(raw);
-  return validation.ok ? validation.inputs.identifier : String(raw.identifier);
 }
 
 interface RawEntry {

@@ -1,0 +1,214 @@
+// Whose contact is it: the provider's takeover and delete decisions against the simulator, over
+// real HTTP, asserting the exact requests Callbell receives. A delete cannot be undone, so every
+// case where the provider cannot show a contact is its own must end with no DELETE and no POST.
+import { strict as assert } from "assert";
+import { ContactsClient } from "../provider/src/client/contacts";
+import { defaultRetryPolicy } from "../provider/src/client/retry";
+import { ProviderSettings, requireToken } from "../provider/src/config";
+import { ContactOutputs } from "../provider/src/contact/diff";
+import { ContactProvider, makeContactProvider, ownerInput } from "../provider/src/contact/provider";
+import { ContactInputs } from "../provider/src/contact/schema";
+import { RequestLogEntry, SimulatorOptions, StartedSimulator, startSimulator } from "./simulator";
+
+const fastRetries = { ...defaultRetryPolicy, baseDelayMs: 5, maxDelayMs: 40 };
+const OWNER_FIELD = "pulumi_owner";
+const lines = (log: RequestLogEntry[]) => log.map((e) => `${e.method} ${e.path.split("?")[0]} ${e.status}`);
+
+describe("Contact provider: ownership of contacts (takeover and delete)", function () {
+  let sim: StartedSimulator;
+  const warnings: string[] = [];
+  afterEach(async () => sim?.close());
+
+  /** One provider process (one `pulumi` run): its settings, and what it warned. */
+  function run(overrides: Partial<ProviderSettings> = {}): ContactProvider {
+    const settings: ProviderSettings = { apiUrl: sim.url, apiToken: sim.token, ...overrides };
+    let client: ContactsClient | undefined;
+    return makeContactProvider({
+      settings: () => settings,
+      client: () => (client ??= new ContactsClient({ baseUrl: settings.apiUrl, token: requireToken(settings), retryPolicy: fastRetries })),
+      warn: (message) => warnings.push(message),
+    });
+  }
+  const start = async (options: SimulatorOptions = {}) => {
+    warnings.length = 0;
+    sim = await startSimulator({ seed: 11, duplicates: "allow", ...options });
+  };
+  async function checked(provider: ContactProvider, raw: Record<string, unknown>, owner?: string): Promise<ContactInputs> {
+    const result = await provider.check!({} as ContactInputs, { ...raw, ...(owner ? { [ownerInput]: owner } : {}) } as unknown as ContactInputs);
+    assert.deepEqual(result.failures ?? [], []);
+    return result.inputs as ContactInputs;
+  }
+  const alice = { identifier: "393331234567", source: "whatsapp", name: "QA Alice", tags: ["qa"] };
+
+  describe("without an owner field (the default)", () => {
+    it("refuses to take over a contact with the same identifier and name, and writes nothing", async () => {
+      await start();
+      const leftover = await sim.admin.createContact({ identifier: "393331234567", source: "whatsapp", name: "QA Alice" });
+      const provider = run();
+      await assert.rejects(provider.create!(await checked(provider, alice, "proj/dev/qa-alice")), (e: Error) => {
+        assert.equal(e.message,
+          `Could not create contact "QA Alice" (393331234567): Callbell already has a contact with this identifier ("QA Alice", uuid ${leftover.uuid}), ` +
+          "and nothing shows that this stack made it. If you renamed this resource, add aliases: [{ name: \"<its old name>\" }]; " +
+          "if a killed run of this stack created it, run the next up with callbell:recoverCreates=true (or CALLBELL_RECOVER_CREATES=true); " +
+          "to manage an existing contact, set adopt: true. Nothing was written.");
+        return true;
+      });
+      assert.deepEqual(lines(await sim.admin.requests()), ["GET /v1/contacts/phone/393331234567 200"]);
+      assert.equal((await sim.admin.contacts()).length, 1);
+    });
+
+    it("with callbell:recoverCreates, takes over a contact with the declared name (a killed run's create), and it stays deletable", async () => {
+      await start();
+      const leftover = await sim.admin.createContact({ identifier: "393331234567", source: "whatsapp", name: "QA Alice" });
+      const provider = run({ recoverCreates: true });
+      const created = await provider.create!(await checked(provider, alice, "proj/dev/qa-alice"));
+      assert.equal(created.id, leftover.uuid);
+      assert.equal((created.outs as ContactOutputs).origin, "created");
+      assert.deepEqual(lines(await sim.admin.requests()), ["GET /v1/contacts/phone/393331234567 200", `PATCH /v1/contacts/${created.id} 200`]);
+      await assert.rejects(run({ recoverCreates: true }).create!(await checked(provider, { ...alice, name: "Someone Else" }, "proj/dev/other")),
+        /nothing shows that this stack made it/, "another name is still refused");
+      await run().delete!(created.id, created.outs as ContactOutputs);
+      assert.deepEqual(await sim.admin.contacts(), [], "recovered as created, so deleted like any created contact");
+    });
+
+    it("adopts only with adopt: true, and never deletes an adopted contact: it warns and leaves it", async () => {
+      await start();
+      const existing = await sim.admin.createContact({ identifier: "393331234567", source: "whatsapp", name: "Made by hand" });
+      const provider = run();
+      const adopted = await provider.create!(await checked(provider, { ...alice, adopt: true }, "proj/dev/qa-alice"));
+      assert.equal(adopted.id, existing.uuid);
+      assert.equal((adopted.outs as ContactOutputs).origin, "adopted");
+      await sim.admin.clearRequests();
+      await run().delete!(adopted.id, adopted.outs as ContactOutputs);
+      assert.deepEqual(lines(await sim.admin.requests()), [], "no DELETE");
+      assert.equal((await sim.admin.contacts()).length, 1);
+      assert.equal(warnings.length, 1);
+      assert.match(warnings[0], new RegExp(`contact "QA Alice" \\(393331234567\\) \\(uuid ${existing.uuid}\\) was left in Callbell, not deleted: it was adopted`));
+    });
+
+    it("state written before origins were recorded: adopt: true means maybe not ours, so no DELETE", async () => {
+      await start();
+      const existing = await sim.admin.createContact({ identifier: "393331234567", source: "whatsapp", name: "QA Alice" });
+      const legacy = { ...alice, adopt: true, uuid: existing.uuid, href: existing.href, createdAt: existing.createdAt } as unknown as ContactOutputs;
+      await run().delete!(existing.uuid, legacy);
+      assert.deepEqual(lines(await sim.admin.requests()), []);
+      const created = { ...legacy, adopt: undefined };
+      await run().delete!(existing.uuid, created);
+      assert.deepEqual(lines(await sim.admin.requests()), [`DELETE /v1/contacts/${existing.uuid} 200`], "a created contact is deleted as before");
+    });
+
+    it("a rename in one run: the contact another resource took over is not deleted for the old one", async () => {
+      await start();
+      const first = run();
+      const created = await first.create!(await checked(first, alice, "proj/dev/qa-alice"));
+      // Next run: "alice" is declared (adopt: true, the contact exists), "qa-alice" is gone from the code.
+      const next = run();
+      const renamed = await next.create!(await checked(next, { ...alice, adopt: true }, "proj/dev/alice"));
+      assert.equal(renamed.id, created.id);
+      await sim.admin.clearRequests();
+      await next.delete!(created.id, created.outs as ContactOutputs);
+      assert.deepEqual(lines(await sim.admin.requests()), [], "no DELETE of the contact 'alice' holds");
+      assert.equal((await sim.admin.contacts()).length, 1);
+      assert.match(warnings[0], /another resource of this program now manages it/);
+    });
+
+    it("a replacement still deletes the old contact after creating the new one", async () => {
+      await start();
+      const first = run();
+      const created = await first.create!(await checked(first, alice, "proj/dev/qa-alice"));
+      const next = run();
+      const news = await checked(next, { ...alice, identifier: "393331234568" }, "proj/dev/qa-alice");
+      const diff = await next.diff!(created.id, created.outs as ContactOutputs, news);
+      assert.deepEqual(diff.replaces, ["identifier"]);
+      const replacement = await next.create!(news);
+      await next.delete!(created.id, created.outs as ContactOutputs);
+      assert.deepEqual((await sim.admin.contacts()).map((c) => c.uuid), [replacement.id]);
+      assert.deepEqual(warnings, []);
+    });
+
+    it("refuses a second resource of the same program that declares a contact another one keeps", async () => {
+      await start();
+      const first = run();
+      const created = await first.create!(await checked(first, alice, "proj/dev/qa-alice"));
+      const next = run();
+      await next.diff!(created.id, created.outs as ContactOutputs, await checked(next, alice, "proj/dev/qa-alice"));
+      await assert.rejects(next.create!(await checked(next, { ...alice, adopt: true }, "proj/dev/twin")), /another resource of this program already manages it; declare each contact once/);
+    });
+  });
+
+  describe("with callbell:ownerField", () => {
+    it("marks a new contact in its POST, and takes over its own marked contact after a killed run", async () => {
+      await start();
+      const provider = run({ ownerField: OWNER_FIELD });
+      const created = await provider.create!(await checked(provider, alice, "proj/dev/qa-alice"));
+      const log = await sim.admin.requests();
+      assert.deepEqual((log[1].body as { custom_fields: Record<string, string> }).custom_fields, { [OWNER_FIELD]: "proj/dev/qa-alice" });
+      assert.equal((await sim.admin.contact(created.id)).customFields?.[OWNER_FIELD], "proj/dev/qa-alice");
+      assert.equal((created.outs as ContactOutputs).customFields, undefined, "the mark is no declared field: no diff");
+      // The state lost it (killed run): the next create finds it and knows it by its mark.
+      await sim.admin.clearRequests();
+      const again = run({ ownerField: OWNER_FIELD });
+      const recovered = await again.create!(await checked(again, alice, "proj/dev/qa-alice"));
+      assert.equal(recovered.id, created.id);
+      assert.deepEqual(lines(await sim.admin.requests()), ["GET /v1/contacts/phone/393331234567 200"], "nothing to change, nothing written");
+    });
+
+    it("refuses a contact another stack marked, even with adopt: true, and writes nothing", async () => {
+      await start();
+      const prod = run({ ownerField: OWNER_FIELD });
+      const created = await prod.create!(await checked(prod, alice, "proj/prod/qa-alice"));
+      await sim.admin.clearRequests();
+      const dev = run({ ownerField: OWNER_FIELD });
+      await assert.rejects(dev.create!(await checked(dev, { ...alice, adopt: true }, "proj/dev/qa-alice")), (e: Error) => {
+        assert.match(e.message, new RegExp(`uuid ${created.id}\\), and its owner field says it is managed by proj/prod/qa-alice; a contact has one owner`));
+        assert.match(e.message, /Nothing was written\.$/);
+        return true;
+      });
+      assert.deepEqual(lines(await sim.admin.requests()), ["GET /v1/contacts/phone/393331234567 200"]);
+    });
+
+    it("does not delete a contact whose mark names another resource; deletes its own", async () => {
+      await start();
+      const prod = run({ ownerField: OWNER_FIELD });
+      const created = await prod.create!(await checked(prod, alice, "proj/prod/qa-alice"));
+      const outs = created.outs as ContactOutputs;
+      // dev holds the same uuid in its state (e.g. written by an older version): its delete must not touch it.
+      const devState = { ...outs, owner: "proj/dev/qa-alice", ownerMark: "proj/dev/qa-alice" };
+      await sim.admin.clearRequests();
+      await run({ ownerField: OWNER_FIELD }).delete!(created.id, devState);
+      assert.deepEqual(lines(await sim.admin.requests()), [`GET /v1/contacts/${created.id} 200`]);
+      assert.match(warnings[0], /its owner field says it is managed by proj\/prod\/qa-alice/);
+      await run({ ownerField: OWNER_FIELD }).delete!(created.id, outs);
+      assert.deepEqual(await sim.admin.contacts(), []);
+    });
+
+    it("a rename without aliases: the new resource takes over its stack's contact, re-marks it, and the old delete is skipped", async () => {
+      await start();
+      const first = run({ ownerField: OWNER_FIELD });
+      const created = await first.create!(await checked(first, alice, "proj/dev/qa-alice"));
+      const next = run({ ownerField: OWNER_FIELD });
+      const renamed = await next.create!(await checked(next, alice, "proj/dev/alice"));
+      assert.equal(renamed.id, created.id);
+      assert.equal((await sim.admin.contact(created.id)).customFields?.[OWNER_FIELD], "proj/dev/alice");
+      await next.delete!(created.id, created.outs as ContactOutputs);
+      // And in a later run (e.g. `pulumi destroy --target` of the old name), the mark alone keeps it.
+      await run({ ownerField: OWNER_FIELD }).delete!(created.id, created.outs as ContactOutputs);
+      assert.equal((await sim.admin.contacts()).length, 1);
+      assert.equal(warnings.length, 2);
+    });
+
+    it("a takeover whose PATCH fails keeps the contact in the state (the error carries its id)", async () => {
+      await start();
+      const existing = await sim.admin.createContact({ identifier: "393331234567", source: "whatsapp", name: "Made by hand" });
+      await sim.admin.script([{ method: "PATCH", path: `/v1/contacts/${existing.uuid}`, action: "500", times: 10 }]);
+      const provider = run({ ownerField: OWNER_FIELD });
+      await assert.rejects(provider.create!(await checked(provider, { ...alice, adopt: true }, "proj/dev/qa-alice")), (e: Error & { id?: string; properties?: ContactOutputs }) => {
+        assert.equal(e.id, existing.uuid);
+        assert.equal(e.properties?.origin, "adopted");
+        assert.match(e.message, /Could not update the adopted contact "QA Alice" \(393331234567\)/);
+        return true;
+      });
+      assert.equal((await sim.admin.contacts()).length, 1);
+    });
+  });
+});
