@@ -19,14 +19,21 @@ export function declaredContacts(n: number, version = 1): Record<string, Contact
   return contacts;
 }
 
-/** A stack running test/engine/programs/contacts with these contacts, against the simulator. */
-export async function contactsStack(sim: StartedSimulator, stackName: string, contacts: Record<string, ContactArgs>): Promise<Stack> {
+/** The simulator account's text custom field that the fault stacks use as callbell:ownerField. */
+export const OWNER_FIELD = "pulumi_owner";
+
+/**
+ * A stack running test/engine/programs/contacts with these contacts, against the simulator,
+ * with callbell:ownerField set (the setup the README recommends) unless `ownerField` is false.
+ */
+export async function contactsStack(sim: StartedSimulator, stackName: string, contacts: Record<string, ContactArgs>, ownerField = true): Promise<Stack> {
   const program = async () => (require(path.join(__dirname, "..", "engine", "programs", "contacts")) as () => Promise<Record<string, unknown>>)();
   return openStack({
     projectName: "callbell-faults", stackName, program,
     config: {
       "callbell:apiUrl": { value: sim.url },
       "callbell:apiToken": { value: sim.token, secret: true },
+      ...(ownerField ? { "callbell:ownerField": { value: OWNER_FIELD } } : {}),
       "test:contacts": { value: JSON.stringify(contacts) },
     },
   });

@@ -19,8 +19,8 @@ export interface ContactSetArgs {
   personalData?: "plain" | "secret";
 }
 
-/** Outputs that carry personal data, made secret with personalData: "secret". */
-export const personalOutputs = ["identifier", "name", "phoneNumber", "note", "customFields", "assignedUser"];
+/** Outputs that carry personal data, made secret with personalData: "secret" (owner names the resource, so a number in plain mode). */
+export const personalOutputs = ["identifier", "name", "phoneNumber", "note", "customFields", "assignedUser", "owner", "ownerMark"];
 
 /** What a ContactSet exports per contact, keyed like its resources. */
 export interface ContactSummary {
