@@ -72,7 +72,8 @@ export function loadSeedFiles(files: readonly string[]): SeedContact[] {
     }
   }
   if (problems.length) throw new SeedFileError(problems);
-  return contacts.sort((a, b) => a.key.localeCompare(b.key));
+  // Code-unit order, the same on every machine (localeCompare depends on the locale).
+  return contacts.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 interface RawEntry {
