@@ -197,6 +197,21 @@ describe("Contact provider: ownership of contacts (takeover and delete)", functi
       assert.equal(warnings.length, 2);
     });
 
+    it("an existing stack that sets the owner field: one PATCH per contact writes the mark, then no diff", async () => {
+      await start();
+      const before = run();
+      const created = await before.create!(await checked(before, alice, "proj/dev/qa-alice"));
+      const provider = run({ ownerField: OWNER_FIELD });
+      const news = await checked(provider, alice, "proj/dev/qa-alice");
+      assert.equal((await provider.diff!(created.id, created.outs as ContactOutputs, news)).changes, true);
+      await sim.admin.clearRequests();
+      const updated = await provider.update!(created.id, created.outs as ContactOutputs, news);
+      const log = await sim.admin.requests();
+      assert.deepEqual(lines(log), [`PATCH /v1/contacts/${created.id} 200`]);
+      assert.deepEqual(log[0].body, { custom_fields: { [OWNER_FIELD]: "proj/dev/qa-alice" } });
+      assert.equal((await provider.diff!(created.id, updated.outs as ContactOutputs, news)).changes, false);
+    });
+
     it("a takeover whose PATCH fails keeps the contact in the state (the error carries its id)", async () => {
       await start();
       const existing = await sim.admin.createContact({ identifier: "393331234567", source: "whatsapp", name: "Made by hand" });
