@@ -50,8 +50,14 @@ export class CallbellConfigError extends Error {
 export function resolveSettings(config: (key: string) => string | undefined, env: NodeJS.ProcessEnv = process.env): ProviderSettings {
   const pick = (name: keyof typeof configKeys) => nonEmpty(config(configKeys[name])) ?? nonEmpty(env[envVars[name]]);
   const apiUrl = pick("apiUrl") ?? defaultApiUrl;
-  if (!/^https?:\/\/[^\s/]+/.test(apiUrl)) {
+  const url = URL.canParse(apiUrl) && /^https?:\/\/[^\s/]+/.test(apiUrl) ? new URL(apiUrl) : undefined;
+  if (!url) {
     throw new CallbellConfigError(`${configKeys.apiUrl} "${apiUrl}" is not an http(s) URL; set it to e.g. ${defaultApiUrl}, or unset it to use that default`);
+  }
+  // Without the version, every path is a 404, and a phone lookup's 404 means "no such contact".
+  if (!/\/v1\/?$/.test(url.pathname)) {
+    throw new CallbellConfigError(`${configKeys.apiUrl} "${apiUrl}" does not end with /v1, the API version this provider speaks; ` +
+      `set it to the base URL including /v1, e.g. ${defaultApiUrl}`);
   }
   const rateText = pick("requestsPerSecond");
   const requestsPerSecond = rateText === undefined ? undefined : Number(rateText);

@@ -69,11 +69,13 @@ export class AdminClient {
   }
 
   private async call(method: string, path: string, body?: unknown): Promise<unknown> {
-    const response = await fetch(`${this.origin}/__admin${path}`, {
+    const send = () => fetch(`${this.origin}/__admin${path}`, {
       method,
       headers: body === undefined ? {} : { "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
+    // A reused keep-alive socket can still be reset under load; a read is safe to send again.
+    const response = await send().catch((error: unknown) => (method === "GET" ? send() : Promise.reject(error)));
     const answer: unknown = await response.json();
     if (!response.ok) throw new AdminError(response.status, answer);
     return answer;

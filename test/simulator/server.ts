@@ -34,6 +34,11 @@ export class SimulatorServer {
 
   constructor(private readonly parts: ServerParts) {
     this.http = http.createServer((request, response) => this.onRequest(request, response));
+    // Clients close idle keep-alive sockets after about 4 s. A server that closes them first (Node's
+    // default is 5 s) races a client reusing one on a loaded machine, and that request fails with
+    // ECONNRESET although nobody meant a fault. Faults are injected on purpose, never by timing.
+    this.http.keepAliveTimeout = 65_000;
+    this.http.headersTimeout = 66_000;
   }
 
   /** Stops accepting, drops open connections and pending delayed answers. */

@@ -48,6 +48,15 @@ export function sameTags(a: readonly string[] | undefined, b: readonly string[] 
   return key(a) === key(b);
 }
 
+/** Tags in one order (case-insensitive, then as written), so previews show set changes, never reorders. */
+export function canonicalTags(tags: readonly string[] | undefined): string[] | undefined {
+  if (tags === undefined) return undefined;
+  return [...tags].sort((a, b) => {
+    const [x, y] = [a.toLowerCase(), b.toLowerCase()];
+    return x < y ? -1 : x > y ? 1 : a < b ? -1 : a > b ? 1 : 0;
+  });
+}
+
 /** Custom field values compare as strings, or as sets for checkbox lists. */
 export function sameCustomValue(a: string | string[] | undefined, b: string | string[] | undefined): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return [...a].sort().join("\u0000") === [...b].sort().join("\u0000");

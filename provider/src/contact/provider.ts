@@ -3,11 +3,11 @@
 // host loads this module by name at run time (see resource.ts), so nothing here is serialized.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { ApiContact, ContactsClient, canLookUpByPhone } from "../client/contacts";
-import { CallbellError, redact } from "../client/errors";
+import { CallbellError, CallbellNotFoundError, redact } from "../client/errors";
 import { CallbellConfigError, ProviderSettings, requireToken, resolveSettings } from "../config";
-import { ContactOutputs, diffContact, patchFor } from "./diff";
+import { ContactOutputs, canonicalTags, diffContact, patchFor } from "./diff";
 import { Origin, Owner, decideDelete, decideTakeover } from "./ownership";
-import { ContactInputs, dropUndefined, toCreateBody, validateInputs } from "./schema";
+import { ContactInputs, dropUndefined, inputNames, toCreateBody, validateInputs } from "./schema";
 
 /** The input Contact adds to say which resource it is: "<project>/<stack>/<resource name>". */
 export const ownerInput = "__owner";
@@ -117,7 +117,10 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
     async check(_olds, news) {
       const result = validateInputs(news);
       const owner = ownerOf(news);
-      if (result.ok) return { inputs: owner ? { ...result.inputs, [ownerInput]: owner } : result.inputs };
+      if (result.ok) {
+        const inputs = { ...result.inputs, tags: canonicalTags(result.inputs.tags) };
+        return { inputs: dropUndefined(owner ? { ...inputs, [ownerInput]: owner } : inputs) };
+      }
       return { inputs: news, failures: result.problems.map((p) => ({ property: p.property, reason: p.reason })) };
     },
 
@@ -127,7 +130,10 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
       // With an owner field, a resource whose mark is not its own (renamed with aliases, or the
       // field newly configured) is updated to carry it.
       const remark = markFor(ownerOf(news)) !== undefined && olds.ownerMark !== markFor(ownerOf(news));
-      return { changes: d.changed.length > 0 || remark, replaces: d.replaces, stables: d.stables, deleteBeforeReplace: false };
+      // A resource renamed with aliases is an update of its owner alone (no request), so the
+      // state names the resource that holds the contact now.
+      const renamed = olds.owner !== undefined && ownerOf(news) !== undefined && olds.owner !== ownerOf(news);
+      return { changes: d.changed.length > 0 || remark || renamed, replaces: d.replaces, stables: d.stables, deleteBeforeReplace: false };
     },
 
     async create(inputs) {
@@ -163,7 +169,10 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
       try {
         const contact = await context.client().get(id);
         if (!contact) return { id: "" }; // gone: Pulumi drops it from state
-        return { id, props: dropUndefined({ ...outputsFrom(contact, managed), origin: managed.origin, owner: managed.owner, ownerMark: managed.ownerMark }) };
+        const props = dropUndefined({ ...outputsFrom(contact, managed), origin: managed.origin, owner: managed.owner, ownerMark: managed.ownerMark });
+        // The inputs as Callbell has them now, so that after a refresh a preview shows each
+        // drifted field (`~ name: "edited" => "QA Alice"`) that the next up puts back.
+        return { id, props, inputs: inputsFrom(props) as unknown as ContactOutputs }; // the SDK types inputs like outputs
       } catch (error) {
         throw fail(error, managed, "read");
       }
@@ -176,11 +185,14 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
         kept.set(id, owner);
         const mark = markFor(owner) ?? olds.ownerMark;
         const patch = mark !== olds.ownerMark ? withMark(patchFor(olds, news), mark) : patchFor(olds, news);
-        const client = context.client();
-        const contact = Object.keys(patch).length ? await client.update(id, patch) : await client.get(id);
-        if (!contact) throw new ContactError(`contact ${id} no longer exists in Callbell; run 'pulumi refresh' and then 'pulumi up' to create it again`);
+        if (Object.keys(patch).length === 0) return { outs: dropUndefined({ ...olds, owner, ownerMark: mark }) }; // a rename: nothing to send
+        const contact = await context.client().update(id, patch);
         return { outs: dropUndefined({ ...outputsFrom(contact, news), origin: olds.origin, owner, ownerMark: mark }) };
       } catch (error) {
+        if (error instanceof CallbellNotFoundError) {
+          throw new ContactError(`Could not update contact ${describeContact(news)}: Callbell has no contact ${id} any more (deleted in the dashboard?); ` +
+            "run 'pulumi refresh' to drop it from the state, then 'pulumi up' to create it again");
+        }
         throw error instanceof ContactError ? error : fail(error, news, "update");
       }
     },
@@ -246,6 +258,14 @@ export function outputsFrom(contact: ApiContact, managed: ContactInputs): Contac
   });
 }
 
+/** The inputs a refreshed state stands for: the managed fields as Callbell has them, and the owner. */
+export function inputsFrom(props: ContactOutputs): Record<string, unknown> {
+  const inputs: Record<string, unknown> = {};
+  for (const name of inputNames) if (props[name] !== undefined) inputs[name] = name === "tags" ? canonicalTags(props.tags) : props[name];
+  if (props.owner) inputs[ownerInput] = props.owner;
+  return inputs;
+}
+
 // Callbell may return a checkbox value as a JSON-encoded string and numbers as numbers.
 function customValueFrom(value: unknown, expectList: boolean): string | string[] | undefined {
   if (value === undefined || value === null || value === "") return undefined;
@@ -287,10 +307,35 @@ export function hostContext(): ProviderContext & { configure(config: (key: strin
 const host = hostContext();
 const hostProvider = makeContactProvider(host);
 
+// The provider host prints `${error}: ${error.stack}` to stderr for a failed read or delete
+// before it hands the error to the engine, which shows it anyway: one message, said twice, the
+// second time as a diagnostic of the stack. Our errors are whole sentences already, so that
+// one stderr line is dropped, and nothing else.
+const reported = new Set<string>();
+let consoleQuieted = false;
+function sayOnce<T>(call: () => Promise<T>): Promise<T> {
+  return call().catch((error: unknown) => {
+    if (error instanceof ContactError) {
+      reported.add(`${error}: ${error.stack}`);
+      if (!consoleQuieted) {
+        consoleQuieted = true;
+        const print = console.error.bind(console);
+        console.error = (...args: unknown[]) => {
+          if (args.length === 1 && typeof args[0] === "string" && reported.delete(args[0])) return;
+          print(...args);
+        };
+      }
+    }
+    throw error;
+  });
+}
+
 /** The provider the serialized stub in resource.ts delegates to inside the Pulumi provider host. */
 export const contactProvider: ContactProvider = {
   ...hostProvider,
   async configure(req) {
     host.configure((key) => req.config.get(key));
   },
+  read: (id, props) => sayOnce(() => hostProvider.read(id, props)),
+  delete: (id, props) => sayOnce(() => hostProvider.delete(id, props)),
 };

@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Contact, ContactArgs, ContactOptions } from "../contact/resource";
 import { ContactInputs } from "../contact/schema";
-import { SeedContact, loadSeedFiles } from "./seed-file";
+import { SeedContact, SeedFileError, loadSeedFiles } from "./seed-file";
 import { hashedSeedKey, legacySeedKeys, seedKey } from "./keys";
 
 /** Arguments of a ContactSet. */
@@ -40,7 +40,7 @@ export class ContactSet extends pulumi.ComponentResource {
   /** Reads and validates the files (throwing SeedFileError before anything is declared), then declares the contacts. */
   constructor(name: string, args: ContactSetArgs, opts?: pulumi.ComponentResourceOptions) {
     super("callbell:index:ContactSet", name, {}, opts);
-    const seeds = loadSeedFiles(args.files);
+    const seeds = readSeeds(args.files);
     this.contacts = {};
     this.summary = {};
     const secret = args.personalData === "secret";
@@ -59,6 +59,16 @@ export class ContactSet extends pulumi.ComponentResource {
       this.summary[key] = { name: contact.name, uuid: contact.uuid, href: contact.href, createdAt: contact.createdAt };
     }
     this.registerOutputs({ count: seeds.length });
+  }
+}
+
+// A RunError is shown as its message alone: no "unhandled exception", stack or inspect dump.
+function readSeeds(files: string[]): SeedContact[] {
+  try {
+    return loadSeedFiles(files);
+  } catch (error) {
+    if (error instanceof SeedFileError) throw new pulumi.RunError(error.message);
+    throw error;
   }
 }
 
