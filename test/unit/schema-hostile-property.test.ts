@@ -78,7 +78,9 @@ describe("validateInputs property: hostile text", function () {
       fc.property(generated, (g) => {
         const input: Record<string, unknown> = {};
         const expected = new Set<string>();
-        const fields: [string, Field][] = [["source", g.ids.source], ["identifier", g.ids.identifier], ["name", g.name], ["tags", g.tags], ["customFields", g.customFields]];
+        const fields: [string, Field][] = [
+          ["source", g.ids.source], ["identifier", g.ids.identifier], ["name", g.name], ["tags", g.tags], ["customFields", g.customFields],
+        ];
         for (const [property, field] of fields) {
           if ("value" in field) input[property] = field.value;
           if (field.bad) expected.add(property);

@@ -66,7 +66,8 @@ describe("seed files: hostile and malformed input", () => {
       "",
     ].join("\n"));
     const problems = problemsOf([file]);
-    assert.ok(problems.includes("bomb.yaml:7 (entry 4): uses YAML aliases that expand too much (more than 100 times); write the values out"), problems.join("\n"));
+    const expected = "bomb.yaml:7 (entry 4): uses YAML aliases that expand too much (more than 100 times); write the values out";
+    assert.ok(problems.includes(expected), problems.join("\n"));
   });
 
   it("refuses inherited property names (constructor, toString, __proto__) instead of throwing", () => {
@@ -122,7 +123,8 @@ describe("seed files: hostile and malformed input", () => {
       const overlay = write("overlay.yaml", `contacts:\n  - identifier: "${VALID}"\n    source: whatsapp\n    remove: ${value}\n`);
       const shown = value === "1" ? "number 1" : value === "false" ? "boolean false" : `the string "${value.replace(/"/g, "")}"`;
       assert.deepEqual(problemsOf([base, overlay]), [
-        `overlay.yaml:4 (entry 1, identifier ${VALID}): remove must be true, not ${shown}; write 'remove: true' to drop a contact an earlier file declares, or delete the line`,
+        `overlay.yaml:4 (entry 1, identifier ${VALID}): remove must be true, not ${shown}; ` +
+        "write 'remove: true' to drop a contact an earlier file declares, or delete the line",
       ]);
     });
   }
@@ -131,7 +133,8 @@ describe("seed files: hostile and malformed input", () => {
     const base = write("base.yaml", `contacts:\n  - { identifier: "${VALID}", source: whatsapp, name: A }\n`);
     const overlay = write("overlay.yaml", `contacts:\n  - { identifier: "393331234568", source: whatsapp, remove: true }\n`);
     assert.deepEqual(problemsOf([base, overlay]), [
-      "overlay.yaml:2 (entry 1, identifier 393331234568): remove: true matches no contact declared by an earlier file; check its identifier, source and channelUuid, or delete the entry",
+      "overlay.yaml:2 (entry 1, identifier 393331234568): remove: true matches no contact declared by an earlier file; " +
+      "check its identifier, source and channelUuid, or delete the entry",
     ]);
   });
 
@@ -155,7 +158,8 @@ describe("seed files: hostile and malformed input", () => {
 
   it("tells files of the same name in different folders apart, and names them by relative path", () => {
     const common = write("common/contacts.yaml", `defaults:\n  source: whatsapp\ncontacts:\n  - { identifier: "${VALID}", name: A, note: common }\n`);
-    const dev = write("dev/contacts.yaml", `defaults:\n  source: whatsapp\ncontacts:\n  - { identifier: "${VALID}", name: A dev }\n  - { identifier: "12", name: B }\n`);
+    const dev = write("dev/contacts.yaml",
+      `defaults:\n  source: whatsapp\ncontacts:\n  - { identifier: "${VALID}", name: A dev }\n  - { identifier: "12", name: B }\n`);
     assert.deepEqual(problemsOf([common, dev]), [
       "dev/contacts.yaml:5 (identifier 12): identifier \"12\" is not a phone number in international format, which source whatsapp needs; " +
       "write the country code and the number, e.g. \"393331234567\" or \"+39 333 123 4567\"",
@@ -171,13 +175,15 @@ describe("seed files: hostile and malformed input", () => {
   });
 
   it("refuses bytes that are not UTF-8, naming the file", () => {
-    const file = write("latin1.yaml", Buffer.concat([Buffer.from(`contacts:\n  - { identifier: "${VALID}", source: whatsapp, name: "Zo`), Buffer.from([0xeb]), Buffer.from('" }\n')]));
+    const latin1 = [Buffer.from(`contacts:\n  - { identifier: "${VALID}", source: whatsapp, name: "Zo`), Buffer.from([0xeb]), Buffer.from('" }\n')];
+    const file = write("latin1.yaml", Buffer.concat(latin1));
     assert.deepEqual(problemsOf([file]), ["latin1.yaml: is not valid UTF-8 text; save it with the UTF-8 encoding"]);
   });
 
   it("refuses a file over the size cap without parsing it", () => {
     const file = write("big.yaml", `contacts: []\n# ${"x".repeat(maxSeedFileBytes)}\n`);
-    assert.deepEqual(problemsOf([file]), [`big.yaml: is ${fs.statSync(file).size} bytes; a seed file may have at most 5242880 bytes (5 MiB): split it into several files`]);
+    assert.deepEqual(problemsOf([file]),
+      [`big.yaml: is ${fs.statSync(file).size} bytes; a seed file may have at most 5242880 bytes (5 MiB): split it into several files`]);
   });
 
   it("refuses a file over the entry cap", () => {

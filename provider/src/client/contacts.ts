@@ -200,7 +200,8 @@ function unknownOutcomeError(body: CreateContactBody, error: CallbellError, situ
   const who = `${body.source} contact '${body.identifier}'`;
   const fix = body.source === "telegram"
     ? "set channelUuid to the Telegram channel's uuid (GET /channels) and adopt: true before the next 'pulumi up', which then takes it over if it is there"
-    : `if it is there, delete it in the dashboard before the next 'pulumi up', or that up creates a second one (Callbell cannot look up ${body.source} contacts by identifier, so they cannot be adopted)`;
+    : "if it is there, delete it in the dashboard before the next 'pulumi up', or that up creates a second one " +
+      `(Callbell cannot look up ${body.source} contacts by identifier, so they cannot be adopted)`;
   const cause = error.apiMessage ? ` (${cut(error.apiMessage, 160)})` : "";
   return new CallbellUnknownOutcomeError({
     method: "POST", path: "/contacts", status: error.status, networkCode: error.networkCode, bodyFault: error.bodyFault,

@@ -79,7 +79,8 @@ export function textProblem(field: string, value: string): string | undefined {
   }
   if (value.replace(invisibleChars, "").trim() === "") {
     if (value === "") return `${field} must not be empty`;
-    return value.trim() === "" ? `${field} must not be blank (only spaces)` : `${field} has only invisible characters (zero-width spaces, joiners, BOM); write visible text`;
+    if (value.trim() === "") return `${field} must not be blank (only spaces)`;
+    return `${field} has only invisible characters (zero-width spaces, joiners, BOM); write visible text`;
   }
   return undefined;
 }
@@ -117,7 +118,8 @@ function buildSchema() {
     name: text("name"),
     tags: z.array(z.string({ error: (i) => `a tag name must be a string, not ${describe(i.input)}` }).superRefine(visible("a tag name")).trim(),
       { error: "tags must be a list of tag names" }).optional(),
-    customFields: z.record(z.string().superRefine(visible("a custom field name")), customValue, { error: "customFields must map field names to values" }).optional(),
+    customFields: z.record(z.string().superRefine(visible("a custom field name")), customValue,
+      { error: "customFields must map field names to values" }).optional(),
     assignedUser: z.email({ error: (i) => `assignedUser ${describe(i.input)} is not an email address; write the email of a user of the Callbell account` }).optional(),
     teamUuid: uuid("teamUuid", "GET /teams or the team's page in the Callbell dashboard").optional(),
     channelUuid: uuid("channelUuid", "GET /channels or the channel's settings in the Callbell dashboard").optional(),
@@ -212,13 +214,16 @@ function crossFieldProblems(known: Record<string, unknown>, found: InputProblem[
     const plus = /^\+*[^+]+\+/.test(shown) || /^\+{2,}/.test(shown) ? " (a '+' may only start the number, once)" : "";
     problems.push({
       property: "identifier",
-      reason: `identifier ${describe(shown)} is not a phone number in international format${plus}, which source ${source} needs; write the country code and the number, e.g. "393331234567" or "+39 333 123 4567"`,
+      reason: `identifier ${describe(shown)} is not a phone number in international format${plus}, which source ${source} needs; ` +
+        `write the country code and the number, e.g. "393331234567" or "+39 333 123 4567"`,
     });
   }
   if (source && !phoneSources.includes(source) && fine("identifier")) {
     const identifier = String(known.identifier).trim();
-    if ([...identifier].length > maxPlatformIdentifierChars) {
-      problems.push({ property: "identifier", reason: `identifier is ${[...identifier].length} characters long; identifiers of source ${source} have at most ${maxPlatformIdentifierChars}` });
+    const length = [...identifier].length;
+    if (length > maxPlatformIdentifierChars) {
+      const reason = `identifier is ${length} characters long; identifiers of source ${source} have at most ${maxPlatformIdentifierChars}`;
+      problems.push({ property: "identifier", reason });
     }
   }
   if (fine("tags")) {
@@ -230,7 +235,8 @@ function crossFieldProblems(known: Record<string, unknown>, found: InputProblem[
       else seen.set(key, { tag, count: 1 });
     }
     for (const { tag, count } of seen.values()) {
-      if (count > 1) problems.push({ property: "tags", reason: `tag ${describe(tag.trim())} is listed ${count === 2 ? "twice" : `${count} times`} (tags are case-insensitive); list it once` });
+      const times = count === 2 ? "twice" : `${count} times`;
+      if (count > 1) problems.push({ property: "tags", reason: `tag ${describe(tag.trim())} is listed ${times} (tags are case-insensitive); list it once` });
     }
   }
   if (known.adopt === true && source && !canLookUpByPhone(source, known.channelUuid as string | undefined)) {

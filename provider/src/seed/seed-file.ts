@@ -88,9 +88,11 @@ export function loadSeedFiles(files: readonly string[]): SeedContact[] {
       const { remove, ...fields } = entry.raw;
       if (Object.hasOwn(entry.raw, "remove")) {
         if (remove !== true) {
-          problems.push(`${entry.at("remove")} (${entry.label}): remove must be true, not ${describeValue(remove)}; write 'remove: true' to drop a contact an earlier file declares, or delete the line`);
+          problems.push(`${entry.at("remove")} (${entry.label}): remove must be true, not ${describeValue(remove)}; ` +
+            "write 'remove: true' to drop a contact an earlier file declares, or delete the line");
         } else if (!earlier) {
-          problems.push(`${entry.at("remove")} (${entry.label}): remove: true matches no contact declared by an earlier file; check its identifier, source and channelUuid, or delete the entry`);
+          problems.push(`${entry.at("remove")} (${entry.label}): remove: true matches no contact declared by an earlier file; ` +
+            "check its identifier, source and channelUuid, or delete the entry");
         } else {
           merged.delete(key);
         }
@@ -199,7 +201,8 @@ function readEntries(file: string, problems: string[]): RawEntry[] {
       return { value: node.toJS(doc, { maxAliasCount }) };
     } catch (error) {
       const bomb = error instanceof ReferenceError && /alias/i.test(error.message);
-      return { problem: bomb ? `uses YAML aliases that expand too much (more than ${maxAliasCount} times); write the values out` : `cannot be read: ${String(error)}` };
+      if (bomb) return { problem: `uses YAML aliases that expand too much (more than ${maxAliasCount} times); write the values out` };
+      return { problem: `cannot be read: ${shownText(String(error))}` };
     }
   };
   const root = doc.contents;
@@ -209,7 +212,8 @@ function readEntries(file: string, problems: string[]): RawEntry[] {
   }
   for (const pair of root.items) {
     const k = String((pair.key as { value?: unknown })?.value ?? pair.key);
-    if (k !== "contacts" && k !== "defaults") problems.push(`${at(pair.key as YamlNode)}: unknown top-level key '${shownText(k)}'; use 'contacts' and 'defaults'`);
+    if (k === "contacts" || k === "defaults") continue;
+    problems.push(`${at(pair.key as YamlNode)}: unknown top-level key '${shownText(k)}'; use 'contacts' and 'defaults'`);
   }
   const defaults = readDefaults(root, at, toJS, problems);
   const seq = root.get("contacts", true);
@@ -246,7 +250,9 @@ function readEntries(file: string, problems: string[]): RawEntry[] {
     const raw = value;
     for (const key of Object.keys(raw)) {
       // validateInputs skips "__" names (Pulumi's own); a seed file has no business with them.
-      if (key.startsWith("__")) problems.push(`${name}:${fieldLines.get(key) ?? lineOf(node)} (${label}): unknown property '${shownText(key)}'; valid ones are ${inputNames.join(", ")}, remove`);
+      if (!key.startsWith("__")) continue;
+      const line = fieldLines.get(key) ?? lineOf(node);
+      problems.push(`${name}:${line} (${label}): unknown property '${shownText(key)}'; valid ones are ${inputNames.join(", ")}, remove`);
     }
     const merged: Record<string, unknown> = { ...defaults, ...raw };
     if (Array.isArray(defaults.tags) && Object.hasOwn(raw, "tags") && Array.isArray(raw.tags)) {
