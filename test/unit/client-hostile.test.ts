@@ -75,7 +75,7 @@ describe("client against hostile answers: outcomes", () => {
         assert.ok(e instanceof CallbellUnknownOutcomeError, e.constructor.name);
         assert.equal(e.message,
           "Callbell may have created the contact: POST /contacts answered 200 — the answer was cut off before its end " +
-          "(the answer was cut off before its end (stream has been aborted); the connection closed or the body could not be decompressed); " +
+          "(stream has been aborted); the connection closed or the body could not be decompressed; " +
           "look for instagram contact 'alice.ig' in the Callbell dashboard (Contacts): if it is there, delete it in the dashboard before the next " +
           "'pulumi up', or that up creates a second one (Callbell cannot look up instagram contacts by identifier, so they cannot be adopted)");
         return true;

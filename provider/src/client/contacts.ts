@@ -202,9 +202,11 @@ function unknownOutcomeError(body: CreateContactBody, error: CallbellError, situ
     ? "set channelUuid to the Telegram channel's uuid (GET /channels) and adopt: true before the next 'pulumi up', which then takes it over if it is there"
     : "if it is there, delete it in the dashboard before the next 'pulumi up', or that up creates a second one " +
       `(Callbell cannot look up ${body.source} contacts by identifier, so they cannot be adopted)`;
-  const cause = error.apiMessage ? ` (${cut(error.apiMessage, 160)})` : "";
+  // The transport's own words often already name the situation ("the answer was cut off ..."): say it once.
+  const detail = error.apiMessage ? cut(error.apiMessage, 200) : undefined;
+  const said = detail?.startsWith(situation) ? detail : `${situation}${detail ? ` (${detail})` : ""}`;
   return new CallbellUnknownOutcomeError({
     method: "POST", path: "/contacts", status: error.status, networkCode: error.networkCode, bodyFault: error.bodyFault,
-    apiMessage: `${situation}${cause}; look for ${who} in the Callbell dashboard (Contacts): ${fix}`,
+    apiMessage: `${said}; look for ${who} in the Callbell dashboard (Contacts): ${fix}`,
   });
 }
