@@ -192,6 +192,42 @@ describe("Contact provider lifecycle against the simulator", function () {
     });
   }
 
+  it("never re-sends an instagram POST whose answer was lost, and says what to check (one contact, one POST)", async () => {
+    await start({ duplicates: "allow" });
+    await sim.admin.script([{ method: "POST", path: "/v1/contacts", action: "commit-then-reset" }]);
+    const inputs = await checked(provider, { identifier: "alice.ig", source: "instagram", name: "QA Alice" });
+    await assert.rejects(provider.create!(inputs), (e: Error) => {
+      // The socket's own words (read ECONNRESET, socket hang up) depend on timing.
+      assert.equal(e.message.replace(/ \((read ECONNRESET|socket hang up)\);/, " (…);"),
+        "Could not create contact \"QA Alice\" (alice.ig): Callbell may have created the contact: POST /contacts — " +
+        "the connection was lost before an answer came (…); look for instagram contact 'alice.ig' in the Callbell dashboard (Contacts): " +
+        "if it is there, delete it in the dashboard before the next 'pulumi up', or that up creates a second one " +
+        "(Callbell cannot look up instagram contacts by identifier, so they cannot be adopted)");
+      return true;
+    });
+    const log = await sim.admin.requests();
+    assert.deepEqual(lines(log), ["POST /v1/contacts 0"]);
+    assert.equal(log[0].committed, true);
+    assert.equal((await sim.admin.contacts()).length, 1);
+  });
+
+  it("refuses hostile inputs at check, and nothing reaches Callbell", async () => {
+    await start();
+    const valid = { identifier: "393331234567", source: "whatsapp", name: "QA Alice" };
+    const hostile: [Record<string, unknown>, string][] = [
+      [{ ...valid, constructor: 1 }, "constructor"],
+      [{ ...valid, name: "\u200b\ufeff" }, "name"],
+      [{ ...valid, tags: ["qa", "q\u0000a"] }, "tags.1"],
+      [{ ...valid, identifier: "39333+1234567" }, "identifier"],
+      [{ ...valid, customFields: { " ": "x" } }, "customFields. "],
+    ];
+    for (const [raw, property] of hostile) {
+      const result = await provider.check!({} as ContactInputs, raw as unknown as ContactInputs);
+      assert.deepEqual((result.failures ?? []).map((f) => f.property), [property], JSON.stringify(result.failures));
+    }
+    assert.deepEqual(await sim.admin.requests(), []);
+  });
+
   it("re-sends a POST that was not committed, after checking that it did not land", async () => {
     await start({ duplicates: "allow" });
     await sim.admin.script([{ method: "POST", path: "/v1/contacts", action: "503" }]);

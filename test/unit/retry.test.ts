@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { backoffDelay, decideRetry, defaultRetryPolicy as policy, isAmbiguousFailure, parseRetryAfter } from "../../provider/src/client/retry";
+import { backoffDelay, decideRetry, defaultRetryPolicy as policy, isAmbiguousFailure, parseRetryAfter, unknownOutcome } from "../../provider/src/client/retry";
 
 const never = () => 0.5;
 
@@ -32,6 +32,34 @@ describe("retry policy", () => {
     assert.ok(decideRetry(policy, 0, { method: "POST", networkCode: "ECONNREFUSED" }).retry);
     assert.ok(isAmbiguousFailure(policy, { method: "POST", status: 502 }));
     assert.ok(!isAmbiguousFailure(policy, { method: "POST", status: 429 }));
+  });
+
+  it("decides with one rule which outcomes are unknown: lost answer, reset, time-out, cut-off or oversized body, 2xx without a contact, 5xx", () => {
+    const cases: [Parameters<typeof unknownOutcome>[1], string | undefined][] = [
+      [{ method: "POST", networkCode: "ECONNREFUSED" }, undefined],
+      [{ method: "POST", networkCode: "EAI_AGAIN" }, undefined],
+      [{ method: "POST", networkCode: "ETIMEDOUT" }, "no complete answer came in the time allowed"],
+      [{ method: "POST", networkCode: "ECONNABORTED" }, "no complete answer came in the time allowed"],
+      [{ method: "POST", networkCode: "ECONNRESET" }, "the connection was lost before an answer came"],
+      [{ method: "POST", bodyFault: "too-large" }, "the answer was larger than the client reads"],
+      [{ method: "POST", status: 200, bodyFault: "cut-off" }, "the answer was cut off before its end"],
+      [{ method: "POST", status: 201, bodyFault: "invalid" }, "Callbell answered success without a valid contact"],
+      [{ method: "POST", status: 502 }, "Callbell answered a server error"],
+      [{ method: "POST", status: 503, bodyFault: "cut-off" }, "Callbell answered a server error"],
+      [{ method: "POST", status: 422, bodyFault: "cut-off" }, undefined],
+      [{ method: "POST", status: 409 }, undefined],
+      [{ method: "POST", status: 429 }, undefined],
+    ];
+    for (const [failure, expected] of cases) assert.equal(unknownOutcome(policy, failure), expected, JSON.stringify(failure));
+  });
+
+  it("retries a read cut off mid-body, never a POST in that state, and never a body over the cap", () => {
+    assert.equal(decideRetry(policy, 0, { method: "GET", status: 200, bodyFault: "cut-off" }, never).retry, true);
+    assert.equal(decideRetry(policy, 0, { method: "PATCH", status: 200, bodyFault: "cut-off" }, never).retry, true);
+    assert.equal(decideRetry(policy, 0, { method: "POST", status: 200, bodyFault: "cut-off" }, never).retry, false);
+    assert.equal(decideRetry(policy, 0, { method: "GET", bodyFault: "too-large" }, never).retry, false);
+    assert.equal(decideRetry(policy, 0, { method: "GET", status: 404, bodyFault: "cut-off" }, never).retry, false);
+    assert.equal(decideRetry(policy, 0, { method: "GET", networkCode: "ETIMEDOUT" }, never).retry, true);
   });
 
   it("stops after the budget", () => {

@@ -12,7 +12,13 @@ const write = (name: string, text: string) => {
 };
 
 describe("seed files", () => {
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  // Messages name files relative to the working directory, as a Pulumi program run in its folder sees them.
+  const cwd = process.cwd();
+  before(() => process.chdir(dir));
+  after(() => {
+    process.chdir(cwd);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 
   it("reads the example seed files of every environment", () => {
     const examples = path.resolve(__dirname, "../../examples/seed-contacts");

@@ -1,9 +1,9 @@
 // One typed method per Callbell endpoint the provider needs. Knows HTTP paths and the API's
 // snake_case bodies; knows nothing about Pulumi.
 import { z } from "zod";
-import { CallbellError, CallbellNotFoundError, CallbellResponseError } from "./errors";
+import { CallbellError, CallbellNotFoundError, CallbellResponseError, CallbellUnknownOutcomeError, cut } from "./errors";
 import { CallbellHttp, HttpSettings, createHttp } from "./http";
-import { decideRetry, isAmbiguousFailure } from "./retry";
+import { AttemptFailure, decideRetry, unknownOutcome } from "./retry";
 
 /** The channel types Callbell contacts come from. */
 export const contactSources = ["whatsapp", "facebook", "instagram", "telegram"] as const;
@@ -138,8 +138,9 @@ export class ContactsClient {
 
   /**
    * POST /contacts without ever making a duplicate. Callbell has no idempotency key, so when
-   * a POST's answer is lost (reset, time-out, 5xx) the contact may exist: before re-sending,
-   * look the identifier up and use the contact if it is there.
+   * a POST's outcome is unknown (see retry.ts outcomeRules: lost answer, reset, time-out, cut-off
+   * body, a 2xx without a contact, 5xx) the contact may exist: before re-sending, look the
+   * identifier up and use the contact if it is there.
    */
   async create(body: CreateContactBody): Promise<CreateOutcome> {
     const canLookUp = canLookUpByPhone(body.source, body.channel_uuid);
@@ -148,14 +149,10 @@ export class ContactsClient {
         return { contact: await this.contactCall("POST", "/contacts", body), recoveredAfterLostAnswer: false };
       } catch (error) {
         if (!(error instanceof CallbellError)) throw error;
-        const failure = { method: "POST", status: error.status, networkCode: error.networkCode, retryAfterMs: error.retryAfterMs };
-        if (!isAmbiguousFailure(this.http.policy, failure)) throw error;
-        if (!canLookUp) {
-          throw new CallbellResponseError({
-            method: "POST", path: "/contacts", status: error.status, networkCode: error.networkCode,
-            apiMessage: `the answer was lost, so contact '${body.identifier}' may have been created; it cannot be looked up by identifier for source ${body.source}: check the Callbell dashboard, then run 'pulumi refresh'`,
-          });
-        }
+        const failure = failureOf("POST", error);
+        const unknown = unknownOutcome(this.http.policy, failure);
+        if (!unknown) throw error;
+        if (!canLookUp) throw unknownOutcomeError(body, error, unknown);
         const existing = await this.findByPhone(body.identifier, body.channel_uuid);
         if (existing) return { contact: existing, recoveredAfterLostAnswer: true };
         // Not there: the POST did not take effect, so sending it again is safe.
@@ -189,5 +186,27 @@ export class ContactsClient {
 }
 
 function shapeError(method: string, path: string, status: number, message: string): CallbellResponseError {
-  return new CallbellResponseError({ method, path, status, apiMessage: message });
+  const invalidSuccess = status >= 200 && status < 300;
+  return new CallbellResponseError({ method, path, status, apiMessage: message, bodyFault: invalidSuccess ? "invalid" : undefined });
+}
+
+function failureOf(method: string, error: CallbellError): AttemptFailure {
+  return { method, status: error.status, networkCode: error.networkCode, retryAfterMs: error.retryAfterMs, bodyFault: error.bodyFault };
+}
+
+// Said when a create may have landed and Callbell offers no lookup for the identifier: the
+// contact is not in Pulumi's state, so the next `up` would create it again.
+function unknownOutcomeError(body: CreateContactBody, error: CallbellError, situation: string): CallbellUnknownOutcomeError {
+  const who = `${body.source} contact '${body.identifier}'`;
+  const fix = body.source === "telegram"
+    ? "set channelUuid to the Telegram channel's uuid (GET /channels) and adopt: true before the next 'pulumi up', which then takes it over if it is there"
+    : "if it is there, delete it in the dashboard before the next 'pulumi up', or that up creates a second one " +
+      `(Callbell cannot look up ${body.source} contacts by identifier, so they cannot be adopted)`;
+  // The transport's own words often already name the situation ("the answer was cut off ..."): say it once.
+  const detail = error.apiMessage ? cut(error.apiMessage, 200) : undefined;
+  const said = detail?.startsWith(situation) ? detail : `${situation}${detail ? ` (${detail})` : ""}`;
+  return new CallbellUnknownOutcomeError({
+    method: "POST", path: "/contacts", status: error.status, networkCode: error.networkCode, bodyFault: error.bodyFault,
+    apiMessage: `${said}; look for ${who} in the Callbell dashboard (Contacts): ${fix}`,
+  });
 }

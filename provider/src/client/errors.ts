@@ -2,6 +2,7 @@
 // HTTP method, the API path (never the base URL's credentials, never a header) and Callbell's
 // own message, with every known secret redacted — these messages end up in `pulumi up` output
 // and CI logs, so they must be safe to print and useful without a stack trace.
+import type { BodyFault } from "./retry";
 
 /** Facts about one failed exchange with the Callbell API. */
 export interface FailureDetails {
@@ -16,7 +17,12 @@ export interface FailureDetails {
   networkCode?: string;
   /** Milliseconds the server asked us to wait (Retry-After). */
   retryAfterMs?: number;
+  /** Set when an answer began but its body is not usable (cut off, too large, not a contact). */
+  bodyFault?: BodyFault;
 }
+
+/** The most characters of the detail an error carries (cut after redaction); excerpts of bodies are shorter still. */
+export const maxApiMessageChars = 1000;
 
 /** Base class: every failure talking to Callbell. */
 export class CallbellError extends Error {
@@ -27,18 +33,22 @@ export class CallbellError extends Error {
   readonly field?: string;
   readonly networkCode?: string;
   readonly retryAfterMs?: number;
+  readonly bodyFault?: BodyFault;
 
+  /** `details.apiMessage` must already be redacted: it is only cut here, to maxApiMessageChars. */
   constructor(details: FailureDetails, headline: string) {
+    const apiMessage = details.apiMessage === undefined ? undefined : cut(details.apiMessage, maxApiMessageChars);
     super(`${headline}: ${details.method} ${details.path}${details.status ? ` answered ${details.status}` : ""}` +
-      (details.apiMessage ? ` — ${details.apiMessage}` : ""));
+      (apiMessage ? ` — ${apiMessage}` : ""));
     this.name = new.target.name;
     this.method = details.method;
     this.path = details.path;
     this.status = details.status;
-    this.apiMessage = details.apiMessage;
+    this.apiMessage = apiMessage;
     this.field = details.field;
     this.networkCode = details.networkCode;
     this.retryAfterMs = details.retryAfterMs;
+    this.bodyFault = details.bodyFault;
   }
 }
 
@@ -78,15 +88,20 @@ export class CallbellNetworkError extends CallbellError {
   }
 }
 
-/** An answer that is not what the API documents: not JSON, an HTML page, a wrong shape. */
+/** An answer that is not what the API documents: not JSON, an HTML page, a wrong shape, cut off, too large. */
 export class CallbellResponseError extends CallbellError {
-  constructor(d: FailureDetails) { super(d, "Unexpected answer from Callbell"); }
+  constructor(d: FailureDetails, headline = "Unexpected answer from Callbell") { super(d, headline); }
+}
+
+/** A create whose outcome is unknown and cannot be checked: the contact may exist in Callbell. */
+export class CallbellUnknownOutcomeError extends CallbellResponseError {
+  constructor(d: FailureDetails) { super(d, "Callbell may have created the contact"); }
 }
 
 /** Picks the error class for a failure: the one factory every caller goes through. */
 export function callbellErrorFor(details: FailureDetails): CallbellError {
   const s = details.status;
-  if (s === undefined) return new CallbellNetworkError(details);
+  if (s === undefined) return details.bodyFault ? new CallbellResponseError(details) : new CallbellNetworkError(details);
   if (s === 401 || s === 403) return new CallbellAuthError(details);
   if (s === 404) return new CallbellNotFoundError(details);
   if (s === 429) return new CallbellRateLimitError(details);
@@ -95,11 +110,77 @@ export function callbellErrorFor(details: FailureDetails): CallbellError {
   return new CallbellResponseError(details);
 }
 
-/** Replaces every occurrence of each secret (of 4+ characters) with "[REDACTED]". */
+/** Shortest run of a secret that is redacted wherever it appears (a cut-off token still leaks its prefix). */
+export const minRedactedRun = 8;
+
+const redactedMark = "[REDACTED]";
+
+/**
+ * Replaces with "[REDACTED]" every run of 8 or more characters of a secret (of 4+ characters;
+ * shorter ones only whole), in the secret's plain, URL-encoded and base64 forms. Run it on the
+ * whole text before cutting anything: a cut could leave a prefix no whole-token match sees.
+ */
 export function redact(text: string, secrets: readonly (string | undefined)[]): string {
-  let out = text;
+  const grams = new Set<string>();
+  const wholes: string[] = [];
   for (const secret of secrets) {
-    if (secret && secret.length >= 4) out = out.split(secret).join("[REDACTED]");
+    if (!secret || secret.length < 4) continue;
+    for (const form of secretForms(secret)) {
+      if (form.length < minRedactedRun) wholes.push(form);
+      else for (let i = 0; i + minRedactedRun <= form.length; i++) grams.add(form.slice(i, i + minRedactedRun));
+    }
   }
-  return out;
+  let out = text;
+  for (const whole of wholes) out = out.split(whole).join(redactedMark);
+  if (!grams.size || out.length < minRedactedRun) return out;
+  const starts = new Set([...grams].map((g) => g[0]));
+  // Mark every character covered by an 8-character window found in the secret's forms: any
+  // longer run of a secret is a chain of such windows.
+  const covered = new Uint8Array(out.length);
+  let any = false;
+  for (let i = 0; i + minRedactedRun <= out.length; i++) {
+    if (starts.has(out[i]) && grams.has(out.slice(i, i + minRedactedRun))) {
+      covered.fill(1, i, i + minRedactedRun);
+      any = true;
+    }
+  }
+  if (!any) return out;
+  const parts: string[] = [];
+  let start = 0;
+  for (let i = 0; i <= out.length; i++) {
+    const inRun = i < out.length && covered[i] === 1;
+    if (inRun && (i === 0 || !covered[i - 1])) parts.push(out.slice(start, i), redactedMark);
+    if (!inRun && i > 0 && covered[i - 1]) start = i;
+  }
+  if (!covered[out.length - 1]) parts.push(out.slice(start));
+  return parts.join("");
+}
+
+/** The forms a secret can appear in: as is, URL-encoded (both hex cases), and base64/base64url at each byte alignment. */
+export function secretForms(secret: string): string[] {
+  const forms = new Set<string>([secret]);
+  const encoded = encodeURIComponent(secret);
+  forms.add(encoded).add(encoded.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
+  const bytes = Buffer.from(secret, "utf8");
+  for (let shift = 0; shift < 3; shift++) {
+    // Inside a longer base64 text the secret starts at any byte offset mod 3; keep only the
+    // characters that depend on the secret's bytes alone.
+    const b64 = Buffer.concat([Buffer.alloc(shift), bytes]).toString("base64").replace(/=+$/, "");
+    const head = shift ? shift + 1 : 0; // characters holding bits of the bytes before
+    const tail = (shift + bytes.length) % 3 ? 1 : 0; // the character holding bits of the byte after
+    const core = b64.slice(head, b64.length - tail);
+    if (shift === 0) forms.add(b64);
+    if (core) forms.add(core).add(core.replace(/\+/g, "-").replace(/\//g, "_"));
+  }
+  return [...forms].filter((f) => f.length >= 4);
+}
+
+/** Cuts a text (already redacted) to `max` characters, marking the cut. */
+export function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
+}
+
+/** Redacts the whole text, then cuts it: the order that keeps a cut from exposing part of a secret. */
+export function safeExcerpt(text: string, secrets: readonly (string | undefined)[], max: number): string {
+  return cut(redact(text, secrets), max);
 }

@@ -5,15 +5,17 @@ import axios, { AxiosError, AxiosInstance, AxiosResponse } from "axios";
 import axiosRetry from "axios-retry";
 import Bottleneck from "bottleneck";
 import { AttemptFailure, RetryPolicy, decideRetry, defaultRetryPolicy, parseRetryAfter } from "./retry";
-import { CallbellError, CallbellResponseError, FailureDetails, callbellErrorFor, redact } from "./errors";
+import { CallbellError, CallbellResponseError, FailureDetails, callbellErrorFor, redact, safeExcerpt } from "./errors";
 
 /** Where and how to reach Callbell. */
 export interface HttpSettings {
   /** e.g. https://api.callbell.eu/v1 */
   baseUrl: string;
   token: string;
-  /** Per-attempt time-out; default 30 s. */
+  /** Total time one attempt may take, from sending to the body's last byte; default 30 s. */
   timeoutMs?: number;
+  /** Largest answer body read, counted after decompression; default 1 MiB (defaultMaxResponseBytes). */
+  maxResponseBytes?: number;
   /** Request-rate ceiling shared by the process; default 250/s (the API allows 300). */
   requestsPerSecond?: number;
   retryPolicy?: RetryPolicy;
@@ -44,6 +46,15 @@ export interface CallbellHttp {
 /** Default rate: under the documented 300 requests/s with headroom for other API users. */
 export const defaultRequestsPerSecond = 250;
 
+/** Default total deadline of one attempt. */
+export const defaultTimeoutMs = 30_000;
+
+/** Default cap on an answer body after decompression: a contact is a few KB, so 1 MiB is plenty. */
+export const defaultMaxResponseBytes = 1024 * 1024;
+
+/** The most characters of a non-JSON body an error quotes (after redaction). */
+export const maxBodyExcerptChars = 120;
+
 interface SharedGate {
   limiter: Bottleneck;
   /** Epoch ms before which nobody sends: set when the API answers 429 with Retry-After. */
@@ -70,9 +81,15 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export function createHttp(settings: HttpSettings): CallbellHttp {
   const policy = settings.retryPolicy ?? defaultRetryPolicy;
   const gate = gateFor(settings.baseUrl, settings.requestsPerSecond ?? defaultRequestsPerSecond);
+  const timeoutMs = settings.timeoutMs ?? defaultTimeoutMs;
+  const maxResponseBytes = settings.maxResponseBytes ?? defaultMaxResponseBytes;
   const instance: AxiosInstance = axios.create({
     baseURL: settings.baseUrl.replace(/\/+$/, ""),
-    timeout: settings.timeoutMs ?? 30_000,
+    // axios's timeout only fires after that long without a byte (a dripping body resets it), so
+    // each attempt also gets a total deadline: the AbortSignal set below.
+    timeout: timeoutMs,
+    // Counted after decompression, so a small gzip bomb cannot fill the memory.
+    maxContentLength: maxResponseBytes,
     headers: {
       Authorization: `Bearer ${settings.token}`,
       Accept: "application/json",
@@ -85,12 +102,13 @@ export function createHttp(settings: HttpSettings): CallbellHttp {
     maxRedirects: 0,
   });
 
-  // Every attempt, retries included, waits for a slot and for any 429 pause.
+  // Every attempt, retries included, waits for a slot and for any 429 pause, then gets its own deadline.
   instance.interceptors.request.use(async (config) => {
     await gate.limiter.schedule(async () => {
       const wait = gate.pausedUntil - Date.now();
       if (wait > 0) await sleep(wait);
     });
+    config.signal = AbortSignal.timeout(timeoutMs);
     return config;
   });
 
@@ -110,6 +128,11 @@ export function createHttp(settings: HttpSettings): CallbellHttp {
       const decision = decideRetry(policy, retryCount - 1, attemptFailure(error));
       return decision.retry ? decision.delayMs : 0;
     },
+    // axios-retry skips the backoff when the config's signal has fired; the spent deadline is
+    // replaced by a fresh one when the retry goes through the interceptor above.
+    onRetry: (_count, _error, config) => {
+      config.signal = undefined;
+    },
   });
 
   const secrets = [settings.token];
@@ -126,7 +149,7 @@ export function createHttp(settings: HttpSettings): CallbellHttp {
           noRetry: request.noRetry,
         } as Parameters<AxiosInstance["request"]>[0]);
       } catch (error) {
-        throw toCallbellError(request.method, path, error, secrets);
+        throw toCallbellError(request.method, path, error, secrets, { timeoutMs, maxResponseBytes });
       }
       return { status: response.status, body: parseBody(request.method, path, response.status, response.data, secrets) };
     },
@@ -139,44 +162,67 @@ function queryString(query: HttpRequest["query"]): string {
   return entries.length ? "?" + new URLSearchParams(entries).toString() : "";
 }
 
+// axios sets `response.data` only once the whole body has arrived: an error that carries a
+// response without data is a body cut off mid-way (connection closed, bad compression).
 function attemptFailure(error: AxiosError): AttemptFailure {
+  const method = (error.config?.method ?? "GET").toUpperCase();
+  // The per-attempt deadline is the only thing that cancels a request.
+  if (error.code === AxiosError.ERR_CANCELED) return { method, networkCode: "ETIMEDOUT" };
+  if (/maxContentLength/.test(error.message)) return { method, bodyFault: "too-large" };
+  const response = error.response;
+  if (!response) return { method, networkCode: error.code };
   return {
-    method: (error.config?.method ?? "GET").toUpperCase(),
-    status: error.response?.status,
-    networkCode: error.response ? undefined : error.code,
-    retryAfterMs: parseRetryAfter(error.response?.headers?.["retry-after"]),
+    method,
+    status: response.status,
+    retryAfterMs: parseRetryAfter(response.headers?.["retry-after"]),
+    bodyFault: response.data === undefined ? "cut-off" : undefined,
   };
 }
 
 function parseBody(method: string, path: string, status: number, raw: unknown, secrets: string[]): unknown {
   const text = typeof raw === "string" ? raw : "";
-  if (text.trim() === "") {
-    throw new CallbellResponseError({ method, path, status, apiMessage: "empty body where JSON was expected" });
-  }
+  const invalid = (apiMessage: string) => new CallbellResponseError({ method, path, status, apiMessage, bodyFault: "invalid" });
+  if (text.trim() === "") throw invalid("empty body where JSON was expected");
   try {
     return JSON.parse(text);
   } catch {
-    throw new CallbellResponseError({ method, path, status, apiMessage: `not JSON: ${describeNonJson(text, secrets)}` });
+    throw invalid(`not JSON: ${describeNonJson(text, secrets)}`);
   }
 }
 
+/** Limits an attempt had, quoted by the errors that hit them. */
+export interface AttemptLimits {
+  timeoutMs: number;
+  maxResponseBytes: number;
+}
+
 /** Turns whatever axios threw into a CallbellError that holds no request config (the header has the token). */
-export function toCallbellError(method: string, path: string, error: unknown, secrets: string[]): CallbellError {
+export function toCallbellError(method: string, path: string, error: unknown, secrets: string[],
+  limits: AttemptLimits = { timeoutMs: defaultTimeoutMs, maxResponseBytes: defaultMaxResponseBytes }): CallbellError {
   if (error instanceof CallbellError) return error;
   if (!axios.isAxiosError(error)) {
-    return callbellErrorFor({ method, path, networkCode: "ERR_CLIENT", apiMessage: redact(String((error as Error)?.message ?? error), secrets) });
+    return callbellErrorFor({ method, path, networkCode: "ERR_CLIENT", apiMessage: safeExcerpt(String((error as Error)?.message ?? error), secrets, 300) });
   }
   const failure = attemptFailure(error);
-  const details: FailureDetails = { method, path, status: failure.status, networkCode: failure.networkCode, retryAfterMs: failure.retryAfterMs };
-  if (error.response) {
+  const details: FailureDetails = { ...failure, method, path };
+  if (error.code === AxiosError.ERR_CANCELED) {
+    details.apiMessage = `no complete answer within ${limits.timeoutMs} ms, the time one attempt may take`;
+  } else if (failure.bodyFault === "too-large") {
+    details.apiMessage = `the answer is larger than ${limits.maxResponseBytes} bytes once decompressed, the most the client reads; ` +
+      "Callbell's answers are a few KB, so check that callbell:apiUrl points at the Callbell API";
+  } else if (failure.bodyFault === "cut-off") {
+    details.apiMessage = `the answer was cut off before its end (${safeExcerpt(error.message, secrets, 120)}); ` +
+      "the connection closed or the body could not be decompressed";
+  } else if (error.response) {
     Object.assign(details, describeErrorBody(error.response.data, secrets));
   } else {
-    details.apiMessage = redact(error.message, secrets);
+    details.apiMessage = safeExcerpt(error.message, secrets, 300);
   }
   return callbellErrorFor(details);
 }
 
 // Callbell does not document its error body; accept the usual shapes and fall back to text.
+// Every text is redacted whole before it is cut (see safeExcerpt).
 function describeErrorBody(raw: unknown, secrets: string[]): Pick<FailureDetails, "apiMessage" | "field"> {
   const text = typeof raw === "string" ? raw : "";
   let parsed: unknown;
@@ -191,12 +237,14 @@ function describeErrorBody(raw: unknown, secrets: string[]): Pick<FailureDetails
   const inner = record(top?.error) ?? top;
   const message = [inner?.message, top?.error, top?.message, Array.isArray(top?.errors) ? (top?.errors as unknown[]).join("; ") : undefined]
     .find((m): m is string => typeof m === "string" && m.length > 0);
-  const field = typeof inner?.field === "string" ? inner.field : undefined;
-  return { apiMessage: redact(message ?? JSON.stringify(parsed).slice(0, 300), secrets), field };
+  const field = typeof inner?.field === "string" ? safeExcerpt(inner.field, secrets, 80) : undefined;
+  return { apiMessage: safeExcerpt(message ?? JSON.stringify(parsed), secrets, 300), field };
 }
 
 function describeNonJson(text: string, secrets: string[]): string {
   const isHtml = /^\s*</.test(text);
-  const stripped = text.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim().slice(0, 120);
-  return redact(isHtml ? `an HTML page ("${stripped}")` : `"${stripped}"`, secrets);
+  // Redact before stripping tags and before cutting: both could split a token in two.
+  const stripped = redact(text, secrets).replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
+  const excerpt = safeExcerpt(stripped, secrets, maxBodyExcerptChars);
+  return isHtml ? `an HTML page ("${excerpt}")` : `"${excerpt}"`;
 }

@@ -49,9 +49,40 @@ export type InputValidation = { ok: true; inputs: ContactInputs } | { ok: false;
 
 const uuidPattern = /^[0-9a-f]{32}$/;
 
-/** Strips the formatting people write phone numbers with: "+39 333-123 4567" → "393331234567". */
+/**
+ * Strips the formatting people write phone numbers with: "+39 333-123 4567" → "393331234567".
+ * One leading "+" (or "00") is the international prefix; a "+" anywhere else is kept, so the
+ * result is not digits and the number is refused.
+ */
 export function phoneDigits(identifier: string): string {
-  return identifier.trim().replace(/^00/, "").replace(/[\s\-().+]/g, "");
+  const compact = identifier.trim().replace(/[\s\-().]/g, "");
+  return compact.startsWith("+") ? compact.slice(1) : compact.replace(/^00/, "");
+}
+
+/** Longest identifier Callbell stores for sources that are not phone-based (instagram, facebook). */
+export const maxPlatformIdentifierChars = 255;
+
+// Characters that print as nothing: zero-width space and joiners, BOM, soft hyphen, variation
+// selectors, Hangul fillers... A name made only of them looks empty in the dashboard.
+const invisibleChars = /[\p{Default_Ignorable_Code_Point}]/gu;
+const controlChar = /\p{Cc}/u;
+// With the u flag a valid surrogate pair is one code point, so only a lone half matches.
+const loneSurrogate = /\p{Cs}/u;
+
+/** What is wrong with a text a person reads (a name, a tag, an identifier), or undefined when nothing is. */
+export function textProblem(field: string, value: string): string | undefined {
+  if (loneSurrogate.test(value)) return `${field} contains a lone surrogate (broken UTF-16 text); type it again as plain text`;
+  const control = controlChar.exec(value);
+  if (control) {
+    const code = control[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0");
+    return `${field} contains the control character U+${code}; remove it (control characters, tabs and line breaks included, are not allowed)`;
+  }
+  if (value.replace(invisibleChars, "").trim() === "") {
+    if (value === "") return `${field} must not be empty`;
+    if (value.trim() === "") return `${field} must not be blank (only spaces)`;
+    return `${field} has only invisible characters (zero-width spaces, joiners, BOM); write visible text`;
+  }
+  return undefined;
 }
 
 function isPhoneNumber(digits: string): boolean {
@@ -69,9 +100,13 @@ function inputSchema(): ReturnType<typeof buildSchema> {
 }
 
 function buildSchema() {
+  const visible = (field: string) => (value: string, ctx: z.RefinementCtx) => {
+    const problem = textProblem(field, value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  };
   const text = (field: string) =>
     z.string({ error: (i) => i.input === undefined ? `${field} is required` : `${field} must be a string, not ${describe(i.input)}` })
-      .trim().min(1, `${field} must not be empty`);
+      .superRefine(visible(field)).trim();
   const uuid = (field: string, where: string) => z.string({ error: `${field} must be a string` })
     .regex(uuidPattern, `${field} is not a Callbell uuid (32 lowercase hex characters); copy it from ${where}`);
   const customValue = z.union([z.string(), z.array(z.string())], {
@@ -81,8 +116,10 @@ function buildSchema() {
     identifier: text("identifier"),
     source: z.enum(contactSources, { error: (i) => `source ${describe(i.input)} is not one of ${contactSources.join(", ")}` }),
     name: text("name"),
-    tags: z.array(z.string().trim().min(1, "a tag name must not be empty"), { error: "tags must be a list of tag names" }).optional(),
-    customFields: z.record(z.string().min(1, "a custom field name must not be empty"), customValue, { error: "customFields must map field names to values" }).optional(),
+    tags: z.array(z.string({ error: (i) => `a tag name must be a string, not ${describe(i.input)}` }).superRefine(visible("a tag name")).trim(),
+      { error: "tags must be a list of tag names" }).optional(),
+    customFields: z.record(z.string().superRefine(visible("a custom field name")), customValue,
+      { error: "customFields must map field names to values" }).optional(),
     assignedUser: z.email({ error: (i) => `assignedUser ${describe(i.input)} is not an email address; write the email of a user of the Callbell account` }).optional(),
     teamUuid: uuid("teamUuid", "GET /teams or the team's page in the Callbell dashboard").optional(),
     channelUuid: uuid("channelUuid", "GET /channels or the channel's settings in the Callbell dashboard").optional(),
@@ -116,8 +153,9 @@ export function validateInputs(raw: unknown): InputValidation {
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
     return { ok: false, problems: [{ property: "", reason: "a contact must be an object with identifier, source and name" }] };
   }
-  const pending: Record<string, unknown> = {};
-  const known: Record<string, unknown> = {};
+  // Own properties only, everywhere: `"constructor" in {}` is true, and would hide a problem.
+  const pending: Record<string, unknown> = Object.create(null);
+  const known: Record<string, unknown> = Object.create(null);
   for (const [key, value] of Object.entries(raw)) {
     if (key.startsWith("__") || value === null || value === undefined) continue;
     if (containsUnknown(value)) pending[key] = value;
@@ -126,42 +164,79 @@ export function validateInputs(raw: unknown): InputValidation {
   // An unknown required field still satisfies "required": give zod a placeholder for it.
   const placeholders: Record<string, string> = { identifier: "0", source: "whatsapp", name: "pending" };
   const probe = { ...known };
-  for (const key of Object.keys(pending)) if (key in placeholders) probe[key] = placeholders[key];
+  for (const key of Object.keys(pending)) if (Object.hasOwn(placeholders, key)) probe[key] = placeholders[key];
 
   const parsed = inputSchema().safeParse(probe);
   const problems: InputProblem[] = [];
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      const property = issue.path.length ? issue.path.map(String).join(".") : (issue.code === "unrecognized_keys" ? issue.keys[0] ?? "" : "");
-      if (property in pending) continue;
-      problems.push({ property, reason: issue.message });
+      if (issue.code === "unrecognized_keys") {
+        for (const key of issue.keys) {
+          if (!Object.hasOwn(pending, key)) problems.push({ property: key, reason: `unknown property '${key}'; valid ones are ${inputNames.join(", ")}` });
+        }
+        continue;
+      }
+      const property = issue.path.map(String).join(".");
+      if (Object.hasOwn(pending, property.split(".")[0])) continue;
+      const reason = issue.code === "invalid_key" ? (issue.issues[0]?.message ?? issue.message) : issue.message;
+      problems.push({ property, reason });
     }
   }
   problems.push(...crossFieldProblems(known, problems));
-  if (problems.length) return { ok: false, problems };
+  if (problems.length) return { ok: false, problems: distinctProblems(problems) };
   const inputs = { ...(parsed.success ? parsed.data : {}), ...pending } as ContactInputs;
-  if (!("identifier" in pending) && phoneSources.includes(inputs.source)) inputs.identifier = phoneDigits(inputs.identifier);
+  if (!Object.hasOwn(pending, "identifier") && phoneSources.includes(inputs.source)) inputs.identifier = phoneDigits(inputs.identifier);
   return { ok: true, inputs };
+}
+
+// One problem per distinct reason and property (list positions aside): 10,000 empty tags are
+// one problem "at tags.0 and 9,999 more places", not 10,000 lines.
+function distinctProblems(problems: InputProblem[]): InputProblem[] {
+  const groups = new Map<string, { first: InputProblem; count: number }>();
+  for (const p of problems) {
+    const key = `${p.property.replace(/\.\d+(?=\.|$)/g, ".#")}\u0000${p.reason}`;
+    const group = groups.get(key);
+    if (group) group.count++;
+    else groups.set(key, { first: p, count: 1 });
+  }
+  return [...groups.values()].map(({ first, count }) =>
+    count === 1 ? first : { property: first.property, reason: `${first.reason} (at ${first.property} and ${count - 1} more place${count > 2 ? "s" : ""})` });
 }
 
 // Rules across fields, applied to the known values that passed their own rules, so every
 // problem of an input is reported at once.
 function crossFieldProblems(known: Record<string, unknown>, found: InputProblem[]): InputProblem[] {
-  const fine = (property: string) => property in known && !found.some((p) => p.property.split(".")[0] === property);
+  const fine = (property: string) => Object.hasOwn(known, property) && !found.some((p) => p.property.split(".")[0] === property);
   const source = fine("source") ? (known.source as ContactSource) : undefined;
   const problems: InputProblem[] = [];
   if (source && phoneSources.includes(source) && fine("identifier") && !isPhoneNumber(phoneDigits(String(known.identifier)))) {
+    const shown = String(known.identifier).trim();
+    const plus = /^\+*[^+]+\+/.test(shown) || /^\+{2,}/.test(shown) ? " (a '+' may only start the number, once)" : "";
     problems.push({
       property: "identifier",
-      reason: `identifier "${String(known.identifier).trim()}" is not a phone number in international format, which source ${source} needs; write the country code and the number, e.g. "393331234567" or "+39 333 123 4567"`,
+      reason: `identifier ${describe(shown)} is not a phone number in international format${plus}, which source ${source} needs; ` +
+        `write the country code and the number, e.g. "393331234567" or "+39 333 123 4567"`,
     });
   }
+  if (source && !phoneSources.includes(source) && fine("identifier")) {
+    const identifier = String(known.identifier).trim();
+    const length = [...identifier].length;
+    if (length > maxPlatformIdentifierChars) {
+      const reason = `identifier is ${length} characters long; identifiers of source ${source} have at most ${maxPlatformIdentifierChars}`;
+      problems.push({ property: "identifier", reason });
+    }
+  }
   if (fine("tags")) {
-    const seen = new Set<string>();
+    const seen = new Map<string, { tag: string; count: number }>();
     for (const tag of known.tags as string[]) {
       const key = tag.trim().toLowerCase();
-      if (seen.has(key)) problems.push({ property: "tags", reason: `tag "${tag}" is listed twice (tags are case-insensitive); list it once` });
-      seen.add(key);
+      const entry = seen.get(key);
+      if (entry) entry.count++;
+      else seen.set(key, { tag, count: 1 });
+    }
+    for (const { tag, count } of seen.values()) {
+      const times = count === 2 ? "twice" : `${count} times`;
+      if (count > 1) problems.push({ property: "tags", reason: `tag ${describe(tag.trim())} is listed ${times} (tags are case-insensitive); list it once` });
     }
   }
   if (known.adopt === true && source && !canLookUpByPhone(source, known.channelUuid as string | undefined)) {

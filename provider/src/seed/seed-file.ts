@@ -2,8 +2,8 @@
 // validation are pure (no Pulumi, no HTTP), so a bad file fails before any resource exists.
 import * as fs from "fs";
 import * as path from "path";
-import { LineCounter, parseDocument, isMap, isSeq, YAMLMap, Node as YamlNode } from "yaml";
-import { ContactInputs, validateInputs } from "../contact/schema";
+import { LineCounter, parseDocument, isMap, isScalar, isSeq, YAMLMap, Node as YamlNode } from "yaml";
+import { ContactInputs, inputNames, validateInputs } from "../contact/schema";
 import { seedKey } from "./keys";
 
 /** One contact of a seed file, validated and merged with the file's defaults. */
@@ -15,10 +15,12 @@ export interface SeedContact {
   origin: string;
 }
 
-/** Every problem of one or more seed files, listed with file, line, entry and field. */
+/** Every problem of one or more seed files, listed with file, line, entry and field (the first 100 in the message). */
 export class SeedFileError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Invalid seed file${problems.length > 1 ? "s" : ""} — nothing was written to Callbell:\n  - ${problems.join("\n  - ")}`);
+    const listed = problems.slice(0, maxListedProblems);
+    const more = problems.length > listed.length ? `\n  … and ${problems.length - listed.length} more problems` : "";
+    super(`Invalid seed file${problems.length > 1 ? "s" : ""} — nothing was written to Callbell:\n  - ${listed.join("\n  - ")}${more}`);
     this.name = "SeedFileError";
     this.stack = this.message; // shown to users as is
   }
@@ -27,16 +29,43 @@ export class SeedFileError extends Error {
 /** Fields a file's `defaults:` block may set for all its contacts. */
 const defaultableFields = ["source", "tags", "customFields", "assignedUser", "teamUuid", "channelUuid", "botStatus", "adopt"] as const;
 
+/** Largest seed file read, in bytes: far above any real list of contacts, far below what would hurt a CI runner. */
+export const maxSeedFileBytes = 5 * 1024 * 1024;
+
+/** Most entries one seed file may list. */
+export const maxSeedEntries = 10_000;
+
+/** Most alias expansions one entry may need: YAML's "billion laughs" protection (yaml's maxAliasCount). */
+export const maxAliasCount = 100;
+
+/** Most problems a SeedFileError lists one by one; the rest are counted. */
+export const maxListedProblems = 100;
+
 /**
  * Reads seed files in order and merges them: a later file's entry with the same key overrides
- * the earlier one field by field (an overlay), and `remove: true` drops it. Throws a
- * SeedFileError listing every problem when anything is wrong.
+ * the earlier one field by field (an overlay), and `remove: true` drops it. Files are named by
+ * their path relative to the working directory. Throws a SeedFileError listing every problem
+ * when anything is wrong.
  */
 export function loadSeedFiles(files: readonly string[]): SeedContact[] {
   const problems: string[] = [];
-  const merged = new Map<string, { raw: Record<string, unknown>; origin: string }>();
+  const merged = new Map<string, { raw: Record<string, unknown>; origin: string; file: string }>();
+  const seenFiles = new Map<string, string>();
   for (const file of files) {
+    const absolute = path.resolve(file);
+    const shown = displayPath(file);
+    if (seenFiles.has(absolute)) {
+      problems.push(`${shown}: listed twice in files (also as ${seenFiles.get(absolute)}); list each file once`);
+      continue;
+    }
+    seenFiles.set(absolute, shown);
     for (const entry of readEntries(file, problems)) {
+      // The key function needs strings: anything else is the user's to fix, with its line.
+      const wrongType = keyFieldProblem(entry);
+      if (wrongType) {
+        problems.push(wrongType);
+        continue;
+      }
       const key = typeof entry.raw.identifier === "string" && typeof entry.raw.source === "string"
         ? seedKey({ identifier: entry.raw.identifier as string, source: entry.raw.source as string, channelUuid: entry.raw.channelUuid as string | undefined })
         : undefined;
@@ -47,16 +76,24 @@ export function loadSeedFiles(files: readonly string[]): SeedContact[] {
         continue;
       }
       const earlier = merged.get(key);
-      if (earlier && earlier.origin.split(":")[0] === entry.origin.split(":")[0]) {
+      if (earlier && earlier.file === absolute) {
         problems.push(`${entry.origin} (${entry.label}): the same contact is already listed at ${earlier.origin}; list it once`);
         continue;
       }
       const { remove, ...fields } = entry.raw;
-      if (remove === true) {
-        merged.delete(key);
+      if (Object.hasOwn(entry.raw, "remove")) {
+        if (remove !== true) {
+          problems.push(`${entry.at("remove")} (${entry.label}): remove must be true, not ${describeValue(remove)}; ` +
+            "write 'remove: true' to drop a contact an earlier file declares, or delete the line");
+        } else if (!earlier) {
+          problems.push(`${entry.at("remove")} (${entry.label}): remove: true matches no contact declared by an earlier file; ` +
+            "check its identifier, source and channelUuid, or delete the entry");
+        } else {
+          merged.delete(key);
+        }
         continue;
       }
-      merged.set(key, { raw: { ...(earlier?.raw ?? {}), ...fields }, origin: entry.origin });
+      merged.set(key, { raw: { ...(earlier?.raw ?? {}), ...fields }, origin: entry.origin, file: absolute });
     }
   }
   const contacts: SeedContact[] = [];
@@ -65,9 +102,10 @@ export function loadSeedFiles(files: readonly string[]): SeedContact[] {
     if (validation.ok) contacts.push({ key, inputs: validation.inputs, origin });
     else {
       for (const p of validation.problems) {
-        // Most reasons start with the property's name; prefix the others (e.g. "customFields.seats").
-        const named = !p.property || p.reason.startsWith(p.property.split(".")[0]);
-        problems.push(`${origin} (identifier ${String(raw.identifier)}): ${named ? "" : `${p.property}: `}${p.reason}`);
+        // Most reasons name their property; prefix the others (e.g. "customFields.seats").
+        const top = p.property.split(".")[0];
+        const named = !p.property || p.reason.startsWith(top) || p.reason.includes(`'${p.property}'`);
+        problems.push(`${origin} (identifier ${shownText(raw.identifier)}): ${named ? "" : `${p.property}: `}${p.reason}`);
       }
     }
   }
@@ -76,28 +114,88 @@ export function loadSeedFiles(files: readonly string[]): SeedContact[] {
   return contacts.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
+/** How a file is named in messages: its path relative to the working directory. */
+export function displayPath(file: string): string {
+  return path.relative(process.cwd(), path.resolve(file)) || file;
+}
+
+// identifier, source and channelUuid make the key, so they must be strings (or absent) first.
+function keyFieldProblem(entry: RawEntry): string | undefined {
+  for (const field of ["identifier", "source", "channelUuid"] as const) {
+    if (!Object.hasOwn(entry.raw, field)) continue;
+    const value = entry.raw[field];
+    if (value === null || value === undefined || typeof value === "string") continue;
+    const source = entry.sources.get(field);
+    const hint = source !== undefined ? `; quote it: ${field}: "${source}"` : "";
+    return `${entry.at(field)} (${entry.label}): ${field} must be a string, not ${describeValue(value)}${hint}`;
+  }
+  return undefined;
+}
+
 interface RawEntry {
   raw: Record<string, unknown>;
   origin: string;
   label: string;
+  /** "file:line" of one of the entry's fields (the entry's own line when it has no such field). */
+  at(field: string): string;
+  /** The text a scalar field was written as, e.g. 1234 for `channelUuid: 1234`. */
+  sources: Map<string, string>;
+}
+
+/** The type each default must have, with an example for the message. */
+const defaultTypes: Record<(typeof defaultableFields)[number], ["string" | "list" | "mapping" | "boolean", string]> = {
+  source: ["string", "source: whatsapp"],
+  tags: ["list", "tags: [seed]"],
+  customFields: ["mapping", "customFields: { plan: pro }"],
+  assignedUser: ["string", "assignedUser: alice@example.com"],
+  teamUuid: ["string", 'teamUuid: "<32 hex characters>"'],
+  channelUuid: ["string", 'channelUuid: "<32 hex characters>"'],
+  botStatus: ["string", "botStatus: bot_end"],
+  adopt: ["boolean", "adopt: true"],
+};
+
+function readText(file: string, shown: string, problems: string[]): string | undefined {
+  try {
+    const size = fs.statSync(file).size;
+    if (size > maxSeedFileBytes) {
+      problems.push(`${shown}: is ${size} bytes; a seed file may have at most ${maxSeedFileBytes} bytes (5 MiB): split it into several files`);
+      return undefined;
+    }
+    const bytes = fs.readFileSync(file);
+    try {
+      return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    } catch {
+      problems.push(`${shown}: is not valid UTF-8 text; save it with the UTF-8 encoding`);
+      return undefined;
+    }
+  } catch (error) {
+    problems.push(`${shown}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    return undefined;
+  }
 }
 
 function readEntries(file: string, problems: string[]): RawEntry[] {
-  const name = path.basename(file);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (error) {
-    problems.push(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-    return [];
-  }
+  const name = displayPath(file);
+  const text = readText(file, name, problems);
+  if (text === undefined) return [];
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const at = (node: YamlNode | null | undefined) => `${name}:${node?.range ? lines.linePos(node.range[0]).line : 1}`;
+  const lineOf = (node: YamlNode | null | undefined) => (node?.range ? lines.linePos(node.range[0]).line : 1);
+  const at = (node: YamlNode | null | undefined) => `${name}:${lineOf(node)}`;
   if (doc.errors.length) {
     for (const e of doc.errors) problems.push(`${name}:${lines.linePos(e.pos[0]).line}: not valid YAML: ${e.message.split("\n")[0]}`);
     return [];
   }
+  // Aliases are resolved against the document, per entry, with yaml's alias-bomb limit.
+  const toJS = (node: YamlNode): { value?: unknown; problem?: string } => {
+    try {
+      return { value: node.toJS(doc, { maxAliasCount }) };
+    } catch (error) {
+      const bomb = error instanceof ReferenceError && /alias/i.test(error.message);
+      if (bomb) return { problem: `uses YAML aliases that expand too much (more than ${maxAliasCount} times); write the values out` };
+      return { problem: `cannot be read: ${shownText(String(error))}` };
+    }
+  };
   const root = doc.contents;
   if (!isMap(root) || !isSeq(root.get("contacts", true))) {
     problems.push(`${at(root)}: a seed file needs a top-level 'contacts:' list (and optionally 'defaults:')`);
@@ -105,50 +203,114 @@ function readEntries(file: string, problems: string[]): RawEntry[] {
   }
   for (const pair of root.items) {
     const k = String((pair.key as { value?: unknown })?.value ?? pair.key);
-    if (k !== "contacts" && k !== "defaults") problems.push(`${at(pair.key as YamlNode)}: unknown top-level key '${k}'; use 'contacts' and 'defaults'`);
+    if (k === "contacts" || k === "defaults") continue;
+    problems.push(`${at(pair.key as YamlNode)}: unknown top-level key '${shownText(k)}'; use 'contacts' and 'defaults'`);
   }
-  const defaults = readDefaults(root, at, problems);
+  const defaults = readDefaults(root, at, toJS, problems);
   const seq = root.get("contacts", true);
   if (!isSeq(seq)) return [];
+  if (seq.items.length > maxSeedEntries) {
+    problems.push(`${at(seq)}: lists ${seq.items.length} contacts; a seed file may list at most ${maxSeedEntries}: split it into several files`);
+    return [];
+  }
   const entries: RawEntry[] = [];
   seq.items.forEach((item, index) => {
     const node = item as YamlNode;
-    const value: unknown = (node as { toJSON(): unknown }).toJSON();
-    const identifier = isMap(node) ? node.get("identifier") : undefined;
-    const label = `entry ${index + 1}${identifier !== undefined ? `, identifier ${String(identifier)}` : ""}`;
-    if (!isMap(node) || !value || typeof value !== "object") {
+    const converted = toJS(node);
+    const value = converted.value;
+    const identifier = isRecord(value) && Object.hasOwn(value, "identifier") ? value.identifier : undefined;
+    const label = `entry ${index + 1}${identifier !== undefined && identifier !== null ? `, identifier ${shownText(identifier)}` : ""}`;
+    if (converted.problem) {
+      problems.push(`${at(node)} (${label}): ${converted.problem}`);
+      return;
+    }
+    if (!isMap(node) || !isRecord(value)) {
       problems.push(`${at(node)} (${label}): each contact must be a mapping of fields (identifier, source, name, ...)`);
       return;
     }
-    const raw = value as Record<string, unknown>;
+    // Maps, not objects: a key named __proto__ or constructor is data here.
+    const fieldLines = new Map<string, number>();
+    const sources = new Map<string, string>();
+    for (const pair of node.items) {
+      const keyNode = pair.key as YamlNode & { value?: unknown };
+      const k = String(keyNode?.value ?? keyNode);
+      const valueNode = pair.value as (YamlNode & { source?: unknown }) | null;
+      fieldLines.set(k, lineOf(valueNode ?? keyNode));
+      if (valueNode && isScalar(valueNode) && typeof valueNode.source === "string") sources.set(k, valueNode.source);
+    }
+    const raw = value;
+    for (const key of Object.keys(raw)) {
+      // validateInputs skips "__" names (Pulumi's own); a seed file has no business with them.
+      if (!key.startsWith("__")) continue;
+      const line = fieldLines.get(key) ?? lineOf(node);
+      problems.push(`${name}:${line} (${label}): unknown property '${shownText(key)}'; valid ones are ${inputNames.join(", ")}, remove`);
+    }
     const merged: Record<string, unknown> = { ...defaults, ...raw };
-    if (Array.isArray(defaults.tags) && Array.isArray(raw.tags)) {
+    if (Array.isArray(defaults.tags) && Object.hasOwn(raw, "tags") && Array.isArray(raw.tags)) {
       merged.tags = [...new Map([...defaults.tags, ...raw.tags].map((t) => [String(t).toLowerCase(), t])).values()];
     }
-    if (isRecord(defaults.customFields) && isRecord(raw.customFields)) {
+    if (isRecord(defaults.customFields) && Object.hasOwn(raw, "customFields") && isRecord(raw.customFields)) {
       merged.customFields = { ...defaults.customFields, ...raw.customFields };
     }
-    entries.push({ raw: merged, origin: at(node), label });
+    entries.push({
+      raw: merged, origin: at(node), label, sources,
+      at: (field) => `${name}:${fieldLines.get(field) ?? lineOf(node)}`,
+    });
   });
   return entries;
 }
 
-function readDefaults(root: YAMLMap, at: (n: YamlNode | null | undefined) => string, problems: string[]): Record<string, unknown> {
+function readDefaults(root: YAMLMap, at: (n: YamlNode | null | undefined) => string,
+  toJS: (node: YamlNode) => { value?: unknown; problem?: string }, problems: string[]): Record<string, unknown> {
   const node = root.get("defaults", true) as YamlNode | undefined;
   if (node === undefined) return {};
-  const value: unknown = (node as { toJSON(): unknown }).toJSON();
-  if (!isRecord(value)) {
+  const converted = toJS(node);
+  if (converted.problem) {
+    problems.push(`${at(node)}: 'defaults' ${converted.problem}`);
+    return {};
+  }
+  const value = converted.value;
+  if (!isRecord(value) || !isMap(node)) {
     problems.push(`${at(node)}: 'defaults' must be a mapping, e.g. { tags: [seed], teamUuid: ... }`);
     return {};
   }
+  const kept: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
+    const fieldNode = (node.get(key, true) as YamlNode | undefined) ?? node;
     if (!(defaultableFields as readonly string[]).includes(key)) {
-      problems.push(`${at(node)}: 'defaults.${key}' cannot be a default; defaults may set ${defaultableFields.join(", ")}`);
+      problems.push(`${at(fieldNode)}: 'defaults.${shownText(key)}' cannot be a default; defaults may set ${defaultableFields.join(", ")}`);
+      continue;
     }
+    const [type, example] = defaultTypes[key as keyof typeof defaultTypes];
+    const item = value[key];
+    const fits = item === null || (type === "list" ? Array.isArray(item) : type === "mapping" ? isRecord(item) : typeof item === type);
+    if (!fits) {
+      problems.push(`${at(fieldNode)}: 'defaults.${key}' must be a ${type}, not ${describeValue(item)}; e.g. ${example}`);
+      continue;
+    }
+    kept[key] = item;
   }
-  return value;
+  return kept;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return !!value && typeof value === "object" && !Array.isArray(value);
+}
+
+// A value as a message shows it: type and a short, escaped text.
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return "nothing";
+  if (typeof value === "string") return `the string "${shownText(value)}"`;
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  return `${typeof value} ${String(value)}`;
+}
+
+// Text from a file, safe to print in a terminal or CI log: cut to 60 characters, and control,
+// invisible and bidirectional characters (all of Unicode's category C) written as \u{...}.
+function shownText(value: unknown): string {
+  const text = typeof value === "string" ? value : (typeof value === "object" && value !== null ? JSON.stringify(value) : undefined) ?? String(value);
+  const chars = [...text];
+  const cut = chars.length > 60 ? chars.slice(0, 60).join("") + "…" : text;
+  return cut.replace(/\p{C}/gu, (c) => `\\u{${c.codePointAt(0)!.toString(16).toUpperCase()}}`);
 }
