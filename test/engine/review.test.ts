@@ -124,6 +124,24 @@ describe("engine end to end: what a reviewer and an operator see", function () {
     assert.deepEqual(await sim.admin.requests(), []);
   });
 
+  it("personalData secret: a failing run (bad seed file, then a write Callbell refuses) prints no number and no name", async () => {
+    const dir = fs.mkdtempSync(path.join(REPO_ROOT, ".pulumi-local", "review-"));
+    const file = path.join(dir, "contacts.yaml");
+    fs.writeFileSync(file, "contacts:\n  - { identifier: \"393331234567\", source: whatsapp, name: Alice Rossi, assignedUser: alice.rossi }\n");
+    const stack = await open("secret-failures", seedProgram, { "test:files": JSON.stringify([file]), "test:personalData": "secret" });
+    const seen: string[] = [];
+    const rec = recordOutput();
+    const collect = { ...rec.opts, onError: (err: string) => seen.push(err) };
+    await assert.rejects(stack.preview(collect), (e: Error) => (seen.push(e.message), true));
+    fs.writeFileSync(file, "contacts:\n  - { identifier: \"393331234567\", source: whatsapp, name: Alice Rossi, tags: [no-such-tag] }\n");
+    await assert.rejects(stack.up(collect), (e: Error) => (seen.push(e.message), true));
+    const everything = seen.join("\n") + rec.text();
+    assert.match(everything, /assignedUser \\?"\[hidden\]\\?" is not an email address/);
+    assert.match(everything, /Could not create contact \\?"\[hidden\]\\?" \(…567\)/);
+    for (const secret of ["393331234567", "Alice Rossi", "alice.rossi", "+39 333 123 4567"]) assert.ok(!everything.includes(secret), `${secret} in the output`);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   for (const where of ["CALLBELL_API_TOKEN", "stack config"] as const) {
     it(`the token at -v=9 --debug --logtostderr (${where}): where its bytes appear`, async () => {
       const logs = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-logs-"));

@@ -7,10 +7,13 @@ import { CallbellError, CallbellNotFoundError, redact } from "../client/errors";
 import { CallbellConfigError, ProviderSettings, requireToken, resolveSettings } from "../config";
 import { ContactOutputs, canonicalTags, diffContact, patchFor } from "./diff";
 import { Origin, Owner, decideDelete, decideTakeover } from "./ownership";
+import { maskInput, maskPersonalData, personalValues } from "../personal-data";
 import { ContactInputs, dropUndefined, inputNames, toCreateBody, validateInputs } from "./schema";
 
 /** The input Contact adds to say which resource it is: "<project>/<stack>/<resource name>". */
 export const ownerInput = "__owner";
+
+const maskOf = (props: unknown): true | undefined => ((props as Record<string, unknown> | undefined)?.[maskInput] === true ? true : undefined);
 
 const ownerOf = (props: unknown): Owner | undefined => {
   const value = (props as Record<string, unknown> | undefined)?.[ownerInput];
@@ -25,8 +28,9 @@ export interface ProviderContext {
   warn?(message: string): void;
 }
 
+type Operations = "check" | "diff" | "create" | "read" | "update" | "delete";
 /** The operations the Pulumi dynamic-provider host calls. */
-export type ContactProvider = Required<Pick<dynamic.ResourceProvider<ContactInputs, ContactOutputs>, "check" | "diff" | "create" | "read" | "update" | "delete">> & {
+export type ContactProvider = Required<Pick<dynamic.ResourceProvider<ContactInputs, ContactOutputs>, Operations>> & {
   configure(req: dynamic.ConfigureRequest): Promise<void>;
 };
 
@@ -57,7 +61,8 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
     accountChecked ??= context.client().me().then((account) => {
       if (account.email.toLowerCase() !== expected.toLowerCase()) {
         throw new CallbellConfigError(
-          `Refusing to write: this stack expects the Callbell account ${expected} (callbell:expectedAccount), but the API token belongs to ${account.email}. Use the token of ${expected}, or change callbell:expectedAccount if the stack really targets ${account.email}.`);
+          `Refusing to write: this stack expects the Callbell account ${expected} (callbell:expectedAccount), but the API token belongs to ` +
+            `${account.email}. Use the token of ${expected}, or change callbell:expectedAccount if the stack really targets ${account.email}.`);
       }
     });
     accountChecked.catch(() => { accountChecked = undefined; });
@@ -65,13 +70,19 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
   };
 
   const describeContact = (inputs: Partial<ContactInputs>) => `${inputs.name ? `"${inputs.name}" ` : ""}(${inputs.identifier ?? "?"})`;
+  // Every sentence about a contact whose personal data is secret goes out masked.
+  const said = (text: string, inputs: Partial<ContactInputs> | undefined, more: readonly unknown[] = []): string => {
+    const record = inputs as Record<string, unknown> | undefined;
+    return record?.[maskInput] === true ? maskPersonalData(text, personalValues(record, more)) : text;
+  };
+  const refuse = (text: string, inputs: Partial<ContactInputs> | undefined, more: readonly unknown[] = []) => new ContactError(said(text, inputs, more));
   const fail = (error: unknown, inputs: Partial<ContactInputs>, action: string): ContactError => {
     const who = `contact ${describeContact(inputs)}`;
     let detail = error instanceof Error ? error.message : String(error);
     if (error instanceof CallbellError && error.status === 409) {
       detail += `; to manage the existing contact, set adopt: true`;
     }
-    return new ContactError(redact(`Could not ${action} ${who}: ${detail}`, [context.settings().apiToken]));
+    return refuse(redact(`Could not ${action} ${who}: ${detail}`, [context.settings().apiToken]), inputs);
   };
 
   // The owner mark this resource should carry, when the account has an owner field.
@@ -100,10 +111,11 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
     kept.set(existing.uuid, owner);
     try {
       const updated = Object.keys(patch).length ? await context.client().update(existing.uuid, patch) : existing;
-      return { id: existing.uuid, outs: dropUndefined({ ...outputsFrom(updated, inputs), origin, owner, ownerMark: mark }) };
+      return { id: existing.uuid, outs: dropUndefined({ ...outputsFrom(updated, inputs), origin, owner, ownerMark: mark, [maskInput]: maskOf(inputs) }) };
     } catch (error) {
       const failure = fail(error, inputs, "update the adopted");
-      Object.assign(failure, { id: existing.uuid, properties: dropUndefined({ ...current, origin, owner, ownerMark: markOn(existing) }), reasons: [failure.message] });
+      const properties = dropUndefined({ ...current, origin, owner, ownerMark: markOn(existing), [maskInput]: maskOf(inputs) });
+      Object.assign(failure, { id: existing.uuid, properties, reasons: [failure.message] });
       throw failure;
     }
   };
@@ -117,11 +129,12 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
     async check(_olds, news) {
       const result = validateInputs(news);
       const owner = ownerOf(news);
+      const masked = (news as unknown as Record<string, unknown>)[maskInput] === true;
       if (result.ok) {
-        const inputs = { ...result.inputs, tags: canonicalTags(result.inputs.tags) };
-        return { inputs: dropUndefined(owner ? { ...inputs, [ownerInput]: owner } : inputs) };
+        const inputs = { ...result.inputs, tags: canonicalTags(result.inputs.tags), [ownerInput]: owner, [maskInput]: masked || undefined };
+        return { inputs: dropUndefined(inputs) };
       }
-      return { inputs: news, failures: result.problems.map((p) => ({ property: p.property, reason: p.reason })) };
+      return { inputs: news, failures: result.problems.map((p) => ({ property: p.property, reason: said(p.reason, news) })) };
     },
 
     async diff(id, olds, news) {
@@ -148,17 +161,21 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
         if (existing) {
           const decision = decideTakeover({
             owner, mark: markOn(existing), marking: !!settings.ownerField, adopt: inputs.adopt === true,
-            recoverCreates: settings.recoverCreates === true, sameName: existing.name.trim() === inputs.name.trim(), keptByAnother: keptByAnother(existing.uuid, owner),
+            recoverCreates: settings.recoverCreates === true, sameName: existing.name.trim() === inputs.name.trim(),
+            keptByAnother: keptByAnother(existing.uuid, owner),
           });
           if (decision.takeOver) return await takeOver(existing, inputs, decision.origin, owner);
-          throw new ContactError(`Could not create contact "${inputs.name}" (${inputs.identifier}): Callbell already has a contact with this identifier ` +
-            `("${existing.name}", uuid ${existing.uuid}), and ${decision.refusal}. Nothing was written.`);
+          throw refuse(`Could not create contact "${inputs.name}" (${inputs.identifier}): Callbell already has a contact with this identifier ` +
+            `("${existing.name}", uuid ${existing.uuid}), and ${decision.refusal}. Nothing was written.`, inputs, [existing.name]);
         }
         const mark = markFor(owner);
         const outcome = await client.create(withMark(toCreateBody(inputs), mark));
         if (outcome.recoveredAfterLostAnswer) return await takeOver(outcome.contact, inputs, "created", owner);
         kept.set(outcome.contact.uuid, owner);
-        return { id: outcome.contact.uuid, outs: dropUndefined({ ...outputsFrom(outcome.contact, inputs), origin: "created" as const, owner, ownerMark: mark }) };
+        const outs = dropUndefined({
+          ...outputsFrom(outcome.contact, inputs), origin: "created" as const, owner, ownerMark: mark, [maskInput]: maskOf(inputs),
+        });
+        return { id: outcome.contact.uuid, outs };
       } catch (error) {
         throw error instanceof ContactError ? error : fail(error, inputs, "create");
       }
@@ -169,7 +186,9 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
       try {
         const contact = await context.client().get(id);
         if (!contact) return { id: "" }; // gone: Pulumi drops it from state
-        const props = dropUndefined({ ...outputsFrom(contact, managed), origin: managed.origin, owner: managed.owner, ownerMark: managed.ownerMark });
+        const props = dropUndefined({
+          ...outputsFrom(contact, managed), origin: managed.origin, owner: managed.owner, ownerMark: managed.ownerMark, [maskInput]: maskOf(managed),
+        });
         // The inputs as Callbell has them now, so that after a refresh a preview shows each
         // drifted field (`~ name: "edited" => "QA Alice"`) that the next up puts back.
         return { id, props, inputs: inputsFrom(props) as unknown as ContactOutputs }; // the SDK types inputs like outputs
@@ -185,13 +204,13 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
         kept.set(id, owner);
         const mark = markFor(owner) ?? olds.ownerMark;
         const patch = mark !== olds.ownerMark ? withMark(patchFor(olds, news), mark) : patchFor(olds, news);
-        if (Object.keys(patch).length === 0) return { outs: dropUndefined({ ...olds, owner, ownerMark: mark }) }; // a rename: nothing to send
+        if (Object.keys(patch).length === 0) return { outs: dropUndefined({ ...olds, owner, ownerMark: mark, [maskInput]: maskOf(news) }) }; // a rename
         const contact = await context.client().update(id, patch);
-        return { outs: dropUndefined({ ...outputsFrom(contact, news), origin: olds.origin, owner, ownerMark: mark }) };
+        return { outs: dropUndefined({ ...outputsFrom(contact, news), origin: olds.origin, owner, ownerMark: mark, [maskInput]: maskOf(news) }) };
       } catch (error) {
         if (error instanceof CallbellNotFoundError) {
-          throw new ContactError(`Could not update contact ${describeContact(news)}: Callbell has no contact ${id} any more (deleted in the dashboard?); ` +
-            "run 'pulumi refresh' to drop it from the state, then 'pulumi up' to create it again");
+          throw refuse(`Could not update contact ${describeContact(news)}: Callbell has no contact ${id} any more (deleted in the dashboard?); ` +
+            "run 'pulumi refresh' to drop it from the state, then 'pulumi up' to create it again", news);
         }
         throw error instanceof ContactError ? error : fail(error, news, "update");
       }
@@ -201,7 +220,8 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
       try {
         const settings = context.settings();
         const facts = {
-          ownMark: props.ownerMark, origin: props.origin, legacyAdopt: props.adopt === true, keptByAnother: keptByAnother(id, props.owner), marking: !!settings.ownerField,
+          ownMark: props.ownerMark, origin: props.origin, legacyAdopt: props.adopt === true,
+          keptByAnother: keptByAnother(id, props.owner), marking: !!settings.ownerField,
         };
         let decision = decideDelete(facts);
         if (decision.delete && settings.ownerField) {
@@ -210,8 +230,8 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
           decision = decideDelete({ ...facts, mark: markOn(contact) });
         }
         if (!decision.delete) {
-          warn(`contact ${describeContact(props)} (uuid ${id}) was left in Callbell, not deleted: ${decision.reason}. ` +
-            "Pulumi no longer tracks it through this resource; delete it in the Callbell dashboard if it is really no longer needed.");
+          warn(said(`contact ${describeContact(props)} (uuid ${id}) was left in Callbell, not deleted: ${decision.reason}. ` +
+            "Pulumi no longer tracks it through this resource; delete it in the Callbell dashboard if it is really no longer needed.", props));
           return;
         }
         await beforeWrite();
@@ -263,6 +283,7 @@ export function inputsFrom(props: ContactOutputs): Record<string, unknown> {
   const inputs: Record<string, unknown> = {};
   for (const name of inputNames) if (props[name] !== undefined) inputs[name] = name === "tags" ? canonicalTags(props.tags) : props[name];
   if (props.owner) inputs[ownerInput] = props.owner;
+  if (maskOf(props)) inputs[maskInput] = true;
   return inputs;
 }
 

@@ -4,6 +4,7 @@ import { Contact, ContactArgs, ContactOptions } from "../contact/resource";
 import { ContactInputs } from "../contact/schema";
 import { SeedContact, SeedFileError, loadSeedFiles } from "./seed-file";
 import { hashedSeedKey, legacySeedKeys, seedKey } from "./keys";
+import { maskInput } from "../personal-data";
 
 /** Arguments of a ContactSet. */
 export interface ContactSetArgs {
@@ -40,7 +41,7 @@ export class ContactSet extends pulumi.ComponentResource {
   /** Reads and validates the files (throwing SeedFileError before anything is declared), then declares the contacts. */
   constructor(name: string, args: ContactSetArgs, opts?: pulumi.ComponentResourceOptions) {
     super("callbell:index:ContactSet", name, {}, opts);
-    const seeds = readSeeds(args.files);
+    const seeds = readSeeds(args.files, args.personalData === "secret");
     this.contacts = {};
     this.summary = {};
     const secret = args.personalData === "secret";
@@ -54,7 +55,7 @@ export class ContactSet extends pulumi.ComponentResource {
         additionalSecretOutputs: secret ? personalOutputs : undefined,
         aliases: aliases.get(key)?.map((name) => ({ name })),
       };
-      const contact = new Contact(key, secret ? secretPersonalData(inputs) : inputs, opts);
+      const contact = new Contact(key, secret ? { ...secretPersonalData(inputs), [maskInput]: true } as ContactArgs : inputs, opts);
       this.contacts[key] = contact;
       this.summary[key] = { name: contact.name, uuid: contact.uuid, href: contact.href, createdAt: contact.createdAt };
     }
@@ -63,9 +64,9 @@ export class ContactSet extends pulumi.ComponentResource {
 }
 
 // A RunError is shown as its message alone: no "unhandled exception", stack or inspect dump.
-function readSeeds(files: string[]): SeedContact[] {
+function readSeeds(files: string[], maskPersonalData: boolean): SeedContact[] {
   try {
-    return loadSeedFiles(files);
+    return loadSeedFiles(files, { maskPersonalData });
   } catch (error) {
     if (error instanceof SeedFileError) throw new pulumi.RunError(error.message);
     throw error;

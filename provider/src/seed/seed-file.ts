@@ -5,6 +5,13 @@ import * as path from "path";
 import { LineCounter, parseDocument, isMap, isScalar, isSeq, YAMLMap, Node as YamlNode } from "yaml";
 import { ContactInputs, inputNames, validateInputs } from "../contact/schema";
 import { seedKey } from "./keys";
+import { maskPersonalData, personalValues } from "../personal-data";
+
+/** How seed files are read. */
+export interface SeedFileOptions {
+  /** personalData "secret": no number, name, note, assignee or field value appears in a message. */
+  maskPersonalData?: boolean;
+}
 
 /** One contact of a seed file, validated and merged with the file's defaults. */
 export interface SeedContact {
@@ -47,8 +54,9 @@ export const maxListedProblems = 100;
  * their path relative to the working directory. Throws a SeedFileError listing every problem
  * when anything is wrong.
  */
-export function loadSeedFiles(files: readonly string[]): SeedContact[] {
+export function loadSeedFiles(files: readonly string[], options: SeedFileOptions = {}): SeedContact[] {
   const problems: string[] = [];
+  const personal: string[] = [];
   const merged = new Map<string, { raw: Record<string, unknown>; origin: string; file: string }>();
   const seenFiles = new Map<string, string>();
   for (const file of files) {
@@ -60,6 +68,7 @@ export function loadSeedFiles(files: readonly string[]): SeedContact[] {
     }
     seenFiles.set(absolute, shown);
     for (const entry of readEntries(file, problems)) {
+      if (options.maskPersonalData) personal.push(...personalValues(entry.raw));
       // The key function needs strings: anything else is the user's to fix, with its line.
       const wrongType = keyFieldProblem(entry);
       if (wrongType) {
@@ -109,7 +118,7 @@ export function loadSeedFiles(files: readonly string[]): SeedContact[] {
       }
     }
   }
-  if (problems.length) throw new SeedFileError(problems);
+  if (problems.length) throw new SeedFileError(options.maskPersonalData ? problems.map((p) => maskPersonalData(p, personal)) : problems);
   // Code-unit order, the same on every machine (localeCompare depends on the locale).
   return contacts.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
