@@ -120,7 +120,8 @@ describe("export: a paged account to a seed file", function () {
   it("--source, --tags (comma-separated, any case) and --team (uuid or name) are sent as Callbell's filters", async () => {
     const cases: Array<[string[], string, (e: Record<string, unknown>) => boolean]> = [
       [["--source", "telegram"], "source=telegram", (e) => e.source === "telegram"],
-      [["--tags", "QA,vip"], `tags=${encodeURIComponent("QA,vip")}`, (e) => ["qa", "vip"].every((t) => (e.tags as string[]).map((x) => x.toLowerCase()).includes(t))],
+      [["--tags", "QA,vip"], `tags=${encodeURIComponent("QA,vip")}`,
+        (e) => ["qa", "vip"].every((t) => (e.tags as string[]).map((x) => x.toLowerCase()).includes(t))],
       [["--team", "sales"], `team_uuid=${TEAMS.sales}`, (e) => e.teamUuid === TEAMS.sales],
       [["--team", TEAMS.support], `team_uuid=${TEAMS.support}`, (e) => e.teamUuid === TEAMS.support],
     ];
@@ -130,7 +131,8 @@ describe("export: a paged account to a seed file", function () {
       const run = await exportWith(sim, ["--out", file, ...flags]);
       assert.equal(run.code, 0, run.stderr);
       const contactRequests = (await sim.admin.requests()).filter((e) => e.path.startsWith("/v1/contacts"));
-      assert.ok(contactRequests.length > 0 && contactRequests.every((e) => e.path.includes(`&${query}&`)), `${flags.join(" ")}: ${requestLines(contactRequests)}`);
+      assert.ok(contactRequests.length > 0 && contactRequests.every((e) => e.path.includes(`&${query}&`)), `${flags.join(" ")}: ` +
+        `${requestLines(contactRequests)}`);
       const entries = (parse(fs.readFileSync(file, "utf8")) as { contacts: Record<string, unknown>[] }).contacts;
       assert.ok(entries.length > 0 && entries.every(holds), flags.join(" "));
       assert.match(fs.readFileSync(file, "utf8"), /only contacts with (source|tags|team) /);
@@ -141,7 +143,8 @@ describe("export: a paged account to a seed file", function () {
     const file = freshFile();
     const run = await exportWith(sim, ["--out", file, "--team", "Suport"]);
     assert.equal(run.code, 2);
-    assert.match(run.stderr, /^error: --team "Suport" is not a team of this account; known teams: General \(7ea7\w+\), Support \(7ea7\w+\), Sales \(7ea7\w+\)$/m);
+    assert.match(run.stderr,
+      /^error: --team "Suport" is not a team of this account; known teams: General \(7ea7\w+\), Support \(7ea7\w+\), Sales \(7ea7\w+\)$/m);
     assert.equal(fs.existsSync(file), false);
     assert.deepEqual(requestLines(await sim.admin.requests()), ["GET /v1/teams?page=1", "GET /v1/channels?page=1"]);
   });
@@ -180,7 +183,8 @@ describe("export: usage errors (exit 2) and API failures (exit 1)", () => {
       [["--out"], /^error: --out needs a value$/m],
       [["--out", "x.yaml", "--source", "sms"], /^error: --source "sms" is not a Callbell source; use one of whatsapp, facebook, instagram, telegram$/m],
       [["--out", "x.yaml", "--tags", ","], /^error: --tags needs at least one tag name, e.g. --tags vip,qa$/m],
-      [["--out", "x.yaml", "--token", "abc"], /^error: --token: the token is not taken as a flag, so it does not land in shell history; set CALLBELL_API_TOKEN instead$/m],
+      [["--out", "x.yaml", "--token", "abc"],
+        /^error: --token: the token is not taken as a flag, so it does not land in shell history; set CALLBELL_API_TOKEN instead$/m],
       [["--out", "x.yaml", "--verbose"], /^error: unknown argument '--verbose'$/m],
       [["--out", "x.yaml", "--api-url", "ftp://x"], /^error: callbell:apiUrl "ftp:\/\/x" is not an http\(s\) URL/m],
     ];

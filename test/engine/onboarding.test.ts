@@ -40,7 +40,8 @@ describe("engine end to end: onboarding an existing account (export, then up of 
   it(`export reads the ${ACCOUNT_SIZE} contacts with GETs only (teams, channels, 6 pages of 50) and writes the adoptable ones`, async () => {
     await sim.admin.clearRequests();
     const out: string[] = [];
-    const code = await runExport(["--out", file], { CALLBELL_API_URL: sim.url, CALLBELL_API_TOKEN: sim.token }, { out: (l) => out.push(l), err: (l) => out.push(l) });
+    const env = { CALLBELL_API_URL: sim.url, CALLBELL_API_TOKEN: sim.token };
+    const code = await runExport(["--out", file], env, { out: (l) => out.push(l), err: (l) => out.push(l) });
     assert.equal(code, 0, out.join("\n"));
     const log = await sim.admin.requests();
     assert.deepEqual(log.map((e) => `${e.method} ${e.path}`), [
@@ -48,7 +49,8 @@ describe("engine end to end: onboarding an existing account (export, then up of 
       ...[1, 2, 3, 4, 5, 6].map((p) => `GET /v1/contacts?page=${p}&include_field_types=true`),
     ]);
     assert.ok(out.includes(`Wrote ${exported} contacts to ${file} (telegram 25, whatsapp 175); read ${ACCOUNT_SIZE} from Callbell.`), out.join("\n"));
-    assert.ok(out.includes(`  ${withoutIdentifier(ACCOUNT_SIZE)}: Callbell returns no identifier for instagram and facebook contacts (only phone numbers, for whatsapp and telegram)`));
+    assert.ok(out.includes(`  ${withoutIdentifier(ACCOUNT_SIZE)}: Callbell returns no identifier for instagram and facebook contacts (only phone ` +
+      `numbers, for whatsapp and telegram)`));
   });
 
   it("the preview of a ContactSet of the exported file plans only creates and sends no request", async () => {

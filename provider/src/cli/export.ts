@@ -74,14 +74,16 @@ export async function runExport(args: readonly string[], env: NodeJS.ProcessEnv,
     });
     writeAtomically(options.out, result.text);
     const sources = Object.entries(result.bySource).map(([s, n]) => `${s} ${n}`).join(", ");
-    io.out(`Wrote ${result.written} contact${result.written === 1 ? "" : "s"} to ${options.out}${sources ? ` (${sources})` : ""}; read ${contacts.length} from Callbell.`);
+    io.out(`Wrote ${result.written} contact${result.written === 1 ? "" : "s"} to ${options.out}${sources ? ` (${sources})` : ""}; read ` +
+      `${contacts.length} from Callbell.`);
     const skippedTotal = Object.values(result.skipped).reduce((a, b) => a + b, 0);
     if (skippedTotal) {
       io.out(`Skipped ${skippedTotal}:`);
       for (const [reason, n] of Object.entries(result.skipped)) io.out(`  ${n}: ${reason}`);
     }
     if (result.namesToTrim) {
-      io.out(`${result.namesToTrim} contact name${result.namesToTrim === 1 ? " has" : "s have"} leading or trailing spaces; Contact trims names, so \`pulumi up\` will send one PATCH for each.`);
+      io.out(`${result.namesToTrim} contact name${result.namesToTrim === 1 ? " has" : "s have"} leading or trailing spaces; Contact trims names, so ` +
+        `\`pulumi up\` will send one PATCH for each.`);
     }
     io.out(`Next: review ${options.out}, then declare it with ContactSet ({ files: ["${path.basename(options.out)}"] }) and run \`pulumi up\`.`);
     return 0;
@@ -104,7 +106,8 @@ export async function runExport(args: readonly string[], env: NodeJS.ProcessEnv,
 function parseArgs(args: readonly string[]): ExportOptions {
   const options: Partial<ExportOptions> & { force: boolean } = { force: false };
   for (let i = 0; i < args.length; i++) {
-    const [flag, inline] = args[i].startsWith("--") && args[i].includes("=") ? [args[i].slice(0, args[i].indexOf("=")), args[i].slice(args[i].indexOf("=") + 1)] : [args[i], undefined];
+    const eq = args[i].startsWith("--") ? args[i].indexOf("=") : -1;
+    const [flag, inline] = eq > 0 ? [args[i].slice(0, eq), args[i].slice(eq + 1)] : [args[i], undefined];
     const value = (): string => {
       const v = inline ?? args[++i];
       if (v === undefined || v === "" || (inline === undefined && v.startsWith("--"))) throw new UsageError(`${flag} needs a value`);
@@ -117,7 +120,8 @@ function parseArgs(args: readonly string[]): ExportOptions {
       case "--team": options.team = value(); break;
       case "--source": {
         const s = value();
-        if (!(contactSources as readonly string[]).includes(s)) throw new UsageError(`--source "${s}" is not a Callbell source; use one of ${contactSources.join(", ")}`);
+        if (!(contactSources as readonly string[]).includes(s)) throw new UsageError(`--source "${s}" is not a Callbell source; use one of ` +
+          `${contactSources.join(", ")}`);
         options.source = s as ContactSource;
         break;
       }
@@ -142,7 +146,8 @@ function requireTokenForCli(settings: ReturnType<typeof resolveSettings>): strin
   try {
     return requireToken(settings);
   } catch {
-    throw new CallbellConfigError(`No Callbell API token: set the ${envVars.apiToken} environment variable (create a token in the Callbell dashboard, Settings > API)`);
+    throw new CallbellConfigError(`No Callbell API token: set the ${envVars.apiToken} environment variable (create a token in the Callbell dashboard, ` +
+      `Settings > API)`);
   }
 }
 
@@ -155,7 +160,8 @@ export function resolveTeam(team: string, teams: readonly ApiTeam[]): string {
   }
   const matches = teams.filter((t) => t.name.trim().toLowerCase() === team.trim().toLowerCase());
   if (matches.length === 1) return matches[0].uuid;
-  if (matches.length > 1) throw new UsageError(`--team "${team}" names ${matches.length} teams; pass one uuid instead: ${matches.map((t) => t.uuid).join(", ")}`);
+  if (matches.length > 1) throw new UsageError(`--team "${team}" names ${matches.length} teams; pass one uuid instead: ` +
+    `${matches.map((t) => t.uuid).join(", ")}`);
   throw new UsageError(`--team "${team}" is not a team of this account; known teams: ${known()}`);
 }
 
