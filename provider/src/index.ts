@@ -8,3 +8,4 @@ export { configKeys, envVars, defaultApiUrl } from "./config";
 export { ContactSet, ContactSetArgs, ContactSummary } from "./seed/contact-set";
 export { loadSeedFiles, SeedContact, SeedFileError } from "./seed/seed-file";
 export { seedKey, hashedSeedKey } from "./seed/keys";
+export { getTeam, getChannel, getContact, TeamInfo, ChannelInfo, ContactInfo, CallbellLookupError } from "./lookups";

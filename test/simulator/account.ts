@@ -138,7 +138,7 @@ function teamView(team: FixtureTeam): Team {
 }
 
 function channelView(channel: FixtureChannel): Channel {
-  return { uuid: channel.uuid, title: channel.title, type: channel.type, main: channel.main === true, discardedAt: null };
+  return { uuid: channel.uuid, title: channel.title, type: channel.type, main: channel.main === true, discardedAt: channel.discardedAt ?? null };
 }
 
 /** A team member as the API returns it. */

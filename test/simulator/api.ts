@@ -54,8 +54,10 @@ export class CallbellApi {
       },
       { pattern: "/auth/me", methods: { GET: (r) => this.me(r) } },
       { pattern: "/teams", methods: { GET: (r) => this.listTeams(r) } },
+      { pattern: "/teams/:uuid", methods: { GET: (r) => this.getTeam(r) } },
       { pattern: "/teams/:uuid/members", methods: { GET: (r) => this.listMembers(r) } },
       { pattern: "/channels", methods: { GET: (r) => this.listChannels(r) } },
+      { pattern: "/channels/:uuid", methods: { GET: (r) => this.getChannel(r) } },
     ];
     this.router = new Router(routes, "/v1");
   }
@@ -170,16 +172,38 @@ export class CallbellApi {
     return this.paginated("teams", teams, request.query);
   }
 
+  private getTeam(request: ApiRequest): ApiAnswer {
+    if (!this.account.team(request.params.uuid)) throw notFound(`no team with uuid '${request.params.uuid}'`, "uuid", request.params.uuid);
+    return { status: 200, body: { team: this.account.teamView(request.params.uuid) }, committed: false };
+  }
+
   private listMembers(request: ApiRequest): ApiAnswer {
     const team = this.account.team(request.params.uuid);
     if (!team) throw notFound(`no team with uuid '${request.params.uuid}'`, "uuid", request.params.uuid);
-    const users = team.members.map((email) => memberView(this.account.user(email)!));
+    const status = request.query.get("status");
+    if (status !== null && status !== "available" && status !== "unavailable") {
+      throw validationError("status", status, "status must be available or unavailable");
+    }
+    const users = team.members.map((email) => memberView(this.account.user(email)!))
+      .filter((user) => status === null || user.available === (status === "available"));
     return this.paginated("users", users, request.query);
   }
 
   private listChannels(request: ApiRequest): ApiAnswer {
-    const channels = this.account.channels.map((channel) => this.account.channelView(channel.uuid));
+    const type = request.query.get("type");
+    if (type !== null && !(CHANNEL_TYPES as readonly string[]).includes(type)) {
+      throw validationError("type", type, `type must be one of ${CHANNEL_TYPES.join(", ")}`);
+    }
+    const active = request.query.has("active") ? booleanParam(request.query, "active") : undefined;
+    const channels = this.account.channels
+      .filter((channel) => (type === null || channel.type === type) && (active === undefined || active === (channel.discardedAt === undefined)))
+      .map((channel) => this.account.channelView(channel.uuid));
     return this.paginated("channels", channels, request.query);
+  }
+
+  private getChannel(request: ApiRequest): ApiAnswer {
+    if (!this.account.channel(request.params.uuid)) throw notFound(`no channel with uuid '${request.params.uuid}'`, "uuid", request.params.uuid);
+    return { status: 200, body: { channel: this.account.channelView(request.params.uuid) }, committed: false };
   }
 
   private paginated(key: string, items: unknown[], query: URLSearchParams): ApiAnswer {

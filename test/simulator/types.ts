@@ -121,6 +121,8 @@ export interface FixtureChannel {
   title: string;
   type: ChannelType;
   main?: boolean;
+  /** When the channel was discarded (ISO 8601); absent for an active channel. */
+  discardedAt?: string;
 }
 
 /** The Callbell account the simulator serves: everything that is managed in the dashboard. */

@@ -1,0 +1,167 @@
+// Turns contacts read from Callbell into a seed file that ContactSet reads: one entry per
+// contact, adopt: true, only the fields the contact has, sorted by source then identifier.
+// Pure: no I/O. An entry that the provider's own schema would refuse is left out and counted,
+// so the file it writes always loads, and an `up` of it takes contacts over without writing.
+import { Document, isMap, isScalar, isSeq, YAMLMap } from "yaml";
+import type { ListedContact, ApiChannel, ApiTeam } from "../client/account";
+import { ContactSource, contactSources, phoneSources } from "../client/contacts";
+import { ContactInputs, validateInputs } from "../contact/schema";
+import { seedKey } from "../seed/keys";
+
+/** What the file is made from, besides the contacts. */
+export interface ExportContext {
+  teams: readonly ApiTeam[];
+  channels: readonly ApiChannel[];
+  /** The owner-mark custom field (callbell:ownerField): the provider writes it, so it is not exported. */
+  ownerField?: string;
+  /** Lines for the file's header comment (e.g. the filters used). */
+  header?: string[];
+}
+
+/** The file's text and what went into it, as counts only. */
+export interface ExportResult {
+  text: string;
+  written: number;
+  bySource: Partial<Record<ContactSource, number>>;
+  /** Reason → number of contacts left out for it. */
+  skipped: Record<string, number>;
+  /** Contacts whose name has surrounding spaces: the schema trims them, so up sends one PATCH each. */
+  namesToTrim: number;
+}
+
+/** The reason given for instagram/facebook contacts when Callbell returns no identifier for them. */
+export const noIdentifierReason = "Callbell returns no identifier for instagram and facebook contacts (only phone numbers, for whatsapp and telegram)";
+
+/** Builds the seed file for these contacts. */
+export function buildSeedFile(contacts: readonly ListedContact[], context: ExportContext): ExportResult {
+  const teamNames = new Map(context.teams.map((t) => [t.uuid, t.name]));
+  const channels = new Map(context.channels.map((c) => [c.uuid, c]));
+  const skipped: Record<string, number> = {};
+  const skip = (reason: string) => { skipped[reason] = (skipped[reason] ?? 0) + 1; };
+  const entries: { key: string; inputs: ContactInputs }[] = [];
+  let namesToTrim = 0;
+
+  for (const contact of contacts) {
+    const source = contact.source as ContactSource;
+    if (!contactSources.includes(source)) {
+      skip(`source ${JSON.stringify(contact.source ?? null)} is not one of ${contactSources.join(", ")}`);
+      continue;
+    }
+    const identifier = identifierOf(contact, source);
+    if (identifier === undefined) {
+      skip(phoneSources.includes(source) ? `${source} contact without a phone number` : noIdentifierReason);
+      continue;
+    }
+    const channel = contact.channel?.uuid ? channels.get(contact.channel.uuid) : undefined;
+    // The main channel is the default, so it is left out; a telegram contact keeps it, because
+    // adopt can look a telegram number up only on a named channel.
+    const channelUuid = contact.channel?.uuid && (source === "telegram" || !channel?.main) ? contact.channel.uuid : undefined;
+    const raw: Record<string, unknown> = {
+      identifier,
+      source,
+      name: contact.name,
+      tags: contact.tags?.length ? [...contact.tags] : undefined,
+      assignedUser: contact.assignedUser || undefined,
+      teamUuid: contact.team?.uuid || undefined,
+      channelUuid,
+      note: contact.note || undefined,
+      customFields: customFieldsOf(contact, context.ownerField),
+      adopt: true,
+    };
+    const validation = validateInputs(raw);
+    if (!validation.ok) {
+      // The property only: a reason may quote the value, and values never leave the file.
+      skip(`the provider's schema refuses its ${[...new Set(validation.problems.map((p) => p.property.split(".")[0] || "entry"))].join(", ")}`);
+      continue;
+    }
+    if (contact.name !== contact.name.trim()) namesToTrim++;
+    entries.push({ key: seedKey(validation.inputs), inputs: { ...validation.inputs, name: contact.name } });
+  }
+
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  // Stable sort: among contacts Callbell holds twice, the one it listed first stays.
+  entries.sort((a, b) => cmp(a.inputs.source, b.inputs.source) || cmp(a.inputs.identifier, b.inputs.identifier) || cmp(a.key, b.key));
+  const seen = new Set<string>();
+  const unique = entries.filter((e) => {
+    if (!seen.has(e.key)) return seen.add(e.key), true;
+    skip("Callbell holds another contact with the same identifier on the same channel (the first one listed is exported)");
+    return false;
+  });
+
+  const bySource: ExportResult["bySource"] = {};
+  for (const e of unique) bySource[e.inputs.source] = (bySource[e.inputs.source] ?? 0) + 1;
+  const doc = new Document({ contacts: unique.map((e) => ordered(e.inputs)) });
+  decorate(doc, teamNames, channels);
+  doc.commentBefore = (context.header ?? []).map((line) => ` ${line}`).join("\n") || null;
+  return { text: doc.toString({ lineWidth: 0 }), written: unique.length, bySource, skipped, namesToTrim };
+}
+
+function identifierOf(contact: ListedContact, source: ContactSource): string | undefined {
+  if (phoneSources.includes(source)) {
+    const digits = (contact.phoneNumber ?? "").replace(/\D/g, "");
+    return digits === "" ? undefined : digits;
+  }
+  // Not in Callbell's documented Contact object; used if an account's answers carry it.
+  const given = (contact as Record<string, unknown>).identifier;
+  return typeof given === "string" && given.trim() !== "" ? given : undefined;
+}
+
+function customFieldsOf(contact: ListedContact, ownerField: string | undefined): Record<string, string | string[]> | undefined {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(contact.customFields ?? {})) {
+    if (name === ownerField || value === null || value === undefined || value === "") continue;
+    const checkbox = contact.customFieldsMetadata?.[name]?.type === "checkbox";
+    if (Array.isArray(value)) out[name] = value.map(String);
+    else if (checkbox && typeof value === "string") out[name] = parseList(value);
+    else out[name] = typeof value === "object" ? JSON.stringify(value) : String(value);
+    if (Array.isArray(out[name]) && (out[name] as string[]).length === 0) delete out[name];
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+// Callbell may return a checkbox value as JSON text; a value that is not a JSON list is one option.
+function parseList(text: string): string[] {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (Array.isArray(parsed)) return parsed.map(String);
+  } catch {
+    // plain text
+  }
+  return [text];
+}
+
+const fieldOrder = ["identifier", "source", "name", "tags", "assignedUser", "teamUuid", "channelUuid", "note", "customFields", "adopt"] as const;
+
+function ordered(inputs: ContactInputs): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of fieldOrder) if (inputs[key] !== undefined) out[key] = inputs[key];
+  if (out.customFields) {
+    const fields = out.customFields as Record<string, string | string[]>;
+    out.customFields = Object.fromEntries(Object.keys(fields).sort().map((k) => [k, fields[k]]));
+  }
+  return out;
+}
+
+// Team and channel names as comments (they are not inputs), and lists on one line.
+function decorate(doc: Document, teamNames: Map<string, string>, channels: Map<string, ApiChannel>): void {
+  const list = doc.get("contacts", true);
+  if (!isSeq(list)) return;
+  for (const item of list.items) {
+    if (!isMap(item)) continue;
+    const entry = item as YAMLMap;
+    comment(entry, "teamUuid", (uuid) => teamNames.get(uuid));
+    comment(entry, "channelUuid", (uuid) => channels.get(uuid)?.title);
+    const tags = entry.get("tags", true);
+    if (isSeq(tags)) tags.flow = true;
+    const fields = entry.get("customFields", true);
+    if (isMap(fields)) for (const pair of fields.items) if (isSeq(pair.value)) pair.value.flow = true;
+  }
+}
+
+function comment(entry: YAMLMap, key: string, name: (uuid: string) => string | undefined): void {
+  const node = entry.get(key, true);
+  if (!isScalar(node)) return;
+  const found = name(String(node.value));
+  // A name is one line of text in a comment; newlines would end the comment.
+  if (found) node.comment = ` ${found.replace(/[\r\n]+/g, " ")}`;
+}

@@ -1,0 +1,197 @@
+// `pulumi-callbell export`: reads an account's contacts (GET only) and writes a seed file that
+// ContactSet adopts without a write. The file is the only place contacts go: stdout and
+// stderr get counts, never a phone number or a name. The token comes from the environment
+// only, so it never lands in shell history.
+import * as fs from "fs";
+import * as path from "path";
+import { AccountClient, ApiTeam, ContactFilters, ListedContact } from "../client/account";
+import { CallbellError, redact } from "../client/errors";
+import { ContactSource, contactSources } from "../client/contacts";
+import { CallbellConfigError, configKeys, envVars, requireToken, resolveSettings } from "../config";
+import { buildSeedFile } from "./export-file";
+
+/** Where the command writes; tests pass their own. */
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+/** What `export --help` prints. */
+export const exportUsage = `Usage: pulumi-callbell export --out FILE [--force] [--source S] [--tags a,b] [--team UUID|NAME] [--api-url URL]
+
+Reads the contacts of a Callbell account (GET /contacts, page by page; nothing is written to
+Callbell) and writes them to FILE as a seed file for ContactSet, each with adopt: true.
+
+  --out FILE        seed file to write (required); an existing file is kept unless --force
+  --force           overwrite FILE
+  --source S        only contacts of one source: ${contactSources.join(", ")}
+  --tags a,b        only contacts that have these tags (comma-separated, case-insensitive)
+  --team T          only contacts of one team, by uuid or name
+  --api-url URL     API base URL (default: ${envVars.apiUrl}, else https://api.callbell.eu/v1)
+
+The API token is read from ${envVars.apiToken} only (never a flag, so it stays out of shell history).`;
+
+/** A usage or setting problem: exit code 2, message shown as is. */
+export class UsageError extends Error {}
+
+interface ExportOptions {
+  out: string;
+  force: boolean;
+  source?: ContactSource;
+  tags?: string[];
+  team?: string;
+  apiUrl?: string;
+}
+
+/** Runs `export` with these arguments; answers the exit code (0 done, 1 API failure, 2 usage). */
+export async function runExport(args: readonly string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
+  let token: string | undefined;
+  let out = "the output file";
+  try {
+    if (args.includes("--help") || args.includes("-h")) {
+      io.out(exportUsage);
+      return 0;
+    }
+    const options = parseArgs(args);
+    out = options.out;
+    const settings = resolveSettings((key) => (key === configKeys.apiUrl ? options.apiUrl : undefined), env);
+    token = requireTokenForCli(settings);
+    if (fs.existsSync(options.out) && !options.force) {
+      throw new UsageError(`--out: ${options.out} already exists; choose another file, or add --force to overwrite it`);
+    }
+    const client = new AccountClient({ baseUrl: settings.apiUrl, token, requestsPerSecond: settings.requestsPerSecond });
+    const teams = await client.listTeams();
+    const channels = await client.listChannels();
+    const filters: ContactFilters = { source: options.source, tags: options.tags, teamUuid: options.team ? resolveTeam(options.team, teams) : undefined };
+    const contacts = await readAllContacts(client, filters, io);
+    const result = buildSeedFile(contacts, {
+      teams, channels, ownerField: settings.ownerField,
+      header: [
+        "Exported from Callbell by `pulumi-callbell export`" + describeFilters(options, teams) + ".",
+        "Every entry has adopt: true: `pulumi up` takes the existing contact over, and writes nothing where it matches.",
+        "Team and channel names are comments; Callbell knows them by uuid.",
+      ],
+    });
+    writeAtomically(options.out, result.text);
+    const sources = Object.entries(result.bySource).map(([s, n]) => `${s} ${n}`).join(", ");
+    io.out(`Wrote ${result.written} contact${result.written === 1 ? "" : "s"} to ${options.out}${sources ? ` (${sources})` : ""}; read ` +
+      `${contacts.length} from Callbell.`);
+    const skippedTotal = Object.values(result.skipped).reduce((a, b) => a + b, 0);
+    if (skippedTotal) {
+      io.out(`Skipped ${skippedTotal}:`);
+      for (const [reason, n] of Object.entries(result.skipped)) io.out(`  ${n}: ${reason}`);
+    }
+    if (result.namesToTrim) {
+      io.out(`${result.namesToTrim} contact name${result.namesToTrim === 1 ? " has" : "s have"} leading or trailing spaces; Contact trims names, so ` +
+        `\`pulumi up\` will send one PATCH for each.`);
+    }
+    io.out(`Next: review ${options.out}, then declare it with ContactSet ({ files: ["${path.basename(options.out)}"] }) and run \`pulumi up\`.`);
+    return 0;
+  } catch (error) {
+    const secrets = [token, env[envVars.apiToken]];
+    if (error instanceof UsageError || error instanceof CallbellConfigError) {
+      io.err(redact(`error: ${error.message}`, secrets));
+      if (error instanceof UsageError) io.err("Run 'pulumi-callbell export --help' for the options.");
+      return 2;
+    }
+    if (error instanceof CallbellError) {
+      io.err(redact(`error: ${error.message}. Nothing was written to ${out}.`, secrets));
+      return 1;
+    }
+    io.err(redact(`error: ${(error as Error)?.message ?? String(error)}`, secrets));
+    return 1;
+  }
+}
+
+function parseArgs(args: readonly string[]): ExportOptions {
+  const options: Partial<ExportOptions> & { force: boolean } = { force: false };
+  for (let i = 0; i < args.length; i++) {
+    const eq = args[i].startsWith("--") ? args[i].indexOf("=") : -1;
+    const [flag, inline] = eq > 0 ? [args[i].slice(0, eq), args[i].slice(eq + 1)] : [args[i], undefined];
+    const value = (): string => {
+      const v = inline ?? args[++i];
+      if (v === undefined || v === "" || (inline === undefined && v.startsWith("--"))) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case "--out": options.out = value(); break;
+      case "--force": options.force = true; break;
+      case "--api-url": options.apiUrl = value(); break;
+      case "--team": options.team = value(); break;
+      case "--source": {
+        const s = value();
+        if (!(contactSources as readonly string[]).includes(s)) throw new UsageError(`--source "${s}" is not a Callbell source; use one of ` +
+          `${contactSources.join(", ")}`);
+        options.source = s as ContactSource;
+        break;
+      }
+      case "--tags": {
+        const tags = value().split(",").map((t) => t.trim()).filter((t) => t !== "");
+        if (!tags.length) throw new UsageError("--tags needs at least one tag name, e.g. --tags vip,qa");
+        options.tags = tags;
+        break;
+      }
+      case "--token": case "--api-token":
+        throw new UsageError(`${flag}: the token is not taken as a flag, so it does not land in shell history; set ${envVars.apiToken} instead`);
+      default:
+        throw new UsageError(`unknown argument '${args[i]}'`);
+    }
+  }
+  if (!options.out) throw new UsageError("--out FILE is required: the seed file to write, e.g. --out contacts.yaml");
+  return options as ExportOptions;
+}
+
+function requireTokenForCli(settings: ReturnType<typeof resolveSettings>): string {
+  if (settings.apiToken) return settings.apiToken;
+  try {
+    return requireToken(settings);
+  } catch {
+    throw new CallbellConfigError(`No Callbell API token: set the ${envVars.apiToken} environment variable (create a token in the Callbell dashboard, ` +
+      `Settings > API)`);
+  }
+}
+
+/** The team uuid for --team: a uuid of the account, or a name (case-insensitive) exactly one team has. */
+export function resolveTeam(team: string, teams: readonly ApiTeam[]): string {
+  const known = () => teams.map((t) => `${t.name} (${t.uuid})`).join(", ") || "none";
+  if (/^[0-9a-f]{32}$/.test(team)) {
+    if (teams.some((t) => t.uuid === team)) return team;
+    throw new UsageError(`--team ${team} is not a team of this account; known teams: ${known()}`);
+  }
+  const matches = teams.filter((t) => t.name.trim().toLowerCase() === team.trim().toLowerCase());
+  if (matches.length === 1) return matches[0].uuid;
+  if (matches.length > 1) throw new UsageError(`--team "${team}" names ${matches.length} teams; pass one uuid instead: ` +
+    `${matches.map((t) => t.uuid).join(", ")}`);
+  throw new UsageError(`--team "${team}" is not a team of this account; known teams: ${known()}`);
+}
+
+// The page size is not documented: read until a page is empty or shorter than the first one.
+async function readAllContacts(client: AccountClient, filters: ContactFilters, io: CliIo): Promise<ListedContact[]> {
+  const all: ListedContact[] = [];
+  let firstSize: number | undefined;
+  for (let page = 1; ; page++) {
+    const contacts = await client.listContacts(page, filters, true);
+    all.push(...contacts);
+    firstSize ??= contacts.length;
+    if (contacts.length > 0) io.err(`read page ${page} (${all.length} contacts)`);
+    if (contacts.length === 0 || contacts.length < firstSize) return all;
+  }
+}
+
+function describeFilters(options: ExportOptions, teams: readonly ApiTeam[]): string {
+  const parts: string[] = [];
+  if (options.source) parts.push(`source ${options.source}`);
+  if (options.tags) parts.push(`tags ${options.tags.join(",")}`);
+  if (options.team) {
+    const uuid = resolveTeam(options.team, teams);
+    parts.push(`team ${teams.find((t) => t.uuid === uuid)?.name ?? ""} (${uuid})`);
+  }
+  return parts.length ? `, only contacts with ${parts.join(" and ")}` : "";
+}
+
+function writeAtomically(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  // Owner-only, as the file holds phone numbers and names; a rename never leaves half a file.
+  fs.writeFileSync(tmp, text, { mode: 0o600 });
+  fs.renameSync(tmp, file);
+}

@@ -1,0 +1,154 @@
+// Read-only lists of a Callbell account: contacts page by page, teams, team members and
+// channels. Typed, on the same transport as the contacts client (rate limit, retries,
+// redaction); knows nothing about Pulumi.
+import { z } from "zod";
+import { CallbellResponseError } from "./errors";
+import { CallbellHttp, HttpSettings, createHttp } from "./http";
+import { ApiContact, ContactSource, apiContactSchema } from "./contacts";
+
+/** Filters of GET /contacts, as Callbell documents them. */
+export interface ContactFilters {
+  source?: ContactSource;
+  /** Tag names; Callbell matches them case-insensitively. */
+  tags?: string[];
+  teamUuid?: string;
+}
+
+/** A team as GET /teams returns it. */
+export interface ApiTeam {
+  uuid: string;
+  name: string;
+  default: boolean;
+  createdAt?: string;
+}
+
+/** A channel as GET /channels returns it. */
+export interface ApiChannel {
+  uuid: string;
+  title: string;
+  type: string;
+  main: boolean;
+  /** Set when the channel was discarded. */
+  discardedAt?: string;
+}
+
+/** A user of a team as GET /teams/:uuid/members returns it (Callbell gives no user uuid). */
+export interface ApiTeamMember {
+  email: string;
+  name: string;
+  available: boolean;
+}
+
+/** A contact of a list page, with the field types when include_field_types was asked. */
+export type ListedContact = ApiContact & { customFieldsMetadata?: Record<string, { type?: string }> };
+
+const listedContactSchema = apiContactSchema.extend({
+  customFieldsMetadata: z.record(z.string(), z.looseObject({ type: z.string().optional() })).nullish(),
+});
+const meta = z.looseObject({ page: z.number().optional(), pages: z.number().optional() }).nullish();
+const teamSchema = z.looseObject({ uuid: z.string(), name: z.string(), default: z.boolean().nullish(), createdAt: z.string().nullish() });
+const channelSchema = z.looseObject({
+  uuid: z.string(), title: z.string().nullish(), type: z.string(), main: z.boolean().nullish(), discardedAt: z.string().nullish(),
+});
+const memberSchema = z.looseObject({ email: z.string(), name: z.string().nullish(), available: z.boolean().nullish() });
+
+// Lists with meta stop at meta.pages; without it (never documented as absent, but cheap to
+// survive), at the first short or empty page. This bounds a misbehaving server too.
+const maxPages = 10_000;
+
+/** The read-only account endpoints, typed. */
+export class AccountClient {
+  private readonly http: CallbellHttp;
+
+  constructor(settingsOrHttp: HttpSettings | CallbellHttp) {
+    this.http = "send" in settingsOrHttp ? settingsOrHttp : createHttp(settingsOrHttp);
+  }
+
+  /** GET /contacts?page=…: one page (Callbell does not document the page size; an empty page is past the end). */
+  async listContacts(page: number, filters: ContactFilters = {}, includeFieldTypes = false): Promise<ListedContact[]> {
+    const path = "/contacts";
+    const answer = await this.http.send({
+      method: "GET", path,
+      query: {
+        page: String(page),
+        source: filters.source,
+        tags: filters.tags?.length ? filters.tags.join(",") : undefined,
+        team_uuid: filters.teamUuid,
+        include_field_types: includeFieldTypes ? "true" : undefined,
+      },
+    });
+    const list = listOf(answer.body, "contacts", "GET", path, answer.status);
+    return list.map((item, index) => {
+      const parsed = listedContactSchema.safeParse(item);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw shapeError("GET", path, answer.status, `contacts[${index}].${issue?.path.join(".") || ""}: ${issue?.message ?? "not a contact"}`);
+      }
+      return parsed.data as ListedContact;
+    });
+  }
+
+  /** GET /teams, every page. */
+  async listTeams(): Promise<ApiTeam[]> {
+    const raw = await this.allPages("/teams", "teams");
+    return raw.map((item, i) => {
+      const t = parseItem(teamSchema, item, "/teams", `teams[${i}]`);
+      return dropUndefined({ uuid: t.uuid, name: t.name, default: t.default === true, createdAt: t.createdAt ?? undefined });
+    });
+  }
+
+  /** GET /channels, every page (optionally only one type). */
+  async listChannels(type?: ContactSource): Promise<ApiChannel[]> {
+    const raw = await this.allPages("/channels", "channels", { type });
+    return raw.map((item, i) => {
+      const c = parseItem(channelSchema, item, "/channels", `channels[${i}]`);
+      return dropUndefined({ uuid: c.uuid, title: c.title ?? "", type: c.type, main: c.main === true, discardedAt: c.discardedAt ?? undefined });
+    });
+  }
+
+  /** GET /teams/:uuid/members, every page. */
+  async listTeamMembers(teamUuid: string): Promise<ApiTeamMember[]> {
+    const path = `/teams/${encodeURIComponent(teamUuid)}/members`;
+    const raw = await this.allPages(path, "users");
+    return raw.map((item, i) => {
+      const m = parseItem(memberSchema, item, path, `users[${i}]`);
+      return { email: m.email, name: m.name ?? "", available: m.available !== false };
+    });
+  }
+
+  private async allPages(path: string, key: string, query: Record<string, string | undefined> = {}): Promise<unknown[]> {
+    const items: unknown[] = [];
+    let firstSize: number | undefined;
+    for (let page = 1; page <= maxPages; page++) {
+      const answer = await this.http.send({ method: "GET", path, query: { ...query, page: String(page) } });
+      const list = listOf(answer.body, key, "GET", path, answer.status);
+      items.push(...list);
+      const pages = meta.safeParse((answer.body as Record<string, unknown>).meta);
+      const lastPage = pages.success ? pages.data?.pages : undefined;
+      firstSize ??= list.length;
+      if (lastPage !== undefined ? page >= lastPage : list.length === 0 || list.length < firstSize) break;
+    }
+    return items;
+  }
+}
+
+function listOf(body: unknown, key: string, method: string, path: string, status: number): unknown[] {
+  const list = body && typeof body === "object" ? (body as Record<string, unknown>)[key] : undefined;
+  if (!Array.isArray(list)) throw shapeError(method, path, status, `no '${key}' list in the answer`);
+  return list;
+}
+
+function parseItem<T extends z.ZodType>(schema: T, item: unknown, path: string, where: string): z.infer<T> {
+  const parsed = schema.safeParse(item);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw shapeError("GET", path, 200, `${where}.${issue?.path.join(".") ?? ""}: ${issue?.message ?? "wrong shape"}`);
+}
+
+function shapeError(method: string, path: string, status: number, message: string): CallbellResponseError {
+  return new CallbellResponseError({ method, path, status, apiMessage: message });
+}
+
+function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,0 +1,191 @@
+// Lookups for programs: find a team, a channel or a contact of the Callbell account by what
+// people know it by (a name, a title, a phone number), to pass its uuid to a Contact. They read
+// the same settings as the provider (stack config callbell:*, else the environment) and only GET.
+import * as pulumi from "@pulumi/pulumi";
+import { AccountClient, ApiChannel, ApiTeam } from "./client/account";
+import { ApiContact, ContactSource, ContactsClient, contactSources, phoneSources } from "./client/contacts";
+import { CallbellError, redact } from "./client/errors";
+import { ProviderSettings, requireToken, resolveSettings } from "./config";
+
+/** A team of the account. */
+export interface TeamInfo {
+  uuid: string;
+  name: string;
+  /** True for the team new contacts land in. */
+  isDefault: boolean;
+  /** Its members (GET /teams/:uuid/members); Callbell gives no user uuid, the email is the id. */
+  members: { email: string; name: string; available: boolean }[];
+}
+
+/** A channel of the account. */
+export interface ChannelInfo {
+  uuid: string;
+  title: string;
+  source: ContactSource;
+  /** True for the channel contacts of this source go to by default. */
+  main: boolean;
+}
+
+/** A contact of the account, as Callbell has it. */
+export interface ContactInfo {
+  uuid: string;
+  name: string;
+  source: ContactSource;
+  /** As Callbell formats it, e.g. "+39 333 123 4567". */
+  phoneNumber?: string;
+  tags: string[];
+  assignedUser?: string;
+  teamUuid?: string;
+  channelUuid?: string;
+  note?: string;
+  customFields: Record<string, unknown>;
+  href: string;
+  createdAt: string;
+}
+
+/** A lookup that found nothing, or more than one: the message names the known names. */
+export class CallbellLookupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CallbellLookupError";
+    this.stack = message; // shown to users as is
+  }
+}
+
+interface Session {
+  settings: ProviderSettings;
+  account: AccountClient;
+  contacts: ContactsClient;
+  teams?: Promise<ApiTeam[]>;
+  channels?: Promise<ApiChannel[]>;
+}
+
+// One session per settings in a process: a program that looks up ten contacts of one team
+// reads the team list once.
+const sessions = new Map<string, Session>();
+
+function session(): Session {
+  const config = new pulumi.Config("callbell");
+  const settings = resolveSettings((key) => config.get(key.replace(/^callbell:/, "")));
+  const token = requireToken(settings);
+  const key = `${settings.apiUrl}\u0000${token}`;
+  let found = sessions.get(key);
+  if (!found) {
+    const http = { baseUrl: settings.apiUrl, token, requestsPerSecond: settings.requestsPerSecond };
+    found = { settings, account: new AccountClient(http), contacts: new ContactsClient(http) };
+    sessions.set(key, found);
+  }
+  return found;
+}
+
+// A failed list is not kept, so the next lookup asks again.
+function cached<T>(s: Session, field: "teams" | "channels", load: () => Promise<T>): Promise<T> {
+  const promise = (s[field] ??= load() as never) as Promise<T>;
+  promise.catch(() => { if (s[field] === (promise as never)) s[field] = undefined; });
+  return promise;
+}
+
+async function lookup<T>(call: string, run: (s: Session) => Promise<T>): Promise<T> {
+  const s = session();
+  try {
+    return await run(s);
+  } catch (error) {
+    if (error instanceof CallbellLookupError) throw error;
+    const message = error instanceof CallbellError ? error.message : String((error as Error)?.message ?? error);
+    throw new CallbellLookupError(redact(`${call}: ${message}`, [s.settings.apiToken]));
+  }
+}
+
+const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+const quoteList = (names: string[]) => (names.length ? names.map((n) => `"${n}"`).join(", ") : "none");
+
+/** The team with this name (case-insensitive), with its members. */
+export async function getTeam(args: { name: string }): Promise<TeamInfo> {
+  const call = `getTeam({ name: ${JSON.stringify(args?.name)} })`;
+  if (typeof args?.name !== "string" || args.name.trim() === "") throw new CallbellLookupError(`${call}: name must be a team's name, e.g. "Support"`);
+  return lookup(call, async (s) => {
+    const teams = await cached(s, "teams", () => s.account.listTeams());
+    const matches = teams.filter((t) => same(t.name, args.name));
+    if (matches.length === 0) {
+      throw new CallbellLookupError(`${call}: no team of this Callbell account is named so; known teams: ${quoteList(teams.map((t) => t.name))}`);
+    }
+    if (matches.length > 1) {
+      throw new CallbellLookupError(`${call}: ${matches.length} teams have this name (uuids ${matches.map((t) => t.uuid).join(", ")}); rename one in ` +
+        `the Callbell dashboard, or use the uuid`);
+    }
+    const team = matches[0];
+    const members = await s.account.listTeamMembers(team.uuid);
+    return { uuid: team.uuid, name: team.name, isDefault: team.default, members };
+  });
+}
+
+/** The channel of a source with this title (case-insensitive); without a title, the source's main channel. */
+export async function getChannel(args: { source: ContactSource; title?: string }): Promise<ChannelInfo> {
+  const call = `getChannel({ source: ${JSON.stringify(args?.source)}${args?.title !== undefined ? `, title: ${JSON.stringify(args.title)}` : ""} })`;
+  checkSource(call, args?.source);
+  return lookup(call, async (s) => {
+    const all = (await cached(s, "channels", () => s.account.listChannels())).filter((c) => !c.discardedAt);
+    const ofSource = all.filter((c) => c.type === args.source);
+    const titles = quoteList(ofSource.map((c) => c.title));
+    let matches: ApiChannel[];
+    if (args.title === undefined) {
+      matches = ofSource.filter((c) => c.main);
+      if (matches.length === 0) throw new CallbellLookupError(`${call}: this Callbell account has no main ${args.source} channel; pass a title, one ` +
+        `of: ${titles}`);
+    } else {
+      matches = ofSource.filter((c) => same(c.title, args.title!));
+      if (matches.length === 0) throw new CallbellLookupError(`${call}: no ${args.source} channel has this title; known ${args.source} channels: ${titles}`);
+    }
+    if (matches.length > 1) {
+      throw new CallbellLookupError(`${call}: ${matches.length} ${args.source} channels match (uuids ${matches.map((c) => c.uuid).join(", ")}); ` +
+        `rename one in the Callbell dashboard, or use the uuid`);
+    }
+    const c = matches[0];
+    return { uuid: c.uuid, title: c.title, source: args.source, main: c.main };
+  });
+}
+
+/** The contact with this phone number on the given channel, else on the source's main channel. */
+export async function getContact(args: { identifier: string; source: ContactSource; channelUuid?: string }): Promise<ContactInfo> {
+  const call = `getContact({ identifier: ${JSON.stringify(args?.identifier)}, source: ` +
+    `${JSON.stringify(args?.source)}${args?.channelUuid ? `, channelUuid: "${args.channelUuid}"` : ""} })`;
+  checkSource(call, args?.source);
+  if (!phoneSources.includes(args.source)) {
+    throw new CallbellLookupError(`${call}: Callbell can look contacts up only by phone number (sources ${phoneSources.join(", ")}); it has no lookup ` +
+      `for ${args.source} identifiers`);
+  }
+  const digits = String(args.identifier ?? "").replace(/\D/g, "");
+  if (digits === "") throw new CallbellLookupError(`${call}: identifier must be a phone number with country code, e.g. "393331234567"`);
+  return lookup(call, async (s) => {
+    let channelUuid = args.channelUuid;
+    // Without channel_uuid Callbell searches the main WhatsApp channel, so a telegram number needs its channel.
+    if (!channelUuid && args.source === "telegram") channelUuid = (await getChannel({ source: "telegram" })).uuid;
+    const contact = await s.contacts.findByPhone(digits, channelUuid);
+    if (!contact) {
+      throw new CallbellLookupError(`${call}: Callbell has no contact with this number on ` +
+        `${channelUuid ? `channel ${channelUuid}` : "the main whatsapp channel"}; check the number, or pass the channelUuid it is on`);
+    }
+    if (contact.source && contact.source !== args.source) {
+      throw new CallbellLookupError(`${call}: the contact with this number is a ${contact.source} contact, not ${args.source}`);
+    }
+    return contactInfo(contact, args.source);
+  });
+}
+
+function checkSource(call: string, source: unknown): asserts source is ContactSource {
+  if (!(contactSources as readonly unknown[]).includes(source)) {
+    throw new CallbellLookupError(`${call}: source must be one of ${contactSources.join(", ")}`);
+  }
+}
+
+function contactInfo(c: ApiContact, source: ContactSource): ContactInfo {
+  const info: ContactInfo = {
+    uuid: c.uuid, name: c.name, source, tags: c.tags ?? [], customFields: c.customFields ?? {}, href: c.href, createdAt: c.createdAt,
+  };
+  if (c.phoneNumber) info.phoneNumber = c.phoneNumber;
+  if (c.assignedUser) info.assignedUser = c.assignedUser;
+  if (c.team?.uuid) info.teamUuid = c.team.uuid;
+  if (c.channel?.uuid) info.channelUuid = c.channel.uuid;
+  if (c.note) info.note = c.note;
+  return info;
+}

@@ -1,0 +1,42 @@
+// An account to export: contacts across sources, channels, tags, teams, assignees, notes and
+// every custom-field type, created through the simulator's admin API (not logged).
+import type { StartedSimulator } from "./simulator";
+import type { Contact } from "./simulator/types";
+import { CHANNELS, TEAMS } from "./simulator/test-support";
+
+/** How many of n seeded contacts have no identifier in Callbell's answers (instagram, facebook). */
+export const withoutIdentifier = (n: number) => Array.from({ length: n }, (_, i) => i % 10).filter((k) => k === 8 || k === 9).length;
+
+/** Phone number (digits) of the i-th seeded whatsapp/telegram contact. */
+export const seededPhone = (i: number) => `39333${String(2_000_000 + i)}`;
+
+/** Creates n contacts: per 10, 6 WhatsApp main, 1 WhatsApp Sales Line, 1 Telegram, 1 Instagram, 1 Facebook. */
+export async function seedAccount(sim: StartedSimulator, n: number): Promise<Contact[]> {
+  const made: Contact[] = [];
+  const tagSets = [[], ["qa"], ["VIP", "qa"], ["demo"], ["support", "beta", "seed"]];
+  for (let i = 0; i < n; i++) {
+    const kind = i % 10;
+    const source = kind === 7 ? "telegram" : kind === 8 ? "instagram" : kind === 9 ? "facebook" : "whatsapp";
+    const body: Record<string, unknown> = {
+      identifier: kind === 8 ? `ig.user${i}` : kind === 9 ? `fb-${i}` : seededPhone(i),
+      source,
+      // Names YAML must quote: a colon, quotes, a leading dash or #, non-ASCII.
+      name: [`Contact ${i}`, `O'Brien: "VIP" ${i}`, `- dash ${i}`, `#${i} hash`, `Zoë Ünal ${i}`][i % 5],
+      tags: tagSets[i % tagSets.length],
+    };
+    if (kind === 6) body.channel_uuid = CHANNELS.whatsappSales;
+    if (kind === 7) body.channel_uuid = CHANNELS.telegram;
+    if (i % 3 === 1) body.team_uuid = TEAMS.support;
+    if (i % 3 === 2) body.team_uuid = TEAMS.sales;
+    if (i % 4 === 0) body.assigned_user = ["alice@acme-dev.example", "bob@acme-dev.example", "carol@acme-dev.example"][i % 3];
+    if (i % 6 === 0) body.note = i % 12 === 0 ? `Line one: ${i}\nline two # not a comment` : `note ${i}`;
+    if (i % 5 === 0) {
+      body.custom_fields = {
+        company: `Acme ${i}`, seats: String(i), plan: ["free", "pro", "enterprise"][i % 3], renewal_date: "2026-03-03",
+        billing_email: `billing${i}@acme.example`, interests: i % 2 ? ["api"] : ["whatsapp", "instagram"],
+      };
+    }
+    made.push(await sim.admin.createContact(body));
+  }
+  return made;
+}

@@ -1,0 +1,282 @@
+// `pulumi-callbell export` against the simulator: the seed file it writes (order, fields,
+// comments, what it leaves out), paging, filters, read-only traffic, counts-only output,
+// usage errors (exit 2), API failures (exit 1), and the real bin in a child process.
+import { strict as assert } from "assert";
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse } from "yaml";
+import { runExport } from "../provider/src/cli/export";
+import { buildSeedFile, noIdentifierReason } from "../provider/src/cli/export-file";
+import { loadSeedFiles } from "../provider/src/seed/seed-file";
+import type { ListedContact } from "../provider/src/client/account";
+import { REPO_ROOT } from "./engine/harness";
+import { seedAccount, seededPhone, withoutIdentifier } from "./export-support";
+import { RequestLogEntry, StartedSimulator, startSimulator } from "./simulator";
+import { CHANNELS, TEAMS } from "./simulator/test-support";
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "callbell-export-"));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+let fileCounter = 0;
+const freshFile = () => path.join(tmp, `contacts-${++fileCounter}.yaml`);
+
+async function exportWith(sim: StartedSimulator, args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runExport(args, { CALLBELL_API_URL: sim.url, CALLBELL_API_TOKEN: sim.token, ...env }, {
+    out: (line) => out.push(line), err: (line) => err.push(line),
+  });
+  return { code, stdout: out.join("\n"), stderr: err.join("\n") };
+}
+
+const requestLines = (log: RequestLogEntry[]) => log.map((e) => `${e.method} ${e.path}`);
+const onlyGets = (log: RequestLogEntry[]) => assert.deepEqual(log.filter((e) => e.method !== "GET"), [], "export sent a write");
+
+describe("export: a paged account to a seed file", function () {
+  this.timeout(60_000);
+  let sim: StartedSimulator;
+  before(async () => {
+    sim = await startSimulator({ pageSize: 7, rateLimitPerSecond: 0 });
+    await seedAccount(sim, 40);
+  });
+  after(() => sim?.close());
+  beforeEach(() => sim.admin.clearRequests());
+
+  it("writes every phone contact once, sorted by source then identifier, adopt: true, with the fields Callbell has; only GETs", async () => {
+    const file = freshFile();
+    const run = await exportWith(sim, ["--out", file]);
+    assert.equal(run.code, 0, run.stderr);
+    const log = await sim.admin.requests();
+    onlyGets(log);
+    // teams, channels, then 40 contacts in pages of 7: 6 pages, the last one short.
+    assert.deepEqual(requestLines(log), [
+      "GET /v1/teams?page=1", "GET /v1/channels?page=1",
+      ...[1, 2, 3, 4, 5, 6].map((p) => `GET /v1/contacts?page=${p}&include_field_types=true`),
+    ]);
+
+    const seeds = loadSeedFiles([file]);
+    const stored = (await sim.admin.contacts()).filter((c) => c.source === "whatsapp" || c.source === "telegram");
+    assert.equal(seeds.length, stored.length);
+    assert.equal(seeds.length, 40 - withoutIdentifier(40));
+    const entries = (parse(fs.readFileSync(file, "utf8")) as { contacts: Record<string, unknown>[] }).contacts;
+    const order = entries.map((e) => `${e.source} ${e.identifier}`);
+    assert.deepEqual(order, [...order].sort(), "sorted by source, then identifier");
+    for (const entry of entries) assert.equal(entry.adopt, true);
+
+    for (const contact of stored) {
+      const digits = contact.phoneNumber!.replace(/\D/g, "");
+      const entry = entries.find((e) => e.identifier === digits && e.source === contact.source);
+      assert.ok(entry, `no entry for a ${contact.source} contact`);
+      assert.equal(entry.name, contact.name);
+      assert.deepEqual(entry.tags, contact.tags.length ? contact.tags : undefined);
+      assert.equal(entry.assignedUser, contact.assignedUser ?? undefined);
+      assert.equal(entry.note, contact.note ?? undefined);
+      assert.equal(entry.teamUuid, contact.team.uuid);
+      // The main WhatsApp channel is the default and left out; telegram keeps its channel for adopt's lookup.
+      assert.equal(entry.channelUuid, contact.channel.main && contact.source === "whatsapp" ? undefined : contact.channel.uuid);
+      const fields = Object.fromEntries(Object.entries(contact.customFields).map(([k, v]) => [k, k === "interests" ? JSON.parse(v) : v]));
+      assert.deepEqual(entry.customFields, Object.keys(fields).length ? fields : undefined);
+    }
+  });
+
+  it("names teams and channels in comments, and exporting again gives the same bytes", async () => {
+    const first = freshFile();
+    const second = freshFile();
+    assert.equal((await exportWith(sim, ["--out", first])).code, 0);
+    assert.equal((await exportWith(sim, ["--out", second])).code, 0);
+    const text = fs.readFileSync(first, "utf8");
+    assert.equal(text, fs.readFileSync(second, "utf8"));
+    assert.match(text, new RegExp(`teamUuid: ${TEAMS.support} # Support\\n`));
+    assert.match(text, new RegExp(`teamUuid: ${TEAMS.general} # General\\n`));
+    assert.match(text, new RegExp(`channelUuid: ${CHANNELS.whatsappSales} # WhatsApp Sales Line\\n`));
+    assert.match(text, new RegExp(`channelUuid: ${CHANNELS.telegram} # Telegram Bot\\n`));
+    assert.match(text, /^# Exported from Callbell by `pulumi-callbell export`\./m);
+  });
+
+  it("prints counts and progress only: no phone number, name or note on stdout or stderr", async () => {
+    const run = await exportWith(sim, ["--out", freshFile()]);
+    assert.equal(run.code, 0);
+    assert.match(run.stdout, /^Wrote 32 contacts to .*contacts-\d+\.yaml \(telegram 4, whatsapp 28\); read 40 from Callbell\.$/m);
+    assert.match(run.stdout, new RegExp(`^Skipped 8:\\n  8: ${noIdentifierReason.replace(/[()]/g, "\\$&")}$`, "m"));
+    assert.deepEqual(run.stderr.split("\n"), [
+      "read page 1 (7 contacts)", "read page 2 (14 contacts)", "read page 3 (21 contacts)", "read page 4 (28 contacts)",
+      "read page 5 (35 contacts)", "read page 6 (40 contacts)",
+    ]);
+    const output = run.stdout + run.stderr;
+    for (const contact of await sim.admin.contacts()) {
+      assert.ok(!output.includes(contact.name), "a name was printed");
+      if (contact.phoneNumber) assert.ok(!output.includes(contact.phoneNumber.replace(/\D/g, "")), "a phone number was printed");
+      if (contact.note) assert.ok(!output.includes(contact.note.split("\n")[0]), "a note was printed");
+    }
+  });
+
+  it("--source, --tags (comma-separated, any case) and --team (uuid or name) are sent as Callbell's filters", async () => {
+    const cases: Array<[string[], string, (e: Record<string, unknown>) => boolean]> = [
+      [["--source", "telegram"], "source=telegram", (e) => e.source === "telegram"],
+      [["--tags", "QA,vip"], `tags=${encodeURIComponent("QA,vip")}`,
+        (e) => ["qa", "vip"].every((t) => (e.tags as string[]).map((x) => x.toLowerCase()).includes(t))],
+      [["--team", "sales"], `team_uuid=${TEAMS.sales}`, (e) => e.teamUuid === TEAMS.sales],
+      [["--team", TEAMS.support], `team_uuid=${TEAMS.support}`, (e) => e.teamUuid === TEAMS.support],
+    ];
+    for (const [flags, query, holds] of cases) {
+      await sim.admin.clearRequests();
+      const file = freshFile();
+      const run = await exportWith(sim, ["--out", file, ...flags]);
+      assert.equal(run.code, 0, run.stderr);
+      const contactRequests = (await sim.admin.requests()).filter((e) => e.path.startsWith("/v1/contacts"));
+      assert.ok(contactRequests.length > 0 && contactRequests.every((e) => e.path.includes(`&${query}&`)), `${flags.join(" ")}: ` +
+        `${requestLines(contactRequests)}`);
+      const entries = (parse(fs.readFileSync(file, "utf8")) as { contacts: Record<string, unknown>[] }).contacts;
+      assert.ok(entries.length > 0 && entries.every(holds), flags.join(" "));
+      assert.match(fs.readFileSync(file, "utf8"), /only contacts with (source|tags|team) /);
+    }
+  });
+
+  it("an unknown --team fails with exit 2, listing the account's teams, before any contact is read", async () => {
+    const file = freshFile();
+    const run = await exportWith(sim, ["--out", file, "--team", "Suport"]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr,
+      /^error: --team "Suport" is not a team of this account; known teams: General \(7ea7\w+\), Support \(7ea7\w+\), Sales \(7ea7\w+\)$/m);
+    assert.equal(fs.existsSync(file), false);
+    assert.deepEqual(requestLines(await sim.admin.requests()), ["GET /v1/teams?page=1", "GET /v1/channels?page=1"]);
+  });
+
+  it("refuses to overwrite an existing file without --force (exit 2, no request), and overwrites it with --force", async () => {
+    const file = freshFile();
+    fs.writeFileSync(file, "keep me\n");
+    const refused = await exportWith(sim, ["--out", file]);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /^error: --out: .* already exists; choose another file, or add --force to overwrite it$/m);
+    assert.equal(fs.readFileSync(file, "utf8"), "keep me\n");
+    assert.deepEqual(await sim.admin.requests(), []);
+    const forced = await exportWith(sim, ["--out", file, "--force"]);
+    assert.equal(forced.code, 0);
+    assert.match(fs.readFileSync(file, "utf8"), /^contacts:$/m);
+  });
+
+  it("a 503 on a page is retried by the client's transport and the export completes", async () => {
+    await sim.admin.script([{ method: "GET", path: "/v1/contacts", action: "503" }]);
+    const run = await exportWith(sim, ["--out", freshFile()]);
+    assert.equal(run.code, 0, run.stderr);
+    const statuses = (await sim.admin.requests()).filter((e) => e.path.startsWith("/v1/contacts?page=1&")).map((e) => e.status);
+    assert.deepEqual(statuses, [503, 200]);
+  });
+});
+
+describe("export: usage errors (exit 2) and API failures (exit 1)", () => {
+  let sim: StartedSimulator;
+  before(async () => { sim = await startSimulator({ rateLimitPerSecond: 0 }); });
+  after(() => sim?.close());
+  beforeEach(() => sim.admin.clearRequests());
+
+  it("usage errors name the flag and the fix, exit 2, and send no request", async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [[], /^error: --out FILE is required: the seed file to write, e.g. --out contacts.yaml$/m],
+      [["--out"], /^error: --out needs a value$/m],
+      [["--out", "x.yaml", "--source", "sms"], /^error: --source "sms" is not a Callbell source; use one of whatsapp, facebook, instagram, telegram$/m],
+      [["--out", "x.yaml", "--tags", ","], /^error: --tags needs at least one tag name, e.g. --tags vip,qa$/m],
+      [["--out", "x.yaml", "--token", "abc"],
+        /^error: --token: the token is not taken as a flag, so it does not land in shell history; set CALLBELL_API_TOKEN instead$/m],
+      [["--out", "x.yaml", "--verbose"], /^error: unknown argument '--verbose'$/m],
+      [["--out", "x.yaml", "--api-url", "ftp://x"], /^error: callbell:apiUrl "ftp:\/\/x" is not an http\(s\) URL/m],
+    ];
+    for (const [args, message] of cases) {
+      const run = await exportWith(sim, args);
+      assert.equal(run.code, 2, args.join(" "));
+      assert.match(run.stderr, message);
+      assert.doesNotMatch(run.stderr, /\n\s+at /, "no stack trace");
+    }
+    assert.deepEqual(await sim.admin.requests(), []);
+  });
+
+  it("without CALLBELL_API_TOKEN it says how to set it, exits 2 and sends nothing", async () => {
+    const run = await exportWith(sim, ["--out", freshFile()], { CALLBELL_API_TOKEN: "" });
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /^error: No Callbell API token: set the CALLBELL_API_TOKEN environment variable/m);
+    assert.deepEqual(await sim.admin.requests(), []);
+  });
+
+  it("a rejected token exits 1 with the status and where to fix it, never printing the token, and writes no file", async () => {
+    const file = freshFile();
+    const token = "sim_wrong_token_0123456789abcdef";
+    const run = await exportWith(sim, ["--out", file], { CALLBELL_API_TOKEN: token });
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /^error: Callbell rejected the API token \(check callbell:apiToken or CALLBELL_API_TOKEN\): GET \/teams\?page=1 answered 401/m);
+    assert.ok(!(run.stdout + run.stderr).includes(token));
+    assert.equal(fs.existsSync(file), false);
+  });
+
+  it("--api-url overrides CALLBELL_API_URL", async () => {
+    const run = await exportWith(sim, ["--out", freshFile(), `--api-url=${sim.url}`], { CALLBELL_API_URL: "http://127.0.0.1:9/v1" });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^Wrote 0 contacts to /m);
+  });
+
+  it("the installed bin `pulumi-callbell export` runs in its own process: exit 0 and the file; an unknown command is exit 2", async () => {
+    await seedAccount(sim, 3);
+    const bin = path.join(REPO_ROOT, "node_modules", ".bin", "pulumi-callbell");
+    const run = (args: string[]) => new Promise<Run>((resolve) => {
+      execFile(bin, args, { env: { ...process.env, CALLBELL_API_URL: sim.url, CALLBELL_API_TOKEN: sim.token } }, (error, stdout, stderr) =>
+        resolve({ code: error ? Number((error as { code?: number }).code) : 0, stdout, stderr }));
+    });
+    const file = freshFile();
+    const done = await run(["export", "--out", file]);
+    assert.equal(done.code, 0, done.stderr);
+    assert.match(done.stdout, /^Wrote 3 contacts to /m);
+    assert.equal(loadSeedFiles([file]).length, 3);
+    assert.ok(fs.readFileSync(file, "utf8").includes(seededPhone(0)));
+    const unknown = await run(["import"]);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /^error: unknown command 'import'; the commands are: export/m);
+  });
+});
+
+describe("export: what the seed file leaves out, and why", () => {
+  const base = { createdAt: "2026-01-01T00:00:00Z", href: "https://dash.callbell.eu/contacts/x", tags: [], customFields: {} };
+  const contact = (i: number, fields: Partial<ListedContact>): ListedContact =>
+    ({ ...base, uuid: String(i).padStart(32, "0"), name: `N${i}`, ...fields }) as ListedContact;
+  const wa = { source: "whatsapp", channel: { uuid: CHANNELS.whatsappMain } };
+
+  it("skips duplicates, entries the schema refuses (by property, without the value), and non-adoptable identifiers", () => {
+    const result = buildSeedFile([
+      contact(1, { ...wa, phoneNumber: "+39 333 123 4567" }),
+      contact(2, { ...wa, phoneNumber: "393331234567" }),
+      contact(3, { ...wa, phoneNumber: "+1 555" }),
+      contact(4, { ...wa, phoneNumber: "+39 333 123 4568", tags: ["qa", "QA"] }),
+      contact(5, { source: "instagram", channel: { uuid: CHANNELS.instagram } } as Partial<ListedContact>),
+      contact(6, { source: "instagram", identifier: "ada.l", channel: { uuid: CHANNELS.instagram } } as Partial<ListedContact>),
+      contact(7, { ...wa, phoneNumber: null }),
+      contact(8, { ...wa, phoneNumber: "+39 333 123 4569", name: " Spaced " }),
+    ], { teams: [], channels: [{ uuid: CHANNELS.whatsappMain, title: "Main", type: "whatsapp", main: true }] });
+    assert.equal(result.written, 2);
+    assert.deepEqual(result.skipped, {
+      "Callbell holds another contact with the same identifier on the same channel (the first one listed is exported)": 1,
+      "the provider's schema refuses its identifier": 1,
+      "the provider's schema refuses its tags": 1,
+      [noIdentifierReason]: 1,
+      "the provider's schema refuses its adopt": 1,
+      "whatsapp contact without a phone number": 1,
+    });
+    assert.equal(result.namesToTrim, 1);
+    assert.ok(!JSON.stringify(result.skipped).includes("1 555"));
+    assert.match(result.text, /name: N1\n/);
+  });
+
+  it("checkbox values become lists, numbers strings, empty values and the owner-mark field are left out", () => {
+    const result = buildSeedFile([contact(1, {
+      ...wa, phoneNumber: "+39 333 123 4567",
+      customFields: { interests: '["api","whatsapp"]', seats: 42, company: "", pulumi_owner: "p/s/r", motto: "[not a list" },
+      customFieldsMetadata: { interests: { type: "checkbox" }, seats: { type: "number" }, pulumi_owner: { type: "text" }, motto: { type: "text" } },
+    })], { teams: [], channels: [], ownerField: "pulumi_owner" });
+    const entry = (parse(result.text) as { contacts: Record<string, unknown>[] }).contacts[0];
+    assert.deepEqual(entry.customFields, { interests: ["api", "whatsapp"], motto: "[not a list", seats: "42" });
+  });
+});
