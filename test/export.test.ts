@@ -220,11 +220,13 @@ describe("export: usage errors (exit 2) and API failures (exit 1)", () => {
     assert.match(run.stdout, /^Wrote 0 contacts to /m);
   });
 
-  it("the installed bin `pulumi-callbell export` runs in its own process: exit 0 and the file; an unknown command is exit 2", async () => {
+  it("the package's bin `pulumi-callbell export` runs in its own process: exit 0 and the file; an unknown command is exit 2", async () => {
     await seedAccount(sim, 3);
-    const bin = path.join(REPO_ROOT, "node_modules", ".bin", "pulumi-callbell");
+    // The file package.json names as the bin (node_modules/.bin links it only when dist/ exists at install time).
+    const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "provider", "package.json"), "utf8")) as { bin: Record<string, string> };
+    const bin = path.join(REPO_ROOT, "provider", manifest.bin["pulumi-callbell"]);
     const run = (args: string[]) => new Promise<Run>((resolve) => {
-      execFile(bin, args, { env: { ...process.env, CALLBELL_API_URL: sim.url, CALLBELL_API_TOKEN: sim.token } }, (error, stdout, stderr) =>
+      execFile(process.execPath, [bin, ...args], { env: { ...process.env, CALLBELL_API_URL: sim.url, CALLBELL_API_TOKEN: sim.token } }, (error, stdout, stderr) =>
         resolve({ code: error ? Number((error as { code?: number }).code) : 0, stdout, stderr }));
     });
     const file = freshFile();
