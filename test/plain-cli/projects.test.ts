@@ -136,7 +136,7 @@ describe("plain pulumi CLI: examples/single-contact in place, after `pulumi inst
   const stackName = `plain-cli-${process.pid}`;
   let sim: StartedSimulator;
   let env: NodeJS.ProcessEnv;
-  const pulumi = (...args: string[]) => ok(dir, env, [...args, "--stack", stackName]);
+  const pulumi = (...args: string[]) => ok(dir, env, [...args, "--stack", stackName], "pulumi", [sim.token]);
   const committed = snapshot("package.json", "package-lock.json", "examples");
 
   before(async function () {
