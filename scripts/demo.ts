@@ -68,10 +68,7 @@ Try next:
   1. Edit examples/seed-contacts/contacts.dev.yaml (rename a contact, add a tag, add a contact).
   2. npm run demo -- preview     # pulumi preview --diff: what would change, nothing is written
   3. npm run demo                # pulumi up: apply it
-With your own pulumi CLI (it needs the Node.js language host of a full install), the same:
-  export PULUMI_BACKEND_URL=file://$PWD/.demo/backend PULUMI_CONFIG_PASSPHRASE=${PASSPHRASE}
-  npm run simulator -- --port ${PORT} --data .demo/callbell-contacts.json --token "$(pulumi config get callbell:apiToken --stack dev)" &
-  pulumi preview --diff --stack dev`);
+With the plain pulumi CLI on the same state: README.md, "The dev stack with your own pulumi CLI".`);
 }
 
 function printContacts(contacts: Summary | undefined): void {

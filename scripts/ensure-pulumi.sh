@@ -9,6 +9,10 @@
 #   2. the cached build  $CACHE/engine/v$PINNED/pulumi  if `pulumi version` works;
 #   3. a fresh build of the CLI from scripts/pulumi-engine (the project's Go tools module,
 #      whose go.mod/go.sum pin github.com/pulumi/pulumi/pkg/v3) into that cache.
+# With 2 and 3, the Node.js language host `pulumi-language-nodejs` (which runs program
+# folders for the plain CLI) is built from scripts/pulumi-language-host into
+# $CACHE/language-host/<sdk version>/ and linked next to `pulumi` (see install_language_host).
+# A `pulumi` from PATH (1) brings its own language host.
 # Like the official pulumi distribution, the cache folder also gets the dynamic-provider
 # host `pulumi-resource-pulumi-nodejs` next to `pulumi`: the engine looks for "bundled"
 # plugins there first, and warns on every run when it has to take one from $PATH.
@@ -25,6 +29,7 @@ MIN_VERSION="3.200.0"
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 engine_module="$here/pulumi-engine"
+host_module="$here/pulumi-language-host"
 cache_root="${PULUMI_CALLBELL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-callbell}"
 cache_dir="$cache_root/engine/v$PINNED_VERSION"
 
@@ -75,10 +80,69 @@ HOST
   mv -f "$tmp" "$dest"
 }
 
+# Builds Go package $3 of the tools module $1 into the file $4, stamping version $2 into the
+# SDK's version variable; $5 names it in the log, and the command $6 (given the new binary)
+# must succeed before it replaces $4. Atomic: a temporary file in the same folder, then mv,
+# so a concurrent run never sees a half-written binary. Used for the CLI and the language host.
+build_into_cache() {
+  local module="$1" version="$2" package="$3" dest="$4" label="$5" check="$6" tmp start
+  command -v go >/dev/null 2>&1 || die "Go is not installed, so $label $version cannot be built (see $module/go.mod for the Go version), and there is no pulumi >= $MIN_VERSION on PATH to use instead."
+  [[ -f "$module/go.mod" && -f "$module/go.sum" ]] || die "missing $module/go.mod or go.sum"
+  mkdir -p "$(dirname "$dest")"
+  tmp="$(mktemp "$(dirname "$dest")/.build.XXXXXX")"
+  temp_files+=("$tmp")
+  log "building $label $version with $(go version) into $(dirname "$dest") (a cold build takes a while)"
+  start=$SECONDS
+  (
+    cd "$module"
+    # -mod=mod lets the build resolve the module graph from go.mod/go.sum (no vendor dir);
+    # go.sum pins every checksum, so nothing unverified can come in.
+    GOFLAGS="${GOFLAGS:-} -mod=mod -buildvcs=false" go build -trimpath \
+      -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version" \
+      -o "$tmp" "$package"
+  ) >&2 || die "go build of $label $version failed (see above)"
+  chmod 0755 "$tmp"
+  log "build of $label took $((SECONDS - start)) s"
+  "$check" "$tmp" || die "the freshly built $label does not run ($check $tmp failed)"
+  mv -f "$tmp" "$dest"
+}
+# True when the CLI at $1 reports exactly the pinned version.
+cli_is_pinned() { [[ "$(cli_version "$1")" == "$PINNED_VERSION" ]]; }
+
+# True when the language host at $1 starts (it prints its usage for -help and exits 0).
+language_host_runs() { "$1" -help >/dev/null 2>&1; }
+
+temp_files=()
+trap 'rm -f "${temp_files[@]}"' EXIT
+
+# The Node.js language host `pulumi-language-nodejs`, which runs a program folder for the
+# plain CLI (`pulumi up` in a folder with a Pulumi.yaml). The Go module proxy serves no
+# version of its own module (github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3),
+# but sdk/v3 up to v3.68.0 still holds the package, so scripts/pulumi-language-host pins
+# that. It is cached under its own version and linked next to `pulumi`, where the engine
+# takes it as a bundled plugin (on PATH only, the CLI warns on every run).
+install_language_host() {
+  local version built link tmp
+  version="$(awk '$1 == "github.com/pulumi/pulumi/sdk/v3" { print $2; exit } $1 == "require" && $2 == "github.com/pulumi/pulumi/sdk/v3" { print $3; exit }' "$host_module/go.mod")"
+  [[ "$version" =~ ^v[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "cannot read the sdk/v3 version from $host_module/go.mod"
+  built="$cache_root/language-host/$version/pulumi-language-nodejs"
+  if [[ ! -x "$built" ]]; then
+    build_into_cache "$host_module" "$version" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs \
+      "$built" "the Node.js language host" language_host_runs
+  fi
+  link="$cache_dir/pulumi-language-nodejs"
+  [[ "$(readlink "$link" 2>/dev/null)" == "$built" ]] && return 0
+  tmp="$cache_dir/.language-host.$$"
+  ln -sfn "$built" "$tmp"
+  mv -fT "$tmp" "$link"
+  log "language host: pulumi-language-nodejs from sdk/v3 $version"
+}
+
 # 2. The cached build.
 if [[ -x "$cache_dir/pulumi" ]]; then
   if v="$(cli_version "$cache_dir/pulumi")"; then
     install_nodejs_provider_host
+    install_language_host
     log "using cached pulumi v$v: $cache_dir/pulumi"
     printf '%s\n' "$cache_dir"
     exit 0
@@ -87,31 +151,11 @@ if [[ -x "$cache_dir/pulumi" ]]; then
 fi
 
 # 3. Build it.
-command -v go >/dev/null 2>&1 || die "no pulumi >= $MIN_VERSION on PATH and Go is not installed, so the pinned CLI v$PINNED_VERSION cannot be built. Install Go (see scripts/pulumi-engine/go.mod for the version) or put a pulumi CLI on PATH."
-[[ -f "$engine_module/go.mod" && -f "$engine_module/go.sum" ]] || die "missing $engine_module/go.mod or go.sum"
-
-mkdir -p "$cache_dir"
-tmp_bin="$(mktemp "$cache_dir/.pulumi.build.XXXXXX")"
-trap 'rm -f "$tmp_bin"' EXIT
-
-log "building pulumi v$PINNED_VERSION with $(go version) into $cache_dir (a cold build takes many minutes)"
-start=$SECONDS
-(
-  cd "$engine_module"
-  # -mod=mod lets the build resolve the module graph from go.mod/go.sum (no vendor dir);
-  # go.sum pins every checksum, so nothing unverified can come in.
-  GOFLAGS="${GOFLAGS:-} -mod=mod -buildvcs=false" go build -trimpath \
-    -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PINNED_VERSION" \
-    -o "$tmp_bin" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
-) >&2 || die "go build of the pulumi CLI failed (see above)"
-log "build took $((SECONDS - start)) s"
-
-chmod 0755 "$tmp_bin"
-v="$(cli_version "$tmp_bin")" || die "the freshly built $tmp_bin does not run"
-[[ "$v" == "$PINNED_VERSION" ]] || die "built CLI reports version '$v', expected $PINNED_VERSION"
-mv -f "$tmp_bin" "$cache_dir/pulumi"   # atomic within one folder: never a half-written binary
-trap - EXIT
+build_into_cache "$engine_module" "v$PINNED_VERSION" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi \
+  "$cache_dir/pulumi" "the pulumi CLI" cli_is_pinned
+v="$(cli_version "$cache_dir/pulumi")"
 install_nodejs_provider_host
+install_language_host
 
 log "using built pulumi v$v: $cache_dir/pulumi"
 printf '%s\n' "$cache_dir"

@@ -3,8 +3,9 @@
 // How it works here: the `pulumi` CLI comes from scripts/ensure-pulumi.sh (a user's own
 // pulumi >= 3.200 on PATH, else the pinned v3.259.0 built from scripts/pulumi-engine and
 // cached). Programs are Automation API *inline* programs: the Node SDK serves the language
-// runtime in this process over gRPC and runs `pulumi <op> --client=<addr>`, so no
-// `pulumi-language-nodejs` binary is needed (the Go module proxy does not serve it).
+// runtime in this process over gRPC and runs `pulumi <op> --client=<addr>`, so these tests
+// need no `pulumi-language-nodejs`; the plain-CLI tests (test/plain-cli) use the one that
+// ensure-pulumi.sh builds next to the pinned CLI (from sdk/v3 v3.68.0).
 // Dynamic resources are run by `pulumi-resource-pulumi-nodejs`, a 4-line shell script that
 // starts node_modules/@pulumi/pulumi/cmd/dynamic-provider; the engine takes it from next to
 // the `pulumi` binary (where ensure-pulumi.sh puts a copy) or else from PATH.

@@ -19,7 +19,9 @@ function copyExample(name: string): string {
   fs.mkdirSync(parent, { recursive: true });
   const dir = fs.mkdtempSync(path.join(parent, `${name}-`));
   for (const file of fs.readdirSync(path.join(EXAMPLES, name))) {
-    if (!file.startsWith("Pulumi.")) fs.copyFileSync(path.join(EXAMPLES, name, file), path.join(dir, file));
+    const from = path.join(EXAMPLES, name, file);
+    // Files only: each example has its own node_modules/ (see test/plain-cli/projects.test.ts).
+    if (!file.startsWith("Pulumi.") && fs.statSync(from).isFile()) fs.copyFileSync(from, path.join(dir, file));
   }
   return dir;
 }
