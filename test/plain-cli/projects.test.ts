@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { REPO_ROOT } from "../engine/harness";
 import { RequestLogEntry, StartedSimulator, startSimulator } from "../simulator";
-import { CliResult, cliEnv, ok, plainCliTools, scratchDir, snapshot, summary } from "./support";
+import { CliResult, cliEnv, ok, plainCliTools, run, scratchDir, snapshot, summary } from "./support";
 
 const DEV_PORT = 4010; // examples/seed-contacts/Pulumi.dev.yaml: callbell:apiUrl
 const DEV_TOKEN = "sim_demo_token"; // the simulator token Pulumi.dev.yaml holds, encrypted with:
@@ -214,10 +214,84 @@ describe("plain pulumi CLI: examples/single-contact in place, after `pulumi inst
   });
 });
 
+describe("plain pulumi CLI: examples/lookups in place, after `pulumi install`", function () {
+  this.timeout(10 * 60_000);
+  const dir = path.join(REPO_ROOT, "examples", "lookups");
+  const stackName = `plain-cli-${process.pid}`;
+  let sim: StartedSimulator;
+  let env: NodeJS.ProcessEnv;
+  const pulumi = (...args: string[]) => ok(dir, env, [...args, "--stack", stackName], "pulumi", [sim.token]);
+
+  before(async function () {
+    this.timeout(30 * 60_000);
+    plainCliTools();
+    sim = await startSimulator({ rateLimitPerSecond: 0 });
+    const backend = path.join(scratchDir("lookups"), "backend");
+    fs.mkdirSync(backend, { recursive: true });
+    env = cliEnv(backend, "plain-cli-test", { CALLBELL_API_URL: sim.url, CALLBELL_API_TOKEN: sim.token });
+  });
+  after(async () => {
+    fs.rmSync(path.join(dir, `Pulumi.${stackName}.yaml`), { force: true });
+    await sim?.close();
+  });
+
+  it("install, preview (lookups read only), up (one POST on the named channel and team), destroy", async () => {
+    await ok(dir, env, ["install"]);
+    await ok(dir, env, ["stack", "init", stackName]);
+    const preview = await pulumi("preview", "--diff");
+    assert.deepEqual(summary(preview.stdout), { create: 2 }, shown(preview));
+    assert.deepEqual(writes(await sim.admin.requests()), [], "lookups only read");
+    const up = await pulumi("up", "--yes");
+    assert.deepEqual(summary(up.stdout), { create: 2 }, shown(up));
+    assert.deepEqual(writes(await sim.admin.requests()), ["POST /contacts"]);
+    const outputs = JSON.parse((await pulumi("stack", "output", "--json")).stdout) as Record<string, string>;
+    assert.equal(outputs.salesLine, "c4a00000000000000000000000000002");
+    assert.equal(outputs.supportTeam, "7ea70000000000000000000000000002");
+    const [line] = await sim.admin.contacts();
+    assert.equal(line.team?.uuid, outputs.supportTeam);
+    await pulumi("destroy", "--yes");
+    assert.deepEqual(await sim.admin.contacts(), []);
+  });
+});
+
+describe("plain pulumi CLI: a bad seed file, as a user sees it", function () {
+  this.timeout(10 * 60_000);
+
+  it("fails the preview with one block naming file, line, entry and field: said once, no stack trace, no ANSI, nothing sent", async () => {
+    plainCliTools();
+    const sim = await startSimulator({ rateLimitPerSecond: 0 });
+    // Inside the repository, so the program resolves pulumi-callbell through the workspace.
+    fs.mkdirSync(path.join(REPO_ROOT, ".pulumi-local"), { recursive: true });
+    const dir = fs.mkdtempSync(path.join(REPO_ROOT, ".pulumi-local", "plain-bad-seed-"));
+    try {
+      fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: bad-seed\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n");
+      fs.writeFileSync(path.join(dir, "index.ts"),
+        'import * as callbell from "pulumi-callbell";\nnew callbell.ContactSet("seed", { files: [__dirname + "/contacts.yaml"] });\n');
+      fs.writeFileSync(path.join(dir, "contacts.yaml"),
+        "contacts:\n  - { identifier: \"393331234567\", source: whatsapp, name: QA Alice, assignedUser: bob }\n");
+      const backend = path.join(scratchDir("bad-seed"), "backend");
+      fs.mkdirSync(backend, { recursive: true });
+      const env = cliEnv(backend, "plain-cli-test", { CALLBELL_API_URL: sim.url, CALLBELL_API_TOKEN: sim.token });
+      await ok(dir, env, ["stack", "init", "dev"]);
+      const r = await run(dir, env, ["preview", "--stack", "dev"]);
+      const text = r.stdout + r.stderr;
+      assert.notEqual(r.code, 0);
+      const diagnostics = r.stdout.slice(r.stdout.indexOf("Diagnostics:"), r.stdout.indexOf("Resources:"));
+      assert.match(diagnostics, /error: Invalid seed file — nothing was written to Callbell:\n\s+- contacts\.yaml:2 \(identifier 393331234567\): assignedUser "bob" is not an email address; write the email of a user of the Callbell account/);
+      assert.equal(diagnostics.split("is not an email address").length - 1, 1, `said once:\n${diagnostics}`);
+      assert.doesNotMatch(text, /unhandled exception|\u001b\[|at (Object|new|Module)\.|problems:|SeedFileError/);
+      assert.deepEqual(await sim.admin.requests(), []);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+      await sim.close();
+    }
+  });
+});
+
 describe("plain pulumi CLI: every example is covered", () => {
   it("each folder under examples/ is either the root project's program or a project run above", () => {
     const rootMain = fs.readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8").match(/^main:\s*(\S+)/m)?.[1]?.replace(/\/$/, "");
-    const covered = new Set([rootMain, "examples/single-contact"]);
+    const covered = new Set([rootMain, "examples/single-contact", "examples/lookups"]);
     for (const name of fs.readdirSync(path.join(REPO_ROOT, "examples"))) {
       assert.ok(covered.has(`examples/${name}`), `examples/${name} is run by no plain-CLI test`);
     }
