@@ -42,11 +42,19 @@ export function plainCliTools(): PlainCliTools {
   return tools;
 }
 
-/** A fresh scratch folder under the OS temp dir, removed by cleanup(). */
+const scratch: string[] = [];
+
+/** A fresh scratch folder under the OS temp dir, removed when the process exits (kept with PULUMI_CALLBELL_KEEP_TEMP=1). */
 export function scratchDir(prefix: string): string {
   const parent = path.join(os.tmpdir(), "pulumi-callbell-plain-cli");
   fs.mkdirSync(parent, { recursive: true });
-  return fs.mkdtempSync(path.join(parent, `${prefix}-`));
+  const dir = fs.mkdtempSync(path.join(parent, `${prefix}-`));
+  if (scratch.push(dir) === 1) {
+    process.once("exit", () => {
+      if (process.env.PULUMI_CALLBELL_KEEP_TEMP !== "1") for (const d of scratch) fs.rmSync(d, { recursive: true, force: true });
+    });
+  }
+  return dir;
 }
 
 /** The environment of a user's shell with a local login: file:// backend, passphrase, own PULUMI_HOME, no colour. */
