@@ -64,6 +64,21 @@ describe("the serialized provider (__provider)", function () {
     console.log(`      __provider: ${bytes} bytes`);
   });
 
+  it("leaves Error.stackTraceLimit as it found it, also when the SDK throws during the registration", () => {
+    const script = `
+      const pulumi = require("@pulumi/pulumi");
+      pulumi.runtime.setMocks({ newResource: (a) => ({ id: a.name, state: a.inputs }), call: (a) => a.inputs }, "p", "s", false);
+      const { Contact } = require("pulumi-callbell");
+      Error.stackTraceLimit = 17;
+      new Contact("a", { identifier: "393331234567", source: "whatsapp", name: "A" });
+      const after = Error.stackTraceLimit;
+      let thrown = "";
+      try { new Contact("b", { identifier: "393331234568", source: "whatsapp", name: "B" }, { parent: {} }); } catch (e) { thrown = e.message; }
+      process.stdout.write(JSON.stringify([after, Error.stackTraceLimit, thrown !== ""]));`;
+    const out = execFileSync(process.execPath, ["-e", script], { cwd: REPO_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    assert.deepEqual(JSON.parse(out), [17, 17, true]);
+  });
+
   it("holds no token, no absolute path and no schema", () => {
     const text = providers[0];
     assert.ok(!text.includes(TOKEN_MARKER), "token captured");
