@@ -38,8 +38,8 @@ describe("the dynamic-provider host, as Contact relies on it", function () {
   let host: ChildProcess;
   let client: { check: Function; configure: Function; close(): void };
 
-  const call = <T>(method: string, request: unknown): Promise<T> =>
-    new Promise((resolve, reject) => (client as unknown as Record<string, Function>)[method](request, (err: Error | null, res: T) => (err ? reject(err) : resolve(res))));
+  const call = <T>(method: string, request: unknown): Promise<T> => new Promise((resolve, reject) =>
+    (client as unknown as Record<string, Function>)[method](request, (err: Error | null, res: T) => (err ? reject(err) : resolve(res))));
 
   const check = async (news: Struct): Promise<Struct> => {
     const request = new provproto.CheckRequest();

@@ -190,12 +190,16 @@ export function markdown(results: BenchResults): string {
   out.push(`- Times are wall-clock seconds of the whole operation (CLI start, program, provider host start included). API calls come from the simulator's request log; "429s (retried)" counts answers 429 and those the provider sent again; "failed" counts resources the engine reported failed. Host RSS is the peak VmHWM of the dynamic-provider host process (sampled from /proc every 100 ms).`);
   const split = (results.parts ?? []).filter((part) => part.kinds.length < 2).flatMap((part) => part.ns);
   const splitNote = split.length ? ` Except N = ${[...new Set(split)].join(", ")}: run in separate runs per stack (to keep each run under 30 minutes), so not interleaved, and with ${[...new Set((results.parts ?? []).filter((part) => part.kinds.length < 2).map((part) => part.command.match(/--repeat (\d+)/)?.[1] ?? "3"))].join("/")} repetition(s).` : "";
-  out.push(`- Each phase runs on the callbell stack, the fast-mode stack (if run) and the floor stack back to back (order rotating), so background load hits both alike. ${results.repeat > 1 ? `The phases that change nothing (up (no-op), preview (unchanged)) run ${results.repeat} times: median shown, (min–max) after it.` : ""}${splitNote}`, "");
+  out.push("- Each phase runs on the callbell stack, the fast-mode stack (if run) and the floor stack back to back (order rotating), " +
+    `so background load hits them alike. ${results.repeat > 1 ? `The phases that change nothing (up (no-op), preview (unchanged)) run ${results.repeat} times: median shown, (min–max) after it.` : ""}${splitNote}`, "");
 
   const hasPadded = results.ns.some((r) => r.padded?.length);
   const hasFast = results.ns.some((r) => r.fast?.length);
   out.push("## Time, API calls and memory per phase", "");
-  if (hasFast) out.push("\"fast mode\": the same callbell stack run with PULUMI_SKIP_CHECKPOINTS=true (the engine saves the state once, at the end; see README, \"Fast mode\"), against its own simulator; API calls and 429s are the checkpointing stack's (the fast stack's are in results.json).", "");
+  if (hasFast) {
+    out.push("\"fast mode\": the same callbell stack run with PULUMI_SKIP_CHECKPOINTS=true (the engine saves the state once, at the end; " +
+      "see README, \"Fast mode\"), against its own simulator; API calls and 429s are the checkpointing stack's (the fast stack's are in results.json).", "");
+  }
   if (hasPadded) out.push("With --padded: \"padded floor\" is the engine floor whose `__provider` is as long as the Contact's, which separates what the engine pays for the state's size from the provider's own work.", "");
   out.push(`| N | phase | pulumi-callbell (s) | engine floor (s) | × engine floor |${hasFast ? " fast mode (s) | fast × engine floor |" : ""}${hasPadded ? " padded floor (s) | × padded floor |" : ""} physical floor (s) | × physical floor | API calls | 429s (retried) | failed | host peak RSS MB (callbell / floor) |`);
   out.push(`|---:|---|---:|---:|---:|${hasFast ? "---:|---:|" : ""}${hasPadded ? "---:|---:|" : ""}---:|---:|---|---:|---:|---:|`);
@@ -209,7 +213,8 @@ export function markdown(results: BenchResults): string {
       const failed = `${p.failedResources}${p.engineError ? " + engine error" : ""}`;
       const paddedCols = hasPadded ? ` ${secs(pf)} | ${fmt(ratio(p.seconds, pf?.seconds))} |` : "";
       const q = r.fast?.find((x) => x.phase === phase);
-      const fastCols = hasFast ? ` ${secs(q)}${q && (q.failedResources || q.engineError) ? ` (${q.failedResources} failed${q.engineError ? ", engine error" : ""})` : ""} | ${fmt(ratio(q?.seconds, f?.seconds))} |` : "";
+      const fastFailed = q && (q.failedResources || q.engineError) ? ` (${q.failedResources} failed${q.engineError ? ", engine error" : ""})` : "";
+      const fastCols = hasFast ? ` ${secs(q)}${fastFailed} | ${fmt(ratio(q?.seconds, f?.seconds))} |` : "";
       out.push(`| ${r.n} | ${phase} | ${secs(p)} | ${secs(f)} | ${fmt(ratio(p.seconds, f?.seconds))} |${fastCols}${paddedCols} ${phys ? fmt(phys) : "—"} | ${phys ? fmt(p.seconds / phys, 1) : "—"} | ${calls(p)} | ${p.rateLimited} (${p.retried}) | ${failed} | ${fmt(p.rss.peakMb, 1)} / ${fmt(f?.rss.peakMb, 1)} |`);
     }
   }

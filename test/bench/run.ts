@@ -162,7 +162,9 @@ function parseArgs(argv: string[]): Args {
     else if (flag === "--repeat") args.repeat = positiveInteger(flag, value());
     else if (flag === "--padded") args.kinds = [...new Set<Kind>([...args.kinds, "padded"])];
     else if (flag === "--kinds") args.kinds = value().split(",").map((k) => {
-      if (k !== "callbell" && k !== "fast" && k !== "trivial" && k !== "padded") throw new Error(`--kinds takes callbell, fast, trivial and padded, not '${k}'`);
+      if (k !== "callbell" && k !== "fast" && k !== "trivial" && k !== "padded") {
+        throw new Error(`--kinds takes callbell, fast, trivial and padded, not '${k}'`);
+      }
       return k;
     });
     else if (flag === "--no-rate-limit") args.rateLimit = false;
@@ -279,7 +281,8 @@ async function stateSize(stack: Stack, kind: Kind, n: number): Promise<StateSize
  * runs on every stack back to back (who goes first rotating), so load from elsewhere on the
  * machine hits the result and its floors alike.
  */
-async function runPhases(n: number, sims: Partial<Record<Kind, SimulatorProcess>>, parallel: number | undefined, repeat: number, kinds: Kind[]): Promise<Pick<NResult, Kind | "state">> {
+async function runPhases(n: number, sims: Partial<Record<Kind, SimulatorProcess>>, parallel: number | undefined, repeat: number, kinds: Kind[]):
+  Promise<Pick<NResult, Kind | "state">> {
   const padded = kinds.includes("padded");
   const stacks = {} as Record<Kind, Stack>;
   for (const kind of kinds) stacks[kind] = await benchStack(kind, n, `${kind}-${n}`, sims[kind], kind === "padded" ? padding : {});

@@ -51,8 +51,10 @@ const bytesPerContact = async (stack: Stack) => {
   const sizes = exported.deployment.resources.filter((r) => r.type === CONTACT).map((r) => Buffer.byteLength(JSON.stringify(r)));
   return Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length);
 };
-const propertyDiffs = (events: EngineEvent[]) =>
-  events.flatMap((e) => (e.resourcePreEvent?.metadata.type === CONTACT ? [...(e.resourcePreEvent.metadata.diffs ?? []), ...Object.keys(e.resourcePreEvent.metadata.detailedDiff ?? {})] : []));
+const propertyDiffs = (events: EngineEvent[]) => events.flatMap((e) => {
+  const m = e.resourcePreEvent?.metadata;
+  return m?.type === CONTACT ? [...(m.diffs ?? []), ...Object.keys(m.detailedDiff ?? {})] : [];
+});
 
 describe("engine: a stack written with the 0.1 provider stub moves to the one-line __provider", function () {
   this.timeout(300_000);

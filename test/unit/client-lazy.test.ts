@@ -30,7 +30,8 @@ async function withServer(status: number, body: string, run: (url: string, seen:
 describe("client: lazy HTTP libraries and lookups that find nothing", () => {
   it("loading the provider loads no axios, axios-retry or bottleneck; building a client does", () => {
     const script = `
-      const loaded = () => Object.keys(require.cache).filter((k) => /node_modules\\/(axios|axios-retry|bottleneck)\\//.test(k)).map((k) => k.split("node_modules/")[1].split("/")[0]);
+      const loaded = () => Object.keys(require.cache).filter((k) => /node_modules\\/(axios|axios-retry|bottleneck)\\//.test(k))
+        .map((k) => k.split("node_modules/")[1].split("/")[0]);
       const { hostContext } = require("pulumi-callbell/dist/contact/provider");
       const before = [...new Set(loaded())];
       const context = hostContext();

@@ -168,7 +168,8 @@ export class ContactsClient {
   }
 
   private async contactCall(method: "GET" | "POST" | "PATCH", path: string, body?: unknown, query?: Record<string, string | undefined>): Promise<ApiContact>;
-  private async contactCall(method: "GET", path: string, body: undefined, query: Record<string, string | undefined> | undefined, absentOn404: true): Promise<ApiContact | undefined>;
+  private async contactCall(method: "GET", path: string, body: undefined, query: Record<string, string | undefined> | undefined, absentOn404: true):
+    Promise<ApiContact | undefined>;
   private async contactCall(method: "GET" | "POST" | "PATCH", path: string, body?: unknown, query?: Record<string, string | undefined>, absentOn404?: boolean):
     Promise<ApiContact | undefined> {
     const answer = await this.http.send({ method, path, body, query, absentOn404 });
