@@ -1,5 +1,6 @@
-// The provider Pulumi serializes into every Contact's state (`__provider`): built for real
-// under pulumi.runtime.setMocks, then loaded the way the provider host loads it.
+// The provider text every Contact stores (`__provider`): declared for real under pulumi.runtime.setMocks, then
+// loaded the way the provider host loads it. It is one constant line (resource.ts says why), the same bytes in
+// every install layout: the workspace symlink, a copied node_modules, and the npm tarball.
 import { strict as assert } from "assert";
 import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
@@ -54,12 +55,28 @@ describe("the serialized provider (__provider)", function () {
     providers = serializedProviders(REPO_ROOT);
   });
 
-  it("serializes, is identical for every contact, and is at most 8 KB", () => {
+  it("is the one-line text that requires the provider by package name, identical for every contact", () => {
     assert.equal(providers.length, 3);
     assert.ok(providers.every((p) => p === providers[0]), "identical across resources");
+    assert.equal(providers[0], 'module.exports=require("pulumi-callbell/dist/contact/host")');
     const bytes = Buffer.byteLength(providers[0]);
-    assert.ok(bytes <= 8 * 1024, `__provider is ${bytes} bytes`);
+    assert.equal(bytes, 59, "was 2,195 bytes as a serialized pulumi.dynamic.Resource stub");
     console.log(`      __provider: ${bytes} bytes`);
+  });
+
+  it("leaves Error.stackTraceLimit as it found it, also when the SDK throws during the registration", () => {
+    const script = `
+      const pulumi = require("@pulumi/pulumi");
+      pulumi.runtime.setMocks({ newResource: (a) => ({ id: a.name, state: a.inputs }), call: (a) => a.inputs }, "p", "s", false);
+      const { Contact } = require("pulumi-callbell");
+      Error.stackTraceLimit = 17;
+      new Contact("a", { identifier: "393331234567", source: "whatsapp", name: "A" });
+      const after = Error.stackTraceLimit;
+      let thrown = "";
+      try { new Contact("b", { identifier: "393331234568", source: "whatsapp", name: "B" }, { parent: {} }); } catch (e) { thrown = e.message; }
+      process.stdout.write(JSON.stringify([after, Error.stackTraceLimit, thrown !== ""]));`;
+    const out = execFileSync(process.execPath, ["-e", script], { cwd: REPO_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    assert.deepEqual(JSON.parse(out), [17, 17, true]);
   });
 
   it("holds no token, no absolute path and no schema", () => {
@@ -75,6 +92,26 @@ describe("the serialized provider (__provider)", function () {
       assert.equal(serializedProviders(other)[0], providers[0]);
     } finally {
       fs.rmSync(other, { recursive: true, force: true });
+    }
+  });
+
+  it("is the same bytes, and loads that install's provider, from the npm tarball installed in node_modules", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "callbell-tarball-"));
+    try {
+      const tgz = execFileSync("npm", ["pack", "--silent", "--pack-destination", dir], { cwd: path.join(REPO_ROOT, "provider"), encoding: "utf8" }).trim();
+      const pkg = path.join(dir, "node_modules", "pulumi-callbell");
+      fs.mkdirSync(pkg, { recursive: true });
+      execFileSync("tar", ["-xzf", path.join(dir, tgz), "-C", pkg, "--strip-components=1"]);
+      for (const dep of fs.readdirSync(path.join(REPO_ROOT, "node_modules"))) {
+        if (dep !== "pulumi-callbell" && !dep.startsWith(".")) fs.symlinkSync(path.join(REPO_ROOT, "node_modules", dep), path.join(dir, "node_modules", dep));
+      }
+      assert.equal(serializedProviders(dir)[0], providers[0]);
+      const loaded = execFileSync(process.execPath, ["-e",
+        `const p = require("require-from-string")(${JSON.stringify(providers[0])}).handler();
+         process.stdout.write(JSON.stringify([typeof p.create, require.resolve("pulumi-callbell/dist/contact/provider")]))`], { cwd: dir, encoding: "utf8" });
+      assert.deepEqual(JSON.parse(loaded), ["function", path.join(fs.realpathSync(pkg), "dist", "contact", "provider.js")]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

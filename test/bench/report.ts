@@ -64,6 +64,16 @@ function targets(all: BenchResults): TargetLine[] {
       met: x <= t.upVsEngineFloor && up.failedResources === 0 && !up.engineError,
       detail: x <= t.upVsEngineFloor ? `${fmt((1 - x / t.upVsEngineFloor) * 100, 0)} % under the limit` : `missed by ${fmt(up.seconds - t.upVsEngineFloor * floor.seconds)} s (${fmt((x / t.upVsEngineFloor - 1) * 100, 0)} % over ${fmt(t.upVsEngineFloor * floor.seconds)} s)`,
     });
+    const fast = r500.fast?.find((p) => p.phase === "up (create)");
+    if (fast) {
+      const fx = fast.seconds / floor.seconds;
+      lines.push({
+        target: `fast mode (PULUMI_SKIP_CHECKPOINTS=true): up (create), N=${t.upTargetN} faster than the (checkpointing) engine floor`,
+        measured: `${fmt(fast.seconds)} s vs floor ${fmt(floor.seconds)} s = ${fmt(fx)} ×; ${fast.failedResources} failed`,
+        met: fx < 1 && fast.failedResources === 0 && !fast.engineError,
+        detail: fx < 1 ? `${fmt(floor.seconds / fast.seconds, 1)} × faster than the floor` : `missed: ${fmt(fast.seconds - floor.seconds)} s slower`,
+      });
+    }
     const seq = r500.scripts.sequential;
     if (seq) {
       lines.push({
@@ -180,13 +190,19 @@ export function markdown(results: BenchResults): string {
   out.push(`- Times are wall-clock seconds of the whole operation (CLI start, program, provider host start included). API calls come from the simulator's request log; "429s (retried)" counts answers 429 and those the provider sent again; "failed" counts resources the engine reported failed. Host RSS is the peak VmHWM of the dynamic-provider host process (sampled from /proc every 100 ms).`);
   const split = (results.parts ?? []).filter((part) => part.kinds.length < 2).flatMap((part) => part.ns);
   const splitNote = split.length ? ` Except N = ${[...new Set(split)].join(", ")}: run in separate runs per stack (to keep each run under 30 minutes), so not interleaved, and with ${[...new Set((results.parts ?? []).filter((part) => part.kinds.length < 2).map((part) => part.command.match(/--repeat (\d+)/)?.[1] ?? "3"))].join("/")} repetition(s).` : "";
-  out.push(`- Each phase runs on the callbell stack and the floor stack back to back (order alternating), so background load hits both alike. ${results.repeat > 1 ? `The phases that change nothing (up (no-op), preview (unchanged)) run ${results.repeat} times: median shown, (min–max) after it.` : ""}${splitNote}`, "");
+  out.push("- Each phase runs on the callbell stack, the fast-mode stack (if run) and the floor stack back to back (order rotating), " +
+    `so background load hits them alike. ${results.repeat > 1 ? `The phases that change nothing (up (no-op), preview (unchanged)) run ${results.repeat} times: median shown, (min–max) after it.` : ""}${splitNote}`, "");
 
   const hasPadded = results.ns.some((r) => r.padded?.length);
+  const hasFast = results.ns.some((r) => r.fast?.length);
   out.push("## Time, API calls and memory per phase", "");
+  if (hasFast) {
+    out.push("\"fast mode\": the same callbell stack run with PULUMI_SKIP_CHECKPOINTS=true (the engine saves the state once, at the end; " +
+      "see README, \"Fast mode\"), against its own simulator; API calls and 429s are the checkpointing stack's (the fast stack's are in results.json).", "");
+  }
   if (hasPadded) out.push("With --padded: \"padded floor\" is the engine floor whose `__provider` is as long as the Contact's, which separates what the engine pays for the state's size from the provider's own work.", "");
-  out.push(`| N | phase | pulumi-callbell (s) | engine floor (s) | × engine floor |${hasPadded ? " padded floor (s) | × padded floor |" : ""} physical floor (s) | × physical floor | API calls | 429s (retried) | failed | host peak RSS MB (callbell / floor) |`);
-  out.push(`|---:|---|---:|---:|---:|${hasPadded ? "---:|---:|" : ""}---:|---:|---|---:|---:|---:|`);
+  out.push(`| N | phase | pulumi-callbell (s) | engine floor (s) | × engine floor |${hasFast ? " fast mode (s) | fast × engine floor |" : ""}${hasPadded ? " padded floor (s) | × padded floor |" : ""} physical floor (s) | × physical floor | API calls | 429s (retried) | failed | host peak RSS MB (callbell / floor) |`);
+  out.push(`|---:|---|---:|---:|---:|${hasFast ? "---:|---:|" : ""}${hasPadded ? "---:|---:|" : ""}---:|---:|---|---:|---:|---:|`);
   for (const r of results.ns) {
     for (const phase of PHASE_ORDER) {
       const p = r.callbell.find((q) => q.phase === phase);
@@ -196,7 +212,10 @@ export function markdown(results: BenchResults): string {
       const phys = physicalFloor(phase, r.n, L);
       const failed = `${p.failedResources}${p.engineError ? " + engine error" : ""}`;
       const paddedCols = hasPadded ? ` ${secs(pf)} | ${fmt(ratio(p.seconds, pf?.seconds))} |` : "";
-      out.push(`| ${r.n} | ${phase} | ${secs(p)} | ${secs(f)} | ${fmt(ratio(p.seconds, f?.seconds))} |${paddedCols} ${phys ? fmt(phys) : "—"} | ${phys ? fmt(p.seconds / phys, 1) : "—"} | ${calls(p)} | ${p.rateLimited} (${p.retried}) | ${failed} | ${fmt(p.rss.peakMb, 1)} / ${fmt(f?.rss.peakMb, 1)} |`);
+      const q = r.fast?.find((x) => x.phase === phase);
+      const fastFailed = q && (q.failedResources || q.engineError) ? ` (${q.failedResources} failed${q.engineError ? ", engine error" : ""})` : "";
+      const fastCols = hasFast ? ` ${secs(q)}${fastFailed} | ${fmt(ratio(q?.seconds, f?.seconds))} |` : "";
+      out.push(`| ${r.n} | ${phase} | ${secs(p)} | ${secs(f)} | ${fmt(ratio(p.seconds, f?.seconds))} |${fastCols}${paddedCols} ${phys ? fmt(phys) : "—"} | ${phys ? fmt(p.seconds / phys, 1) : "—"} | ${calls(p)} | ${p.rateLimited} (${p.retried}) | ${failed} | ${fmt(p.rss.peakMb, 1)} / ${fmt(f?.rss.peakMb, 1)} |`);
     }
   }
   out.push("");
@@ -206,13 +225,14 @@ export function markdown(results: BenchResults): string {
     const cpu = (p: PhaseResult | undefined) => (p?.rss.cpu ? `${fmt(p.rss.cpu.host, 1)} / ${fmt(p.rss.cpu.engine, 1)} / ${fmt(p.rss.cpu.program, 1)}` : "—");
     out.push(`## Where the time goes (N = ${largest.n})`, "");
     out.push(`CPU seconds during each phase of the provider host / the pulumi CLI (engine) / the benchmark process (inline program and Automation API), against wall time, on ${results.machine.cpus} CPUs.`, "");
-    out.push(`| phase | pulumi-callbell (s) | CPU host / engine / program (s) | engine floor (s) | CPU host / engine / program (s) |${hasPadded ? " padded floor (s) | CPU host / engine / program (s) |" : ""}`);
-    out.push(`|---|---:|---:|---:|---:|${hasPadded ? "---:|---:|" : ""}`);
+    out.push(`| phase | pulumi-callbell (s) | CPU host / engine / program (s) | engine floor (s) | CPU host / engine / program (s) |${hasFast ? " fast mode (s) | CPU host / engine / program (s) |" : ""}${hasPadded ? " padded floor (s) | CPU host / engine / program (s) |" : ""}`);
+    out.push(`|---|---:|---:|---:|---:|${hasFast ? "---:|---:|" : ""}${hasPadded ? "---:|---:|" : ""}`);
     for (const phase of PHASE_ORDER) {
       const p = largest.callbell.find((q) => q.phase === phase);
       const f = floorOf(largest, phase);
       const pf = largest.padded?.find((q) => q.phase === phase);
-      out.push(`| ${phase} | ${fmt(p?.seconds)} | ${cpu(p)} | ${fmt(f?.seconds)} | ${cpu(f)} |${hasPadded ? ` ${fmt(pf?.seconds)} | ${cpu(pf)} |` : ""}`);
+      const q = largest.fast?.find((x) => x.phase === phase);
+      out.push(`| ${phase} | ${fmt(p?.seconds)} | ${cpu(p)} | ${fmt(f?.seconds)} | ${cpu(f)} |${hasFast ? ` ${fmt(q?.seconds)} | ${cpu(q)} |` : ""}${hasPadded ? ` ${fmt(pf?.seconds)} | ${cpu(pf)} |` : ""}`);
     }
     out.push("");
   }
@@ -229,6 +249,7 @@ export function markdown(results: BenchResults): string {
   out.push("");
 
   out.push("## State size (after up)", "");
+  out.push("Bytes per contact: the whole `pulumi stack export` (secrets encrypted, as stored) divided by N.", "");
   out.push(`| N | exported state (bytes) | bytes per contact | one Contact resource (bytes, compact JSON) | \`__provider\` (bytes) | distinct \`__provider\` values | floor: bytes per resource | floor: \`__provider\` (bytes) |${hasPadded ? " padded floor: bytes per resource (`__provider` bytes) |" : ""}`);
   out.push(`|---:|---:|---:|---:|---:|---:|---:|---:|${hasPadded ? "---:|" : ""}`);
   for (const r of results.ns) {
@@ -273,7 +294,7 @@ export function markdown(results: BenchResults): string {
   }
   out.push("");
 
-  const errors = [...results.ns.flatMap((r) => [...r.callbell, ...r.trivial]), ...results.rateLimit.flatMap((r) => [r.up, r.destroy])].filter((p) => p.engineError);
+  const errors = [...results.ns.flatMap((r) => [...r.callbell, ...(r.fast ?? []), ...r.trivial]), ...results.rateLimit.flatMap((r) => [r.up, r.destroy])].filter((p) => p.engineError);
   if (errors.length) {
     out.push("## Engine errors", "");
     for (const p of errors) out.push(`- ${p.kind} N=${p.n} ${p.phase}: ${p.engineError}`);
@@ -292,6 +313,7 @@ export function chartSpec(results: BenchResults): Record<string, unknown> {
     floor: "engine floor (trivial dynamic resources)",
     physical: `physical floor (requests / ${L} per s)`,
     padded: "engine floor, Contact-sized __provider",
+    fast: "pulumi-callbell, fast mode (PULUMI_SKIP_CHECKPOINTS)",
     seq: "sequential axios script",
     par: `parallel axios script (${results.scriptConcurrency})`,
   };
@@ -303,6 +325,8 @@ export function chartSpec(results: BenchResults): Record<string, unknown> {
       if (f) rows.push({ phase, N: r.n, series: SERIES.floor, seconds: f.seconds, style: "floor" });
       const pf = r.padded?.find((q) => q.phase === phase);
       if (pf) rows.push({ phase, N: r.n, series: SERIES.padded, seconds: pf.seconds, style: "floor" });
+      const fast = r.fast?.find((q) => q.phase === phase);
+      if (fast) rows.push({ phase, N: r.n, series: SERIES.fast, seconds: fast.seconds, style: "measured" });
       rows.push({ phase, N: r.n, series: SERIES.physical, seconds: physicalFloor(phase, r.n, L), style: "floor" });
     }
     const upPhase = "up (create)";
@@ -370,7 +394,7 @@ export async function writeReport(results: BenchResults, outDir: string): Promis
  */
 export function mergeResults(runs: BenchResults[]): BenchResults {
   const merged = structuredClone(runs[0]);
-  const kinds: Kind[] = ["callbell", "trivial", "padded"];
+  const kinds: Kind[] = ["callbell", "fast", "trivial", "padded"];
   merged.parts = runs.flatMap((run) => run.parts ?? [{
     command: run.command, startedAt: run.startedAt, durationSeconds: run.durationSeconds, source: run.source,
     kinds: run.kinds ?? ["callbell", "trivial"], ns: run.ns.map((r) => r.n), loadAverageAtStart: run.machine.loadAverageAtStart,

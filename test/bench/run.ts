@@ -33,8 +33,11 @@ export const PHASES = ["preview (new)", "up (create)", "up (no-op)", "preview (u
 export type Phase = (typeof PHASES)[number];
 /** Phases that change nothing, so they can be repeated and their median reported (they are short and noise-prone). */
 export const REPEATED_PHASES: readonly Phase[] = ["up (no-op)", "preview (unchanged)"];
-/** callbell.Contact; the engine floor; the engine floor with a `__provider` as long as the Contact's (--padded). */
-export type Kind = "callbell" | "trivial" | "padded";
+/** callbell.Contact; the same in fast mode (PULUMI_SKIP_CHECKPOINTS=true); the engine floor; the floor with a Contact-sized `__provider` (--padded). */
+export type Kind = "callbell" | "fast" | "trivial" | "padded";
+
+/** Kinds whose stacks are callbell.Contact stacks talking to the simulator. */
+export const usesApi = (kind: Kind) => kind === "callbell" || kind === "fast";
 
 /** One phase of one run. */
 export interface PhaseResult {
@@ -74,9 +77,11 @@ export interface NResult {
   n: number;
   callbell: PhaseResult[];
   trivial: PhaseResult[];
+  /** callbell.Contact with PULUMI_SKIP_CHECKPOINTS=true (the state saved once, at the end); unless --kinds leaves it out. */
+  fast?: PhaseResult[];
   /** Only with --padded. */
   padded?: PhaseResult[];
-  state: { callbell?: StateSize; trivial?: StateSize; padded?: StateSize };
+  state: { callbell?: StateSize; fast?: StateSize; trivial?: StateSize; padded?: StateSize };
   scripts: { sequential?: ScriptResult; parallel?: ScriptResult };
 }
 
@@ -141,7 +146,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { ns: [10, 100, 500], repeat: 3, kinds: ["callbell", "trivial"], rateLimit: true, outDir: path.join(__dirname, "results") };
+  const args: Args = { ns: [10, 100, 500], repeat: 3, kinds: ["callbell", "fast", "trivial"], rateLimit: true, outDir: path.join(__dirname, "results") };
   let full = false;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -157,7 +162,9 @@ function parseArgs(argv: string[]): Args {
     else if (flag === "--repeat") args.repeat = positiveInteger(flag, value());
     else if (flag === "--padded") args.kinds = [...new Set<Kind>([...args.kinds, "padded"])];
     else if (flag === "--kinds") args.kinds = value().split(",").map((k) => {
-      if (k !== "callbell" && k !== "trivial" && k !== "padded") throw new Error(`--kinds takes callbell, trivial and padded, not '${k}'`);
+      if (k !== "callbell" && k !== "fast" && k !== "trivial" && k !== "padded") {
+        throw new Error(`--kinds takes callbell, fast, trivial and padded, not '${k}'`);
+      }
       return k;
     });
     else if (flag === "--no-rate-limit") args.rateLimit = false;
@@ -185,7 +192,7 @@ const runId = Date.now().toString(36);
 
 async function benchStack(kind: Kind, n: number, name: string, sim?: SimulatorProcess, extraConfig: Record<string, string> = {}): Promise<Stack> {
   const config: Record<string, { value: string; secret?: boolean }> = {
-    "bench:kind": { value: kind },
+    "bench:kind": { value: kind === "fast" ? "callbell" : kind },
     "bench:n": { value: String(n) },
     "bench:round": { value: "1" },
   };
@@ -194,7 +201,8 @@ async function benchStack(kind: Kind, n: number, name: string, sim?: SimulatorPr
     config["callbell:apiToken"] = { value: sim.token, secret: true };
   }
   for (const [k, v] of Object.entries(extraConfig)) config[k] = { value: v };
-  const stack = await openStack({ projectName: "callbell-bench", stackName: `${name}-${runId}`, program: seedBench, config });
+  const env = kind === "fast" ? { PULUMI_SKIP_CHECKPOINTS: "true" } : undefined;
+  const stack = await openStack({ projectName: "callbell-bench", stackName: `${name}-${runId}`, program: seedBench, config, env });
   openStacks.push(stack);
   return stack;
 }
@@ -248,7 +256,7 @@ function summarizeError(error: unknown): string {
 }
 
 function typeOf(kind: Kind): string {
-  return kind === "callbell" ? CONTACT_TYPE : TRIVIAL_TYPE;
+  return usesApi(kind) ? CONTACT_TYPE : TRIVIAL_TYPE;
 }
 
 async function stateSize(stack: Stack, kind: Kind, n: number): Promise<StateSize> {
@@ -273,11 +281,14 @@ async function stateSize(stack: Stack, kind: Kind, n: number): Promise<StateSize
  * runs on every stack back to back (who goes first rotating), so load from elsewhere on the
  * machine hits the result and its floors alike.
  */
-async function runPhases(n: number, sim: SimulatorProcess, parallel: number | undefined, repeat: number, kinds: Kind[]): Promise<Pick<NResult, "callbell" | "trivial" | "padded" | "state">> {
+async function runPhases(n: number, sims: Partial<Record<Kind, SimulatorProcess>>, parallel: number | undefined, repeat: number, kinds: Kind[]):
+  Promise<Pick<NResult, Kind | "state">> {
   const padded = kinds.includes("padded");
   const stacks = {} as Record<Kind, Stack>;
-  for (const kind of kinds) stacks[kind] = await benchStack(kind, n, `${kind}-${n}`, kind === "callbell" ? sim : undefined, kind === "padded" ? padding : {});
-  const out: Pick<NResult, "callbell" | "trivial" | "padded" | "state"> = { callbell: [], trivial: [], ...(padded ? { padded: [] } : {}), state: {} };
+  for (const kind of kinds) stacks[kind] = await benchStack(kind, n, `${kind}-${n}`, sims[kind], kind === "padded" ? padding : {});
+  const out: Pick<NResult, Kind | "state"> = {
+    callbell: [], trivial: [], ...(kinds.includes("fast") ? { fast: [] } : {}), ...(padded ? { padded: [] } : {}), state: {},
+  };
   const ops: Record<Phase, (stack: Stack, o: OpOptions) => Promise<unknown>> = {
     "preview (new)": (s, o) => s.preview(o),
     "up (create)": (s, o) => s.up(o),
@@ -296,7 +307,7 @@ async function runPhases(n: number, sim: SimulatorProcess, parallel: number | un
         for (const kind of [...kinds.slice(shift), ...kinds.slice(0, shift)]) {
           const stack = stacks[kind];
           if (phase === "up (update all)") await stack.setConfig("bench:round", { value: "2" });
-          samples[kind].push(await measure(phase, kind, n, kind === "callbell" ? sim : undefined, (o) => ops[phase](stack, o), parallel));
+          samples[kind].push(await measure(phase, kind, n, sims[kind], (o) => ops[phase](stack, o), parallel));
           if (phase === "up (create)") out.state[kind] = await stateSize(stack, kind, n);
         }
       }
@@ -330,7 +341,7 @@ async function warmUp(kinds: Kind[]): Promise<number | undefined> {
   const padded = kinds.includes("padded");
   await withSimulator(API_LIMIT_PER_SECOND, async (sim) => {
     for (const kind of [...new Set<Kind>(["callbell", ...kinds])]) {
-      const stack = await benchStack(kind, 2, `warmup-${kind}`, kind === "callbell" ? sim : undefined, kind === "padded" ? { "bench:padding": "0" } : {});
+      const stack = await benchStack(kind, 2, `warmup-${kind}`, usesApi(kind) ? sim : undefined, kind === "padded" ? { "bench:padding": "0" } : {});
       try {
         await stack.up();
         const one = resourcesOfType(await exportState(stack), typeOf(kind))[0];
@@ -368,8 +379,10 @@ async function withSimulator<T>(limitPerSecond: number, body: (sim: SimulatorPro
 
 async function runN(n: number, parallel: number | undefined, repeat: number, kinds: Kind[]): Promise<NResult> {
   const result: NResult = { n, callbell: [], trivial: [], state: {}, scripts: {} };
+  // The fast-mode stack gets a simulator of its own: it declares the same contacts as the callbell stack.
   await withSimulator(API_LIMIT_PER_SECOND, async (sim) => {
-    Object.assign(result, await runPhases(n, sim, parallel, repeat, kinds));
+    if (!kinds.includes("fast")) return Object.assign(result, await runPhases(n, { callbell: sim }, parallel, repeat, kinds));
+    await withSimulator(API_LIMIT_PER_SECOND, async (fast) => Object.assign(result, await runPhases(n, { callbell: sim, fast }, parallel, repeat, kinds)));
   });
   // The scripts are baselines: they run with the engine floor (a run split with --kinds runs them once).
   for (const [name, concurrency] of kinds.includes("trivial") ? [["sequential", 1], ["parallel", SCRIPT_CONCURRENCY]] as const : []) {

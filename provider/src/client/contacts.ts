@@ -110,14 +110,13 @@ export class ContactsClient {
 
   /** GET /contacts/:uuid; undefined when Callbell says 404. */
   async get(uuid: string): Promise<ApiContact | undefined> {
-    return this.orUndefinedIfMissing(() => this.contactCall("GET", `/contacts/${encodeURIComponent(uuid)}`));
+    return this.lookUp(`/contacts/${encodeURIComponent(uuid)}`);
   }
 
   /** GET /contacts/phone/:number (digits), on the given channel or the main WhatsApp one. */
   async findByPhone(identifier: string, channelUuid?: string): Promise<ApiContact | undefined> {
     const digits = identifier.replace(/\D/g, "");
-    return this.orUndefinedIfMissing(() =>
-      this.contactCall("GET", `/contacts/phone/${digits}`, undefined, { channel_uuid: channelUuid }));
+    return this.lookUp(`/contacts/phone/${digits}`, { channel_uuid: channelUuid });
   }
 
   /** PATCH /contacts/:uuid with only the fields to change. */
@@ -163,8 +162,18 @@ export class ContactsClient {
     }
   }
 
-  private async contactCall(method: "GET" | "POST" | "PATCH", path: string, body?: unknown, query?: Record<string, string | undefined>): Promise<ApiContact> {
-    const answer = await this.http.send({ method, path, body, query });
+  // Every create looks its identifier up first, and nearly always finds nothing: a 404 answer, not a thrown error.
+  private async lookUp(path: string, query?: Record<string, string | undefined>): Promise<ApiContact | undefined> {
+    return this.contactCall("GET", path, undefined, query, true);
+  }
+
+  private async contactCall(method: "GET" | "POST" | "PATCH", path: string, body?: unknown, query?: Record<string, string | undefined>): Promise<ApiContact>;
+  private async contactCall(method: "GET", path: string, body: undefined, query: Record<string, string | undefined> | undefined, absentOn404: true):
+    Promise<ApiContact | undefined>;
+  private async contactCall(method: "GET" | "POST" | "PATCH", path: string, body?: unknown, query?: Record<string, string | undefined>, absentOn404?: boolean):
+    Promise<ApiContact | undefined> {
+    const answer = await this.http.send({ method, path, body, query, absentOn404 });
+    if (absentOn404 && answer.status === 404) return undefined;
     const envelope = contactEnvelope.safeParse(answer.body);
     const parsed = envelope.success ? apiContactSchema.safeParse(envelope.data.contact) : envelope;
     if (!parsed.success) {
@@ -175,14 +184,6 @@ export class ContactsClient {
     return parsed.data;
   }
 
-  private async orUndefinedIfMissing(call: () => Promise<ApiContact>): Promise<ApiContact | undefined> {
-    try {
-      return await call();
-    } catch (error) {
-      if (error instanceof CallbellNotFoundError) return undefined;
-      throw error;
-    }
-  }
 }
 
 function shapeError(method: string, path: string, status: number, message: string): CallbellResponseError {

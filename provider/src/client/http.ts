@@ -1,9 +1,8 @@
 // The transport: one axios instance per settings, a request-rate limiter shared by every
 // client in the process (bottleneck), retries decided by retry.ts (axios-retry), and the
 // translation of every failure into the CallbellError family with secrets redacted.
-import axios, { AxiosError, AxiosInstance, AxiosResponse } from "axios";
-import axiosRetry from "axios-retry";
-import Bottleneck from "bottleneck";
+import type { AxiosError, AxiosInstance, AxiosResponse } from "axios";
+import type Bottleneck from "bottleneck";
 import { AttemptFailure, RetryPolicy, decideRetry, defaultRetryPolicy, parseRetryAfter } from "./retry";
 import { CallbellError, CallbellResponseError, FailureDetails, callbellErrorFor, redact, safeExcerpt } from "./errors";
 
@@ -35,6 +34,8 @@ export interface HttpRequest {
   query?: Record<string, string | undefined>;
   /** Skip the transport's retries (the caller handles them, e.g. a POST). */
   noRetry?: boolean;
+  /** A 404 is an answer (status 404, no body), not an error: a lookup that finds nothing. */
+  absentOn404?: boolean;
 }
 
 /** The transport the typed client is built on. */
@@ -55,6 +56,24 @@ export const defaultMaxResponseBytes = 1024 * 1024;
 /** The most characters of a non-JSON body an error quotes (after redaction). */
 export const maxBodyExcerptChars = 120;
 
+interface Libraries {
+  axios: typeof import("axios").default;
+  AxiosError: typeof import("axios").AxiosError;
+  axiosRetry: typeof import("axios-retry").default;
+  Bottleneck: typeof Bottleneck;
+}
+
+// Required with the first transport, not with this module: the provider host loads the provider in every run, and
+// previews and no-change runs send no request (loading the three took ~150 ms on a loaded 2-core machine).
+let libraries: Libraries | undefined;
+function libs(): Libraries {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  return (libraries ??= {
+    axios: require("axios").default, AxiosError: require("axios").AxiosError, axiosRetry: require("axios-retry").default, Bottleneck: require("bottleneck"),
+  });
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
 interface SharedGate {
   limiter: Bottleneck;
   /** Epoch ms before which nobody sends: set when the API answers 429 with Retry-After. */
@@ -69,7 +88,7 @@ function gateFor(baseUrl: string, perSecond: number): SharedGate {
   const key = `${baseUrl}|${perSecond}`;
   let gate = gates.get(key);
   if (!gate) {
-    gate = { limiter: new Bottleneck({ minTime: 1000 / perSecond }), pausedUntil: 0 };
+    gate = { limiter: new (libs().Bottleneck)({ minTime: 1000 / perSecond }), pausedUntil: 0 };
     gates.set(key, gate);
   }
   return gate;
@@ -83,6 +102,7 @@ export function createHttp(settings: HttpSettings): CallbellHttp {
   const gate = gateFor(settings.baseUrl, settings.requestsPerSecond ?? defaultRequestsPerSecond);
   const timeoutMs = settings.timeoutMs ?? defaultTimeoutMs;
   const maxResponseBytes = settings.maxResponseBytes ?? defaultMaxResponseBytes;
+  const { axios, axiosRetry } = libs();
   const instance: AxiosInstance = axios.create({
     baseURL: settings.baseUrl.replace(/\/+$/, ""),
     // axios's timeout only fires after that long without a byte (a dripping body resets it), so
@@ -147,10 +167,12 @@ export function createHttp(settings: HttpSettings): CallbellHttp {
           url: path,
           data: request.body === undefined ? undefined : JSON.stringify(request.body),
           noRetry: request.noRetry,
+          ...(request.absentOn404 ? { validateStatus: (status: number) => (status >= 200 && status < 300) || status === 404 } : {}),
         } as Parameters<AxiosInstance["request"]>[0]);
       } catch (error) {
         throw toCallbellError(request.method, path, error, secrets, { timeoutMs, maxResponseBytes });
       }
+      if (response.status === 404) return { status: 404, body: undefined };
       return { status: response.status, body: parseBody(request.method, path, response.status, response.data, secrets) };
     },
   };
@@ -167,7 +189,7 @@ function queryString(query: HttpRequest["query"]): string {
 function attemptFailure(error: AxiosError): AttemptFailure {
   const method = (error.config?.method ?? "GET").toUpperCase();
   // The per-attempt deadline is the only thing that cancels a request.
-  if (error.code === AxiosError.ERR_CANCELED) return { method, networkCode: "ETIMEDOUT" };
+  if (error.code === libs().AxiosError.ERR_CANCELED) return { method, networkCode: "ETIMEDOUT" };
   if (/maxContentLength/.test(error.message)) return { method, bodyFault: "too-large" };
   const response = error.response;
   if (!response) return { method, networkCode: error.code };
@@ -200,12 +222,12 @@ export interface AttemptLimits {
 export function toCallbellError(method: string, path: string, error: unknown, secrets: string[],
   limits: AttemptLimits = { timeoutMs: defaultTimeoutMs, maxResponseBytes: defaultMaxResponseBytes }): CallbellError {
   if (error instanceof CallbellError) return error;
-  if (!axios.isAxiosError(error)) {
+  if (!libs().axios.isAxiosError(error)) {
     return callbellErrorFor({ method, path, networkCode: "ERR_CLIENT", apiMessage: safeExcerpt(String((error as Error)?.message ?? error), secrets, 300) });
   }
   const failure = attemptFailure(error);
   const details: FailureDetails = { ...failure, method, path };
-  if (error.code === AxiosError.ERR_CANCELED) {
+  if (error.code === libs().AxiosError.ERR_CANCELED) {
     details.apiMessage = `no complete answer within ${limits.timeoutMs} ms, the time one attempt may take`;
   } else if (failure.bodyFault === "too-large") {
     details.apiMessage = `the answer is larger than ${limits.maxResponseBytes} bytes once decompressed, the most the client reads; ` +

@@ -351,7 +351,7 @@ function sayOnce<T>(call: () => Promise<T>): Promise<T> {
   });
 }
 
-/** The provider the serialized stub in resource.ts delegates to inside the Pulumi provider host. */
+/** The provider host.ts hands to the Pulumi provider host; stacks written with the old serialized stub reach it by this path and name. */
 export const contactProvider: ContactProvider = {
   ...hostProvider,
   async configure(req) {
