@@ -112,6 +112,8 @@ describe("plain pulumi CLI: the root project's dev stack (Pulumi.yaml, examples/
     const preview = await pulumi("preview", "--diff", "--stack", "dev");
     assert.deepEqual(summary(preview.stdout), { update: 1, unchanged: 7 }, shown(preview));
     assert.match(preview.stdout, /~ pulumi-nodejs:dynamic\/callbell:Contact: \(update\)\n\s+\[id=[0-9a-f]{32}\]\n\s+\[urn=\S+::whatsapp-393331234568\]/, shown(preview));
+    // read returns inputs, so the reviewer sees what up will put back, field by field.
+    assert.match(preview.stdout, /~ name\s*: "Bob \(edited in the dashboard\)" => "QA Robert"/, shown(preview));
     await sim.admin.clearRequests();
     const up = await pulumi("up", "--yes", "--stack", "dev");
     assert.deepEqual(summary(up.stdout), { update: 1, unchanged: 7 }, shown(up));
