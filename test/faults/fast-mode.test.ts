@@ -10,7 +10,7 @@ import type { ContactArgs } from "pulumi-callbell";
 import { ensureEngine, exportState, openStack, resourcesOfType } from "../engine/harness";
 import { StartedSimulator, startSimulator } from "../simulator";
 import { CONTACT, OWNER_FIELD, assertConverged, declaredContacts, reconcile } from "./support";
-import { killEngine } from "./kill";
+import { killEngine, upAfterKill } from "./kill";
 
 const N = 100;
 
@@ -66,7 +66,7 @@ async function killUp(sim: StartedSimulator, stack: Stack, until: (contacts: num
 async function recover(stack: Stack): Promise<void> {
   await stack.cancel();
   await stack.refresh();
-  await stack.up();
+  await upAfterKill(stack);
 }
 
 describe(`fast mode (PULUMI_SKIP_CHECKPOINTS=true) with callbell:ownerField: SIGKILL halfway, ${N} contacts`, function () {

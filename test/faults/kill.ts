@@ -1,6 +1,7 @@
 // Kills the `pulumi up` this process started, and everything it started, as a cancelled pipeline does.
 import { strict as assert } from "assert";
 import * as fs from "fs";
+import type { Stack, UpResult } from "@pulumi/pulumi/automation";
 
 /** Children of a process, from /proc (Linux). */
 function childrenOf(pid: number): number[] {
@@ -37,4 +38,22 @@ export function killEngine(): number {
     try { process.kill(pid, "SIGKILL"); } catch { /* already gone */ }
   }
   return tree.length;
+}
+
+/**
+ * `up` after a kill, from this same test process. The killed run's inline program lives on in
+ * this process and keeps failing its calls to the dead engine; Pulumi's inline runtime reports
+ * those stray `14 UNAVAILABLE: No connection established` rejections as errors of the *next*
+ * run, which then fails at its stack resource before it registers anything. A user's new
+ * `pulumi up` is a new process with no such leftovers, so that one failure, and only it, is
+ * retried once after the leftovers had time to fail.
+ */
+export async function upAfterKill(stack: Stack): Promise<UpResult> {
+  try {
+    return await stack.up();
+  } catch (error) {
+    if (!/14 UNAVAILABLE: No connection established/.test(String((error as Error).message))) throw error;
+    await new Promise((r) => setTimeout(r, 3000));
+    return stack.up();
+  }
 }
