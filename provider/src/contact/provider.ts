@@ -111,7 +111,7 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
     kept.set(existing.uuid, owner);
     try {
       const updated = Object.keys(patch).length ? await context.client().update(existing.uuid, patch) : existing;
-      return { id: existing.uuid, outs: dropUndefined({ ...outputsFrom(updated, inputs), origin, owner, ownerMark: mark, [maskInput]: maskOf(inputs) }) };
+      return { id: existing.uuid, outs: stateFrom(updated, inputs, { origin, owner, ownerMark: mark }) };
     } catch (error) {
       const failure = fail(error, inputs, "update the adopted");
       const properties = dropUndefined({ ...current, origin, owner, ownerMark: markOn(existing), [maskInput]: maskOf(inputs) });
@@ -172,9 +172,7 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
         const outcome = await client.create(withMark(toCreateBody(inputs), mark));
         if (outcome.recoveredAfterLostAnswer) return await takeOver(outcome.contact, inputs, "created", owner);
         kept.set(outcome.contact.uuid, owner);
-        const outs = dropUndefined({
-          ...outputsFrom(outcome.contact, inputs), origin: "created" as const, owner, ownerMark: mark, [maskInput]: maskOf(inputs),
-        });
+        const outs = stateFrom(outcome.contact, inputs, { origin: "created", owner, ownerMark: mark });
         return { id: outcome.contact.uuid, outs };
       } catch (error) {
         throw error instanceof ContactError ? error : fail(error, inputs, "create");
@@ -186,9 +184,7 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
       try {
         const contact = await context.client().get(id);
         if (!contact) return { id: "" }; // gone: Pulumi drops it from state
-        const props = dropUndefined({
-          ...outputsFrom(contact, managed), origin: managed.origin, owner: managed.owner, ownerMark: managed.ownerMark, [maskInput]: maskOf(managed),
-        });
+        const props = stateFrom(contact, managed, managed);
         // The inputs as Callbell has them now, so that after a refresh a preview shows each
         // drifted field (`~ name: "edited" => "QA Alice"`) that the next up puts back.
         return { id, props, inputs: inputsFrom(props) as unknown as ContactOutputs }; // the SDK types inputs like outputs
@@ -206,7 +202,7 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
         const patch = mark !== olds.ownerMark ? withMark(patchFor(olds, news), mark) : patchFor(olds, news);
         if (Object.keys(patch).length === 0) return { outs: dropUndefined({ ...olds, owner, ownerMark: mark, [maskInput]: maskOf(news) }) }; // a rename
         const contact = await context.client().update(id, patch);
-        return { outs: dropUndefined({ ...outputsFrom(contact, news), origin: olds.origin, owner, ownerMark: mark, [maskInput]: maskOf(news) }) };
+        return { outs: stateFrom(contact, news, { origin: olds.origin, owner, ownerMark: mark }) };
       } catch (error) {
         if (error instanceof CallbellNotFoundError) {
           throw refuse(`Could not update contact ${describeContact(news)}: Callbell has no contact ${id} any more (deleted in the dashboard?); ` +
@@ -276,6 +272,12 @@ export function outputsFrom(contact: ApiContact, managed: ContactInputs): Contac
     phoneNumber: contact.phoneNumber ?? undefined,
     avatarUrl: contact.avatarUrl ?? undefined,
   });
+}
+
+/** The whole state of a contact: what Callbell returned, plus how and by whom it is held, and whether to mask it. */
+function stateFrom(contact: ApiContact, inputs: ContactInputs, held: Pick<ContactOutputs, "origin" | "owner" | "ownerMark">): ContactOutputs {
+  const { origin, owner, ownerMark } = held;
+  return dropUndefined({ ...outputsFrom(contact, inputs), origin, owner, ownerMark, [maskInput]: maskOf(inputs) });
 }
 
 /** The inputs a refreshed state stands for: the managed fields as Callbell has them, and the owner. */
