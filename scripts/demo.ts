@@ -26,10 +26,11 @@ async function main(): Promise<void> {
   const engine = ensureEngine();
   console.log(`demo: pulumi v${engine.pulumiVersion}, state in .demo/backend, Callbell simulator on 127.0.0.1:${PORT}`);
 
-  const sim = await startSimulator({ port: PORT, tokens: [TOKEN], dataFile: path.join(DEMO_DIR, "callbell-contacts.json") })
-    .catch((error: NodeJS.ErrnoException) => {
+  const sim = await startSimulator({ port: PORT, tokens: [TOKEN], dataFile: path.join(DEMO_DIR, "callbell-contacts.json") }).catch(
+    (error: NodeJS.ErrnoException) => {
       throw new Error(error.code === "EADDRINUSE" ? `port ${PORT} is busy: stop what listens there (another demo or simulator?) and run again` : error.message);
-    });
+    },
+  );
   try {
     const stack = await openStack({
       projectName: "callbell-seed",

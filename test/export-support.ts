@@ -32,8 +32,12 @@ export async function seedAccount(sim: StartedSimulator, n: number): Promise<Con
     if (i % 6 === 0) body.note = i % 12 === 0 ? `Line one: ${i}\nline two # not a comment` : `note ${i}`;
     if (i % 5 === 0) {
       body.custom_fields = {
-        company: `Acme ${i}`, seats: String(i), plan: ["free", "pro", "enterprise"][i % 3], renewal_date: "2026-03-03",
-        billing_email: `billing${i}@acme.example`, interests: i % 2 ? ["api"] : ["whatsapp", "instagram"],
+        company: `Acme ${i}`,
+        seats: String(i),
+        plan: ["free", "pro", "enterprise"][i % 3],
+        renewal_date: "2026-03-03",
+        billing_email: `billing${i}@acme.example`,
+        interests: i % 2 ? ["api"] : ["whatsapp", "instagram"],
       };
     }
     made.push(await sim.admin.createContact(body));

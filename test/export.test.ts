@@ -30,14 +30,24 @@ const freshFile = () => path.join(tmp, `contacts-${++fileCounter}.yaml`);
 async function exportWith(sim: StartedSimulator, args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runExport(args, { CALLBELL_API_URL: sim.url, CALLBELL_API_TOKEN: sim.token, ...env }, {
-    out: (line) => out.push(line), err: (line) => err.push(line),
-  });
+  const code = await runExport(
+    args,
+    { CALLBELL_API_URL: sim.url, CALLBELL_API_TOKEN: sim.token, ...env },
+    {
+      out: (line) => out.push(line),
+      err: (line) => err.push(line),
+    },
+  );
   return { code, stdout: out.join("\n"), stderr: err.join("\n") };
 }
 
 const requestLines = (log: RequestLogEntry[]) => log.map((e) => `${e.method} ${e.path}`);
-const onlyGets = (log: RequestLogEntry[]) => assert.deepEqual(log.filter((e) => e.method !== "GET"), [], "export sent a write");
+const onlyGets = (log: RequestLogEntry[]) =>
+  assert.deepEqual(
+    log.filter((e) => e.method !== "GET"),
+    [],
+    "export sent a write",
+  );
 
 describe("export: a paged account to a seed file", function () {
   this.timeout(60_000);
@@ -57,7 +67,8 @@ describe("export: a paged account to a seed file", function () {
     onlyGets(log);
     // teams, channels, then 40 contacts in pages of 7: 6 pages, the last one short.
     assert.deepEqual(requestLines(log), [
-      "GET /v1/teams?page=1", "GET /v1/channels?page=1",
+      "GET /v1/teams?page=1",
+      "GET /v1/channels?page=1",
       ...[1, 2, 3, 4, 5, 6].map((p) => `GET /v1/contacts?page=${p}&include_field_types=true`),
     ]);
 
@@ -106,8 +117,12 @@ describe("export: a paged account to a seed file", function () {
     assert.match(run.stdout, /^Wrote 32 contacts to .*contacts-\d+\.yaml \(telegram 4, whatsapp 28\); read 40 from Callbell\.$/m);
     assert.match(run.stdout, new RegExp(`^Skipped 8:\\n  8: ${noIdentifierReason.replace(/[()]/g, "\\$&")}$`, "m"));
     assert.deepEqual(run.stderr.split("\n"), [
-      "read page 1 (7 contacts)", "read page 2 (14 contacts)", "read page 3 (21 contacts)", "read page 4 (28 contacts)",
-      "read page 5 (35 contacts)", "read page 6 (40 contacts)",
+      "read page 1 (7 contacts)",
+      "read page 2 (14 contacts)",
+      "read page 3 (21 contacts)",
+      "read page 4 (28 contacts)",
+      "read page 5 (35 contacts)",
+      "read page 6 (40 contacts)",
     ]);
     const output = run.stdout + run.stderr;
     for (const contact of await sim.admin.contacts()) {
@@ -120,8 +135,11 @@ describe("export: a paged account to a seed file", function () {
   it("--source, --tags (comma-separated, any case) and --team (uuid or name) are sent as Callbell's filters", async () => {
     const cases: Array<[string[], string, (e: Record<string, unknown>) => boolean]> = [
       [["--source", "telegram"], "source=telegram", (e) => e.source === "telegram"],
-      [["--tags", "QA,vip"], `tags=${encodeURIComponent("QA,vip")}`,
-        (e) => ["qa", "vip"].every((t) => (e.tags as string[]).map((x) => x.toLowerCase()).includes(t))],
+      [
+        ["--tags", "QA,vip"],
+        `tags=${encodeURIComponent("QA,vip")}`,
+        (e) => ["qa", "vip"].every((t) => (e.tags as string[]).map((x) => x.toLowerCase()).includes(t)),
+      ],
       [["--team", "sales"], `team_uuid=${TEAMS.sales}`, (e) => e.teamUuid === TEAMS.sales],
       [["--team", TEAMS.support], `team_uuid=${TEAMS.support}`, (e) => e.teamUuid === TEAMS.support],
     ];
@@ -131,8 +149,10 @@ describe("export: a paged account to a seed file", function () {
       const run = await exportWith(sim, ["--out", file, ...flags]);
       assert.equal(run.code, 0, run.stderr);
       const contactRequests = (await sim.admin.requests()).filter((e) => e.path.startsWith("/v1/contacts"));
-      assert.ok(contactRequests.length > 0 && contactRequests.every((e) => e.path.includes(`&${query}&`)), `${flags.join(" ")}: ` +
-        `${requestLines(contactRequests)}`);
+      assert.ok(
+        contactRequests.length > 0 && contactRequests.every((e) => e.path.includes(`&${query}&`)),
+        `${flags.join(" ")}: ` + `${requestLines(contactRequests)}`,
+      );
       const entries = (parse(fs.readFileSync(file, "utf8")) as { contacts: Record<string, unknown>[] }).contacts;
       assert.ok(entries.length > 0 && entries.every(holds), flags.join(" "));
       assert.match(fs.readFileSync(file, "utf8"), /only contacts with (source|tags|team) /);
@@ -143,8 +163,10 @@ describe("export: a paged account to a seed file", function () {
     const file = freshFile();
     const run = await exportWith(sim, ["--out", file, "--team", "Suport"]);
     assert.equal(run.code, 2);
-    assert.match(run.stderr,
-      /^error: --team "Suport" is not a team of this account; known teams: General \(7ea7\w+\), Support \(7ea7\w+\), Sales \(7ea7\w+\)$/m);
+    assert.match(
+      run.stderr,
+      /^error: --team "Suport" is not a team of this account; known teams: General \(7ea7\w+\), Support \(7ea7\w+\), Sales \(7ea7\w+\)$/m,
+    );
     assert.equal(fs.existsSync(file), false);
     assert.deepEqual(requestLines(await sim.admin.requests()), ["GET /v1/teams?page=1", "GET /v1/channels?page=1"]);
   });
@@ -173,7 +195,9 @@ describe("export: a paged account to a seed file", function () {
 
 describe("export: usage errors (exit 2) and API failures (exit 1)", () => {
   let sim: StartedSimulator;
-  before(async () => { sim = await startSimulator({ rateLimitPerSecond: 0 }); });
+  before(async () => {
+    sim = await startSimulator({ rateLimitPerSecond: 0 });
+  });
   after(() => sim?.close());
   beforeEach(() => sim.admin.clearRequests());
 
@@ -183,8 +207,10 @@ describe("export: usage errors (exit 2) and API failures (exit 1)", () => {
       [["--out"], /^error: --out needs a value$/m],
       [["--out", "x.yaml", "--source", "sms"], /^error: --source "sms" is not a Callbell source; use one of whatsapp, facebook, instagram, telegram$/m],
       [["--out", "x.yaml", "--tags", ","], /^error: --tags needs at least one tag name, e.g. --tags vip,qa$/m],
-      [["--out", "x.yaml", "--token", "abc"],
-        /^error: --token: the token is not taken as a flag, so it does not land in shell history; set CALLBELL_API_TOKEN instead$/m],
+      [
+        ["--out", "x.yaml", "--token", "abc"],
+        /^error: --token: the token is not taken as a flag, so it does not land in shell history; set CALLBELL_API_TOKEN instead$/m,
+      ],
       [["--out", "x.yaml", "--verbose"], /^error: unknown argument '--verbose'$/m],
       [["--out", "x.yaml", "--api-url", "ftp://x"], /^error: callbell:apiUrl "ftp:\/\/x" is not an http\(s\) URL/m],
     ];
@@ -225,10 +251,15 @@ describe("export: usage errors (exit 2) and API failures (exit 1)", () => {
     // The file package.json names as the bin (node_modules/.bin links it only when dist/ exists at install time).
     const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "provider", "package.json"), "utf8")) as { bin: Record<string, string> };
     const bin = path.join(REPO_ROOT, "provider", manifest.bin["pulumi-callbell"]);
-    const run = (args: string[]) => new Promise<Run>((resolve) => {
-      execFile(process.execPath, [bin, ...args], { env: { ...process.env, CALLBELL_API_URL: sim.url, CALLBELL_API_TOKEN: sim.token } }, (error, stdout, stderr) =>
-        resolve({ code: error ? Number((error as { code?: number }).code) : 0, stdout, stderr }));
-    });
+    const run = (args: string[]) =>
+      new Promise<Run>((resolve) => {
+        execFile(
+          process.execPath,
+          [bin, ...args],
+          { env: { ...process.env, CALLBELL_API_URL: sim.url, CALLBELL_API_TOKEN: sim.token } },
+          (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code) : 0, stdout, stderr }),
+        );
+      });
     const file = freshFile();
     const done = await run(["export", "--out", file]);
     assert.equal(done.code, 0, done.stderr);
@@ -248,16 +279,19 @@ describe("export: what the seed file leaves out, and why", () => {
   const wa = { source: "whatsapp", channel: { uuid: CHANNELS.whatsappMain } };
 
   it("skips duplicates, entries the schema refuses (by property, without the value), and non-adoptable identifiers", () => {
-    const result = buildSeedFile([
-      contact(1, { ...wa, phoneNumber: "+39 333 123 4567" }),
-      contact(2, { ...wa, phoneNumber: "393331234567" }),
-      contact(3, { ...wa, phoneNumber: "+1 555" }),
-      contact(4, { ...wa, phoneNumber: "+39 333 123 4568", tags: ["qa", "QA"] }),
-      contact(5, { source: "instagram", channel: { uuid: CHANNELS.instagram } } as Partial<ListedContact>),
-      contact(6, { source: "instagram", identifier: "ada.l", channel: { uuid: CHANNELS.instagram } } as Partial<ListedContact>),
-      contact(7, { ...wa, phoneNumber: null }),
-      contact(8, { ...wa, phoneNumber: "+39 333 123 4569", name: " Spaced " }),
-    ], { teams: [], channels: [{ uuid: CHANNELS.whatsappMain, title: "Main", type: "whatsapp", main: true }] });
+    const result = buildSeedFile(
+      [
+        contact(1, { ...wa, phoneNumber: "+39 333 123 4567" }),
+        contact(2, { ...wa, phoneNumber: "393331234567" }),
+        contact(3, { ...wa, phoneNumber: "+1 555" }),
+        contact(4, { ...wa, phoneNumber: "+39 333 123 4568", tags: ["qa", "QA"] }),
+        contact(5, { source: "instagram", channel: { uuid: CHANNELS.instagram } } as Partial<ListedContact>),
+        contact(6, { source: "instagram", identifier: "ada.l", channel: { uuid: CHANNELS.instagram } } as Partial<ListedContact>),
+        contact(7, { ...wa, phoneNumber: null }),
+        contact(8, { ...wa, phoneNumber: "+39 333 123 4569", name: " Spaced " }),
+      ],
+      { teams: [], channels: [{ uuid: CHANNELS.whatsappMain, title: "Main", type: "whatsapp", main: true }] },
+    );
     assert.equal(result.written, 2);
     assert.deepEqual(result.skipped, {
       "Callbell holds another contact with the same identifier on the same channel (the first one listed is exported)": 1,
@@ -273,11 +307,17 @@ describe("export: what the seed file leaves out, and why", () => {
   });
 
   it("checkbox values become lists, numbers strings, empty values and the owner-mark field are left out", () => {
-    const result = buildSeedFile([contact(1, {
-      ...wa, phoneNumber: "+39 333 123 4567",
-      customFields: { interests: '["api","whatsapp"]', seats: 42, company: "", pulumi_owner: "p/s/r", motto: "[not a list" },
-      customFieldsMetadata: { interests: { type: "checkbox" }, seats: { type: "number" }, pulumi_owner: { type: "text" }, motto: { type: "text" } },
-    })], { teams: [], channels: [], ownerField: "pulumi_owner" });
+    const result = buildSeedFile(
+      [
+        contact(1, {
+          ...wa,
+          phoneNumber: "+39 333 123 4567",
+          customFields: { interests: '["api","whatsapp"]', seats: 42, company: "", pulumi_owner: "p/s/r", motto: "[not a list" },
+          customFieldsMetadata: { interests: { type: "checkbox" }, seats: { type: "number" }, pulumi_owner: { type: "text" }, motto: { type: "text" } },
+        }),
+      ],
+      { teams: [], channels: [], ownerField: "pulumi_owner" },
+    );
     const entry = (parse(result.text) as { contacts: Record<string, unknown>[] }).contacts[0];
     assert.deepEqual(entry.customFields, { interests: ["api", "whatsapp"], motto: "[not a list", seats: "42" });
   });

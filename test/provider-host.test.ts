@@ -11,9 +11,8 @@ import * as grpc from "@grpc/grpc-js";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import { contactProviderSource, contactType } from "pulumi-callbell/dist/contact/resource";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const provrpc = require("@pulumi/pulumi/proto/provider_grpc_pb");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+
 const provproto = require("@pulumi/pulumi/proto/provider_pb");
 
 const REPO_ROOT = path.resolve(__dirname, "..");
@@ -36,10 +35,16 @@ type Struct = Record<string, unknown>;
 describe("the dynamic-provider host, as Contact relies on it", function () {
   this.timeout(60_000);
   let host: ChildProcess;
-  let client: { check: Function; configure: Function; close(): void };
+  type Call = (...args: never[]) => unknown;
+  let client: { check: Call; configure: Call; close(): void };
 
-  const call = <T>(method: string, request: unknown): Promise<T> => new Promise((resolve, reject) =>
-    (client as unknown as Record<string, Function>)[method](request, (err: Error | null, res: T) => (err ? reject(err) : resolve(res))));
+  const call = <T>(method: string, request: unknown): Promise<T> =>
+    new Promise((resolve, reject) =>
+      (client as unknown as Record<string, (request: unknown, done: (err: Error | null, res: T) => void) => void>)[method](
+        request,
+        (err: Error | null, res: T) => (err ? reject(err) : resolve(res)),
+      ),
+    );
 
   const check = async (news: Struct): Promise<Struct> => {
     const request = new provproto.CheckRequest();
@@ -75,7 +80,14 @@ describe("the dynamic-provider host, as Contact relies on it", function () {
     const again = await check({ __provider: a });
     const other = await check({ __provider: b });
     const back = await check({ __provider: a });
-    assert.deepEqual([first, again, back].map((r) => [r.tag, r.handler, r.configure]), [["a", 1, 1], ["a", 1, 1], ["a", 1, 1]]);
+    assert.deepEqual(
+      [first, again, back].map((r) => [r.tag, r.handler, r.configure]),
+      [
+        ["a", 1, 1],
+        ["a", 1, 1],
+        ["a", 1, 1],
+      ],
+    );
     assert.deepEqual([other.tag, other.handler, other.configure], ["b", 1, 1]);
     assert.equal(back.__provider, a, "the host puts the resource's own __provider back into the checked inputs");
   });

@@ -43,8 +43,13 @@ describe("Contact provider lifecycle against the simulator", function () {
   it("creates, reads, updates every field kind, and deletes a contact", async () => {
     await start();
     const inputs = await checked(provider, {
-      identifier: "+39 333 123 4567", source: "whatsapp", name: "QA Alice", tags: ["qa"],
-      customFields: { plan: "pro", interests: ["api"] }, assignedUser: ALICE, note: "first",
+      identifier: "+39 333 123 4567",
+      source: "whatsapp",
+      name: "QA Alice",
+      tags: ["qa"],
+      customFields: { plan: "pro", interests: ["api"] },
+      assignedUser: ALICE,
+      note: "first",
     });
     const created = await provider.create!(inputs);
     assert.match(created.id, /^[0-9a-f]{32}$/);
@@ -58,8 +63,13 @@ describe("Contact provider lifecycle against the simulator", function () {
     let log = await sim.admin.requests();
     assert.deepEqual(lines(log), ["GET /v1/contacts/phone/393331234567 404", "POST /v1/contacts 200"]);
     assert.deepEqual(log[1].body, {
-      identifier: "393331234567", source: "whatsapp", name: "QA Alice", tags: ["qa"],
-      custom_fields: { plan: "pro", interests: ["api"] }, assigned_user: ALICE, note: "first",
+      identifier: "393331234567",
+      source: "whatsapp",
+      name: "QA Alice",
+      tags: ["qa"],
+      custom_fields: { plan: "pro", interests: ["api"] },
+      assigned_user: ALICE,
+      note: "first",
     });
 
     // No change: diff says so and nothing is sent.
@@ -69,9 +79,15 @@ describe("Contact provider lifecycle against the simulator", function () {
     // Update each kind of field at once; only what changed is sent.
     await sim.admin.clearRequests();
     const next = await checked(provider, {
-      identifier: "393331234567", source: "whatsapp", name: "QA Alice 2", tags: ["qa", "vip"],
+      identifier: "393331234567",
+      source: "whatsapp",
+      name: "QA Alice 2",
+      tags: ["qa", "vip"],
       customFields: { plan: "enterprise", interests: ["api", "whatsapp"], seats: "12", renewal_date: "2027-01-31" },
-      assignedUser: "bob@acme-dev.example", teamUuid: SUPPORT_TEAM, botStatus: "bot_end", note: "second",
+      assignedUser: "bob@acme-dev.example",
+      teamUuid: SUPPORT_TEAM,
+      botStatus: "bot_end",
+      note: "second",
     });
     const diff = await provider.diff!(created.id, outs, next);
     assert.deepEqual(diff.replaces, []);
@@ -80,9 +96,13 @@ describe("Contact provider lifecycle against the simulator", function () {
     log = await sim.admin.requests();
     assert.deepEqual(lines(log), [`PATCH /v1/contacts/${created.id} 200`]);
     assert.deepEqual(log[0].body, {
-      name: "QA Alice 2", tags: ["qa", "vip"],
+      name: "QA Alice 2",
+      tags: ["qa", "vip"],
       custom_fields: { plan: "enterprise", interests: ["api", "whatsapp"], seats: "12", renewal_date: "2027-01-31" },
-      assigned_user: "bob@acme-dev.example", team_uuid: SUPPORT_TEAM, bot_status: "bot_end", note: "second",
+      assigned_user: "bob@acme-dev.example",
+      team_uuid: SUPPORT_TEAM,
+      bot_status: "bot_end",
+      note: "second",
     });
     const afterUpdate = updated.outs as ContactOutputs;
     assert.equal((await provider.diff!(created.id, afterUpdate, next)).changes, false, "no spurious diff after an update");
@@ -90,7 +110,10 @@ describe("Contact provider lifecycle against the simulator", function () {
     // Remove assignedUser, note, one custom field and the tags: unassign, clear, empty, [].
     await sim.admin.clearRequests();
     const trimmed = await checked(provider, {
-      identifier: "393331234567", source: "whatsapp", name: "QA Alice 2", teamUuid: SUPPORT_TEAM,
+      identifier: "393331234567",
+      source: "whatsapp",
+      name: "QA Alice 2",
+      teamUuid: SUPPORT_TEAM,
       customFields: { plan: "enterprise", interests: ["api", "whatsapp"], renewal_date: "2027-01-31" },
     });
     const cleared = await provider.update!(created.id, afterUpdate, trimmed);
@@ -153,10 +176,18 @@ describe("Contact provider lifecycle against the simulator", function () {
     await start({ duplicates: "allow" });
     const existing = await sim.admin.createContact({ identifier: "393331234567", source: "whatsapp", name: "Made by hand" });
     const inputs = await checked(provider, { identifier: "393331234567", source: "whatsapp", name: "QA Alice" });
-    await assert.rejects(provider.create!(inputs), (e: Error) =>
-      /already has a contact with this identifier \("Made by hand", uuid \w{32}\)/.test(e.message) && /adopt: true/.test(e.message) && /QA Alice/.test(e.message));
+    await assert.rejects(
+      provider.create!(inputs),
+      (e: Error) =>
+        /already has a contact with this identifier \("Made by hand", uuid \w{32}\)/.test(e.message) &&
+        /adopt: true/.test(e.message) &&
+        /QA Alice/.test(e.message),
+    );
     assert.deepEqual(lines(await sim.admin.requests()), ["GET /v1/contacts/phone/393331234567 200"]);
-    assert.deepEqual((await sim.admin.contacts()).map((c) => c.uuid), [existing.uuid]);
+    assert.deepEqual(
+      (await sim.admin.contacts()).map((c) => c.uuid),
+      [existing.uuid],
+    );
   });
 
   it("with callbell:recoverCreates, takes over a contact left by its own interrupted create (same identifier and name) instead of duplicating it", async () => {
@@ -184,7 +215,11 @@ describe("Contact provider lifecycle against the simulator", function () {
       const inputs = await checked(provider, { identifier: "393331234567", source: "whatsapp", name: "QA Alice", tags: ["qa"] });
       const { id } = await provider.create!(inputs);
       const log = await sim.admin.requests();
-      assert.deepEqual(lines(log), ["GET /v1/contacts/phone/393331234567 404", `POST /v1/contacts ${action === "commit-then-500" ? 500 : 0}`, "GET /v1/contacts/phone/393331234567 200"]);
+      assert.deepEqual(lines(log), [
+        "GET /v1/contacts/phone/393331234567 404",
+        `POST /v1/contacts ${action === "commit-then-500" ? 500 : 0}`,
+        "GET /v1/contacts/phone/393331234567 200",
+      ]);
       assert.equal(log[1].committed, true);
       const all = await sim.admin.contacts();
       assert.equal(all.length, 1, "exactly one contact");
@@ -198,11 +233,13 @@ describe("Contact provider lifecycle against the simulator", function () {
     const inputs = await checked(provider, { identifier: "alice.ig", source: "instagram", name: "QA Alice" });
     await assert.rejects(provider.create!(inputs), (e: Error) => {
       // The socket's own words (read ECONNRESET, socket hang up) depend on timing.
-      assert.equal(e.message.replace(/ \((read ECONNRESET|socket hang up)\);/, " (…);"),
-        "Could not create contact \"QA Alice\" (alice.ig): Callbell may have created the contact: POST /contacts — " +
-        "the connection was lost before an answer came (…); look for instagram contact 'alice.ig' in the Callbell dashboard (Contacts): " +
-        "if it is there, delete it in the dashboard before the next 'pulumi up', or that up creates a second one " +
-        "(Callbell cannot look up instagram contacts by identifier, so they cannot be adopted)");
+      assert.equal(
+        e.message.replace(/ \((read ECONNRESET|socket hang up)\);/, " (…);"),
+        'Could not create contact "QA Alice" (alice.ig): Callbell may have created the contact: POST /contacts — ' +
+          "the connection was lost before an answer came (…); look for instagram contact 'alice.ig' in the Callbell dashboard (Contacts): " +
+          "if it is there, delete it in the dashboard before the next 'pulumi up', or that up creates a second one " +
+          "(Callbell cannot look up instagram contacts by identifier, so they cannot be adopted)",
+      );
       return true;
     });
     const log = await sim.admin.requests();
@@ -223,7 +260,11 @@ describe("Contact provider lifecycle against the simulator", function () {
     ];
     for (const [raw, property] of hostile) {
       const result = await provider.check!({} as ContactInputs, raw as unknown as ContactInputs);
-      assert.deepEqual((result.failures ?? []).map((f) => f.property), [property], JSON.stringify(result.failures));
+      assert.deepEqual(
+        (result.failures ?? []).map((f) => f.property),
+        [property],
+        JSON.stringify(result.failures),
+      );
     }
     assert.deepEqual(await sim.admin.requests(), []);
   });
@@ -233,7 +274,12 @@ describe("Contact provider lifecycle against the simulator", function () {
     await sim.admin.script([{ method: "POST", path: "/v1/contacts", action: "503" }]);
     const inputs = await checked(provider, { identifier: "393331234567", source: "whatsapp", name: "QA Alice" });
     await provider.create!(inputs);
-    assert.deepEqual(lines(await sim.admin.requests()), ["GET /v1/contacts/phone/393331234567 404", "POST /v1/contacts 503", "GET /v1/contacts/phone/393331234567 404", "POST /v1/contacts 200"]);
+    assert.deepEqual(lines(await sim.admin.requests()), [
+      "GET /v1/contacts/phone/393331234567 404",
+      "POST /v1/contacts 503",
+      "GET /v1/contacts/phone/393331234567 404",
+      "POST /v1/contacts 200",
+    ]);
     assert.equal((await sim.admin.contacts()).length, 1);
   });
 
@@ -243,8 +289,11 @@ describe("Contact provider lifecycle against the simulator", function () {
     const { id, outs } = await provider.create!(inputs);
     await sim.admin.clearRequests();
     await sim.admin.script([
-      { method: "GET", action: "503" }, { method: "GET", action: "reset" }, { method: "GET", action: "429", retryAfterSeconds: 1 },
-      { method: "PATCH", action: "502" }, { method: "PATCH", action: "reset" },
+      { method: "GET", action: "503" },
+      { method: "GET", action: "reset" },
+      { method: "GET", action: "429", retryAfterSeconds: 1 },
+      { method: "PATCH", action: "502" },
+      { method: "PATCH", action: "reset" },
     ]);
     const began = Date.now();
     const read = await provider.read!(id, outs as ContactOutputs);
@@ -253,8 +302,13 @@ describe("Contact provider lifecycle against the simulator", function () {
     await provider.update!(id, outs as ContactOutputs, { ...inputs, name: "QA Alice 2" });
     const path = `/v1/contacts/${id}`;
     assert.deepEqual(lines(await sim.admin.requests()), [
-      `GET ${path} 503`, `GET ${path} 0`, `GET ${path} 429`, `GET ${path} 200`,
-      `PATCH ${path} 502`, `PATCH ${path} 0`, `PATCH ${path} 200`,
+      `GET ${path} 503`,
+      `GET ${path} 0`,
+      `GET ${path} 429`,
+      `GET ${path} 200`,
+      `PATCH ${path} 502`,
+      `PATCH ${path} 0`,
+      `PATCH ${path} 200`,
     ]);
     assert.equal((await sim.admin.contact(id)).name, "QA Alice 2");
   });

@@ -46,11 +46,13 @@ describe("Contact provider: ownership of contacts (takeover and delete)", functi
       const leftover = await sim.admin.createContact({ identifier: "393331234567", source: "whatsapp", name: "QA Alice" });
       const provider = run();
       await assert.rejects(provider.create!(await checked(provider, alice, "proj/dev/qa-alice")), (e: Error) => {
-        assert.equal(e.message,
+        assert.equal(
+          e.message,
           `Could not create contact "QA Alice" (393331234567): Callbell already has a contact with this identifier ("QA Alice", uuid ${leftover.uuid}), ` +
-          "and nothing shows that this stack made it. If you renamed this resource, add aliases: [{ name: \"<its old name>\" }]; " +
-          "if a killed run of this stack created it, run the next up with callbell:recoverCreates=true (or CALLBELL_RECOVER_CREATES=true); " +
-          "to manage an existing contact, set adopt: true. Nothing was written.");
+            'and nothing shows that this stack made it. If you renamed this resource, add aliases: [{ name: "<its old name>" }]; ' +
+            "if a killed run of this stack created it, run the next up with callbell:recoverCreates=true (or CALLBELL_RECOVER_CREATES=true); " +
+            "to manage an existing contact, set adopt: true. Nothing was written.",
+        );
         return true;
       });
       assert.deepEqual(lines(await sim.admin.requests()), ["GET /v1/contacts/phone/393331234567 200"]);
@@ -65,8 +67,11 @@ describe("Contact provider: ownership of contacts (takeover and delete)", functi
       assert.equal(created.id, leftover.uuid);
       assert.equal((created.outs as ContactOutputs).origin, "created");
       assert.deepEqual(lines(await sim.admin.requests()), ["GET /v1/contacts/phone/393331234567 200", `PATCH /v1/contacts/${created.id} 200`]);
-      await assert.rejects(run({ recoverCreates: true }).create!(await checked(provider, { ...alice, name: "Someone Else" }, "proj/dev/other")),
-        /nothing shows that this stack made it/, "another name is still refused");
+      await assert.rejects(
+        run({ recoverCreates: true }).create!(await checked(provider, { ...alice, name: "Someone Else" }, "proj/dev/other")),
+        /nothing shows that this stack made it/,
+        "another name is still refused",
+      );
       await run().delete!(created.id, created.outs as ContactOutputs);
       assert.deepEqual(await sim.admin.contacts(), [], "recovered as created, so deleted like any created contact");
     });
@@ -83,7 +88,10 @@ describe("Contact provider: ownership of contacts (takeover and delete)", functi
       assert.deepEqual(lines(await sim.admin.requests()), [], "no DELETE");
       assert.equal((await sim.admin.contacts()).length, 1);
       assert.equal(warnings.length, 1);
-      assert.match(warnings[0], new RegExp(`contact "QA Alice" \\(393331234567\\) \\(uuid ${existing.uuid}\\) was left in Callbell, not deleted: it was adopted`));
+      assert.match(
+        warnings[0],
+        new RegExp(`contact "QA Alice" \\(393331234567\\) \\(uuid ${existing.uuid}\\) was left in Callbell, not deleted: it was adopted`),
+      );
     });
 
     it("state written before origins were recorded: adopt: true means maybe not ours, so no DELETE", async () => {
@@ -122,7 +130,10 @@ describe("Contact provider: ownership of contacts (takeover and delete)", functi
       assert.deepEqual(diff.replaces, ["identifier"]);
       const replacement = await next.create!(news);
       await next.delete!(created.id, created.outs as ContactOutputs);
-      assert.deepEqual((await sim.admin.contacts()).map((c) => c.uuid), [replacement.id]);
+      assert.deepEqual(
+        (await sim.admin.contacts()).map((c) => c.uuid),
+        [replacement.id],
+      );
       assert.deepEqual(warnings, []);
     });
 
@@ -132,7 +143,10 @@ describe("Contact provider: ownership of contacts (takeover and delete)", functi
       const created = await first.create!(await checked(first, alice, "proj/dev/qa-alice"));
       const next = run();
       await next.diff!(created.id, created.outs as ContactOutputs, await checked(next, alice, "proj/dev/qa-alice"));
-      await assert.rejects(next.create!(await checked(next, { ...alice, adopt: true }, "proj/dev/twin")), /another resource of this program already manages it; declare each contact once/);
+      await assert.rejects(
+        next.create!(await checked(next, { ...alice, adopt: true }, "proj/dev/twin")),
+        /another resource of this program already manages it; declare each contact once/,
+      );
     });
   });
 
@@ -217,12 +231,15 @@ describe("Contact provider: ownership of contacts (takeover and delete)", functi
       const existing = await sim.admin.createContact({ identifier: "393331234567", source: "whatsapp", name: "Made by hand" });
       await sim.admin.script([{ method: "PATCH", path: `/v1/contacts/${existing.uuid}`, action: "500", times: 10 }]);
       const provider = run({ ownerField: OWNER_FIELD });
-      await assert.rejects(provider.create!(await checked(provider, { ...alice, adopt: true }, "proj/dev/qa-alice")), (e: Error & { id?: string; properties?: ContactOutputs }) => {
-        assert.equal(e.id, existing.uuid);
-        assert.equal(e.properties?.origin, "adopted");
-        assert.match(e.message, /Could not update the adopted contact "QA Alice" \(393331234567\)/);
-        return true;
-      });
+      await assert.rejects(
+        provider.create!(await checked(provider, { ...alice, adopt: true }, "proj/dev/qa-alice")),
+        (e: Error & { id?: string; properties?: ContactOutputs }) => {
+          assert.equal(e.id, existing.uuid);
+          assert.equal(e.properties?.origin, "adopted");
+          assert.match(e.message, /Could not update the adopted contact "QA Alice" \(393331234567\)/);
+          return true;
+        },
+      );
       assert.equal((await sim.admin.contacts()).length, 1);
     });
   });

@@ -29,7 +29,10 @@ Promise.all(contacts.map((c) => new Promise((resolve) => c.urn.apply(resolve))))
 
 function serializedProviders(cwd: string): string[] {
   const out = execFileSync(process.execPath, ["-e", declareScript], {
-    cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CALLBELL_API_TOKEN: TOKEN_MARKER },
+    cwd,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, CALLBELL_API_TOKEN: TOKEN_MARKER },
   });
   return JSON.parse(out) as string[];
 }
@@ -57,7 +60,10 @@ describe("the serialized provider (__provider)", function () {
 
   it("is the one-line text that requires the provider by package name, identical for every contact", () => {
     assert.equal(providers.length, 3);
-    assert.ok(providers.every((p) => p === providers[0]), "identical across resources");
+    assert.ok(
+      providers.every((p) => p === providers[0]),
+      "identical across resources",
+    );
     assert.equal(providers[0], 'module.exports=require("pulumi-callbell/dist/contact/host")');
     const bytes = Buffer.byteLength(providers[0]);
     assert.equal(bytes, 59, "was 2,195 bytes as a serialized pulumi.dynamic.Resource stub");
@@ -106,9 +112,15 @@ describe("the serialized provider (__provider)", function () {
         if (dep !== "pulumi-callbell" && !dep.startsWith(".")) fs.symlinkSync(path.join(REPO_ROOT, "node_modules", dep), path.join(dir, "node_modules", dep));
       }
       assert.equal(serializedProviders(dir)[0], providers[0]);
-      const loaded = execFileSync(process.execPath, ["-e",
-        `const p = require("require-from-string")(${JSON.stringify(providers[0])}).handler();
-         process.stdout.write(JSON.stringify([typeof p.create, require.resolve("pulumi-callbell/dist/contact/provider")]))`], { cwd: dir, encoding: "utf8" });
+      const loaded = execFileSync(
+        process.execPath,
+        [
+          "-e",
+          `const p = require("require-from-string")(${JSON.stringify(providers[0])}).handler();
+         process.stdout.write(JSON.stringify([typeof p.create, require.resolve("pulumi-callbell/dist/contact/provider")]))`,
+        ],
+        { cwd: dir, encoding: "utf8" },
+      );
       assert.deepEqual(JSON.parse(loaded), ["function", path.join(fs.realpathSync(pkg), "dist", "contact", "provider.js")]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -117,7 +129,9 @@ describe("the serialized provider (__provider)", function () {
 
   describe("loaded like the provider host loads it (plain Node, require-from-string)", () => {
     let sim: StartedSimulator;
-    before(async () => { sim = await startSimulator(); });
+    before(async () => {
+      sim = await startSimulator();
+    });
     after(async () => sim.close());
 
     it("checks, creates and reads a contact on the simulator with the token from configure", async () => {
@@ -146,7 +160,10 @@ describe("the serialized provider (__provider)", function () {
       assert.equal(result.read.id, result.created.id);
       assert.equal(result.read.props.name, "Host Alice");
       const stored = await sim.admin.contacts();
-      assert.deepEqual(stored.map((c) => c.uuid), [result.created.id]);
+      assert.deepEqual(
+        stored.map((c) => c.uuid),
+        [result.created.id],
+      );
       assert.ok(!out.includes(sim.token) && !err.includes(sim.token));
     });
   });

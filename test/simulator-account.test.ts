@@ -24,8 +24,9 @@ describe("simulator: one team, one channel, channel and member filters", () => {
   });
 
   it("GET /channels/:uuid answers {channel: Channel}, discardedAt included; an unknown uuid is 404", async () => {
-    assert.deepEqual((await call(context.sim, "GET", `/channels/${CHANNELS.telegram}`)).body,
-      { channel: { uuid: CHANNELS.telegram, title: "Telegram Bot", type: "telegram", main: true, discardedAt: null } });
+    assert.deepEqual((await call(context.sim, "GET", `/channels/${CHANNELS.telegram}`)).body, {
+      channel: { uuid: CHANNELS.telegram, title: "Telegram Bot", type: "telegram", main: true, discardedAt: null },
+    });
     assert.equal((await call(context.sim, "GET", `/channels/${DISCARDED}`)).body.channel.discardedAt, "2026-02-01T00:00:00Z");
     expectError(await call(context.sim, "GET", `/channels/${"b".repeat(32)}`), 404, "not_found", "uuid");
   });
@@ -61,6 +62,9 @@ describe("simulator: one team, one channel, channel and member filters", () => {
     await createContact(context.sim, { name: "other team", tags: ["vip", "qa"] });
     await createContact(context.sim, { name: "telegram", source: "telegram", tags: ["vip", "qa"], team_uuid: TEAMS.support });
     const answer = await call(context.sim, "GET", `/contacts?tags=${encodeURIComponent(" VIP , qa ")}&source=whatsapp&team_uuid=${TEAMS.support}`);
-    assert.deepEqual(answer.body.contacts.map((c: { name: string }) => c.name), ["match"]);
+    assert.deepEqual(
+      answer.body.contacts.map((c: { name: string }) => c.name),
+      ["match"],
+    );
   });
 });

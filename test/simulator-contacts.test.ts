@@ -4,8 +4,23 @@ import { AdminError } from "./simulator";
 import { CHANNELS, TEAMS, call, createContact, expectError, newContactBody, uniquePhone, useSimulator } from "./simulator/test-support";
 
 const CONTACT_KEYS = [
-  "uuid", "name", "phoneNumber", "avatarUrl", "createdAt", "source", "href", "conversationHref", "tags", "assignedUser",
-  "customFields", "team", "channel", "blockedAt", "closedAt", "funnelId", "note",
+  "uuid",
+  "name",
+  "phoneNumber",
+  "avatarUrl",
+  "createdAt",
+  "source",
+  "href",
+  "conversationHref",
+  "tags",
+  "assignedUser",
+  "customFields",
+  "team",
+  "channel",
+  "blockedAt",
+  "closedAt",
+  "funnelId",
+  "note",
 ].sort();
 
 describe("simulator: contacts CRUD and response shapes", () => {
@@ -14,9 +29,21 @@ describe("simulator: contacts CRUD and response shapes", () => {
   it("POST /contacts answers {contact: [Contact]} with every documented field", async () => {
     const answer = await call(context.sim, "POST", "/contacts", {
       body: {
-        identifier: "393331234567", source: "whatsapp", name: "Ada", tags: ["VIP", "qa"], assigned_user: "ALICE@acme-dev.example",
-        custom_fields: { company: "Acme", seats: "42", interests: ["api", "whatsapp"], plan: "pro", renewal_date: "2026-03-03", billing_email: "b@acme.example" },
-        note: "first", bot_status: "bot_start",
+        identifier: "393331234567",
+        source: "whatsapp",
+        name: "Ada",
+        tags: ["VIP", "qa"],
+        assigned_user: "ALICE@acme-dev.example",
+        custom_fields: {
+          company: "Acme",
+          seats: "42",
+          interests: ["api", "whatsapp"],
+          plan: "pro",
+          renewal_date: "2026-03-03",
+          billing_email: "b@acme.example",
+        },
+        note: "first",
+        bot_status: "bot_start",
       },
     });
     assert.equal(answer.status, 200);
@@ -31,7 +58,12 @@ describe("simulator: contacts CRUD and response shapes", () => {
     assert.deepEqual(contact.tags, ["vip", "qa"], "tags come back in the fixture's case");
     assert.equal(contact.assignedUser, "alice@acme-dev.example");
     assert.deepEqual(contact.customFields, {
-      company: "Acme", seats: "42", interests: '["api","whatsapp"]', plan: "pro", renewal_date: "2026-03-03", billing_email: "b@acme.example",
+      company: "Acme",
+      seats: "42",
+      interests: '["api","whatsapp"]',
+      plan: "pro",
+      renewal_date: "2026-03-03",
+      billing_email: "b@acme.example",
     });
     assert.deepEqual(contact.team, { uuid: TEAMS.general, name: "General", createdAt: "2025-06-01T10:00:00Z", default: true, members: 4 });
     assert.deepEqual(contact.channel, { uuid: CHANNELS.whatsappMain, title: "WhatsApp Main", type: "whatsapp", main: true, discardedAt: null });
@@ -178,7 +210,10 @@ describe("simulator: GET /contacts listing", () => {
     const pages = [];
     for (const page of [1, 2, 3, 4]) pages.push((await call(context.sim, "GET", `/contacts?page=${page}`)).body);
     assert.deepEqual(Object.keys(pages[0]), ["contacts"]);
-    assert.deepEqual(pages.map((body) => body.contacts.map((c: { name: string }) => c.name)), [["C0", "C1"], ["C2", "C3"], ["C4"], []]);
+    assert.deepEqual(
+      pages.map((body) => body.contacts.map((c: { name: string }) => c.name)),
+      [["C0", "C1"], ["C2", "C3"], ["C4"], []],
+    );
     assert.deepEqual((await call(context.sim, "GET", "/contacts")).body.contacts[0], created[0]);
   });
 
@@ -222,12 +257,24 @@ describe("simulator: auth, teams, channels", () => {
   it("GET /teams and /channels answer the fixture with meta {page, pages}", async () => {
     const teams = await call(context.sim, "GET", "/teams");
     assert.deepEqual(teams.body.meta, { page: 1, pages: 1 });
-    assert.deepEqual(teams.body.teams.map((t: { name: string }) => t.name), ["General", "Support", "Sales"]);
+    assert.deepEqual(
+      teams.body.teams.map((t: { name: string }) => t.name),
+      ["General", "Support", "Sales"],
+    );
     assert.deepEqual(teams.body.teams[1], { uuid: TEAMS.support, name: "Support", createdAt: "2025-06-02T10:00:00Z", default: false, members: 2 });
     const channels = await call(context.sim, "GET", "/channels");
     assert.deepEqual(channels.body.meta, { page: 1, pages: 1 });
-    assert.deepEqual(channels.body.channels.map((c: { uuid: string }) => c.uuid), Object.values(CHANNELS));
-    assert.deepEqual(channels.body.channels[1], { uuid: CHANNELS.whatsappSales, title: "WhatsApp Sales Line", type: "whatsapp", main: false, discardedAt: null });
+    assert.deepEqual(
+      channels.body.channels.map((c: { uuid: string }) => c.uuid),
+      Object.values(CHANNELS),
+    );
+    assert.deepEqual(channels.body.channels[1], {
+      uuid: CHANNELS.whatsappSales,
+      title: "WhatsApp Sales Line",
+      type: "whatsapp",
+      main: false,
+      discardedAt: null,
+    });
   });
 
   it("GET /teams/:uuid/members answers {users, meta}; an unknown team is 404", async () => {
@@ -244,9 +291,17 @@ describe("simulator: auth, teams, channels", () => {
 
   it("every /v1 route answers 401 unauthorized without a token, with a wrong token, or with another scheme", async () => {
     const routes: Array<[string, string]> = [
-      ["POST", "/contacts"], ["GET", "/contacts"], ["GET", `/contacts/${"a".repeat(32)}`], ["PATCH", `/contacts/${"a".repeat(32)}`],
-      ["DELETE", `/contacts/${"a".repeat(32)}`], ["GET", "/contacts/phone/393331234567"], ["GET", "/contacts/bsuid/x"],
-      ["GET", "/auth/me"], ["GET", "/teams"], ["GET", `/teams/${TEAMS.general}/members`], ["GET", "/channels"],
+      ["POST", "/contacts"],
+      ["GET", "/contacts"],
+      ["GET", `/contacts/${"a".repeat(32)}`],
+      ["PATCH", `/contacts/${"a".repeat(32)}`],
+      ["DELETE", `/contacts/${"a".repeat(32)}`],
+      ["GET", "/contacts/phone/393331234567"],
+      ["GET", "/contacts/bsuid/x"],
+      ["GET", "/auth/me"],
+      ["GET", "/teams"],
+      ["GET", `/teams/${TEAMS.general}/members`],
+      ["GET", "/channels"],
     ];
     for (const [method, path] of routes) {
       const body = method === "POST" || method === "PATCH" ? newContactBody() : undefined;
@@ -299,10 +354,16 @@ describe("simulator: admin API", () => {
   it("is outside the request log, needs no token, and lists contacts oldest first", async () => {
     const first = await context.sim.admin.createContact(newContactBody({ name: "A" }));
     const second = await createContact(context.sim, { name: "B" });
-    assert.deepEqual((await context.sim.admin.contacts()).map((c) => c.uuid), [first.uuid, second.uuid]);
+    assert.deepEqual(
+      (await context.sim.admin.contacts()).map((c) => c.uuid),
+      [first.uuid, second.uuid],
+    );
     assert.deepEqual(await context.sim.admin.contact(first.uuid), first);
     const log = await context.sim.admin.requests();
-    assert.deepEqual(log.map((entry) => `${entry.method} ${entry.path} ${entry.status}`), ["POST /v1/contacts 200"]);
+    assert.deepEqual(
+      log.map((entry) => `${entry.method} ${entry.path} ${entry.status}`),
+      ["POST /v1/contacts 200"],
+    );
   });
 
   it("createContact validates like POST /v1/contacts", async () => {
@@ -317,8 +378,12 @@ describe("simulator: admin API", () => {
   it("editContact changes API-shape fields behind the API's back; customFields is replaced as a whole", async () => {
     const created = await createContact(context.sim, { custom_fields: { company: "Acme", seats: "2" } });
     const edited = await context.sim.admin.editContact(created.uuid, {
-      name: "Drifted", tags: ["not-in-fixture"], note: "dashboard note", assignedUser: "carol@acme-dev.example",
-      customFields: { seats: "9", interests: ["api"] }, teamUuid: TEAMS.sales,
+      name: "Drifted",
+      tags: ["not-in-fixture"],
+      note: "dashboard note",
+      assignedUser: "carol@acme-dev.example",
+      customFields: { seats: "9", interests: ["api"] },
+      teamUuid: TEAMS.sales,
     });
     assert.equal(edited.name, "Drifted");
     assert.deepEqual(edited.tags, ["not-in-fixture"]);

@@ -68,7 +68,13 @@ describe("simulator: random faults", () => {
     expectError(await call(context.sim, "GET", "/contacts"), 504, "injected_fault");
     assert.deepEqual(await context.sim.admin.contacts(), []);
     const log = await context.sim.admin.requests();
-    assert.deepEqual(log.map((entry) => [entry.outcome, entry.committed]), [["fault", false], ["fault", false]]);
+    assert.deepEqual(
+      log.map((entry) => [entry.outcome, entry.committed]),
+      [
+        ["fault", false],
+        ["fault", false],
+      ],
+    );
     assert.ok(log[0].body, "the log keeps the body of a failed write");
   });
 
@@ -90,7 +96,10 @@ describe("simulator: random faults", () => {
     await context.sim.admin.setFaults({ commitThenFail: { rate: 1 } });
     const answer = await call(context.sim, "POST", "/contacts", { body: newContactBody({ name: "Committed" }) });
     expectError(answer, 500, "internal_error");
-    assert.deepEqual((await context.sim.admin.contacts()).map((c) => c.name), ["Committed"]);
+    assert.deepEqual(
+      (await context.sim.admin.contacts()).map((c) => c.name),
+      ["Committed"],
+    );
     const entry = await lastLogEntry(context.sim);
     assert.deepEqual([entry.status, entry.outcome, entry.committed], [500, "commit-then-fail", true]);
   });
@@ -100,7 +109,9 @@ describe("simulator: random faults", () => {
     await context.sim.admin.setFaults({ commitThenFail: { rate: 1, mode: "reset", methods: ["PATCH"] } });
     assert.equal((await call(context.sim, "GET", `/contacts/${created.uuid}`)).status, 200, "GET is not a commitThenFail method");
     const outcome = await rawRequest(`${context.sim.url}/contacts/${created.uuid}`, {
-      method: "PATCH", headers: jsonHeaders(context.sim), body: JSON.stringify({ name: "Patched" }),
+      method: "PATCH",
+      headers: jsonHeaders(context.sim),
+      body: JSON.stringify({ name: "Patched" }),
     });
     assertReset(outcome);
     assert.equal((await context.sim.admin.contact(created.uuid)).name, "Patched");
@@ -126,7 +137,10 @@ describe("simulator: random faults", () => {
     // The planned delays, without a clock: within latency ± jitter, every one.
     const planner = new FaultInjector(3, { latencyMs: 120, jitterMs: 20 });
     const delays = Array.from({ length: 500 }, () => planner.plan("GET", "/v1/auth/me").delayMs);
-    assert.ok(delays.every((d) => d >= 100 && d <= 140), `${Math.min(...delays)}..${Math.max(...delays)}`);
+    assert.ok(
+      delays.every((d) => d >= 100 && d <= 140),
+      `${Math.min(...delays)}..${Math.max(...delays)}`,
+    );
     assert.ok(Math.max(...delays) - Math.min(...delays) > 30, "jitter spreads the delays");
     await context.sim.admin.setFaults({ spikeRate: 1, spikeMs: 200 });
     started = performance.now();
@@ -160,7 +174,10 @@ describe("simulator: forced 429 window", () => {
     await sleep(320);
     assert.equal((await call(context.sim, "GET", "/contacts")).status, 200);
     const log = await context.sim.admin.requests();
-    assert.deepEqual(log.map((entry) => entry.outcome), ["rate-limited", "rate-limited", "ok"]);
+    assert.deepEqual(
+      log.map((entry) => entry.outcome),
+      ["rate-limited", "rate-limited", "ok"],
+    );
     assert.deepEqual(await context.sim.admin.contacts(), []);
   });
 
@@ -188,23 +205,31 @@ describe("simulator: scripted faults", () => {
     assert.equal((await call(context.sim, "PATCH", `/contacts/${"a".repeat(32)}`, { body: {} })).status, 502);
     assert.equal((await call(context.sim, "GET", "/contacts")).status, 200, "the queue is empty");
     const log = await context.sim.admin.requests();
-    assert.deepEqual(log.map((entry) => `${entry.status} ${entry.outcome}`), [
-      "429 fault", "503 fault", "0 reset", "200 ok", "502 fault", "502 fault", "200 ok",
-    ]);
+    assert.deepEqual(
+      log.map((entry) => `${entry.status} ${entry.outcome}`),
+      ["429 fault", "503 fault", "0 reset", "200 ok", "502 fault", "502 fault", "200 ok"],
+    );
     assert.deepEqual(await context.sim.admin.contacts(), []);
   });
 
   it("commit-then-500 and commit-then-reset do the write before failing", async () => {
-    await context.sim.admin.script([{ method: "POST", action: "commit-then-500" }, { method: "DELETE", action: "commit-then-reset" }]);
+    await context.sim.admin.script([
+      { method: "POST", action: "commit-then-500" },
+      { method: "DELETE", action: "commit-then-reset" },
+    ]);
     expectError(await call(context.sim, "POST", "/contacts", { body: newContactBody({ name: "Kept" }) }), 500, "internal_error");
     const [contact] = await context.sim.admin.contacts();
     assert.equal(contact.name, "Kept");
     assertReset(await rawRequest(`${context.sim.url}/contacts/${contact.uuid}`, { method: "DELETE", headers: jsonHeaders(context.sim) }));
     assert.deepEqual(await context.sim.admin.contacts(), []);
     const log = await context.sim.admin.requests();
-    assert.deepEqual(log.map((entry) => [entry.status, entry.outcome, entry.committed]), [
-      [500, "commit-then-fail", true], [0, "commit-then-fail", true],
-    ]);
+    assert.deepEqual(
+      log.map((entry) => [entry.status, entry.outcome, entry.committed]),
+      [
+        [500, "commit-then-fail", true],
+        [0, "commit-then-fail", true],
+      ],
+    );
   });
 
   it("delay holds the answer for delayMs, then processes the request normally", async () => {
@@ -220,7 +245,10 @@ describe("simulator: the token bucket, on an injected clock", () => {
   it("holds rate tokens, refuses the rest with the wait until the next, and refills continuously per token", () => {
     const bucket = new RateLimiter(5);
     const waits = Array.from({ length: 8 }, () => bucket.take("a", 0));
-    assert.deepEqual(waits.map((w) => w === 0), [true, true, true, true, true, false, false, false]);
+    assert.deepEqual(
+      waits.map((w) => w === 0),
+      [true, true, true, true, true, false, false, false],
+    );
     assert.equal(waits[5], 0.2, "one token comes back in 1/rate seconds");
     assert.equal(bucket.take("b", 0), 0, "another token has its own bucket");
     const drained = (token: string) => Array.from({ length: 5 }, () => bucket.take(token, 0));

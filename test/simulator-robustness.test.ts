@@ -33,13 +33,17 @@ describe("simulator: bad input", () => {
   it("a body over 1 MB is 413 at once, whether announced by Content-Length or streamed; the server stays up", async () => {
     const big = Buffer.alloc(MEGABYTE + 1, " ");
     const announced = await rawRequest(`${context.sim.url}/contacts`, {
-      method: "POST", headers: { ...jsonHeaders(context.sim), "content-length": big.length }, body: big,
+      method: "POST",
+      headers: { ...jsonHeaders(context.sim), "content-length": big.length },
+      body: big,
     });
     assert.ok("status" in announced, JSON.stringify(announced));
     assert.equal(announced.status, 413);
     assert.equal(JSON.parse(announced.text).error.code, "payload_too_large");
     const streamed = await rawRequest(`${context.sim.url}/contacts`, {
-      method: "POST", headers: jsonHeaders(context.sim), chunks: [big.subarray(0, MEGABYTE / 2), big.subarray(MEGABYTE / 2)],
+      method: "POST",
+      headers: jsonHeaders(context.sim),
+      chunks: [big.subarray(0, MEGABYTE / 2), big.subarray(MEGABYTE / 2)],
     });
     assert.ok("status" in streamed && streamed.status === 413, JSON.stringify(streamed));
     assert.equal((await call(context.sim, "GET", "/auth/me")).status, 200);
@@ -70,7 +74,9 @@ describe("simulator: bad input", () => {
   it("a client that hangs up mid-body does not take the server down, and is logged with status 0", async () => {
     await new Promise<void>((resolve) => {
       const request = http.request(`${context.sim.url}/contacts`, {
-        method: "POST", headers: { ...jsonHeaders(context.sim), "content-length": 1000 }, agent: false,
+        method: "POST",
+        headers: { ...jsonHeaders(context.sim), "content-length": 1000 },
+        agent: false,
       });
       request.on("error", () => resolve());
       request.write('{"name": "half');
@@ -95,11 +101,14 @@ describe("simulator: request log", () => {
     await call(context.sim, "GET", `/contacts/${contact.uuid}?include_field_types=true`);
     await call(context.sim, "GET", "/auth/me", { token: "wrong" });
     const log = await context.sim.admin.requests();
-    assert.deepEqual(log.map((entry) => [entry.method, entry.path, entry.status, entry.outcome, entry.committed]), [
-      ["POST", "/v1/contacts", 200, "ok", true],
-      ["GET", `/v1/contacts/${contact.uuid}?include_field_types=true`, 200, "ok", false],
-      ["GET", "/v1/auth/me", 401, "error", false],
-    ]);
+    assert.deepEqual(
+      log.map((entry) => [entry.method, entry.path, entry.status, entry.outcome, entry.committed]),
+      [
+        ["POST", "/v1/contacts", 200, "ok", true],
+        ["GET", `/v1/contacts/${contact.uuid}?include_field_types=true`, 200, "ok", false],
+        ["GET", "/v1/auth/me", 401, "error", false],
+      ],
+    );
     assert.deepEqual(log[0].body, body);
     assert.equal("body" in log[1], false);
     assert.ok(log[0].seq < log[1].seq && log[1].seq < log[2].seq);
@@ -128,7 +137,10 @@ describe("simulator: persistence with dataFile", () => {
 
     const contents = JSON.parse(await fs.readFile(dataFile, "utf8"));
     assert.equal(contents.version, 1);
-    assert.deepEqual(contents.contacts.map((c: { uuid: string }) => c.uuid), [kept.uuid]);
+    assert.deepEqual(
+      contents.contacts.map((c: { uuid: string }) => c.uuid),
+      [kept.uuid],
+    );
     assert.deepEqual(await fs.readdir(directory), ["contacts.json"], "no temporary file is left behind");
 
     const second = await startSimulator({ dataFile });

@@ -34,7 +34,12 @@ const SHARED_REFUSALS: RefusalCase[] = [
   { title: "a checkbox given a string", body: { custom_fields: { interests: "api" } }, field: "custom_fields.interests", value: "api" },
   { title: "a checkbox item outside the options", body: { custom_fields: { interests: ["api", "fax"] } }, field: "custom_fields.interests", value: "fax" },
   { title: "a checkbox item that is not a string", body: { custom_fields: { interests: [1] } }, field: "custom_fields.interests", value: [1] },
-  { title: "an assigned_user who is not a user", body: { assigned_user: "mallory@acme-dev.example" }, field: "assigned_user", value: "mallory@acme-dev.example" },
+  {
+    title: "an assigned_user who is not a user",
+    body: { assigned_user: "mallory@acme-dev.example" },
+    field: "assigned_user",
+    value: "mallory@acme-dev.example",
+  },
   { title: "an assigned_user that is not a string", body: { assigned_user: 5 }, field: "assigned_user", value: 5 },
   { title: "an unknown team_uuid", body: { team_uuid: "b".repeat(32) }, field: "team_uuid", value: "b".repeat(32) },
   { title: "a bot_status outside bot_start/bot_end", body: { bot_status: "paused" }, field: "bot_status", value: "paused" },
@@ -68,7 +73,12 @@ const PATCH_REFUSALS: RefusalCase[] = [
   { title: "channel_uuid (immutable, even unchanged)", body: { channel_uuid: CHANNELS.whatsappMain }, field: "channel_uuid", value: CHANNELS.whatsappMain },
   { title: "an unknown key", body: { phoneNumber: "+39 333" }, field: "phoneNumber", value: "+39 333" },
   { title: "unassign_user that is not a boolean", body: { unassign_user: "yes" }, field: "unassign_user", value: "yes" },
-  { title: "assigned_user together with unassign_user", body: { assigned_user: "bob@acme-dev.example", unassign_user: true }, field: "unassign_user", value: true },
+  {
+    title: "assigned_user together with unassign_user",
+    body: { assigned_user: "bob@acme-dev.example", unassign_user: true },
+    field: "unassign_user",
+    value: true,
+  },
 ];
 
 describe("simulator: validation of POST /contacts", () => {
@@ -87,7 +97,10 @@ describe("simulator: validation of POST /contacts", () => {
     const answer = await call(context.sim, "POST", "/contacts", { body: newContactBody({ tags: ["gold"] }) });
     assert.deepEqual(answer.body, {
       error: {
-        status: 422, code: "validation_failed", field: "tags", value: "gold",
+        status: 422,
+        code: "validation_failed",
+        field: "tags",
+        value: "gold",
         message: "tag 'gold' does not exist in this account; create it in the Callbell dashboard first",
       },
     });
@@ -95,19 +108,29 @@ describe("simulator: validation of POST /contacts", () => {
 
   it("accepts every field type at its edges (negative and decimal numbers, leap day, a note of exactly 1000 characters)", async () => {
     const contact = await createContact(context.sim, {
-      tags: ["QA", "qa", "Vip"], assigned_user: "Carol@Acme-Dev.example", team_uuid: TEAMS.support, bot_status: "bot_end",
+      tags: ["QA", "qa", "Vip"],
+      assigned_user: "Carol@Acme-Dev.example",
+      team_uuid: TEAMS.support,
+      bot_status: "bot_end",
       note: "x".repeat(1000),
       custom_fields: { seats: "-1.5", renewal_date: "2028-02-29", interests: ["api", "api", "instagram"], company: "", billing_email: "a.b+c@d.example" },
     });
     assert.deepEqual(contact.tags, ["qa", "vip"], "tags are a set, in the fixture's case");
     assert.equal(contact.assignedUser, "carol@acme-dev.example");
-    assert.deepEqual(contact.customFields, {
-      seats: "-1.5", renewal_date: "2028-02-29", interests: '["api","instagram"]', billing_email: "a.b+c@d.example",
-    }, 'an empty value on create is left out');
+    assert.deepEqual(
+      contact.customFields,
+      {
+        seats: "-1.5",
+        renewal_date: "2028-02-29",
+        interests: '["api","instagram"]',
+        billing_email: "a.b+c@d.example",
+      },
+      "an empty value on create is left out",
+    );
     assert.equal(contact.note.length, 1000);
   });
 
-  it('an empty note on create is stored as null', async () => {
+  it("an empty note on create is stored as null", async () => {
     assert.equal((await createContact(context.sim, { note: "" })).note, null);
   });
 

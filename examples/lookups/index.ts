@@ -5,9 +5,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as callbell from "pulumi-callbell";
 
 export = async () => {
-  const support = await callbell.getTeam({ name: "Support" });                       // fails naming the known teams if absent
+  const support = await callbell.getTeam({ name: "Support" }); // fails naming the known teams if absent
   const salesLine = await callbell.getChannel({ source: "whatsapp", title: "WhatsApp Sales Line" });
-  const mainWhatsapp = await callbell.getChannel({ source: "whatsapp" });            // without a title: the main channel
+  const mainWhatsapp = await callbell.getChannel({ source: "whatsapp" }); // without a title: the main channel
 
   const line = new callbell.Contact("qa-support-line", {
     identifier: "393331234590",
@@ -15,7 +15,7 @@ export = async () => {
     name: "QA Support Line",
     teamUuid: support.uuid,
     channelUuid: salesLine.uuid,
-    assignedUser: support.members[0]?.email,                                          // the email is a member's id
+    assignedUser: support.members[0]?.email, // the email is a member's id
   });
 
   // Optional: read a contact someone made in the dashboard, e.g. to export its uuid.

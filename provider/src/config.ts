@@ -56,8 +56,10 @@ export function resolveSettings(config: (key: string) => string | undefined, env
   }
   // Without the version, every path is a 404, and a phone lookup's 404 means "no such contact".
   if (!/\/v1\/?$/.test(url.pathname)) {
-    throw new CallbellConfigError(`${configKeys.apiUrl} "${apiUrl}" does not end with /v1, the API version this provider speaks; ` +
-      `set it to the base URL including /v1, e.g. ${defaultApiUrl}`);
+    throw new CallbellConfigError(
+      `${configKeys.apiUrl} "${apiUrl}" does not end with /v1, the API version this provider speaks; ` +
+        `set it to the base URL including /v1, e.g. ${defaultApiUrl}`,
+    );
   }
   const rateText = pick("requestsPerSecond");
   const requestsPerSecond = rateText === undefined ? undefined : Number(rateText);
@@ -76,7 +78,8 @@ export function resolveSettings(config: (key: string) => string | undefined, env
 export function requireToken(settings: ProviderSettings): string {
   if (settings.apiToken) return settings.apiToken;
   throw new CallbellConfigError(
-    `No Callbell API token: run 'pulumi config set --secret ${configKeys.apiToken} <token>' or set the ${envVars.apiToken} environment variable (create a token in the Callbell dashboard, Settings > API)`);
+    `No Callbell API token: run 'pulumi config set --secret ${configKeys.apiToken} <token>' or set the ${envVars.apiToken} environment variable (create a token in the Callbell dashboard, Settings > API)`,
+  );
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

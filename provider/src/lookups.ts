@@ -81,7 +81,9 @@ function session(): Session {
 // A failed list is not kept, so the next lookup asks again.
 function cached<T>(s: Session, field: "teams" | "channels", load: () => Promise<T>): Promise<T> {
   const promise = (s[field] ??= load() as never) as Promise<T>;
-  promise.catch(() => { if (s[field] === (promise as never)) s[field] = undefined; });
+  promise.catch(() => {
+    if (s[field] === (promise as never)) s[field] = undefined;
+  });
   return promise;
 }
 
@@ -110,8 +112,10 @@ export async function getTeam(args: { name: string }): Promise<TeamInfo> {
       throw new CallbellLookupError(`${call}: no team of this Callbell account is named so; known teams: ${quoteList(teams.map((t) => t.name))}`);
     }
     if (matches.length > 1) {
-      throw new CallbellLookupError(`${call}: ${matches.length} teams have this name (uuids ${matches.map((t) => t.uuid).join(", ")}); rename one in ` +
-        `the Callbell dashboard, or use the uuid`);
+      throw new CallbellLookupError(
+        `${call}: ${matches.length} teams have this name (uuids ${matches.map((t) => t.uuid).join(", ")}); rename one in ` +
+          `the Callbell dashboard, or use the uuid`,
+      );
     }
     const team = matches[0];
     const members = await s.account.listTeamMembers(team.uuid);
@@ -130,15 +134,17 @@ export async function getChannel(args: { source: ContactSource; title?: string }
     let matches: ApiChannel[];
     if (args.title === undefined) {
       matches = ofSource.filter((c) => c.main);
-      if (matches.length === 0) throw new CallbellLookupError(`${call}: this Callbell account has no main ${args.source} channel; pass a title, one ` +
-        `of: ${titles}`);
+      if (matches.length === 0)
+        throw new CallbellLookupError(`${call}: this Callbell account has no main ${args.source} channel; pass a title, one ` + `of: ${titles}`);
     } else {
       matches = ofSource.filter((c) => same(c.title, args.title!));
       if (matches.length === 0) throw new CallbellLookupError(`${call}: no ${args.source} channel has this title; known ${args.source} channels: ${titles}`);
     }
     if (matches.length > 1) {
-      throw new CallbellLookupError(`${call}: ${matches.length} ${args.source} channels match (uuids ${matches.map((c) => c.uuid).join(", ")}); ` +
-        `rename one in the Callbell dashboard, or use the uuid`);
+      throw new CallbellLookupError(
+        `${call}: ${matches.length} ${args.source} channels match (uuids ${matches.map((c) => c.uuid).join(", ")}); ` +
+          `rename one in the Callbell dashboard, or use the uuid`,
+      );
     }
     const c = matches[0];
     return { uuid: c.uuid, title: c.title, source: args.source, main: c.main };
@@ -147,12 +153,14 @@ export async function getChannel(args: { source: ContactSource; title?: string }
 
 /** The contact with this phone number on the given channel, else on the source's main channel. */
 export async function getContact(args: { identifier: string; source: ContactSource; channelUuid?: string }): Promise<ContactInfo> {
-  const call = `getContact({ identifier: ${JSON.stringify(args?.identifier)}, source: ` +
+  const call =
+    `getContact({ identifier: ${JSON.stringify(args?.identifier)}, source: ` +
     `${JSON.stringify(args?.source)}${args?.channelUuid ? `, channelUuid: "${args.channelUuid}"` : ""} })`;
   checkSource(call, args?.source);
   if (!phoneSources.includes(args.source)) {
-    throw new CallbellLookupError(`${call}: Callbell can look contacts up only by phone number (sources ${phoneSources.join(", ")}); it has no lookup ` +
-      `for ${args.source} identifiers`);
+    throw new CallbellLookupError(
+      `${call}: Callbell can look contacts up only by phone number (sources ${phoneSources.join(", ")}); it has no lookup ` + `for ${args.source} identifiers`,
+    );
   }
   const digits = String(args.identifier ?? "").replace(/\D/g, "");
   if (digits === "") throw new CallbellLookupError(`${call}: identifier must be a phone number with country code, e.g. "393331234567"`);
@@ -162,8 +170,10 @@ export async function getContact(args: { identifier: string; source: ContactSour
     if (!channelUuid && args.source === "telegram") channelUuid = (await getChannel({ source: "telegram" })).uuid;
     const contact = await s.contacts.findByPhone(digits, channelUuid);
     if (!contact) {
-      throw new CallbellLookupError(`${call}: Callbell has no contact with this number on ` +
-        `${channelUuid ? `channel ${channelUuid}` : "the main whatsapp channel"}; check the number, or pass the channelUuid it is on`);
+      throw new CallbellLookupError(
+        `${call}: Callbell has no contact with this number on ` +
+          `${channelUuid ? `channel ${channelUuid}` : "the main whatsapp channel"}; check the number, or pass the channelUuid it is on`,
+      );
     }
     if (contact.source && contact.source !== args.source) {
       throw new CallbellLookupError(`${call}: the contact with this number is a ${contact.source} contact, not ${args.source}`);
@@ -180,7 +190,13 @@ function checkSource(call: string, source: unknown): asserts source is ContactSo
 
 function contactInfo(c: ApiContact, source: ContactSource): ContactInfo {
   const info: ContactInfo = {
-    uuid: c.uuid, name: c.name, source, tags: c.tags ?? [], customFields: c.customFields ?? {}, href: c.href, createdAt: c.createdAt,
+    uuid: c.uuid,
+    name: c.name,
+    source,
+    tags: c.tags ?? [],
+    customFields: c.customFields ?? {},
+    href: c.href,
+    createdAt: c.createdAt,
   };
   if (c.phoneNumber) info.phoneNumber = c.phoneNumber;
   if (c.assignedUser) info.assignedUser = c.assignedUser;

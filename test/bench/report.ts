@@ -25,7 +25,13 @@ const ratio = (a: number | undefined, b: number | undefined) => (a === undefined
 /** Seconds, with the range of the repetitions when the phase was repeated. */
 const secs = (p: PhaseResult | undefined) =>
   !p ? "—" : p.samples && p.samples.length > 1 ? `${fmt(p.seconds)} (${fmt(Math.min(...p.samples))}–${fmt(Math.max(...p.samples))})` : fmt(p.seconds);
-const calls = (p: PhaseResult) => Object.keys(p.calls).length === 0 ? "0" : Object.entries(p.calls).sort().map(([m, c]) => `${m} ${c}`).join(", ");
+const calls = (p: PhaseResult) =>
+  Object.keys(p.calls).length === 0
+    ? "0"
+    : Object.entries(p.calls)
+        .sort()
+        .map(([m, c]) => `${m} ${c}`)
+        .join(", ");
 
 /** Seconds the phase needs at the API limit for the requests it cannot avoid (0 when none). */
 export function physicalFloor(phase: string, n: number, limitPerSecond: number): number {
@@ -60,9 +66,14 @@ function targets(all: BenchResults): TargetLine[] {
     const padded = r500.padded?.find((p) => p.phase === "up (create)");
     lines.push({
       target: `up (create), N=${t.upTargetN} ≤ ${t.upVsEngineFloor} × engine floor`,
-      measured: `${fmt(up.seconds)} s vs floor ${fmt(floor.seconds)} s = ${fmt(x)} ×` + (padded ? `; vs the padded floor (Contact-sized \`__provider\`) ${fmt(padded.seconds)} s = ${fmt(up.seconds / padded.seconds)} ×` : ""),
+      measured:
+        `${fmt(up.seconds)} s vs floor ${fmt(floor.seconds)} s = ${fmt(x)} ×` +
+        (padded ? `; vs the padded floor (Contact-sized \`__provider\`) ${fmt(padded.seconds)} s = ${fmt(up.seconds / padded.seconds)} ×` : ""),
       met: x <= t.upVsEngineFloor && up.failedResources === 0 && !up.engineError,
-      detail: x <= t.upVsEngineFloor ? `${fmt((1 - x / t.upVsEngineFloor) * 100, 0)} % under the limit` : `missed by ${fmt(up.seconds - t.upVsEngineFloor * floor.seconds)} s (${fmt((x / t.upVsEngineFloor - 1) * 100, 0)} % over ${fmt(t.upVsEngineFloor * floor.seconds)} s)`,
+      detail:
+        x <= t.upVsEngineFloor
+          ? `${fmt((1 - x / t.upVsEngineFloor) * 100, 0)} % under the limit`
+          : `missed by ${fmt(up.seconds - t.upVsEngineFloor * floor.seconds)} s (${fmt((x / t.upVsEngineFloor - 1) * 100, 0)} % over ${fmt(t.upVsEngineFloor * floor.seconds)} s)`,
     });
     const fast = r500.fast?.find((p) => p.phase === "up (create)");
     if (fast) {
@@ -84,7 +95,12 @@ function targets(all: BenchResults): TargetLine[] {
       });
     }
   } else {
-    lines.push({ target: `up (create), N=${t.upTargetN} ≤ ${t.upVsEngineFloor} × engine floor; faster than the sequential script`, measured: `N=${t.upTargetN} not run`, met: undefined, detail: "run with --n including 500" });
+    lines.push({
+      target: `up (create), N=${t.upTargetN} ≤ ${t.upVsEngineFloor} × engine floor; faster than the sequential script`,
+      measured: `N=${t.upTargetN} not run`,
+      met: undefined,
+      detail: "run with --n including 500",
+    });
   }
 
   for (const phase of ["up (no-op)", "preview (unchanged)"]) {
@@ -100,7 +116,9 @@ function targets(all: BenchResults): TargetLine[] {
       target: `${phase}: 0 API writes and ≤ ${t.noOpVsEngineFloor} × engine floor (every N)`,
       measured: `${writes} writes, ${rows.reduce((s, r) => s + r.p.totalCalls, 0)} requests in all; ` + rows.map((r) => `N=${r.n}: ${fmt(r.x)} ×`).join(", "),
       met,
-      detail: met ? `worst ${fmt(worst.x)} × at N=${worst.n}` : `worst N=${worst.n}: ${fmt(worst.p.seconds)} s vs ${fmt(t.noOpVsEngineFloor * worst.floor)} s allowed (${fmt((worst.x / t.noOpVsEngineFloor - 1) * 100, 0)} % over)${writes ? `; ${writes} writes` : ""}`,
+      detail: met
+        ? `worst ${fmt(worst.x)} × at N=${worst.n}`
+        : `worst N=${worst.n}: ${fmt(worst.p.seconds)} s vs ${fmt(t.noOpVsEngineFloor * worst.floor)} s allowed (${fmt((worst.x / t.noOpVsEngineFloor - 1) * 100, 0)} % over)${writes ? `; ${writes} writes` : ""}`,
     });
   }
 
@@ -111,7 +129,12 @@ function targets(all: BenchResults): TargetLine[] {
       target: "refresh: exactly N reads",
       measured: rows.map((r) => `N=${r.n}: ${calls(r.p)}`).join("; "),
       met,
-      detail: met ? "one GET per contact, nothing else" : rows.filter((r) => r.p.totalCalls !== r.n).map((r) => `N=${r.n}: ${r.p.totalCalls - r.n} extra`).join(", "),
+      detail: met
+        ? "one GET per contact, nothing else"
+        : rows
+            .filter((r) => r.p.totalCalls !== r.n)
+            .map((r) => `N=${r.n}: ${r.p.totalCalls - r.n} extra`)
+            .join(", "),
     });
   }
 
@@ -123,14 +146,20 @@ function targets(all: BenchResults): TargetLine[] {
       target: `__provider ≤ ${t.providerMaxBytes / 1024} KB and identical across resources`,
       measured: `${maxProvider} bytes; distinct values per stack: ${sizes.map((x) => `N=${x.n}: ${x.s!.distinctProviders}`).join(", ")}`,
       met: maxProvider <= t.providerMaxBytes && identical,
-      detail: maxProvider <= t.providerMaxBytes ? `${fmt(maxProvider / t.providerMaxBytes * 100, 0)} % of the budget` : `missed by ${maxProvider - t.providerMaxBytes} bytes`,
+      detail:
+        maxProvider <= t.providerMaxBytes
+          ? `${fmt((maxProvider / t.providerMaxBytes) * 100, 0)} % of the budget`
+          : `missed by ${maxProvider - t.providerMaxBytes} bytes`,
     });
     const worst = Math.max(...sizes.map((x) => x.s!.perResourceBytes));
     lines.push({
       target: `state ≤ ${t.stateMaxBytesPerContact / 1024} KB per contact`,
       measured: sizes.map((x) => `N=${x.n}: ${x.s!.perResourceBytes} B/contact (one resource ${x.s!.oneResourceBytes} B)`).join("; "),
       met: worst <= t.stateMaxBytesPerContact,
-      detail: worst <= t.stateMaxBytesPerContact ? `${fmt(worst / t.stateMaxBytesPerContact * 100, 0)} % of the budget` : `missed by ${worst - t.stateMaxBytesPerContact} B per contact`,
+      detail:
+        worst <= t.stateMaxBytesPerContact
+          ? `${fmt((worst / t.stateMaxBytesPerContact) * 100, 0)} % of the budget`
+          : `missed by ${worst - t.stateMaxBytesPerContact} B per contact`,
     });
   }
 
@@ -143,7 +172,9 @@ function targets(all: BenchResults): TargetLine[] {
       measured: peaks.map((p) => `N=${p.n}: ${fmt(p.mb, 1)} MB`).join(", "),
       met: at ? at.mb <= t.hostMaxRssMb : undefined,
       detail: at
-        ? (at.mb <= t.hostMaxRssMb ? `${fmt(t.hostMaxRssMb - at.mb, 1)} MB of headroom` : `missed by ${fmt(at.mb - t.hostMaxRssMb, 1)} MB`)
+        ? at.mb <= t.hostMaxRssMb
+          ? `${fmt(t.hostMaxRssMb - at.mb, 1)} MB of headroom`
+          : `missed by ${fmt(at.mb - t.hostMaxRssMb, 1)} MB`
         : `N=${t.hostRssAtN} not run (npm run bench -- --full); largest measured N=${largest?.n}: ${fmt(largest?.mb, 1)} MB`,
     });
   }
@@ -157,11 +188,18 @@ function targets(all: BenchResults): TargetLine[] {
     const required = r.providerRequestsPerSecond === r.limitPerSecond;
     lines.push({
       target: `rate-limit run (${r.variant}${required ? "" : ", reported only"}): up of N=${r.n} at ${r.limitPerSecond}/s succeeds, 0 failed, ≤ ${t.rateLimitSlack} × writes/${r.limitPerSecond}/s = ${fmt(limit, 1)} s`,
-      measured: `${fmt(r.up.seconds)} s = ${fmt(x)} × writes/${r.limitPerSecond}; ${r.up.failedResources} failed; ${r.up.rateLimited} × 429 (${r.up.retried} retried)` +
+      measured:
+        `${fmt(r.up.seconds)} s = ${fmt(x)} × writes/${r.limitPerSecond}; ${r.up.failedResources} failed; ${r.up.rateLimited} × 429 (${r.up.retried} retried)` +
         (rlFloor ? `; the engine floor alone (trivial, N=${r.n}) takes ${fmt(rlFloor)} s = ${fmt(rlFloor / physical)} × writes/${r.limitPerSecond}` : "") +
-        (r.providerAlone ? `; the provider alone creates all in ${fmt(r.providerAlone.createSeconds)} s = ${fmt(r.providerAlone.createSeconds / physical)} ×` : ""),
+        (r.providerAlone
+          ? `; the provider alone creates all in ${fmt(r.providerAlone.createSeconds)} s = ${fmt(r.providerAlone.createSeconds / physical)} ×`
+          : ""),
       met: ok && r.up.seconds <= limit,
-      detail: !ok ? `failed: ${r.up.failedResources} resources${r.up.engineError ? `; ${r.up.engineError.slice(0, 160)}` : ""}` : r.up.seconds <= limit ? `${fmt(limit - r.up.seconds)} s to spare` : `missed by ${fmt(r.up.seconds - limit)} s (${fmt((r.up.seconds / limit - 1) * 100, 0)} % over)`,
+      detail: !ok
+        ? `failed: ${r.up.failedResources} resources${r.up.engineError ? `; ${r.up.engineError.slice(0, 160)}` : ""}`
+        : r.up.seconds <= limit
+          ? `${fmt(limit - r.up.seconds)} s to spare`
+          : `missed by ${fmt(r.up.seconds - limit)} s (${fmt((r.up.seconds / limit - 1) * 100, 0)} % over)`,
     });
   }
   return lines;
@@ -175,33 +213,66 @@ export function markdown(results: BenchResults): string {
   if (results.parts && results.parts.length > 1) {
     out.push(`Merged from ${results.parts.length} runs (each under 30 minutes), ${fmt(results.durationSeconds / 60, 1)} min in all:`, "");
     for (const part of results.parts) {
-      out.push(`- \`${part.command}\` on ${part.startedAt.slice(0, 16).replace("T", " ")} UTC: N = ${part.ns.join(", ")}, stacks ${part.kinds.join(" + ")}; **${fmt(part.durationSeconds / 60, 1)} min** (${fmt(part.durationSeconds, 0)} s); commit ${part.source?.commit ?? "?"}${part.source?.providerDirty ? " (provider/ modified)" : ""}; load average at start ${part.loadAverageAtStart.join(" / ")}.`);
+      out.push(
+        `- \`${part.command}\` on ${part.startedAt.slice(0, 16).replace("T", " ")} UTC: N = ${part.ns.join(", ")}, stacks ${part.kinds.join(" + ")}; **${fmt(part.durationSeconds / 60, 1)} min** (${fmt(part.durationSeconds, 0)} s); commit ${part.source?.commit ?? "?"}${part.source?.providerDirty ? " (provider/ modified)" : ""}; load average at start ${part.loadAverageAtStart.join(" / ")}.`,
+      );
     }
     out.push("");
   } else {
-    out.push(`Generated by \`${results.command}\` on ${results.startedAt.slice(0, 16).replace("T", " ")} UTC; the whole run took **${fmt(results.durationSeconds / 60, 1)} min** (${fmt(results.durationSeconds, 0)} s).`, "");
+    out.push(
+      `Generated by \`${results.command}\` on ${results.startedAt.slice(0, 16).replace("T", " ")} UTC; the whole run took **${fmt(results.durationSeconds / 60, 1)} min** (${fmt(results.durationSeconds, 0)} s).`,
+      "",
+    );
   }
-  out.push(`- Code: commit ${results.source?.commit ?? "?"}${results.source?.providerDirty ? " with uncommitted changes in provider/" : ""} (the provider as built by \`npm run build\`).`);
-  out.push(`- Engine: pulumi v${results.pulumiVersion} (real CLI, Automation API inline program, file:// backend). Parallelism: **${results.parallel.effective}** — ${results.parallel.note}.`);
-  out.push(`- Machine: ${results.machine.cpus} CPUs (${results.machine.cpuModel}), ${results.machine.memoryGb} GB, Node ${results.machine.node}; load average at start ${results.machine.loadAverageAtStart.join(" / ")}.`);
-  out.push(`- Simulator: its own process, one per run, ${results.simulator.latencyMs} ms ± ${results.simulator.jitterMs} latency per request, rate limit ${L} requests/s per token (token bucket, burst ${L}). Provider at its default 250 requests/s unless said.`);
-  out.push(`- Engine floor: the same program with N trivial dynamic resources (same inputs; create returns {id, outs: inputs}; no API call), same phases, fresh stack. Physical floor: the requests a phase cannot avoid (1 per contact for create, update, refresh, delete) / ${L} per s.`);
-  out.push(`- Scripts: POST every contact with axios, sequentially, and with ${results.scriptConcurrency} workers (waits Retry-After on 429); not idempotent, no read-back.`);
-  out.push(`- Times are wall-clock seconds of the whole operation (CLI start, program, provider host start included). API calls come from the simulator's request log; "429s (retried)" counts answers 429 and those the provider sent again; "failed" counts resources the engine reported failed. Host RSS is the peak VmHWM of the dynamic-provider host process (sampled from /proc every 100 ms).`);
+  out.push(
+    `- Code: commit ${results.source?.commit ?? "?"}${results.source?.providerDirty ? " with uncommitted changes in provider/" : ""} (the provider as built by \`npm run build\`).`,
+  );
+  out.push(
+    `- Engine: pulumi v${results.pulumiVersion} (real CLI, Automation API inline program, file:// backend). Parallelism: **${results.parallel.effective}** — ${results.parallel.note}.`,
+  );
+  out.push(
+    `- Machine: ${results.machine.cpus} CPUs (${results.machine.cpuModel}), ${results.machine.memoryGb} GB, Node ${results.machine.node}; load average at start ${results.machine.loadAverageAtStart.join(" / ")}.`,
+  );
+  out.push(
+    `- Simulator: its own process, one per run, ${results.simulator.latencyMs} ms ± ${results.simulator.jitterMs} latency per request, rate limit ${L} requests/s per token (token bucket, burst ${L}). Provider at its default 250 requests/s unless said.`,
+  );
+  out.push(
+    `- Engine floor: the same program with N trivial dynamic resources (same inputs; create returns {id, outs: inputs}; no API call), same phases, fresh stack. Physical floor: the requests a phase cannot avoid (1 per contact for create, update, refresh, delete) / ${L} per s.`,
+  );
+  out.push(
+    `- Scripts: POST every contact with axios, sequentially, and with ${results.scriptConcurrency} workers (waits Retry-After on 429); not idempotent, no read-back.`,
+  );
+  out.push(
+    `- Times are wall-clock seconds of the whole operation (CLI start, program, provider host start included). API calls come from the simulator's request log; "429s (retried)" counts answers 429 and those the provider sent again; "failed" counts resources the engine reported failed. Host RSS is the peak VmHWM of the dynamic-provider host process (sampled from /proc every 100 ms).`,
+  );
   const split = (results.parts ?? []).filter((part) => part.kinds.length < 2).flatMap((part) => part.ns);
-  const splitNote = split.length ? ` Except N = ${[...new Set(split)].join(", ")}: run in separate runs per stack (to keep each run under 30 minutes), so not interleaved, and with ${[...new Set((results.parts ?? []).filter((part) => part.kinds.length < 2).map((part) => part.command.match(/--repeat (\d+)/)?.[1] ?? "3"))].join("/")} repetition(s).` : "";
-  out.push("- Each phase runs on the callbell stack, the fast-mode stack (if run) and the floor stack back to back (order rotating), " +
-    `so background load hits them alike. ${results.repeat > 1 ? `The phases that change nothing (up (no-op), preview (unchanged)) run ${results.repeat} times: median shown, (min–max) after it.` : ""}${splitNote}`, "");
+  const splitNote = split.length
+    ? ` Except N = ${[...new Set(split)].join(", ")}: run in separate runs per stack (to keep each run under 30 minutes), so not interleaved, and with ${[...new Set((results.parts ?? []).filter((part) => part.kinds.length < 2).map((part) => part.command.match(/--repeat (\d+)/)?.[1] ?? "3"))].join("/")} repetition(s).`
+    : "";
+  out.push(
+    "- Each phase runs on the callbell stack, the fast-mode stack (if run) and the floor stack back to back (order rotating), " +
+      `so background load hits them alike. ${results.repeat > 1 ? `The phases that change nothing (up (no-op), preview (unchanged)) run ${results.repeat} times: median shown, (min–max) after it.` : ""}${splitNote}`,
+    "",
+  );
 
   const hasPadded = results.ns.some((r) => r.padded?.length);
   const hasFast = results.ns.some((r) => r.fast?.length);
   out.push("## Time, API calls and memory per phase", "");
   if (hasFast) {
-    out.push("\"fast mode\": the same callbell stack run with PULUMI_SKIP_CHECKPOINTS=true (the engine saves the state once, at the end; " +
-      "see README, \"Fast mode\"), against its own simulator; API calls and 429s are the checkpointing stack's (the fast stack's are in results.json).", "");
+    out.push(
+      '"fast mode": the same callbell stack run with PULUMI_SKIP_CHECKPOINTS=true (the engine saves the state once, at the end; ' +
+        "see README, \"Fast mode\"), against its own simulator; API calls and 429s are the checkpointing stack's (the fast stack's are in results.json).",
+      "",
+    );
   }
-  if (hasPadded) out.push("With --padded: \"padded floor\" is the engine floor whose `__provider` is as long as the Contact's, which separates what the engine pays for the state's size from the provider's own work.", "");
-  out.push(`| N | phase | pulumi-callbell (s) | engine floor (s) | × engine floor |${hasFast ? " fast mode (s) | fast × engine floor |" : ""}${hasPadded ? " padded floor (s) | × padded floor |" : ""} physical floor (s) | × physical floor | API calls | 429s (retried) | failed | host peak RSS MB (callbell / floor) |`);
+  if (hasPadded)
+    out.push(
+      "With --padded: \"padded floor\" is the engine floor whose `__provider` is as long as the Contact's, which separates what the engine pays for the state's size from the provider's own work.",
+      "",
+    );
+  out.push(
+    `| N | phase | pulumi-callbell (s) | engine floor (s) | × engine floor |${hasFast ? " fast mode (s) | fast × engine floor |" : ""}${hasPadded ? " padded floor (s) | × padded floor |" : ""} physical floor (s) | × physical floor | API calls | 429s (retried) | failed | host peak RSS MB (callbell / floor) |`,
+  );
   out.push(`|---:|---|---:|---:|---:|${hasFast ? "---:|---:|" : ""}${hasPadded ? "---:|---:|" : ""}---:|---:|---|---:|---:|---:|`);
   for (const r of results.ns) {
     for (const phase of PHASE_ORDER) {
@@ -215,7 +286,9 @@ export function markdown(results: BenchResults): string {
       const q = r.fast?.find((x) => x.phase === phase);
       const fastFailed = q && (q.failedResources || q.engineError) ? ` (${q.failedResources} failed${q.engineError ? ", engine error" : ""})` : "";
       const fastCols = hasFast ? ` ${secs(q)}${fastFailed} | ${fmt(ratio(q?.seconds, f?.seconds))} |` : "";
-      out.push(`| ${r.n} | ${phase} | ${secs(p)} | ${secs(f)} | ${fmt(ratio(p.seconds, f?.seconds))} |${fastCols}${paddedCols} ${phys ? fmt(phys) : "—"} | ${phys ? fmt(p.seconds / phys, 1) : "—"} | ${calls(p)} | ${p.rateLimited} (${p.retried}) | ${failed} | ${fmt(p.rss.peakMb, 1)} / ${fmt(f?.rss.peakMb, 1)} |`);
+      out.push(
+        `| ${r.n} | ${phase} | ${secs(p)} | ${secs(f)} | ${fmt(ratio(p.seconds, f?.seconds))} |${fastCols}${paddedCols} ${phys ? fmt(phys) : "—"} | ${phys ? fmt(p.seconds / phys, 1) : "—"} | ${calls(p)} | ${p.rateLimited} (${p.retried}) | ${failed} | ${fmt(p.rss.peakMb, 1)} / ${fmt(f?.rss.peakMb, 1)} |`,
+      );
     }
   }
   out.push("");
@@ -224,38 +297,53 @@ export function markdown(results: BenchResults): string {
   if (largest && largest.callbell[0]?.rss.cpu) {
     const cpu = (p: PhaseResult | undefined) => (p?.rss.cpu ? `${fmt(p.rss.cpu.host, 1)} / ${fmt(p.rss.cpu.engine, 1)} / ${fmt(p.rss.cpu.program, 1)}` : "—");
     out.push(`## Where the time goes (N = ${largest.n})`, "");
-    out.push(`CPU seconds during each phase of the provider host / the pulumi CLI (engine) / the benchmark process (inline program and Automation API), against wall time, on ${results.machine.cpus} CPUs.`, "");
-    out.push(`| phase | pulumi-callbell (s) | CPU host / engine / program (s) | engine floor (s) | CPU host / engine / program (s) |${hasFast ? " fast mode (s) | CPU host / engine / program (s) |" : ""}${hasPadded ? " padded floor (s) | CPU host / engine / program (s) |" : ""}`);
+    out.push(
+      `CPU seconds during each phase of the provider host / the pulumi CLI (engine) / the benchmark process (inline program and Automation API), against wall time, on ${results.machine.cpus} CPUs.`,
+      "",
+    );
+    out.push(
+      `| phase | pulumi-callbell (s) | CPU host / engine / program (s) | engine floor (s) | CPU host / engine / program (s) |${hasFast ? " fast mode (s) | CPU host / engine / program (s) |" : ""}${hasPadded ? " padded floor (s) | CPU host / engine / program (s) |" : ""}`,
+    );
     out.push(`|---|---:|---:|---:|---:|${hasFast ? "---:|---:|" : ""}${hasPadded ? "---:|---:|" : ""}`);
     for (const phase of PHASE_ORDER) {
       const p = largest.callbell.find((q) => q.phase === phase);
       const f = floorOf(largest, phase);
       const pf = largest.padded?.find((q) => q.phase === phase);
       const q = largest.fast?.find((x) => x.phase === phase);
-      out.push(`| ${phase} | ${fmt(p?.seconds)} | ${cpu(p)} | ${fmt(f?.seconds)} | ${cpu(f)} |${hasFast ? ` ${fmt(q?.seconds)} | ${cpu(q)} |` : ""}${hasPadded ? ` ${fmt(pf?.seconds)} | ${cpu(pf)} |` : ""}`);
+      out.push(
+        `| ${phase} | ${fmt(p?.seconds)} | ${cpu(p)} | ${fmt(f?.seconds)} | ${cpu(f)} |${hasFast ? ` ${fmt(q?.seconds)} | ${cpu(q)} |` : ""}${hasPadded ? ` ${fmt(pf?.seconds)} | ${cpu(pf)} |` : ""}`,
+      );
     }
     out.push("");
   }
 
   out.push("## Against the scripts a team would write instead (create all N)", "");
-  out.push(`| N | pulumi up (create) (s) | sequential script (s) | up ÷ sequential | parallel script, ${results.scriptConcurrency} workers (s) | up ÷ parallel | script 429s (seq / par) | script failures (seq / par) |`);
+  out.push(
+    `| N | pulumi up (create) (s) | sequential script (s) | up ÷ sequential | parallel script, ${results.scriptConcurrency} workers (s) | up ÷ parallel | script 429s (seq / par) | script failures (seq / par) |`,
+  );
   out.push("|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const r of results.ns) {
     const up = r.callbell.find((p) => p.phase === "up (create)");
     const s = r.scripts.sequential;
     const q = r.scripts.parallel;
-    out.push(`| ${r.n} | ${fmt(up?.seconds)} | ${fmt(s?.seconds)} | ${fmt(ratio(up?.seconds, s?.seconds))} | ${fmt(q?.seconds)} | ${fmt(ratio(up?.seconds, q?.seconds))} | ${s?.rateLimited ?? "—"} / ${q?.rateLimited ?? "—"} | ${s?.failures ?? "—"} / ${q?.failures ?? "—"} |`);
+    out.push(
+      `| ${r.n} | ${fmt(up?.seconds)} | ${fmt(s?.seconds)} | ${fmt(ratio(up?.seconds, s?.seconds))} | ${fmt(q?.seconds)} | ${fmt(ratio(up?.seconds, q?.seconds))} | ${s?.rateLimited ?? "—"} / ${q?.rateLimited ?? "—"} | ${s?.failures ?? "—"} / ${q?.failures ?? "—"} |`,
+    );
   }
   out.push("");
 
   out.push("## State size (after up)", "");
   out.push("Bytes per contact: the whole `pulumi stack export` (secrets encrypted, as stored) divided by N.", "");
-  out.push(`| N | exported state (bytes) | bytes per contact | one Contact resource (bytes, compact JSON) | \`__provider\` (bytes) | distinct \`__provider\` values | floor: bytes per resource | floor: \`__provider\` (bytes) |${hasPadded ? " padded floor: bytes per resource (`__provider` bytes) |" : ""}`);
+  out.push(
+    `| N | exported state (bytes) | bytes per contact | one Contact resource (bytes, compact JSON) | \`__provider\` (bytes) | distinct \`__provider\` values | floor: bytes per resource | floor: \`__provider\` (bytes) |${hasPadded ? " padded floor: bytes per resource (`__provider` bytes) |" : ""}`,
+  );
   out.push(`|---:|---:|---:|---:|---:|---:|---:|---:|${hasPadded ? "---:|" : ""}`);
   for (const r of results.ns) {
     const c = r.state.callbell;
     const f = r.state.trivial;
-    out.push(`| ${r.n} | ${c?.exportBytes ?? "—"} | ${c?.perResourceBytes ?? "—"} | ${c?.oneResourceBytes ?? "—"} | ${c?.providerBytes ?? "—"} | ${c?.distinctProviders ?? "—"} | ${f?.perResourceBytes ?? "—"} | ${f?.providerBytes ?? "—"} |${hasPadded ? ` ${r.state.padded?.perResourceBytes ?? "—"} (${r.state.padded?.providerBytes ?? "—"}) |` : ""}`);
+    out.push(
+      `| ${r.n} | ${c?.exportBytes ?? "—"} | ${c?.perResourceBytes ?? "—"} | ${c?.oneResourceBytes ?? "—"} | ${c?.providerBytes ?? "—"} | ${c?.distinctProviders ?? "—"} | ${f?.perResourceBytes ?? "—"} | ${f?.providerBytes ?? "—"} |${hasPadded ? ` ${r.state.padded?.perResourceBytes ?? "—"} (${r.state.padded?.providerBytes ?? "—"}) |` : ""}`,
+    );
   }
   out.push("");
 
@@ -264,26 +352,48 @@ export function markdown(results: BenchResults): string {
     const lim = first.limitPerSecond;
     const floor = results.rateLimitFloor;
     out.push(`## Rate-limit run: simulator limited to ${lim} requests/s, N = ${first.n}`, "");
-    out.push(`Through the engine (fresh simulator and stack per setting). Engine floor for the same N (trivial resources): up ${fmt(floor?.up.seconds)} s, destroy ${fmt(floor?.destroy.seconds)} s.`, "");
-    out.push(`| provider setting | up (s) | writes / ${lim} per s (s) | up ÷ (writes / ${lim}) (target ≤ ${TARGETS.rateLimitSlack}) | up ÷ engine floor | API calls (up) | 429s (retried) | failed | destroy (s) | destroy ÷ engine floor | destroy 429s (retried) | destroy failed |`);
+    out.push(
+      `Through the engine (fresh simulator and stack per setting). Engine floor for the same N (trivial resources): up ${fmt(floor?.up.seconds)} s, destroy ${fmt(floor?.destroy.seconds)} s.`,
+      "",
+    );
+    out.push(
+      `| provider setting | up (s) | writes / ${lim} per s (s) | up ÷ (writes / ${lim}) (target ≤ ${TARGETS.rateLimitSlack}) | up ÷ engine floor | API calls (up) | 429s (retried) | failed | destroy (s) | destroy ÷ engine floor | destroy 429s (retried) | destroy failed |`,
+    );
     out.push("|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|");
     for (const r of results.rateLimit as RateLimitResult[]) {
       const phys = r.n / r.limitPerSecond;
-      out.push(`| ${r.variant} | ${fmt(r.up.seconds)} | ${fmt(phys)} | ${fmt(r.up.seconds / phys)} | ${fmt(ratio(r.up.seconds, floor?.up.seconds))} | ${calls(r.up)} | ${r.up.rateLimited} (${r.up.retried}) | ${r.up.failedResources}${r.up.engineError ? " + engine error" : ""} | ${fmt(r.destroy.seconds)} | ${fmt(ratio(r.destroy.seconds, floor?.destroy.seconds))} | ${r.destroy.rateLimited} (${r.destroy.retried}) | ${r.destroy.failedResources}${r.destroy.engineError ? " + engine error" : ""} |`);
+      out.push(
+        `| ${r.variant} | ${fmt(r.up.seconds)} | ${fmt(phys)} | ${fmt(r.up.seconds / phys)} | ${fmt(ratio(r.up.seconds, floor?.up.seconds))} | ${calls(r.up)} | ${r.up.rateLimited} (${r.up.retried}) | ${r.up.failedResources}${r.up.engineError ? " + engine error" : ""} | ${fmt(r.destroy.seconds)} | ${fmt(ratio(r.destroy.seconds, floor?.destroy.seconds))} | ${r.destroy.rateLimited} (${r.destroy.retried}) | ${r.destroy.failedResources}${r.destroy.engineError ? " + engine error" : ""} |`,
+      );
     }
     out.push("");
-    out.push(`The provider alone (no engine; its create and delete called for all ${first.n} contacts at once, as with an unbounded --parallel), to see its own pace under the limit:`, "");
-    out.push(`| provider setting | create all (s) | requests (create) | requests/s sent (create) | all requests / ${lim} per s (s) | 429s (create) | delete all (s) | requests (delete) | 429s (delete) | failures |`);
+    out.push(
+      `The provider alone (no engine; its create and delete called for all ${first.n} contacts at once, as with an unbounded --parallel), to see its own pace under the limit:`,
+      "",
+    );
+    out.push(
+      `| provider setting | create all (s) | requests (create) | requests/s sent (create) | all requests / ${lim} per s (s) | 429s (create) | delete all (s) | requests (delete) | 429s (delete) | failures |`,
+    );
     out.push("|---|---:|---|---:|---:|---:|---:|---|---:|---:|");
     for (const r of results.rateLimit as RateLimitResult[]) {
       const a = r.providerAlone;
       if (!a) continue;
       const total = Object.values(a.createCalls).reduce((x, y) => x + y, 0);
       const accepted = total - a.createRateLimited;
-      const callText = (c: Record<string, number>) => Object.entries(c).sort().map(([m, k]) => `${m} ${k}`).join(", ") || "0";
-      out.push(`| ${r.variant} | ${fmt(a.createSeconds)} | ${callText(a.createCalls)} | ${fmt(total / a.createSeconds, 0)} | ${fmt(accepted / lim)} | ${a.createRateLimited} | ${fmt(a.deleteSeconds)} | ${callText(a.deleteCalls)} | ${a.deleteRateLimited} | ${a.failures}${a.firstFailure ? ` (${a.firstFailure.slice(0, 120)})` : ""} |`);
+      const callText = (c: Record<string, number>) =>
+        Object.entries(c)
+          .sort()
+          .map(([m, k]) => `${m} ${k}`)
+          .join(", ") || "0";
+      out.push(
+        `| ${r.variant} | ${fmt(a.createSeconds)} | ${callText(a.createCalls)} | ${fmt(total / a.createSeconds, 0)} | ${fmt(accepted / lim)} | ${a.createRateLimited} | ${fmt(a.deleteSeconds)} | ${callText(a.deleteCalls)} | ${a.deleteRateLimited} | ${a.failures}${a.firstFailure ? ` (${a.firstFailure.slice(0, 120)})` : ""} |`,
+      );
     }
-    out.push("", `Each create is two requests: the provider looks the identifier up (GET /contacts/phone/…) before it POSTs, so ${first.n} creates need ${2 * first.n} requests, at least ${fmt((2 * first.n) / lim)} s at ${lim}/s.`, "");
+    out.push(
+      "",
+      `Each create is two requests: the provider looks the identifier up (GET /contacts/phone/…) before it POSTs, so ${first.n} creates need ${2 * first.n} requests, at least ${fmt((2 * first.n) / lim)} s at ${lim}/s.`,
+      "",
+    );
   }
 
   out.push("## Targets", "");
@@ -294,7 +404,10 @@ export function markdown(results: BenchResults): string {
   }
   out.push("");
 
-  const errors = [...results.ns.flatMap((r) => [...r.callbell, ...(r.fast ?? []), ...r.trivial]), ...results.rateLimit.flatMap((r) => [r.up, r.destroy])].filter((p) => p.engineError);
+  const errors = [
+    ...results.ns.flatMap((r) => [...r.callbell, ...(r.fast ?? []), ...r.trivial]),
+    ...results.rateLimit.flatMap((r) => [r.up, r.destroy]),
+  ].filter((p) => p.engineError);
   if (errors.length) {
     out.push("## Engine errors", "");
     for (const p of errors) out.push(`- ${p.kind} N=${p.n} ${p.phase}: ${p.engineError}`);
@@ -336,13 +449,21 @@ export function chartSpec(results: BenchResults): Record<string, unknown> {
   const x = { field: "N", type: "quantitative", scale: { type: "log" }, axis: { values: results.ns.map((r) => r.n), format: "d" }, title: "N (contacts)" };
   const y = { field: "seconds", type: "quantitative", title: "wall time (s)" };
   const color = {
-    field: "series", type: "nominal", title: null,
-    scale: { domain: Object.values(SERIES).filter((name) => rows.some((row) => row.series === name)), range: ["#1f77b4", "#7f7f7f", "#d62728", "#9467bd", "#ff7f0e", "#2ca02c"].filter((_, i) => rows.some((row) => row.series === Object.values(SERIES)[i])) },
+    field: "series",
+    type: "nominal",
+    title: null,
+    scale: {
+      domain: Object.values(SERIES).filter((name) => rows.some((row) => row.series === name)),
+      range: ["#1f77b4", "#7f7f7f", "#d62728", "#9467bd", "#ff7f0e", "#2ca02c"].filter((_, i) => rows.some((row) => row.series === Object.values(SERIES)[i])),
+    },
     legend: { orient: "bottom", columns: 3, labelLimit: 400, symbolStrokeWidth: 2 },
   };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: { text: `pulumi-callbell: time against N per phase (pulumi v${results.pulumiVersion}, simulator ${results.simulator.latencyMs}±${results.simulator.jitterMs} ms, ${L} req/s)`, anchor: "start" },
+    title: {
+      text: `pulumi-callbell: time against N per phase (pulumi v${results.pulumiVersion}, simulator ${results.simulator.latencyMs}±${results.simulator.jitterMs} ms, ${L} req/s)`,
+      anchor: "start",
+    },
     background: "white",
     data: { values: rows },
     facet: { field: "phase", type: "nominal", sort: PHASE_ORDER, title: null },
@@ -357,11 +478,19 @@ export function chartSpec(results: BenchResults): Record<string, unknown> {
           encoding: { x, y, color, tooltip: [{ field: "series" }, { field: "N" }, { field: "seconds" }] },
         },
         // The floors: dashed, each with its own dash pattern.
-        ...([[SERIES.floor, [6, 4]], [SERIES.physical, [2, 3]], [SERIES.padded, [8, 3, 2, 3]]] as const).filter(([series]) => rows.some((row) => row.series === series)).map(([series, dash]) => ({
-          transform: [{ filter: { field: "series", equal: series } }],
-          mark: { type: "line", strokeWidth: 1.5, strokeDash: dash },
-          encoding: { x, y, color },
-        })),
+        ...(
+          [
+            [SERIES.floor, [6, 4]],
+            [SERIES.physical, [2, 3]],
+            [SERIES.padded, [8, 3, 2, 3]],
+          ] as const
+        )
+          .filter(([series]) => rows.some((row) => row.series === series))
+          .map(([series, dash]) => ({
+            transform: [{ filter: { field: "series", equal: series } }],
+            mark: { type: "line", strokeWidth: 1.5, strokeDash: dash },
+            encoding: { x, y, color },
+          })),
       ],
     },
     resolve: { scale: { y: "independent" } },
@@ -395,10 +524,20 @@ export async function writeReport(results: BenchResults, outDir: string): Promis
 export function mergeResults(runs: BenchResults[]): BenchResults {
   const merged = structuredClone(runs[0]);
   const kinds: Kind[] = ["callbell", "fast", "trivial", "padded"];
-  merged.parts = runs.flatMap((run) => run.parts ?? [{
-    command: run.command, startedAt: run.startedAt, durationSeconds: run.durationSeconds, source: run.source,
-    kinds: run.kinds ?? ["callbell", "trivial"], ns: run.ns.map((r) => r.n), loadAverageAtStart: run.machine.loadAverageAtStart,
-  }]);
+  merged.parts = runs.flatMap(
+    (run) =>
+      run.parts ?? [
+        {
+          command: run.command,
+          startedAt: run.startedAt,
+          durationSeconds: run.durationSeconds,
+          source: run.source,
+          kinds: run.kinds ?? ["callbell", "trivial"],
+          ns: run.ns.map((r) => r.n),
+          loadAverageAtStart: run.machine.loadAverageAtStart,
+        },
+      ],
+  );
   for (const run of runs.slice(1)) {
     for (const r of run.ns) {
       const into = merged.ns.find((m) => m.n === r.n);
@@ -439,8 +578,11 @@ if (require.main === module) {
   } else {
     results = read(path.join(dir, "results.json"));
   }
-  writeReport(results, dir).then((md) => process.stdout.write(md + "\n"), (error: Error) => {
-    process.stderr.write(`${error.stack}\n`);
-    process.exit(1);
-  });
+  writeReport(results, dir).then(
+    (md) => process.stdout.write(md + "\n"),
+    (error: Error) => {
+      process.stderr.write(`${error.stack}\n`);
+      process.exit(1);
+    },
+  );
 }

@@ -155,21 +155,30 @@ function parseArgs(argv: string[]): Args {
       if (v === undefined) throw new Error(`${flag} needs a value`);
       return v;
     };
-    if (flag === "--n") args.ns = value().split(",").map((s) => positiveInteger(flag, s));
+    if (flag === "--n")
+      args.ns = value()
+        .split(",")
+        .map((s) => positiveInteger(flag, s));
     else if (flag === "--quick") args.ns = [10, 100];
     else if (flag === "--full") full = true;
     else if (flag === "--parallel") args.parallel = positiveInteger(flag, value());
     else if (flag === "--repeat") args.repeat = positiveInteger(flag, value());
     else if (flag === "--padded") args.kinds = [...new Set<Kind>([...args.kinds, "padded"])];
-    else if (flag === "--kinds") args.kinds = value().split(",").map((k) => {
-      if (k !== "callbell" && k !== "fast" && k !== "trivial" && k !== "padded") {
-        throw new Error(`--kinds takes callbell, fast, trivial and padded, not '${k}'`);
-      }
-      return k;
-    });
+    else if (flag === "--kinds")
+      args.kinds = value()
+        .split(",")
+        .map((k) => {
+          if (k !== "callbell" && k !== "fast" && k !== "trivial" && k !== "padded") {
+            throw new Error(`--kinds takes callbell, fast, trivial and padded, not '${k}'`);
+          }
+          return k;
+        });
     else if (flag === "--no-rate-limit") args.rateLimit = false;
     else if (flag === "--out") args.outDir = path.resolve(value());
-    else throw new Error(`unknown option ${flag}\nusage: npm run bench -- [--n 10,100,500 | --quick | --full] [--parallel P] [--repeat R] [--padded] [--kinds callbell,trivial] [--no-rate-limit] [--out DIR]`);
+    else
+      throw new Error(
+        `unknown option ${flag}\nusage: npm run bench -- [--n 10,100,500 | --quick | --full] [--parallel P] [--repeat R] [--padded] [--kinds callbell,trivial] [--no-rate-limit] [--out DIR]`,
+      );
   }
   if (full && !args.ns.includes(1000)) args.ns.push(1000);
   return args;
@@ -210,7 +219,14 @@ async function benchStack(kind: Kind, n: number, name: string, sim?: SimulatorPr
 type OpOptions = { onEvent: (e: EngineEvent) => void; onOutput: (s: string) => void; parallel?: number };
 
 /** Runs one operation, timed, with the request log, failures and the host's peak RSS. */
-async function measure(phase: string, kind: Kind, n: number, sim: SimulatorProcess | undefined, op: (opts: OpOptions) => Promise<unknown>, parallel?: number): Promise<PhaseResult> {
+async function measure(
+  phase: string,
+  kind: Kind,
+  n: number,
+  sim: SimulatorProcess | undefined,
+  op: (opts: OpOptions) => Promise<unknown>,
+  parallel?: number,
+): Promise<PhaseResult> {
   await sim?.admin.clearRequests();
   const events: EngineEvent[] = [];
   const output: string[] = [];
@@ -238,19 +254,33 @@ async function measure(phase: string, kind: Kind, n: number, sim: SimulatorProce
   const rateLimited = requests.filter((r) => r.status === 429).length;
   const failedOn429 = [...failed.values()].filter((m) => /rate limit|429/i.test(m)).length;
   const result: PhaseResult = {
-    phase, kind, n, seconds: round(seconds, 2), calls, totalCalls: requests.length,
+    phase,
+    kind,
+    n,
+    seconds: round(seconds, 2),
+    calls,
+    totalCalls: requests.length,
     writes: requests.filter((r) => r.method !== "GET").length,
-    rateLimited, retried: Math.max(0, rateLimited - failedOn429),
-    failedResources: failed.size, engineError, steps: countChangesOfType(events, type).raw, rss: peak,
+    rateLimited,
+    retried: Math.max(0, rateLimited - failedOn429),
+    failedResources: failed.size,
+    engineError,
+    steps: countChangesOfType(events, type).raw,
+    rss: peak,
   };
-  log(`${kind.padEnd(8)} N=${String(n).padEnd(4)} ${phase.padEnd(19)} ${seconds.toFixed(2).padStart(7)} s  ` +
-    `calls ${JSON.stringify(calls)}  429s ${rateLimited}  failed ${failed.size}${engineError ? "  ERROR " + engineError.slice(0, 200) : ""}  host ${peak.peakMb} MB  cpu host/engine/program ${peak.cpu.host}/${peak.cpu.engine}/${peak.cpu.program} s  steps ${JSON.stringify(result.steps)}`);
+  log(
+    `${kind.padEnd(8)} N=${String(n).padEnd(4)} ${phase.padEnd(19)} ${seconds.toFixed(2).padStart(7)} s  ` +
+      `calls ${JSON.stringify(calls)}  429s ${rateLimited}  failed ${failed.size}${engineError ? "  ERROR " + engineError.slice(0, 200) : ""}  host ${peak.peakMb} MB  cpu host/engine/program ${peak.cpu.host}/${peak.cpu.engine}/${peak.cpu.program} s  steps ${JSON.stringify(result.steps)}`,
+  );
   return result;
 }
 
 function summarizeError(error: unknown): string {
   const text = String((error as Error)?.message ?? error);
-  const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
   const interesting = lines.filter((l) => /error|failed/i.test(l) && !/^stderr:|^stdout:|^code:/.test(l));
   return (interesting.slice(0, 3).join(" | ") || lines.slice(0, 3).join(" | ")).slice(0, 600);
 }
@@ -281,13 +311,22 @@ async function stateSize(stack: Stack, kind: Kind, n: number): Promise<StateSize
  * runs on every stack back to back (who goes first rotating), so load from elsewhere on the
  * machine hits the result and its floors alike.
  */
-async function runPhases(n: number, sims: Partial<Record<Kind, SimulatorProcess>>, parallel: number | undefined, repeat: number, kinds: Kind[]):
-  Promise<Pick<NResult, Kind | "state">> {
+async function runPhases(
+  n: number,
+  sims: Partial<Record<Kind, SimulatorProcess>>,
+  parallel: number | undefined,
+  repeat: number,
+  kinds: Kind[],
+): Promise<Pick<NResult, Kind | "state">> {
   const padded = kinds.includes("padded");
   const stacks = {} as Record<Kind, Stack>;
   for (const kind of kinds) stacks[kind] = await benchStack(kind, n, `${kind}-${n}`, sims[kind], kind === "padded" ? padding : {});
   const out: Pick<NResult, Kind | "state"> = {
-    callbell: [], trivial: [], ...(kinds.includes("fast") ? { fast: [] } : {}), ...(padded ? { padded: [] } : {}), state: {},
+    callbell: [],
+    trivial: [],
+    ...(kinds.includes("fast") ? { fast: [] } : {}),
+    ...(padded ? { padded: [] } : {}),
+    state: {},
   };
   const ops: Record<Phase, (stack: Stack, o: OpOptions) => Promise<unknown>> = {
     "preview (new)": (s, o) => s.preview(o),
@@ -326,9 +365,16 @@ function median(results: PhaseResult[]): PhaseResult {
   const mid = sorted[Math.floor((sorted.length - 1) / 2)];
   // Counts must hold for every repetition: keep the worst of calls, 429s and failures visible.
   const worst = results.reduce((a, b) => (b.totalCalls + b.failedResources > a.totalCalls + a.failedResources ? b : a));
-  return { ...mid, calls: worst.calls, totalCalls: worst.totalCalls, writes: Math.max(...results.map((r) => r.writes)),
-    failedResources: Math.max(...results.map((r) => r.failedResources)), engineError: results.find((r) => r.engineError)?.engineError ?? mid.engineError,
-    rss: { ...mid.rss, peakMb: Math.max(...results.map((r) => r.rss.peakMb)) }, samples: results.map((r) => r.seconds) };
+  return {
+    ...mid,
+    calls: worst.calls,
+    totalCalls: worst.totalCalls,
+    writes: Math.max(...results.map((r) => r.writes)),
+    failedResources: Math.max(...results.map((r) => r.failedResources)),
+    engineError: results.find((r) => r.engineError)?.engineError ?? mid.engineError,
+    rss: { ...mid.rss, peakMb: Math.max(...results.map((r) => r.rss.peakMb)) },
+    samples: results.map((r) => r.seconds),
+  };
 }
 
 /**
@@ -385,10 +431,17 @@ async function runN(n: number, parallel: number | undefined, repeat: number, kin
     await withSimulator(API_LIMIT_PER_SECOND, async (fast) => Object.assign(result, await runPhases(n, { callbell: sim, fast }, parallel, repeat, kinds)));
   });
   // The scripts are baselines: they run with the engine floor (a run split with --kinds runs them once).
-  for (const [name, concurrency] of kinds.includes("trivial") ? [["sequential", 1], ["parallel", SCRIPT_CONCURRENCY]] as const : []) {
+  for (const [name, concurrency] of kinds.includes("trivial")
+    ? ([
+        ["sequential", 1],
+        ["parallel", SCRIPT_CONCURRENCY],
+      ] as const)
+    : []) {
     result.scripts[name] = await withSimulator(API_LIMIT_PER_SECOND, async (sim) => postAll(sim.url, sim.token, n, concurrency));
     const s = result.scripts[name]!;
-    log(`script   N=${String(n).padEnd(4)} ${`${name} (${concurrency})`.padEnd(19)} ${s.seconds.toFixed(2).padStart(7)} s  posts ${s.posts}  429s ${s.rateLimited}  failed ${s.failures}`);
+    log(
+      `script   N=${String(n).padEnd(4)} ${`${name} (${concurrency})`.padEnd(19)} ${s.seconds.toFixed(2).padStart(7)} s  posts ${s.posts}  429s ${s.rateLimited}  failed ${s.failures}`,
+    );
   }
   return result;
 }
@@ -428,7 +481,6 @@ async function runRateLimit(parallel: number | undefined): Promise<Pick<BenchRes
  * its requests per contact, its retries), with no engine in the way.
  */
 async function providerAlone(sim: SimulatorProcess, n: number, extraConfig: Record<string, string>): Promise<ProviderAloneResult> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { contactProvider } = require("pulumi-callbell/dist/contact/provider") as typeof import("pulumi-callbell/dist/contact/provider");
   const config: Record<string, string> = { "callbell:apiUrl": sim.url, "callbell:apiToken": sim.token, ...extraConfig };
   await contactProvider.configure({ config: { get: (key: string) => config[key] } } as never);
@@ -457,11 +509,18 @@ async function providerAlone(sim: SimulatorProcess, n: number, extraConfig: Reco
   const deleteSeconds = (performance.now() - started) / 1000;
   const deleteTally = await tally();
   const result: ProviderAloneResult = {
-    createSeconds: round(createSeconds, 2), deleteSeconds: round(deleteSeconds, 2),
-    createCalls: createTally.calls, deleteCalls: deleteTally.calls,
-    createRateLimited: createTally.rateLimited, deleteRateLimited: deleteTally.rateLimited, failures, firstFailure,
+    createSeconds: round(createSeconds, 2),
+    deleteSeconds: round(deleteSeconds, 2),
+    createCalls: createTally.calls,
+    deleteCalls: deleteTally.calls,
+    createRateLimited: createTally.rateLimited,
+    deleteRateLimited: deleteTally.rateLimited,
+    failures,
+    firstFailure,
   };
-  log(`provider alone N=${n} (${extraConfig["callbell:requestsPerSecond"] ?? "default"}/s vs ${RATE_LIMIT_RUN.limitPerSecond}/s): create ${result.createSeconds} s ${JSON.stringify(result.createCalls)} 429s ${result.createRateLimited}, delete ${result.deleteSeconds} s ${JSON.stringify(result.deleteCalls)} 429s ${result.deleteRateLimited}, failed ${failures}`);
+  log(
+    `provider alone N=${n} (${extraConfig["callbell:requestsPerSecond"] ?? "default"}/s vs ${RATE_LIMIT_RUN.limitPerSecond}/s): create ${result.createSeconds} s ${JSON.stringify(result.createCalls)} 429s ${result.createRateLimited}, delete ${result.deleteSeconds} s ${JSON.stringify(result.deleteCalls)} 429s ${result.deleteRateLimited}, failed ${failures}`,
+  );
   return result;
 }
 
@@ -490,13 +549,22 @@ async function main(): Promise<void> {
     durationSeconds: 0,
     command: ["npm run bench", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])].join(" "),
     machine: {
-      cpus: os.availableParallelism(), cpuModel: os.cpus()[0]?.model ?? "?", memoryGb: round(os.totalmem() / 2 ** 30, 1),
-      node: process.version, loadAverageAtStart: os.loadavg().map((x) => round(x, 2)),
+      cpus: os.availableParallelism(),
+      cpuModel: os.cpus()[0]?.model ?? "?",
+      memoryGb: round(os.totalmem() / 2 ** 30, 1),
+      node: process.version,
+      loadAverageAtStart: os.loadavg().map((x) => round(x, 2)),
     },
     pulumiVersion: engine.pulumiVersion,
     parallel: args.parallel
       ? { passed: args.parallel, effective: args.parallel, note: `--parallel ${args.parallel} passed to every operation` }
-      : { effective: defaultParallel, note: envParallel > 0 ? `engine default from PULUMI_PARALLEL=${envParallel}` : `engine default (GOMAXPROCS × 4 = ${os.availableParallelism()} × 4); not passed` },
+      : {
+          effective: defaultParallel,
+          note:
+            envParallel > 0
+              ? `engine default from PULUMI_PARALLEL=${envParallel}`
+              : `engine default (GOMAXPROCS × 4 = ${os.availableParallelism()} × 4); not passed`,
+        },
     simulator: { limitPerSecond: API_LIMIT_PER_SECOND, ...LATENCY },
     scriptConcurrency: SCRIPT_CONCURRENCY,
     repeat: args.repeat,
@@ -505,7 +573,9 @@ async function main(): Promise<void> {
     rateLimit: [],
     source: sourceInfo(),
   };
-  log(`pulumi v${engine.pulumiVersion}, N = ${args.ns.join(", ")}, parallel: ${results.parallel.note}, load average ${results.machine.loadAverageAtStart.join(" ")}`);
+  log(
+    `pulumi v${engine.pulumiVersion}, N = ${args.ns.join(", ")}, parallel: ${results.parallel.note}, load average ${results.machine.loadAverageAtStart.join(" ")}`,
+  );
   fs.mkdirSync(args.outDir, { recursive: true });
   const save = () => {
     results.durationSeconds = round((performance.now() - started) / 1000, 1);

@@ -32,12 +32,13 @@ export function spawnSimulator(options: SimulatorOptions): Promise<SimulatorProc
         ...info,
         admin: new AdminClient(info.origin),
         pid: child.pid!,
-        close: () => new Promise<void>((done) => {
-          if (child.exitCode !== null) return done();
-          child.removeAllListeners("exit");
-          child.once("exit", () => done());
-          child.kill("SIGTERM");
-        }),
+        close: () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null) return done();
+            child.removeAllListeners("exit");
+            child.once("exit", () => done());
+            child.kill("SIGTERM");
+          }),
       });
     });
   });
@@ -48,7 +49,9 @@ if (require.main === module) {
     const options = JSON.parse(process.argv[2] ?? "{}") as SimulatorOptions;
     const sim = await startSimulator(options);
     process.stdout.write(JSON.stringify({ url: sim.url, origin: sim.origin, token: sim.token }) + "\n");
-    const stop = () => { sim.close().finally(() => process.exit(0)); };
+    const stop = () => {
+      sim.close().finally(() => process.exit(0));
+    };
     process.on("SIGTERM", stop);
     process.on("SIGINT", stop);
     process.stdin.on("end", stop); // the benchmark died: do not linger

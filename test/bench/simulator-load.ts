@@ -91,7 +91,10 @@ async function main(): Promise<void> {
         setupRequest: (request) => ({
           ...request,
           body: JSON.stringify({
-            identifier: phoneNumber(nextPhone++), source: "whatsapp", name: "Bench Contact", tags: ["qa", "demo"],
+            identifier: phoneNumber(nextPhone++),
+            source: "whatsapp",
+            name: "Bench Contact",
+            tags: ["qa", "demo"],
             custom_fields: { plan: "pro", seats: "5", interests: ["api"] },
           }),
         }),

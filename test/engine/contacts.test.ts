@@ -14,7 +14,9 @@ type Declared = Record<string, ContactArgs & Record<string, unknown>>;
 
 async function openContactsStack(sim: StartedSimulator, stackName: string, declared: Declared, token = sim.token): Promise<Stack> {
   return openStack({
-    projectName: "callbell-e2e", stackName, program,
+    projectName: "callbell-e2e",
+    stackName,
+    program,
     config: {
       "callbell:apiUrl": { value: sim.url },
       "callbell:apiToken": { value: token, secret: true },
@@ -34,11 +36,31 @@ describe("engine end to end: callbell.Contact with the real pulumi CLI and the s
   const everything: string[] = []; // all engine output, for the token check
   const record = () => {
     const rec = recordOutput();
-    return { rec, opts: { ...rec.opts, onOutput: (o: string) => { everything.push(o); rec.opts.onOutput(o); }, onEvent: (e: Parameters<typeof rec.opts.onEvent>[0]) => { everything.push(JSON.stringify(e)); rec.opts.onEvent(e); } } };
+    return {
+      rec,
+      opts: {
+        ...rec.opts,
+        onOutput: (o: string) => {
+          everything.push(o);
+          rec.opts.onOutput(o);
+        },
+        onEvent: (e: Parameters<typeof rec.opts.onEvent>[0]) => {
+          everything.push(JSON.stringify(e));
+          rec.opts.onEvent(e);
+        },
+      },
+    };
   };
 
   const declared: Declared = {
-    "qa-alice": { identifier: "393331234567", source: "whatsapp", name: "QA Alice", tags: ["qa"], assignedUser: "alice@acme-dev.example", customFields: { plan: "pro", interests: ["api"] } },
+    "qa-alice": {
+      identifier: "393331234567",
+      source: "whatsapp",
+      name: "QA Alice",
+      tags: ["qa"],
+      assignedUser: "alice@acme-dev.example",
+      customFields: { plan: "pro", interests: ["api"] },
+    },
     "qa-bob": { identifier: "393331234568", source: "whatsapp", name: "QA Bob", tags: ["qa", "beta"] },
     "demo-us": { identifier: "+1 202 555 0143", source: "whatsapp", name: "Demo US", tags: ["demo"], note: "demo account" },
     "vip-de": { identifier: "4915112345678", source: "whatsapp", name: "VIP DE", tags: ["vip"] },
@@ -70,7 +92,10 @@ describe("engine end to end: callbell.Contact with the real pulumi CLI and the s
     const { rec, opts } = record();
     const result = await stack.up(opts);
     assert.deepEqual(countChangesOfType(rec.events, CONTACT).raw, { create: 4 });
-    assert.deepEqual(writes(await sim.admin.requests()).map((e) => e.method), ["POST", "POST", "POST", "POST"]);
+    assert.deepEqual(
+      writes(await sim.admin.requests()).map((e) => e.method),
+      ["POST", "POST", "POST", "POST"],
+    );
     const stored = await sim.admin.contacts();
     assert.equal(stored.length, 4);
     const alice = stored.find((c) => c.name === "QA Alice")!;
@@ -109,8 +134,12 @@ describe("engine end to end: callbell.Contact with the real pulumi CLI and the s
     const up = record();
     await stack.up(up.opts);
     const ids = await uuids();
-    assert.deepEqual(writes(await sim.admin.requests()).map((e) => `${e.method} ${e.path}`).sort(),
-      [`PATCH /v1/contacts/${ids["qa-alice"]}`, `PATCH /v1/contacts/${ids["qa-bob"]}`].sort());
+    assert.deepEqual(
+      writes(await sim.admin.requests())
+        .map((e) => `${e.method} ${e.path}`)
+        .sort(),
+      [`PATCH /v1/contacts/${ids["qa-alice"]}`, `PATCH /v1/contacts/${ids["qa-bob"]}`].sort(),
+    );
     assert.equal((await sim.admin.contact(ids["qa-alice"])).name, "QA Alice Renamed");
     assert.deepEqual((await sim.admin.contact(ids["qa-bob"])).tags, ["qa"]);
     Object.assign(declared, next);
@@ -124,7 +153,10 @@ describe("engine end to end: callbell.Contact with the real pulumi CLI and the s
     const { rec, opts } = record();
     await stack.up(opts);
     assert.deepEqual(countChangesOfType(rec.events, CONTACT).raw, { "create-replacement": 1, replace: 1, "delete-replaced": 1, same: 3 });
-    assert.deepEqual(writes(await sim.admin.requests()).map((e) => `${e.method} ${e.path}`), ["POST /v1/contacts", `DELETE /v1/contacts/${before["vip-de"]}`]);
+    assert.deepEqual(
+      writes(await sim.admin.requests()).map((e) => `${e.method} ${e.path}`),
+      ["POST /v1/contacts", `DELETE /v1/contacts/${before["vip-de"]}`],
+    );
     const stored = await sim.admin.contacts();
     assert.equal(stored.length, 4);
     assert.equal(stored.filter((c) => c.name === "VIP DE").length, 1);
@@ -144,7 +176,10 @@ describe("engine end to end: callbell.Contact with the real pulumi CLI and the s
     await stack.up(opts);
     assert.deepEqual(countChangesOfType(rec.events, CONTACT).raw, { update: 1, same: 3 });
     const log = writes(await sim.admin.requests());
-    assert.deepEqual(log.map((e) => `${e.method} ${e.path}`), [`PATCH /v1/contacts/${ids["qa-alice"]}`]);
+    assert.deepEqual(
+      log.map((e) => `${e.method} ${e.path}`),
+      [`PATCH /v1/contacts/${ids["qa-alice"]}`],
+    );
     assert.deepEqual(log[0].body, { name: "QA Alice Renamed", tags: ["qa"] });
     const restored = await sim.admin.contact(ids["qa-alice"]);
     assert.equal(restored.name, "QA Alice Renamed");
@@ -155,12 +190,18 @@ describe("engine end to end: callbell.Contact with the real pulumi CLI and the s
     await sim.admin.deleteContact(ids["qa-bob"]);
     const refresh = record();
     await stack.refresh(refresh.opts);
-    assert.equal(resourcesOfType(await exportState(stack), CONTACT).some((r) => r.id === ids["qa-bob"]), false);
+    assert.equal(
+      resourcesOfType(await exportState(stack), CONTACT).some((r) => r.id === ids["qa-bob"]),
+      false,
+    );
     await sim.admin.clearRequests();
     const { rec, opts } = record();
     await stack.up(opts);
     assert.deepEqual(countChangesOfType(rec.events, CONTACT).raw, { create: 1, same: 3 });
-    assert.deepEqual(writes(await sim.admin.requests()).map((e) => e.method), ["POST"]);
+    assert.deepEqual(
+      writes(await sim.admin.requests()).map((e) => e.method),
+      ["POST"],
+    );
     assert.equal((await sim.admin.contacts()).filter((c) => c.name === "QA Bob").length, 1);
   });
 
@@ -211,7 +252,10 @@ describe("engine end to end: callbell.Contact with the real pulumi CLI and the s
     await sim.admin.clearRequests();
     await adopting.up();
     const log = await sim.admin.requests();
-    assert.deepEqual(log.map((e) => `${e.method} ${e.path}`), ["GET /v1/contacts/phone/393331234590", `PATCH /v1/contacts/${existing.uuid}`]);
+    assert.deepEqual(
+      log.map((e) => `${e.method} ${e.path}`),
+      ["GET /v1/contacts/phone/393331234590", `PATCH /v1/contacts/${existing.uuid}`],
+    );
     const matches = (await sim.admin.contacts()).filter((c) => c.phoneNumber === existing.phoneNumber);
     assert.equal(matches.length, 1);
     assert.equal(matches[0].name, "Adopted VIP");
@@ -227,7 +271,10 @@ describe("engine end to end: callbell.Contact with the real pulumi CLI and the s
     await stack.destroy(opts);
     assert.deepEqual(countChangesOfType(rec.events, CONTACT).raw, { delete: 4 });
     const left = (await sim.admin.contacts()).map((c) => c.uuid);
-    assert.deepEqual(ids.filter((id) => left.includes(id)), []);
+    assert.deepEqual(
+      ids.filter((id) => left.includes(id)),
+      [],
+    );
     assert.equal(resourcesOfType(await exportState(stack), CONTACT).length, 0);
   });
 });

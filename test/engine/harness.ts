@@ -26,14 +26,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
-import {
-  EngineEvent,
-  LocalWorkspace,
-  LocalWorkspaceOptions,
-  OpMap,
-  PulumiCommand,
-  Stack,
-} from "@pulumi/pulumi/automation";
+import { EngineEvent, LocalWorkspace, LocalWorkspaceOptions, OpMap, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 
 const execFileAsync = promisify(execFile);
 
@@ -114,6 +107,7 @@ export function ensureEngine(): EngineEnv {
     throw new Error(
       `Pulumi engine unavailable: \`bash ${script}\` failed (${(err as Error).message.split("\n")[0]}). ` +
         "It needs a pulumi >= 3.200 on PATH or Go with access to the Go module proxy; see its stderr above.",
+      { cause: err },
     );
   }
   const pulumiBin = path.join(pulumiDir, "pulumi");
@@ -207,9 +201,7 @@ export async function openStack(opts: OpenStackOptions): Promise<Stack> {
     fs.mkdirSync(opts.backendDir, { recursive: true });
     envVars.PULUMI_BACKEND_URL = fileUrl(path.resolve(opts.backendDir));
   }
-  const hasProjectFile = ["Pulumi.yaml", "Pulumi.yml", "Pulumi.json"].some((f) =>
-    fs.existsSync(path.join(workDir, f)),
-  );
+  const hasProjectFile = ["Pulumi.yaml", "Pulumi.yml", "Pulumi.json"].some((f) => fs.existsSync(path.join(workDir, f)));
   const wsOpts: LocalWorkspaceOptions = {
     workDir,
     envVars,
@@ -219,10 +211,7 @@ export async function openStack(opts: OpenStackOptions): Promise<Stack> {
     // inline one needs no language host binary. `main` is irrelevant for inline programs.
     ...(hasProjectFile ? {} : { projectSettings: { name: opts.projectName, runtime: "nodejs" as const } }),
   };
-  const stack = await LocalWorkspace.createOrSelectStack(
-    { projectName: opts.projectName, stackName: opts.stackName, program: opts.program },
-    wsOpts,
-  );
+  const stack = await LocalWorkspace.createOrSelectStack({ projectName: opts.projectName, stackName: opts.stackName, program: opts.program }, wsOpts);
   if (opts.config && Object.keys(opts.config).length > 0) {
     await stack.setAllConfig(opts.config);
   }
@@ -309,9 +298,7 @@ export interface ChangeCounts {
  * stack config changed. A replacement shows as `replace` here; the events of a
  * replacement (countChangesOfType) also hold its create-replacement and delete-replaced steps.
  */
-export function countChanges(
-  result: { summary: { resourceChanges?: OpMap } } | { changeSummary: OpMap } | OpMap,
-): ChangeCounts {
+export function countChanges(result: { summary: { resourceChanges?: OpMap } } | { changeSummary: OpMap } | OpMap): ChangeCounts {
   let raw: OpMap;
   if ("summary" in result && typeof result.summary === "object") {
     raw = (result as { summary: { resourceChanges?: OpMap } }).summary.resourceChanges ?? {};
@@ -389,10 +376,10 @@ export function recordOutput(): OutputRecorder {
 export async function exportText(stack: Stack): Promise<string> {
   const ws = stack.workspace;
   // The Automation API only exports with --show-secrets, so run our CLI the way it would.
-  const { stdout } = await execFileAsync(
-    path.join(ensureEngine().pulumiDir, "pulumi"),
-    ["stack", "export", "--stack", stack.name, "--non-interactive"],
-    { cwd: ws.workDir, env: { ...process.env, ...ws.envVars }, maxBuffer: 256 * 1024 * 1024 },
-  );
+  const { stdout } = await execFileAsync(path.join(ensureEngine().pulumiDir, "pulumi"), ["stack", "export", "--stack", stack.name, "--non-interactive"], {
+    cwd: ws.workDir,
+    env: { ...process.env, ...ws.envVars },
+    maxBuffer: 256 * 1024 * 1024,
+  });
   return stdout;
 }

@@ -44,18 +44,24 @@ describe("engine end to end: onboarding an existing account (export, then up of 
     const code = await runExport(["--out", file], env, { out: (l) => out.push(l), err: (l) => out.push(l) });
     assert.equal(code, 0, out.join("\n"));
     const log = await sim.admin.requests();
-    assert.deepEqual(log.map((e) => `${e.method} ${e.path}`), [
-      "GET /v1/teams?page=1", "GET /v1/channels?page=1",
-      ...[1, 2, 3, 4, 5, 6].map((p) => `GET /v1/contacts?page=${p}&include_field_types=true`),
-    ]);
+    assert.deepEqual(
+      log.map((e) => `${e.method} ${e.path}`),
+      ["GET /v1/teams?page=1", "GET /v1/channels?page=1", ...[1, 2, 3, 4, 5, 6].map((p) => `GET /v1/contacts?page=${p}&include_field_types=true`)],
+    );
     assert.ok(out.includes(`Wrote ${exported} contacts to ${file} (telegram 25, whatsapp 175); read ${ACCOUNT_SIZE} from Callbell.`), out.join("\n"));
-    assert.ok(out.includes(`  ${withoutIdentifier(ACCOUNT_SIZE)}: Callbell returns no identifier for instagram and facebook contacts (only phone ` +
-      `numbers, for whatsapp and telegram)`));
+    assert.ok(
+      out.includes(
+        `  ${withoutIdentifier(ACCOUNT_SIZE)}: Callbell returns no identifier for instagram and facebook contacts (only phone ` +
+          `numbers, for whatsapp and telegram)`,
+      ),
+    );
   });
 
   it("the preview of a ContactSet of the exported file plans only creates and sends no request", async () => {
     stack = await openStack({
-      projectName: "callbell-onboarding", stackName: "dev", program,
+      projectName: "callbell-onboarding",
+      stackName: "dev",
+      program,
       config: {
         "callbell:apiUrl": { value: sim.url },
         "callbell:apiToken": { value: sim.token, secret: true },
@@ -88,7 +94,10 @@ describe("engine end to end: onboarding an existing account (export, then up of 
     assert.deepEqual(await sim.admin.contacts(), before, "no contact changed");
     const resources = resourcesOfType(await exportState(stack), CONTACT);
     assert.equal(resources.length, exported);
-    assert.ok(resources.every((r) => r.outputs?.origin === "adopted"), "every contact is adopted, so destroy never deletes it");
+    assert.ok(
+      resources.every((r) => r.outputs?.origin === "adopted"),
+      "every contact is adopted, so destroy never deletes it",
+    );
     assert.deepEqual(new Set(resources.map((r) => r.id)).size, exported);
   });
 
@@ -119,7 +128,8 @@ describe("engine end to end: the lookups example (examples/lookups)", function (
   it("finds the team, channels and an existing contact from stack config, and creates the contact with their uuids", async () => {
     const existing = await sim.admin.createContact({ identifier: "393331234591", source: "whatsapp", name: "Made in the dashboard" });
     const stack = await openStack({
-      projectName: "callbell-lookups", stackName: "dev",
+      projectName: "callbell-lookups",
+      stackName: "dev",
       program: async () => {
         const entry = require.resolve(path.join(dir, "index.ts"));
         delete require.cache[entry];
@@ -149,14 +159,17 @@ describe("engine end to end: the lookups example (examples/lookups)", function (
       const log = (await sim.admin.requests()).map((e) => `${e.method} ${e.path}`);
       // The program's lookups (one list each, members, the contact by number) and the provider's lookup and create;
       // the program's last lookup may run while the engine creates, so the order is not asserted.
-      assert.deepEqual(log.sort(), [
-        "GET /v1/teams?page=1",
-        "GET /v1/teams/7ea70000000000000000000000000002/members?page=1",
-        "GET /v1/channels?page=1",
-        "GET /v1/contacts/phone/393331234591",
-        "GET /v1/contacts/phone/393331234590?channel_uuid=c4a00000000000000000000000000002",
-        "POST /v1/contacts",
-      ].sort());
+      assert.deepEqual(
+        log.sort(),
+        [
+          "GET /v1/teams?page=1",
+          "GET /v1/teams/7ea70000000000000000000000000002/members?page=1",
+          "GET /v1/channels?page=1",
+          "GET /v1/contacts/phone/393331234591",
+          "GET /v1/contacts/phone/393331234590?channel_uuid=c4a00000000000000000000000000002",
+          "POST /v1/contacts",
+        ].sort(),
+      );
       await stack.destroy();
     } finally {
       await stack.workspace.removeStack(stack.name, { force: true }).catch(() => undefined);

@@ -28,7 +28,9 @@ describe("engine end to end: no command sequence loses a contact", function () {
 
   async function open(stackName: string, declared: Declared, options: { ownerField?: boolean; aliases?: Record<string, string[]> } = {}): Promise<Stack> {
     const stack = await openStack({
-      projectName: "callbell-owners", stackName, program,
+      projectName: "callbell-owners",
+      stackName,
+      program,
       config: {
         "callbell:apiUrl": { value: sim.url },
         "callbell:apiToken": { value: sim.token, secret: true },
@@ -87,7 +89,10 @@ describe("engine end to end: no command sequence loses a contact", function () {
     await declare(stack, { alice, "qa-bob": bob });
     const rec = recordOutput();
     await assert.rejects(stack.up(rec.opts));
-    assert.match(rec.text(), new RegExp(`Could not create contact \\\\?"QA Alice\\\\?" \\(393331234567\\): Callbell already has a contact with this identifier`));
+    assert.match(
+      rec.text(),
+      new RegExp(`Could not create contact \\\\?"QA Alice\\\\?" \\(393331234567\\): Callbell already has a contact with this identifier`),
+    );
     assert.match(rec.text(), /If you renamed this resource, add aliases/);
     assert.deepEqual(writes(await sim.admin.requests()), [], "no POST, no DELETE");
     assert.deepEqual(await stateOf(stack), before, "qa-alice is still in the state, with its contact");
@@ -149,7 +154,10 @@ describe("engine end to end: no command sequence loses a contact", function () {
       const dev = await open(`dev-${ownerField}`, { shared: alice }, { ownerField });
       const rec = recordOutput();
       await assert.rejects(dev.up(rec.opts));
-      assert.match(rec.text(), ownerField ? new RegExp(`its owner field says it is managed by callbell-owners/prod-${ownerField}/shared`) : /nothing shows that this stack made it/);
+      assert.match(
+        rec.text(),
+        ownerField ? new RegExp(`its owner field says it is managed by callbell-owners/prod-${ownerField}/shared`) : /nothing shows that this stack made it/,
+      );
       assert.deepEqual(writes(await sim.admin.requests()), [], "dev wrote nothing");
       assert.deepEqual(await stateOf(dev), {});
 
@@ -182,7 +190,11 @@ describe("engine end to end: no command sequence loses a contact", function () {
     await assert.rejects(stack.up(rec.opts));
     assert.match(rec.text(), /Could not update the adopted contact \\?"QA Alice\\?" \(393331234567\)/);
     assert.deepEqual(await stateOf(stack), { alice: existing.uuid }, "kept in the state with its id");
-    assert.deepEqual(writes(await sim.admin.requests()).filter((w) => !w.startsWith("PATCH")), [], "no POST, no DELETE");
+    assert.deepEqual(
+      writes(await sim.admin.requests()).filter((w) => !w.startsWith("PATCH")),
+      [],
+      "no POST, no DELETE",
+    );
     await sim.admin.clearRequests();
     await stack.up();
     assert.deepEqual(writes(await sim.admin.requests()), [`PATCH /v1/contacts/${existing.uuid}`]);

@@ -51,10 +51,11 @@ const bytesPerContact = async (stack: Stack) => {
   const sizes = exported.deployment.resources.filter((r) => r.type === CONTACT).map((r) => Buffer.byteLength(JSON.stringify(r)));
   return Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length);
 };
-const propertyDiffs = (events: EngineEvent[]) => events.flatMap((e) => {
-  const m = e.resourcePreEvent?.metadata;
-  return m?.type === CONTACT ? [...(m.diffs ?? []), ...Object.keys(m.detailedDiff ?? {})] : [];
-});
+const propertyDiffs = (events: EngineEvent[]) =>
+  events.flatMap((e) => {
+    const m = e.resourcePreEvent?.metadata;
+    return m?.type === CONTACT ? [...(m.diffs ?? []), ...Object.keys(m.detailedDiff ?? {})] : [];
+  });
 
 describe("engine: a stack written with the 0.1 provider stub moves to the one-line __provider", function () {
   this.timeout(300_000);
@@ -66,7 +67,9 @@ describe("engine: a stack written with the 0.1 provider stub moves to the one-li
     this.timeout(30 * 60_000); // a cold engine build
     sim = await startSimulator();
     stack = await openStack({
-      projectName: "callbell-migration", stackName: "migration", program,
+      projectName: "callbell-migration",
+      stackName: "migration",
+      program,
       config: { "callbell:apiUrl": { value: sim.url }, "callbell:apiToken": { value: sim.token, secret: true } },
     });
   });
@@ -123,7 +126,10 @@ describe("engine: a stack written with the 0.1 provider stub moves to the one-li
     const rec = recordOutput();
     await stack.up(rec.opts);
     assert.deepEqual(countChangesOfType(rec.events, CONTACT).raw, { update: 1, same: 2 });
-    assert.deepEqual((await sim.admin.requests()).map((r) => r.method), ["PATCH"]);
+    assert.deepEqual(
+      (await sim.admin.requests()).map((r) => r.method),
+      ["PATCH"],
+    );
     assert.deepEqual((await sim.admin.contacts()).map((c) => c.name).sort(), ["Demo US", "QA Alice", "QA Bob Jr"]);
     const state = await providersIn(stack);
     const bob = state.contacts.find((c) => c.urn.endsWith("::qa-bob"))!;
@@ -138,7 +144,10 @@ describe("engine: a stack written with the 0.1 provider stub moves to the one-li
     const rec = recordOutput();
     await stack.up(rec.opts);
     assert.deepEqual(countChangesOfType(rec.events, CONTACT).raw, { delete: 1, same: 2 });
-    assert.deepEqual((await sim.admin.requests()).map((r) => r.method), ["DELETE"]);
+    assert.deepEqual(
+      (await sim.admin.requests()).map((r) => r.method),
+      ["DELETE"],
+    );
     assert.deepEqual((await sim.admin.contacts()).map((c) => c.name).sort(), ["Demo US", "QA Bob Jr"]);
     assert.equal((await providersIn(stack)).contacts.length, 2);
     await stack.destroy();

@@ -11,7 +11,11 @@ import { RequestLogEntry, StartedSimulator, startSimulator } from "../simulator"
 
 const CONTACT = "pulumi-nodejs:dynamic/callbell:Contact";
 const EXAMPLES = path.join(REPO_ROOT, "examples");
-const writes = (log: RequestLogEntry[]) => log.filter((e) => e.method !== "GET").map((e) => e.method).sort();
+const writes = (log: RequestLogEntry[]) =>
+  log
+    .filter((e) => e.method !== "GET")
+    .map((e) => e.method)
+    .sort();
 
 /** A copy of an example folder inside the repo (so it resolves pulumi-callbell), as a user's checkout. */
 function copyExample(name: string): string {
@@ -36,7 +40,9 @@ function programOf(dir: string) {
 
 async function open(sim: StartedSimulator, dir: string, stackName: string, project: string, expectedAccount = "owner@acme-dev.example"): Promise<Stack> {
   return openStack({
-    projectName: project, stackName, program: programOf(dir),
+    projectName: project,
+    stackName,
+    program: programOf(dir),
     config: {
       "callbell:apiUrl": { value: sim.url },
       "callbell:apiToken": { value: sim.token, secret: true },
@@ -72,16 +78,24 @@ describe("engine end to end: seed contacts per environment (examples/seed-contac
     assert.equal(stored.length, 6);
     const contacts = result.outputs.contacts.value as Record<string, { name: string; uuid: string; href: string; createdAt: string }>;
     assert.deepEqual(Object.keys(contacts).sort(), [
-      "whatsapp-12025550143", "whatsapp-393331234501", "whatsapp-393331234502", "whatsapp-393331234567", "whatsapp-393331234568", "whatsapp-4915112345678",
+      "whatsapp-12025550143",
+      "whatsapp-393331234501",
+      "whatsapp-393331234502",
+      "whatsapp-393331234567",
+      "whatsapp-393331234568",
+      "whatsapp-4915112345678",
     ]);
     assert.equal(contacts["whatsapp-393331234567"].name, "QA Alice");
-    assert.ok(stored.every((c) => c.tags?.includes("seed")), "file defaults applied");
+    assert.ok(
+      stored.every((c) => c.tags?.includes("seed")),
+      "file defaults applied",
+    );
     assert.deepEqual(writes(await sim.admin.requests()), Array(6).fill("POST"));
   });
 
   it("reordering the seed file changes nothing", async () => {
     const text = fs.readFileSync(devFile(), "utf8");
-    const [head, ...entries] = text.split(/\n(?=  - identifier)/);
+    const [head, ...entries] = text.split(/\n(?= {2}- identifier)/);
     fs.writeFileSync(devFile(), [head, ...entries.reverse().map((e) => e.replace(/\n*$/, ""))].join("\n") + "\n");
     await sim.admin.clearRequests();
     const rec = recordOutput();
@@ -93,7 +107,7 @@ describe("engine end to end: seed contacts per environment (examples/seed-contac
   it("an edit yields exactly one update, one create and one delete", async () => {
     let text = fs.readFileSync(devFile(), "utf8");
     text = text.replace("name: QA Bob", "name: QA Robert");
-    text = text.replace(/\n  - identifier: "4915112345678"[\s\S]*?(?=\n  - |\n*$)/, "");
+    text = text.replace(/\n {2}- identifier: "4915112345678"[\s\S]*?(?=\n {2}- |\n*$)/, "");
     text += `  - identifier: "393331234569"\n    name: QA Carol\n    tags: [qa]\n`;
     fs.writeFileSync(devFile(), text);
     const preview = recordOutput();
@@ -123,7 +137,9 @@ describe("engine end to end: seed contacts per environment (examples/seed-contac
 describe("engine end to end: environment fencing and the single-contact example", function () {
   this.timeout(180_000);
   let sim: StartedSimulator;
-  before(async () => { sim = await startSimulator(); });
+  before(async () => {
+    sim = await startSimulator();
+  });
   after(async () => sim?.close());
 
   it("refuses to seed an account other than the stack's expected one, naming both", async () => {
@@ -141,7 +157,9 @@ describe("engine end to end: environment fencing and the single-contact example"
 
   it("without a token, up fails with how to set one, no stack trace, and nothing written", async () => {
     const stack = await openStack({
-      projectName: "callbell-no-token", stackName: "dev", program: programOf(copyExample("seed-contacts")),
+      projectName: "callbell-no-token",
+      stackName: "dev",
+      program: programOf(copyExample("seed-contacts")),
       config: { "callbell:apiUrl": { value: sim.url } },
       env: { CALLBELL_API_TOKEN: "" },
     });
@@ -149,7 +167,10 @@ describe("engine end to end: environment fencing and the single-contact example"
     const rec = recordOutput();
     await assert.rejects(stack.up(rec.opts), (e: Error) => {
       const text = e.message + rec.text();
-      assert.match(text, /Could not create contact "[^"]+" \(\d+\): No Callbell API token: run 'pulumi config set --secret callbell:apiToken <token>' or set the CALLBELL_API_TOKEN environment variable/);
+      assert.match(
+        text,
+        /Could not create contact "[^"]+" \(\d+\): No Callbell API token: run 'pulumi config set --secret callbell:apiToken <token>' or set the CALLBELL_API_TOKEN environment variable/,
+      );
       assert.ok(!/\n\s+at .+:\d+:\d+\)?\n/.test(e.message), "no stack trace");
       return true;
     });
@@ -176,13 +197,17 @@ describe("engine end to end: environment fencing and the single-contact example"
   });
 });
 
-describe("engine end to end: personal data as secrets (ContactSet personalData: \"secret\")", function () {
+describe('engine end to end: personal data as secrets (ContactSet personalData: "secret")', function () {
   this.timeout(180_000);
   it("keeps phone numbers and names out of state, previews and resource names, and still seeds them", async () => {
     const sim = await startSimulator();
     const dir = copyExample("seed-contacts");
-    fs.writeFileSync(path.join(dir, "index.ts"), fs.readFileSync(path.join(dir, "index.ts"), "utf8")
-      .replace('new callbell.ContactSet("seed", {', 'new callbell.ContactSet("seed", { personalData: "secret",'));
+    fs.writeFileSync(
+      path.join(dir, "index.ts"),
+      fs
+        .readFileSync(path.join(dir, "index.ts"), "utf8")
+        .replace('new callbell.ContactSet("seed", {', 'new callbell.ContactSet("seed", { personalData: "secret",'),
+    );
     const stack = await open(sim, dir, "dev", "callbell-seed-secret");
     try {
       const rec = recordOutput();
@@ -194,7 +219,13 @@ describe("engine end to end: personal data as secrets (ContactSet personalData: 
       const exported = await exportText(stack);
       // What a user sees: the CLI's output and every event but the SDK's own debug-level
       // diagnostics (with --debug, @pulumi/pulumi logs raw RegisterResource answers).
-      const shown = [rec.events.filter((e) => (e.diagnosticEvent?.severity as string | undefined) !== "debug").map((e) => JSON.stringify(e)).join("\n"), output.join("")].join("\n");
+      const shown = [
+        rec.events
+          .filter((e) => (e.diagnosticEvent?.severity as string | undefined) !== "debug")
+          .map((e) => JSON.stringify(e))
+          .join("\n"),
+        output.join(""),
+      ].join("\n");
       for (const personal of ["393331234567", "333 123 4567", "QA Alice", "alice@acme-dev.example", "Acme Demo Inc."]) {
         assert.ok(!exported.includes(personal), `${personal} in the state`);
         assert.ok(!String(shown).includes(personal), `${personal} in the engine output`);

@@ -3,17 +3,7 @@
 import { strict as assert } from "assert";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
-import {
-  REPO_ROOT,
-  countChanges,
-  countChangesOfType,
-  ensureEngine,
-  exportState,
-  openStack,
-  rawStateText,
-  recordOutput,
-  resourcesOfType,
-} from "./harness";
+import { REPO_ROOT, countChanges, countChangesOfType, ensureEngine, exportState, openStack, rawStateText, recordOutput, resourcesOfType } from "./harness";
 import smoke, { SMOKE_NAMES, SMOKE_TYPE } from "./programs/smoke";
 
 describe("engine smoke: the real pulumi CLI drives three dynamic resources", function () {
@@ -76,10 +66,7 @@ describe("engine smoke: the real pulumi CLI drives three dynamic resources", fun
   it("the provider host runs with the project folder (workDir) as its cwd", async () => {
     const outputs = await stack.outputs();
     assert.equal(outputs.hostCwd.value, stack.workspace.workDir);
-    assert.ok(
-      !path.relative(REPO_ROOT, stack.workspace.workDir).startsWith(".."),
-      "the default workDir is inside the repo, so node_modules resolve",
-    );
+    assert.ok(!path.relative(REPO_ROOT, stack.workspace.workDir).startsWith(".."), "the default workDir is inside the repo, so node_modules resolve");
   });
 
   it("a second up changes nothing", async () => {

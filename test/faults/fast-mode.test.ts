@@ -17,7 +17,9 @@ const N = 100;
 function fastStack(sim: StartedSimulator, stackName: string, contacts: Record<string, ContactArgs>): Promise<Stack> {
   const program = async () => (require(path.join(__dirname, "..", "engine", "programs", "contacts")) as () => Promise<Record<string, unknown>>)();
   return openStack({
-    projectName: "callbell-fast", stackName, program,
+    projectName: "callbell-fast",
+    stackName,
+    program,
     env: { PULUMI_SKIP_CHECKPOINTS: "true" },
     config: {
       "callbell:apiUrl": { value: sim.url },
@@ -44,7 +46,10 @@ function lockFiles(): number {
 /** Starts an up, SIGKILLs the engine once `until` says so, and says what was left behind. */
 async function killUp(sim: StartedSimulator, stack: Stack, until: (contacts: number, requests: number) => boolean): Promise<Left> {
   await sim.admin.clearRequests();
-  const running = stack.up().then(() => "finished", (e: Error) => `failed: ${e.message.split("\n")[0]}`);
+  const running = stack.up().then(
+    () => "finished",
+    (e: Error) => `failed: ${e.message.split("\n")[0]}`,
+  );
   for (let i = 0; i < 1200; i++) {
     const [contacts, requests] = await Promise.all([sim.admin.contacts(), sim.admin.requests()]);
     if (until(contacts.length, requests.filter((r) => r.method !== "GET").length)) break;

@@ -30,7 +30,10 @@ function repairEmptyMetadata(backendDir: string): string[] {
 
 /** SIGKILLs an up of N contacts once a third of them exist, and says what was left behind. */
 async function killMidway(sim: StartedSimulator, stack: Stack): Promise<void> {
-  const running = stack.up().then(() => "finished", (e: Error) => `failed: ${e.message.split("\n")[0]}`);
+  const running = stack.up().then(
+    () => "finished",
+    (e: Error) => `failed: ${e.message.split("\n")[0]}`,
+  );
   for (let i = 0; i < 600 && (await sim.admin.contacts()).length < N / 3; i++) await new Promise((r) => setTimeout(r, 50));
   const killed = killEngine();
   const outcome = await running;
@@ -41,8 +44,10 @@ async function killMidway(sim: StartedSimulator, stack: Stack): Promise<void> {
   const state = await exportState(stack);
   const recorded = resourcesOfType(state, CONTACT).length;
   const pending = ((state as { pending_operations?: unknown[] }).pending_operations ?? []).length;
-  console.log(`      killed ${killed} processes; Callbell held ${inCallbell} contacts, the state ${recorded}, with ${pending} pending operations; ` +
-    `${repaired.length} empty metadata file(s) repaired`);
+  console.log(
+    `      killed ${killed} processes; Callbell held ${inCallbell} contacts, the state ${recorded}, with ${pending} pending operations; ` +
+      `${repaired.length} empty metadata file(s) repaired`,
+  );
   assert.ok(inCallbell > 0 && inCallbell < N, "killed in the middle");
 }
 
@@ -90,7 +95,10 @@ describe(`interrupted run: SIGKILL in the middle of an up of ${N} contacts`, fun
       assert.ok(fs.existsSync(metadata), "the file backend keeps a .attrs file beside the state");
       fs.truncateSync(metadata, 0); // the state a kill between its truncation and its write leaves
       await assert.rejects(stack.exportStack(), /failed to load checkpoint: EOF/);
-      assert.deepEqual(repairEmptyMetadata(backend).map((f) => path.basename(f)), ["empty-metadata.json.attrs"]);
+      assert.deepEqual(
+        repairEmptyMetadata(backend).map((f) => path.basename(f)),
+        ["empty-metadata.json.attrs"],
+      );
       assert.equal(resourcesOfType(await exportState(stack), CONTACT).length, 3);
       await stack.up();
       assertConverged(await reconcile(sim, stack, declared), "after the repair");

@@ -32,10 +32,17 @@ export function killEngine(): number {
   const cli = childrenOf(process.pid).filter((pid) => / up /.test(commandOf(pid)) && /pulumi/.test(commandOf(pid)));
   assert.equal(cli.length, 1, "exactly one pulumi up running");
   const tree: number[] = [];
-  const walk = (pid: number) => { tree.push(pid); childrenOf(pid).forEach(walk); };
+  const walk = (pid: number) => {
+    tree.push(pid);
+    childrenOf(pid).forEach(walk);
+  };
   walk(cli[0]);
   for (const pid of tree) {
-    try { process.kill(pid, "SIGKILL"); } catch { /* already gone */ }
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      /* already gone */
+    }
   }
   return tree.length;
 }

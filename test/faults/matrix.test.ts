@@ -29,7 +29,15 @@ const cases: FaultCase[] = [
 ];
 
 /** One row of the results table. */
-interface Row { fault: string; n: number; runs: number; injected: number; outcome: string; seconds: number; result: Reconciliation }
+interface Row {
+  fault: string;
+  n: number;
+  runs: number;
+  injected: number;
+  outcome: string;
+  seconds: number;
+  result: Reconciliation;
+}
 const rows: Row[] = [];
 
 /** Runs `up` until it succeeds; failed runs must explain themselves without stack traces. */
@@ -58,7 +66,10 @@ async function upUntilConverged(stack: Stack, sim: StartedSimulator, c: FaultCas
  */
 async function open429Window(sim: StartedSimulator, windowMs: number, run: Promise<unknown>): Promise<void> {
   let done = false;
-  run.then(() => (done = true), () => (done = true));
+  run.then(
+    () => (done = true),
+    () => (done = true),
+  );
   const before = (await sim.admin.requests()).length;
   while (!done && (await sim.admin.requests()).length === before) await new Promise((r) => setTimeout(r, 20));
   if (!done) await sim.admin.force429(windowMs, 1);
@@ -71,7 +82,10 @@ describe(`fault matrix: ${N} contacts through the real engine`, function () {
     const table = [
       "| fault | N | faults injected | up runs (create + update) | outcome | duplicates | orphans | missing | wrong | time |",
       "|---|---|---|---|---|---|---|---|---|---|",
-      ...rows.map((r) => `| ${r.fault} | ${r.n} | ${r.injected} | ${r.runs} | ${r.outcome} | ${r.result.duplicates} | ${r.result.orphans} | ${r.result.missing} | ${r.result.wrong} | ${r.seconds.toFixed(1)} s |`),
+      ...rows.map(
+        (r) =>
+          `| ${r.fault} | ${r.n} | ${r.injected} | ${r.runs} | ${r.outcome} | ${r.result.duplicates} | ${r.result.orphans} | ${r.result.missing} | ${r.result.wrong} | ${r.seconds.toFixed(1)} s |`,
+      ),
     ].join("\n");
     console.log(`\n${table}\n`);
     fs.mkdirSync(path.join(__dirname, "results"), { recursive: true });
@@ -98,7 +112,12 @@ describe(`fault matrix: ${N} contacts through the real engine`, function () {
         assert.deepEqual(countChangesOfType(rec.events, CONTACT).raw, { same: N }, "a final up changes nothing");
         const failures = [...create.failures, ...update.failures];
         rows.push({
-          fault: c.name, n: N, injected, runs: create.runs + update.runs, seconds: (Date.now() - began) / 1000, result,
+          fault: c.name,
+          n: N,
+          injected,
+          runs: create.runs + update.runs,
+          seconds: (Date.now() - began) / 1000,
+          result,
           outcome: failures.length ? `converged after ${failures.length} failed run(s)` : "every up succeeded",
         });
         assertConverged(result, c.name);

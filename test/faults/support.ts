@@ -14,7 +14,13 @@ export const CONTACT = "pulumi-nodejs:dynamic/callbell:Contact";
 export function declaredContacts(n: number, version = 1): Record<string, ContactArgs> {
   const contacts: Record<string, ContactArgs> = {};
   for (let i = 0; i < n; i++) {
-    contacts[`contact-${i}`] = { identifier: `39333${String(1_000_000 + i)}`, source: "whatsapp", name: `Fault Test ${i} v${version}`, tags: ["qa"], note: `seed ${i}` };
+    contacts[`contact-${i}`] = {
+      identifier: `39333${String(1_000_000 + i)}`,
+      source: "whatsapp",
+      name: `Fault Test ${i} v${version}`,
+      tags: ["qa"],
+      note: `seed ${i}`,
+    };
   }
   return contacts;
 }
@@ -29,7 +35,9 @@ export const OWNER_FIELD = "pulumi_owner";
 export async function contactsStack(sim: StartedSimulator, stackName: string, contacts: Record<string, ContactArgs>, ownerField = true): Promise<Stack> {
   const program = async () => (require(path.join(__dirname, "..", "engine", "programs", "contacts")) as () => Promise<Record<string, unknown>>)();
   return openStack({
-    projectName: "callbell-faults", stackName, program,
+    projectName: "callbell-faults",
+    stackName,
+    program,
     config: {
       "callbell:apiUrl": { value: sim.url },
       "callbell:apiToken": { value: sim.token, secret: true },

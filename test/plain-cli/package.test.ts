@@ -10,7 +10,8 @@ import { RequestLogEntry, StartedSimulator, startSimulator } from "../simulator"
 import { CliResult, cliEnv, ok, plainCliTools, run, scratchDir, summary } from "./support";
 
 const shown = (r: CliResult) => `${r.command}\n${r.stdout}${r.stderr}`;
-const writes = (log: RequestLogEntry[]) => log.filter((e) => e.method !== "GET").map((e) => `${e.method} ${e.path.replace(/^\/v1/, "").replace(/[0-9a-f]{32}/g, ":uuid")}`);
+const writes = (log: RequestLogEntry[]) =>
+  log.filter((e) => e.method !== "GET").map((e) => `${e.method} ${e.path.replace(/^\/v1/, "").replace(/[0-9a-f]{32}/g, ":uuid")}`);
 
 /** The first ```ts block under the README's "## Use it for real" heading. */
 export function readmeProgram(readme: string): string {
@@ -82,7 +83,10 @@ describe("the package as npm installs it: npm pack of provider/, used from a fre
     assert.match(r.stdout, new RegExp(`\\+ pulumi-callbell@${providerPkg.version.replace(/\./g, "\\.")}`));
     const warnings = (r.stdout + r.stderr).split("\n").filter((l) => /^npm (warn|WARN|error|ERR)/.test(l));
     const notLoggedIn = /requires you to be logged in .*\(dry-run\)/;
-    assert.deepEqual(warnings.filter((l) => !notLoggedIn.test(l)), []);
+    assert.deepEqual(
+      warnings.filter((l) => !notLoggedIn.test(l)),
+      [],
+    );
   });
 
   it("a fresh project installs the tarball with @pulumi/pulumi, typescript and ts-node from the registry", async () => {

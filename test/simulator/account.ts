@@ -27,7 +27,7 @@ export function loadFixture(fixture: string | AccountFixture | undefined): Accou
   try {
     return JSON.parse(readFileSync(file, "utf8")) as AccountFixture;
   } catch (error) {
-    throw new Error(`cannot read simulator fixture ${file}: ${(error as Error).message}`);
+    throw new Error(`cannot read simulator fixture ${file}: ${(error as Error).message}`, { cause: error });
   }
 }
 

@@ -21,7 +21,16 @@ export interface AdminTargets {
 }
 
 const EDITABLE_KEYS = new Set<keyof ContactEdit>([
-  "name", "tags", "note", "customFields", "assignedUser", "teamUuid", "bsuid", "avatarUrl", "blockedAt", "closedAt",
+  "name",
+  "tags",
+  "note",
+  "customFields",
+  "assignedUser",
+  "teamUuid",
+  "bsuid",
+  "avatarUrl",
+  "blockedAt",
+  "closedAt",
 ]);
 
 /** Routes relative to /__admin. */
@@ -33,88 +42,91 @@ export function adminRouter(targets: AdminTargets): Router<AdminHandler> {
     if (!contact) throw notFound(`no contact with uuid '${uuid}'`, "uuid", uuid);
     return contact;
   };
-  return new Router<AdminHandler>([
-    {
-      pattern: "/requests",
-      methods: {
-        GET: () => ok({ requests: log.list() }),
-        DELETE: () => {
-          log.clear();
-          return ok();
+  return new Router<AdminHandler>(
+    [
+      {
+        pattern: "/requests",
+        methods: {
+          GET: () => ok({ requests: log.list() }),
+          DELETE: () => {
+            log.clear();
+            return ok();
+          },
         },
       },
-    },
-    {
-      pattern: "/contacts",
-      methods: {
-        GET: () => ok({ contacts: [...store.all()].map((contact) => api.view(contact)) }),
-        POST: (request) => ok({ contact: api.view(api.createContact(request.body)) }),
-      },
-    },
-    {
-      pattern: "/contacts/:uuid",
-      methods: {
-        GET: (request) => ok({ contact: api.view(requireContact(request.params.uuid)) }),
-        PATCH: (request) => {
-          const contact = requireContact(request.params.uuid);
-          const edit = checkEdit(request.body, targets.account);
-          store.update(contact, (target) => applyEdit(target, edit));
-          return ok({ contact: api.view(contact) });
-        },
-        DELETE: (request) => {
-          requireContact(request.params.uuid);
-          store.delete(request.params.uuid);
-          return ok();
+      {
+        pattern: "/contacts",
+        methods: {
+          GET: () => ok({ contacts: [...store.all()].map((contact) => api.view(contact)) }),
+          POST: (request) => ok({ contact: api.view(api.createContact(request.body)) }),
         },
       },
-    },
-    {
-      pattern: "/faults",
-      methods: {
-        PUT: (request) => {
-          asBadRequest(() => faults.setFaults((request.body ?? {}) as FaultConfig));
-          return ok();
+      {
+        pattern: "/contacts/:uuid",
+        methods: {
+          GET: (request) => ok({ contact: api.view(requireContact(request.params.uuid)) }),
+          PATCH: (request) => {
+            const contact = requireContact(request.params.uuid);
+            const edit = checkEdit(request.body, targets.account);
+            store.update(contact, (target) => applyEdit(target, edit));
+            return ok({ contact: api.view(contact) });
+          },
+          DELETE: (request) => {
+            requireContact(request.params.uuid);
+            store.delete(request.params.uuid);
+            return ok();
+          },
         },
       },
-    },
-    {
-      pattern: "/script",
-      methods: {
-        POST: (request) => {
-          const scripted = (request.body as { faults?: unknown } | undefined)?.faults;
-          if (!Array.isArray(scripted)) throw new ApiError(400, "bad_request", "body must be {faults: ScriptedFault[]}");
-          asBadRequest(() => faults.script(scripted as ScriptedFault[]));
-          return ok();
+      {
+        pattern: "/faults",
+        methods: {
+          PUT: (request) => {
+            asBadRequest(() => faults.setFaults((request.body ?? {}) as FaultConfig));
+            return ok();
+          },
         },
       },
-    },
-    {
-      pattern: "/force429",
-      methods: {
-        POST: (request) => {
-          const { durationMs, retryAfterSeconds } = (request.body ?? {}) as { durationMs?: unknown; retryAfterSeconds?: unknown };
-          if (typeof durationMs !== "number" || durationMs < 0) throw new ApiError(400, "bad_request", "durationMs must be a number >= 0");
-          if (retryAfterSeconds !== undefined && typeof retryAfterSeconds !== "number") {
-            throw new ApiError(400, "bad_request", "retryAfterSeconds must be a number");
-          }
-          faults.force429(durationMs, retryAfterSeconds);
-          return ok();
+      {
+        pattern: "/script",
+        methods: {
+          POST: (request) => {
+            const scripted = (request.body as { faults?: unknown } | undefined)?.faults;
+            if (!Array.isArray(scripted)) throw new ApiError(400, "bad_request", "body must be {faults: ScriptedFault[]}");
+            asBadRequest(() => faults.script(scripted as ScriptedFault[]));
+            return ok();
+          },
         },
       },
-    },
-    {
-      pattern: "/reset",
-      methods: {
-        POST: () => {
-          store.clear();
-          log.clear();
-          faults.reset();
-          rateLimiter.reset();
-          return ok();
+      {
+        pattern: "/force429",
+        methods: {
+          POST: (request) => {
+            const { durationMs, retryAfterSeconds } = (request.body ?? {}) as { durationMs?: unknown; retryAfterSeconds?: unknown };
+            if (typeof durationMs !== "number" || durationMs < 0) throw new ApiError(400, "bad_request", "durationMs must be a number >= 0");
+            if (retryAfterSeconds !== undefined && typeof retryAfterSeconds !== "number") {
+              throw new ApiError(400, "bad_request", "retryAfterSeconds must be a number");
+            }
+            faults.force429(durationMs, retryAfterSeconds);
+            return ok();
+          },
         },
       },
-    },
-  ], "/__admin");
+      {
+        pattern: "/reset",
+        methods: {
+          POST: () => {
+            store.clear();
+            log.clear();
+            faults.reset();
+            rateLimiter.reset();
+            return ok();
+          },
+        },
+      },
+    ],
+    "/__admin",
+  );
 }
 
 function asBadRequest(action: () => void): void {

@@ -3,7 +3,10 @@ import type { ApiErrorBody, Contact, ContactEdit, FaultConfig, RequestLogEntry, 
 
 /** An admin call that the simulator refused; carries the status and the error body. */
 export class AdminError extends Error {
-  constructor(readonly status: number, readonly body: unknown) {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
     super(`simulator admin call failed with ${status}: ${(body as ApiErrorBody | undefined)?.error?.message ?? JSON.stringify(body)}`);
   }
 }
@@ -69,11 +72,12 @@ export class AdminClient {
   }
 
   private async call(method: string, path: string, body?: unknown): Promise<unknown> {
-    const send = () => fetch(`${this.origin}/__admin${path}`, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    const send = () =>
+      fetch(`${this.origin}/__admin${path}`, {
+        method,
+        headers: body === undefined ? {} : { "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
     // A reused keep-alive socket can still be reset under load; a read is safe to send again.
     const response = await send().catch((error: unknown) => (method === "GET" ? send() : Promise.reject(error)));
     const answer: unknown = await response.json();

@@ -125,7 +125,10 @@ export class CallbellApi {
     if (source !== null && !(CHANNEL_TYPES as readonly string[]).includes(source)) {
       throw validationError("source", source, `source must be one of ${CHANNEL_TYPES.join(", ")}`);
     }
-    const wantedTags = (query.get("tags") ?? "").split(",").map((tag) => tag.trim().toLowerCase()).filter((tag) => tag !== "");
+    const wantedTags = (query.get("tags") ?? "")
+      .split(",")
+      .map((tag) => tag.trim().toLowerCase())
+      .filter((tag) => tag !== "");
     const teamUuid = query.get("team_uuid");
     const matches = (contact: StoredContact): boolean =>
       (source === null || contact.source === (source as ChannelType)) &&
@@ -184,7 +187,8 @@ export class CallbellApi {
     if (status !== null && status !== "available" && status !== "unavailable") {
       throw validationError("status", status, "status must be available or unavailable");
     }
-    const users = team.members.map((email) => memberView(this.account.user(email)!))
+    const users = team.members
+      .map((email) => memberView(this.account.user(email)!))
       .filter((user) => status === null || user.available === (status === "available"));
     return this.paginated("users", users, request.query);
   }

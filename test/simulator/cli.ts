@@ -20,14 +20,30 @@ export function parseArguments(args: string[], env: NodeJS.ProcessEnv = process.
     if (value === undefined) throw new Error(`${flag} needs a value\n${USAGE}`);
     i++;
     switch (flag) {
-      case "--port": options.port = integer(flag, value); break;
-      case "--host": options.host = value; break;
-      case "--data": options.dataFile = value; break;
-      case "--fixture": options.fixture = value; break;
-      case "--rate": options.rateLimitPerSecond = integer(flag, value); break;
-      case "--token": tokens.push(value); break;
-      case "--seed": options.seed = integer(flag, value); break;
-      case "--page-size": options.pageSize = integer(flag, value); break;
+      case "--port":
+        options.port = integer(flag, value);
+        break;
+      case "--host":
+        options.host = value;
+        break;
+      case "--data":
+        options.dataFile = value;
+        break;
+      case "--fixture":
+        options.fixture = value;
+        break;
+      case "--rate":
+        options.rateLimitPerSecond = integer(flag, value);
+        break;
+      case "--token":
+        tokens.push(value);
+        break;
+      case "--seed":
+        options.seed = integer(flag, value);
+        break;
+      case "--page-size":
+        options.pageSize = integer(flag, value);
+        break;
       case "--duplicates":
         if (value !== "allow" && value !== "reject") throw new Error(`--duplicates must be allow or reject, got '${value}'`);
         options.duplicates = value;

@@ -4,9 +4,7 @@ import type { FaultConfig, ScriptedFault, ScriptedFaultAction, WriteMethod } fro
 /** Status codes errorRate answers with when FaultConfig.errorStatuses is not given. */
 export const DEFAULT_ERROR_STATUSES = [500, 502, 503];
 const WRITE_METHODS: readonly WriteMethod[] = ["POST", "PATCH", "DELETE"];
-const SCRIPTED_ACTIONS = new Set<ScriptedFaultAction>([
-  "500", "502", "503", "429", "reset", "commit-then-500", "commit-then-reset", "delay",
-]);
+const SCRIPTED_ACTIONS = new Set<ScriptedFaultAction>(["500", "502", "503", "429", "reset", "commit-then-500", "commit-then-reset", "delay"]);
 const DEFAULT_SCRIPTED_DELAY_MS = 1000;
 
 /** mulberry32: a tiny seeded PRNG answering floats in [0, 1). */
@@ -22,9 +20,7 @@ export function mulberry32(seed: number): () => number {
 }
 
 /** What to do instead of the work: answer an error status, or drop the connection. */
-export type PreemptiveFault =
-  | { kind: "status"; status: number; outcome: "fault" | "rate-limited"; retryAfterSeconds?: number }
-  | { kind: "reset" };
+export type PreemptiveFault = { kind: "status"; status: number; outcome: "fault" | "rate-limited"; retryAfterSeconds?: number } | { kind: "reset" };
 
 /** How to fail after a successful write: answer 500, or drop the connection. */
 export type CommitFailure = "500" | "reset";
@@ -47,7 +43,9 @@ export function checkFaultConfig(faults: FaultConfig): void {
     if (value !== undefined && !(typeof value === "number" && value >= 0)) throw new Error(`faults.${name} must be a number >= 0`);
   }
   if (faults.errorStatuses !== undefined) {
-    const valid = Array.isArray(faults.errorStatuses) && faults.errorStatuses.length > 0 &&
+    const valid =
+      Array.isArray(faults.errorStatuses) &&
+      faults.errorStatuses.length > 0 &&
       faults.errorStatuses.every((status) => Number.isInteger(status) && status >= 400 && status <= 599);
     if (!valid) throw new Error("faults.errorStatuses must be a non-empty array of 4xx/5xx status codes");
   }
@@ -83,7 +81,10 @@ export class FaultInjector {
   private forced429RetryAfter: number | undefined;
   private random: () => number;
 
-  constructor(private readonly seed: number, faults: FaultConfig = {}) {
+  constructor(
+    private readonly seed: number,
+    faults: FaultConfig = {},
+  ) {
     this.random = mulberry32(seed);
     this.setFaults(faults);
   }

@@ -127,12 +127,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<St
 
 // A data file written with another fixture could name channels or teams this account lacks; fail at start, not mid-request.
 function checkLoadedContact(contact: StoredContact, account: Account, file: string): void {
-  const problem = !contact || typeof contact.uuid !== "string" || typeof contact.identifier !== "string"
-    ? "is not a contact"
-    : !account.channel(contact.channelUuid)
-      ? `refers to unknown channel ${contact.channelUuid}`
-      : !account.team(contact.teamUuid)
-        ? `refers to unknown team ${contact.teamUuid}`
-        : undefined;
+  const problem =
+    !contact || typeof contact.uuid !== "string" || typeof contact.identifier !== "string"
+      ? "is not a contact"
+      : !account.channel(contact.channelUuid)
+        ? `refers to unknown channel ${contact.channelUuid}`
+        : !account.team(contact.teamUuid)
+          ? `refers to unknown team ${contact.teamUuid}`
+          : undefined;
   if (problem) throw new Error(`simulator data file ${file}: contact ${JSON.stringify(contact?.uuid)} ${problem} (was it written with another fixture?)`);
 }

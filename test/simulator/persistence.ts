@@ -17,7 +17,10 @@ export class DataFile {
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
 
-  constructor(private readonly file: string, private readonly snapshot: () => StoredContact[]) {}
+  constructor(
+    private readonly file: string,
+    private readonly snapshot: () => StoredContact[],
+  ) {}
 
   /** The stored contacts, or [] when the file does not exist yet. */
   async load(): Promise<StoredContact[]> {
@@ -32,7 +35,7 @@ export class DataFile {
     try {
       contents = JSON.parse(text) as DataFileContents;
     } catch (error) {
-      throw new Error(`simulator data file ${this.file} is not valid JSON: ${(error as Error).message}`);
+      throw new Error(`simulator data file ${this.file} is not valid JSON: ${(error as Error).message}`, { cause: error });
     }
     if (contents?.version !== FORMAT_VERSION || !Array.isArray(contents.contacts)) {
       throw new Error(`simulator data file ${this.file} is not a version ${FORMAT_VERSION} contacts file`);

@@ -18,7 +18,10 @@ export class Router<Handler> {
   private readonly compiled: Array<{ segments: string[]; methods: Partial<Record<string, Handler>> }>;
 
   /** prefix is only used to name the full path in error messages (e.g. "/v1"). */
-  constructor(routes: Route<Handler>[], private readonly prefix = "") {
+  constructor(
+    routes: Route<Handler>[],
+    private readonly prefix = "",
+  ) {
     this.compiled = routes.map((route) => ({ segments: route.pattern.split("/").slice(1), methods: route.methods }));
   }
 

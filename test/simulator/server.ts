@@ -69,7 +69,14 @@ export class SimulatorServer {
     const started = performance.now();
     const method = request.method ?? "GET";
     const entry: RequestLogEntry = {
-      seq: ++this.seq, method, path, status: 0, durationMs: 0, at: new Date().toISOString(), outcome: "ok", committed: false,
+      seq: ++this.seq,
+      method,
+      path,
+      status: 0,
+      durationMs: 0,
+      at: new Date().toISOString(),
+      outcome: "ok",
+      committed: false,
     };
     const finish = (status: number, outcome: RequestOutcome, committed: boolean): void => {
       entry.status = status;
@@ -108,9 +115,10 @@ export class SimulatorServer {
         finish(0, "reset", false);
         return dropConnection(response);
       }
-      const error = preempt.status === 429
-        ? rateLimited("rate limit exceeded (injected)", preempt.retryAfterSeconds ?? 1)
-        : new ApiError(preempt.status, "injected_fault", `simulated server error ${preempt.status}; the request was not processed`);
+      const error =
+        preempt.status === 429
+          ? rateLimited("rate limit exceeded (injected)", preempt.retryAfterSeconds ?? 1)
+          : new ApiError(preempt.status, "injected_fault", `simulated server error ${preempt.status}; the request was not processed`);
       return answerError(error, preempt.outcome);
     }
 

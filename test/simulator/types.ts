@@ -54,15 +54,7 @@ export interface CommitThenFailConfig {
 }
 
 /** What a scripted fault does to the request it matches. */
-export type ScriptedFaultAction =
-  | "500"
-  | "502"
-  | "503"
-  | "429"
-  | "reset"
-  | "commit-then-500"
-  | "commit-then-reset"
-  | "delay";
+export type ScriptedFaultAction = "500" | "502" | "503" | "429" | "reset" | "commit-then-500" | "commit-then-reset" | "delay";
 
 /** A one-shot fault queued through the admin API, consumed by the next matching requests. */
 export interface ScriptedFault {

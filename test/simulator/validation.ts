@@ -10,9 +10,7 @@ export const MAX_NOTE_LENGTH = 1000;
 /** Longest identifier accepted for non-phone sources (the reference is silent; an arbitrary sane bound). */
 export const MAX_IDENTIFIER_LENGTH = 255;
 
-const CREATE_KEYS = new Set([
-  "identifier", "source", "name", "tags", "custom_fields", "assigned_user", "team_uuid", "channel_uuid", "bot_status", "note",
-]);
+const CREATE_KEYS = new Set(["identifier", "source", "name", "tags", "custom_fields", "assigned_user", "team_uuid", "channel_uuid", "bot_status", "note"]);
 const PATCH_KEYS = new Set(["name", "tags", "custom_fields", "assigned_user", "unassign_user", "team_uuid", "bot_status", "note"]);
 const IMMUTABLE_KEYS = new Set(["identifier", "source", "channel_uuid"]);
 const BOT_STATUSES = new Set(["bot_start", "bot_end"]);

@@ -38,7 +38,12 @@ function identifierFor(source: Field): fc.Arbitrary<Field> {
 }
 
 const optional = (valid: fc.Arbitrary<unknown>, invalid: fc.Arbitrary<unknown>) =>
-  fc.oneof({ weight: 4, arbitrary: fc.constant(absent) }, { weight: 4, arbitrary: valid.map(ok) }, { weight: 1, arbitrary: invalid.map(bad) }, { weight: 1, arbitrary: fc.constant(ok(unknownValue)) });
+  fc.oneof(
+    { weight: 4, arbitrary: fc.constant(absent) },
+    { weight: 4, arbitrary: valid.map(ok) },
+    { weight: 1, arbitrary: invalid.map(bad) },
+    { weight: 1, arbitrary: fc.constant(ok(unknownValue)) },
+  );
 
 const fields = {
   name: fc.oneof({ weight: 8, arbitrary: nonBlank.map(ok) }, { weight: 2, arbitrary: fc.oneof(fc.constantFrom("", "  ", undefined), notAString).map(bad) }),
@@ -47,10 +52,15 @@ const fields = {
     fc.oneof(fc.constant(["qa", "QA"]), fc.constant([""]), fc.constant("qa"), fc.constant([1])),
   ),
   customFields: optional(
-    fc.dictionary(fc.stringMatching(/^[a-z_]{1,10}$/), fc.oneof(fc.string({ maxLength: 20 }), fc.array(fc.string({ maxLength: 8 }), { maxLength: 3 })), { maxKeys: 4 }),
+    fc.dictionary(fc.stringMatching(/^[a-z_]{1,10}$/), fc.oneof(fc.string({ maxLength: 20 }), fc.array(fc.string({ maxLength: 8 }), { maxLength: 3 })), {
+      maxKeys: 4,
+    }),
     fc.oneof(fc.constant({ seats: 42 }), fc.constant({ "": "x" }), fc.constant({ flag: true }), fc.constant("plan=pro"), fc.constant({ nested: { a: "b" } })),
   ),
-  assignedUser: optional(fc.constantFrom("alice@acme.example", "Bob.Smith+qa@acme-dev.example"), fc.oneof(fc.constantFrom("bob", "a@", "@acme.example", ""), notAString)),
+  assignedUser: optional(
+    fc.constantFrom("alice@acme.example", "Bob.Smith+qa@acme-dev.example"),
+    fc.oneof(fc.constantFrom("bob", "a@", "@acme.example", ""), notAString),
+  ),
   teamUuid: optional(hex32, fc.oneof(fc.constantFrom("team-1", "A".repeat(32), ""), fc.string({ maxLength: 31 }), notAString)),
   channelUuid: optional(hex32, fc.oneof(fc.constantFrom("c".repeat(33), "XYZ"), notAString)),
   botStatus: optional(fc.constantFrom("bot_start", "bot_end"), fc.oneof(fc.constantFrom("start", "BOT_END", ""), notAString)),
@@ -62,14 +72,25 @@ const generated = sources.chain((source) =>
     source: fc.constant(source),
     identifier: identifierFor(source),
     extra: fc.oneof({ weight: 9, arbitrary: fc.constant(absent) }, { weight: 1, arbitrary: fc.constant(bad("x")) }),
-    adopt: fc.oneof(fc.constant(absent), fc.constant(absent), fc.constant(ok(false)), fc.constant(bad("yes")),
-      fc.constant(source.value === "whatsapp" ? ok(true) : source.invalid ? absent : source.value === "telegram" ? absent : bad(true))),
+    adopt: fc.oneof(
+      fc.constant(absent),
+      fc.constant(absent),
+      fc.constant(ok(false)),
+      fc.constant(bad("yes")),
+      fc.constant(source.value === "whatsapp" ? ok(true) : source.invalid ? absent : source.value === "telegram" ? absent : bad(true)),
+    ),
     ...fields,
-  }));
+  }),
+);
 
 describe("check() property: 10,000 generated inputs", function () {
   this.timeout(180_000); // about 10 s alone; much more on a loaded 2-core machine
-  const provider = makeContactProvider({ settings: () => ({ apiUrl: "http://127.0.0.1:9/v1" }), client: () => { throw new Error("check must not call the API"); } });
+  const provider = makeContactProvider({
+    settings: () => ({ apiUrl: "http://127.0.0.1:9/v1" }),
+    client: () => {
+      throw new Error("check must not call the API");
+    },
+  });
 
   it("never throws, accepts every valid input and names exactly the invalid properties", async () => {
     let valid = 0;

@@ -8,7 +8,12 @@ import { AddressInfo } from "net";
 import * as zlib from "zlib";
 import { ContactsClient } from "../../provider/src/client/contacts";
 import {
-  CallbellError, CallbellNetworkError, CallbellResponseError, CallbellUnknownOutcomeError, CallbellValidationError, redact,
+  CallbellError,
+  CallbellNetworkError,
+  CallbellResponseError,
+  CallbellUnknownOutcomeError,
+  CallbellValidationError,
+  redact,
 } from "../../provider/src/client/errors";
 import { HttpSettings } from "../../provider/src/client/http";
 import { defaultRetryPolicy } from "../../provider/src/client/retry";
@@ -53,67 +58,90 @@ function json(res: http.ServerResponse, status: number, body: unknown): void {
 
 describe("client against hostile answers: outcomes", () => {
   it("looks up a whatsapp contact whose POST answer was cut off, and uses it instead of posting again", async () => {
-    await withServer((req, res, n) => (n === 0 ? cutOff(res) : json(res, 200, { contact })), async (client, seen) => {
-      const outcome = await client.create({ identifier: "393331234567", source: "whatsapp", name: "A" });
-      assert.deepEqual(outcome, { contact: outcome.contact, recoveredAfterLostAnswer: true });
-      assert.equal(outcome.contact.uuid, uuid);
-      assert.deepEqual(seen, ["POST /v1/contacts", "GET /v1/contacts/phone/393331234567"]);
-    });
+    await withServer(
+      (req, res, n) => (n === 0 ? cutOff(res) : json(res, 200, { contact })),
+      async (client, seen) => {
+        const outcome = await client.create({ identifier: "393331234567", source: "whatsapp", name: "A" });
+        assert.deepEqual(outcome, { contact: outcome.contact, recoveredAfterLostAnswer: true });
+        assert.equal(outcome.contact.uuid, uuid);
+        assert.deepEqual(seen, ["POST /v1/contacts", "GET /v1/contacts/phone/393331234567"]);
+      },
+    );
   });
 
   it("looks up a POST answered 200 without a valid contact", async () => {
-    await withServer((req, res, n) => (n === 0 ? json(res, 200, { ok: true }) : json(res, 200, { contact })), async (client, seen) => {
-      const outcome = await client.create({ identifier: "393331234567", source: "whatsapp", name: "A" });
-      assert.equal(outcome.recoveredAfterLostAnswer, true);
-      assert.deepEqual(seen, ["POST /v1/contacts", "GET /v1/contacts/phone/393331234567"]);
-    });
+    await withServer(
+      (req, res, n) => (n === 0 ? json(res, 200, { ok: true }) : json(res, 200, { contact })),
+      async (client, seen) => {
+        const outcome = await client.create({ identifier: "393331234567", source: "whatsapp", name: "A" });
+        assert.equal(outcome.recoveredAfterLostAnswer, true);
+        assert.deepEqual(seen, ["POST /v1/contacts", "GET /v1/contacts/phone/393331234567"]);
+      },
+    );
   });
 
   it("never posts an instagram contact twice when its answer was cut off, and says how to check", async () => {
-    await withServer((req, res) => cutOff(res), async (client, seen) => {
-      await assert.rejects(client.create({ identifier: "alice.ig", source: "instagram", name: "A" }), (e: Error) => {
-        assert.ok(e instanceof CallbellUnknownOutcomeError, e.constructor.name);
-        assert.equal(e.message,
-          "Callbell may have created the contact: POST /contacts answered 200 — the answer was cut off before its end " +
-          "(stream has been aborted); the connection closed or the body could not be decompressed; " +
-          "look for instagram contact 'alice.ig' in the Callbell dashboard (Contacts): if it is there, delete it in the dashboard before the next " +
-          "'pulumi up', or that up creates a second one (Callbell cannot look up instagram contacts by identifier, so they cannot be adopted)");
-        return true;
-      });
-      assert.deepEqual(seen, ["POST /v1/contacts"], "nothing sent after the cut-off POST");
-    });
+    await withServer(
+      (req, res) => cutOff(res),
+      async (client, seen) => {
+        await assert.rejects(client.create({ identifier: "alice.ig", source: "instagram", name: "A" }), (e: Error) => {
+          assert.ok(e instanceof CallbellUnknownOutcomeError, e.constructor.name);
+          assert.equal(
+            e.message,
+            "Callbell may have created the contact: POST /contacts answered 200 — the answer was cut off before its end " +
+              "(stream has been aborted); the connection closed or the body could not be decompressed; " +
+              "look for instagram contact 'alice.ig' in the Callbell dashboard (Contacts): if it is there, delete it in the dashboard before the next " +
+              "'pulumi up', or that up creates a second one (Callbell cannot look up instagram contacts by identifier, so they cannot be adopted)",
+          );
+          return true;
+        });
+        assert.deepEqual(seen, ["POST /v1/contacts"], "nothing sent after the cut-off POST");
+      },
+    );
   });
 
   it("tells how to adopt a telegram contact without a channel whose POST answer was lost", async () => {
-    await withServer((req, res) => req.socket.destroy(), async (client, seen) => {
-      await assert.rejects(client.create({ identifier: "393331234567", source: "telegram", name: "A" }), (e: Error) => {
-        assert.ok(e instanceof CallbellUnknownOutcomeError, e.constructor.name);
-        assert.match(e.message, /^Callbell may have created the contact: POST \/contacts — the connection was lost before an answer came /);
-        assert.match(e.message, / \((socket hang up|read ECONNRESET)\); look for telegram contact '393331234567' in the Callbell dashboard \(Contacts\): /);
-        assert.match(e.message, /set channelUuid to the Telegram channel's uuid \(GET \/channels\) and adopt: true before the next 'pulumi up'/);
-        return true;
-      });
-      assert.deepEqual(seen, ["POST /v1/contacts"]);
-    });
+    await withServer(
+      (req) => req.socket.destroy(),
+      async (client, seen) => {
+        await assert.rejects(client.create({ identifier: "393331234567", source: "telegram", name: "A" }), (e: Error) => {
+          assert.ok(e instanceof CallbellUnknownOutcomeError, e.constructor.name);
+          assert.match(e.message, /^Callbell may have created the contact: POST \/contacts — the connection was lost before an answer came /);
+          assert.match(e.message, / \((socket hang up|read ECONNRESET)\); look for telegram contact '393331234567' in the Callbell dashboard \(Contacts\): /);
+          assert.match(e.message, /set channelUuid to the Telegram channel's uuid \(GET \/channels\) and adopt: true before the next 'pulumi up'/);
+          return true;
+        });
+        assert.deepEqual(seen, ["POST /v1/contacts"]);
+      },
+    );
   });
 
   it("retries a GET whose body was cut off", async () => {
-    await withServer((req, res, n) => (n === 0 ? cutOff(res) : json(res, 200, { contact: [contact] })), async (client, seen) => {
-      assert.equal((await client.get(uuid))?.uuid, uuid);
-      assert.deepEqual(seen, [`GET /v1/contacts/${uuid}`, `GET /v1/contacts/${uuid}`]);
-    });
+    await withServer(
+      (req, res, n) => (n === 0 ? cutOff(res) : json(res, 200, { contact: [contact] })),
+      async (client, seen) => {
+        assert.equal((await client.get(uuid))?.uuid, uuid);
+        assert.deepEqual(seen, [`GET /v1/contacts/${uuid}`, `GET /v1/contacts/${uuid}`]);
+      },
+    );
   });
 
   it("reports a GET cut off on every attempt as a cut-off answer, not an empty body", async () => {
-    await withServer((req, res) => cutOff(res), async (client, seen) => {
-      await assert.rejects(client.get(uuid), (e: Error) => {
-        assert.ok(e instanceof CallbellResponseError, e.constructor.name);
-        assert.equal(e.message, `Unexpected answer from Callbell: GET /contacts/${uuid} answered 200 — the answer was cut off before its end ` +
-          "(stream has been aborted); the connection closed or the body could not be decompressed");
-        return true;
-      });
-      assert.equal(seen.length, defaultRetryPolicy.maxRetries + 1);
-    });
+    await withServer(
+      (req, res) => cutOff(res),
+      async (client, seen) => {
+        await assert.rejects(client.get(uuid), (e: Error) => {
+          assert.ok(e instanceof CallbellResponseError, e.constructor.name);
+          assert.equal(
+            e.message,
+            `Unexpected answer from Callbell: GET /contacts/${uuid} answered 200 — the answer was cut off before its end ` +
+              "(stream has been aborted); the connection closed or the body could not be decompressed",
+          );
+          return true;
+        });
+        assert.equal(seen.length, defaultRetryPolicy.maxRetries + 1);
+      },
+    );
   });
 });
 
@@ -140,54 +168,72 @@ describe("client against hostile answers: time and size limits", () => {
         if (sent < 200) closedEarly++;
       });
     };
-    await withServer(drip, async (client, seen) => {
-      await assert.rejects(client.get(uuid), (e: Error) => {
-        assert.ok(e instanceof CallbellNetworkError, e.constructor.name);
-        assert.equal(e.message,
-          `No answer from Callbell (ETIMEDOUT): GET /contacts/${uuid} — no complete answer within 300 ms, the time one attempt may take`);
-        return true;
-      });
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      assert.equal(seen.length, 2, "the attempt and its one retry");
-      assert.equal(closedEarly, 2, "each attempt was aborted mid-drip");
-      assert.equal(finished, 0, "no drip ran to its end");
-    }, { timeoutMs: 300, retryPolicy: { ...fast, maxRetries: 1 } });
+    await withServer(
+      drip,
+      async (client, seen) => {
+        await assert.rejects(client.get(uuid), (e: Error) => {
+          assert.ok(e instanceof CallbellNetworkError, e.constructor.name);
+          assert.equal(
+            e.message,
+            `No answer from Callbell (ETIMEDOUT): GET /contacts/${uuid} — no complete answer within 300 ms, the time one attempt may take`,
+          );
+          return true;
+        });
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        assert.equal(seen.length, 2, "the attempt and its one retry");
+        assert.equal(closedEarly, 2, "each attempt was aborted mid-drip");
+        assert.equal(finished, 0, "no drip ran to its end");
+      },
+      { timeoutMs: 300, retryPolicy: { ...fast, maxRetries: 1 } },
+    );
   });
 
   it("stops reading a gzip bomb at the size cap, counted after decompression, and does not retry it", async () => {
     const bomb = zlib.gzipSync(Buffer.alloc(64 * 1024 * 1024, 0x20)); // 64 MiB of spaces in about 64 KB
-    await withServer((req, res) => {
-      res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip", "content-length": bomb.length });
-      res.end(bomb);
-    }, async (client, seen) => {
-      await assert.rejects(client.get(uuid), (e: Error) => {
-        assert.ok(e instanceof CallbellResponseError, e.constructor.name);
-        assert.equal(e.message, `Unexpected answer from Callbell: GET /contacts/${uuid} — the answer is larger than 1048576 bytes once decompressed, ` +
-          "the most the client reads; Callbell's answers are a few KB, so check that callbell:apiUrl points at the Callbell API");
-        return true;
-      });
-      assert.deepEqual(seen, [`GET /v1/contacts/${uuid}`], "a body over the cap is not fetched again");
-    });
+    await withServer(
+      (req, res) => {
+        res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip", "content-length": bomb.length });
+        res.end(bomb);
+      },
+      async (client, seen) => {
+        await assert.rejects(client.get(uuid), (e: Error) => {
+          assert.ok(e instanceof CallbellResponseError, e.constructor.name);
+          assert.equal(
+            e.message,
+            `Unexpected answer from Callbell: GET /contacts/${uuid} — the answer is larger than 1048576 bytes once decompressed, ` +
+              "the most the client reads; Callbell's answers are a few KB, so check that callbell:apiUrl points at the Callbell API",
+          );
+          return true;
+        });
+        assert.deepEqual(seen, [`GET /v1/contacts/${uuid}`], "a body over the cap is not fetched again");
+      },
+    );
   });
 
   it("turns a 10 MB error message into a short error", async () => {
-    await withServer((req, res) => json(res, 422, { error: { message: "x".repeat(10 * 1024 * 1024) } }), async (client) => {
-      await assert.rejects(client.get(uuid), (e: Error) => {
-        assert.ok(e.message.length < 400, `${e.message.length} characters`);
-        assert.match(e.message, /larger than 1048576 bytes once decompressed/);
-        return true;
-      });
-    });
+    await withServer(
+      (req, res) => json(res, 422, { error: { message: "x".repeat(10 * 1024 * 1024) } }),
+      async (client) => {
+        await assert.rejects(client.get(uuid), (e: Error) => {
+          assert.ok(e.message.length < 400, `${e.message.length} characters`);
+          assert.match(e.message, /larger than 1048576 bytes once decompressed/);
+          return true;
+        });
+      },
+    );
   });
 
   it("cuts an error message under the size cap to 300 characters", async () => {
-    await withServer((req, res) => json(res, 422, { error: { message: "y".repeat(900_000), field: "tags" } }), async (client) => {
-      await assert.rejects(client.get(uuid), (e: Error) => {
-        assert.ok(e instanceof CallbellValidationError);
-        assert.equal(e.message, `Callbell refused the value of 'tags': GET /contacts/${uuid} answered 422 — ${"y".repeat(300)}… (899700 more characters)`);
-        return true;
-      });
-    });
+    await withServer(
+      (req, res) => json(res, 422, { error: { message: "y".repeat(900_000), field: "tags" } }),
+      async (client) => {
+        await assert.rejects(client.get(uuid), (e: Error) => {
+          assert.ok(e instanceof CallbellValidationError);
+          assert.equal(e.message, `Callbell refused the value of 'tags': GET /contacts/${uuid} answered 422 — ${"y".repeat(300)}… (899700 more characters)`);
+          return true;
+        });
+      },
+    );
   });
 });
 
@@ -223,20 +269,24 @@ describe("client against hostile answers: the token never leaks", () => {
     for (const status of [200, 400, 500]) {
       it(`in a ${kind} body answered ${status}`, async () => {
         const texts = [...mentions(110), ...mentions(290), ...mentions(0)];
-        await withServer((req, res, n) => {
-          const { type, body } = make(texts[n % texts.length]);
-          res.writeHead(status, { "content-type": type });
-          res.end(body);
-        }, async (client) => {
-          for (let i = 0; i < texts.length; i++) {
-            await assert.rejects(client.get(uuid), (e: Error) => {
-              assert.ok(e instanceof CallbellError, e.constructor.name);
-              const shown = `${e.message}\n${String(e.stack)}\n${JSON.stringify(e)}`;
-              assert.deepEqual(leaks(shown), [], shown.slice(0, 600));
-              return true;
-            });
-          }
-        }, { retryPolicy: { ...fast, maxRetries: 0 } });
+        await withServer(
+          (req, res, n) => {
+            const { type, body } = make(texts[n % texts.length]);
+            res.writeHead(status, { "content-type": type });
+            res.end(body);
+          },
+          async (client) => {
+            for (let i = 0; i < texts.length; i++) {
+              await assert.rejects(client.get(uuid), (e: Error) => {
+                assert.ok(e instanceof CallbellError, e.constructor.name);
+                const shown = `${e.message}\n${String(e.stack)}\n${JSON.stringify(e)}`;
+                assert.deepEqual(leaks(shown), [], shown.slice(0, 600));
+                return true;
+              });
+            }
+          },
+          { retryPolicy: { ...fast, maxRetries: 0 } },
+        );
       });
     }
   }

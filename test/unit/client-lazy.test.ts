@@ -47,7 +47,10 @@ describe("client: lazy HTTP libraries and lookups that find nothing", () => {
       const client = new ContactsClient({ baseUrl: url, token: "tok_lazy_test_91f3" });
       const built: string[] = [];
       const original = errors.callbellErrorFor;
-      (errors as { callbellErrorFor: typeof original }).callbellErrorFor = (d) => { built.push(d.path); return original(d); };
+      (errors as { callbellErrorFor: typeof original }).callbellErrorFor = (d) => {
+        built.push(d.path);
+        return original(d);
+      };
       try {
         assert.equal(await client.findByPhone("+39 333 123 4567"), undefined);
         assert.equal(await client.get("0123456789abcdef0123456789abcdef"), undefined);

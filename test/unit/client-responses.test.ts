@@ -21,7 +21,11 @@ async function withServer(replies: Reply[], run: (client: ContactsClient, seen: 
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  const client = new ContactsClient({ baseUrl: `http://127.0.0.1:${port}/v1`, token: TOKEN, retryPolicy: { ...defaultRetryPolicy, baseDelayMs: 1, maxDelayMs: 5 } });
+  const client = new ContactsClient({
+    baseUrl: `http://127.0.0.1:${port}/v1`,
+    token: TOKEN,
+    retryPolicy: { ...defaultRetryPolicy, baseDelayMs: 1, maxDelayMs: 5 },
+  });
   try {
     await run(client, seen);
   } finally {
@@ -34,20 +38,38 @@ const contact = { uuid, name: "A", createdAt: "2026-11-25T01:00:00Z", href: `htt
 
 describe("client against malformed answers", () => {
   it("accepts both documented shapes: contact as a one-element array and as an object", async () => {
-    await withServer([{ status: 200, body: JSON.stringify({ contact: [contact] }) }, { status: 200, body: JSON.stringify({ contact }) }], async (client, seen) => {
-      assert.equal((await client.get(uuid))?.uuid, uuid);
-      assert.equal((await client.findByPhone("+39 333 123 4567"))?.uuid, uuid);
-      assert.deepEqual(seen, [`GET /v1/contacts/${uuid} auth`, "GET /v1/contacts/phone/393331234567 auth"]);
-    });
+    await withServer(
+      [
+        { status: 200, body: JSON.stringify({ contact: [contact] }) },
+        { status: 200, body: JSON.stringify({ contact }) },
+      ],
+      async (client, seen) => {
+        assert.equal((await client.get(uuid))?.uuid, uuid);
+        assert.equal((await client.findByPhone("+39 333 123 4567"))?.uuid, uuid);
+        assert.deepEqual(seen, [`GET /v1/contacts/${uuid} auth`, "GET /v1/contacts/phone/393331234567 auth"]);
+      },
+    );
   });
 
   const cases: [string, Reply, RegExp][] = [
-    ["a 200 that is not JSON", { status: 200, body: "OK", type: "text/plain" }, /Unexpected answer from Callbell: GET \/contacts\/\w+ answered 200 — not JSON: "OK"/],
+    [
+      "a 200 that is not JSON",
+      { status: 200, body: "OK", type: "text/plain" },
+      /Unexpected answer from Callbell: GET \/contacts\/\w+ answered 200 — not JSON: "OK"/,
+    ],
     ["an empty 200", { status: 200, body: "" }, /GET \/contacts\/\w+ answered 200 — empty body/],
     ["a 200 of the wrong shape", { status: 200, body: JSON.stringify({ contacts: [] }) }, /GET \/contacts\/\w+ answered 200 — not a contact: contact/],
     ["a contact without a uuid", { status: 200, body: JSON.stringify({ contact: [{ ...contact, uuid: undefined }] }) }, /not a contact: contact.*uuid/],
-    ["an HTML 400 page", { status: 400, body: "<html><body><h1>Bad Request</h1></body></html>", type: "text/html" }, /GET \/contacts\/\w+ answered 400 — not JSON: an HTML page \("Bad Request"\)/],
-    ["a JSON error body", { status: 422, body: JSON.stringify({ error: { message: "tag 'x' does not exist", field: "tags" } }) }, /refused the value of 'tags': GET \/contacts\/\w+ answered 422 — tag 'x' does not exist/],
+    [
+      "an HTML 400 page",
+      { status: 400, body: "<html><body><h1>Bad Request</h1></body></html>", type: "text/html" },
+      /GET \/contacts\/\w+ answered 400 — not JSON: an HTML page \("Bad Request"\)/,
+    ],
+    [
+      "a JSON error body",
+      { status: 422, body: JSON.stringify({ error: { message: "tag 'x' does not exist", field: "tags" } }) },
+      /refused the value of 'tags': GET \/contacts\/\w+ answered 422 — tag 'x' does not exist/,
+    ],
   ];
   for (const [title, reply, message] of cases) {
     it(`turns ${title} into a clear error`, async () => {
@@ -65,14 +87,20 @@ describe("client against malformed answers", () => {
   it("retries an HTML 502 gateway page on a GET, then reports it with method, path and status", async () => {
     const page = { status: 502, body: "<html><title>502 Bad Gateway</title></html>", type: "text/html" };
     await withServer(Array(10).fill(page), async (client, seen) => {
-      await assert.rejects(client.get(uuid), (e: Error) => e instanceof CallbellServerError && /GET \/contacts\/\w+ answered 502 — not JSON: an HTML page \("502 Bad Gateway"\)/.test(e.message));
+      await assert.rejects(
+        client.get(uuid),
+        (e: Error) => e instanceof CallbellServerError && /GET \/contacts\/\w+ answered 502 — not JSON: an HTML page \("502 Bad Gateway"\)/.test(e.message),
+      );
       assert.equal(seen.length, defaultRetryPolicy.maxRetries + 1);
     });
   });
 
   it("redacts the token when an error body echoes it", async () => {
     await withServer([{ status: 401, body: JSON.stringify({ error: `invalid token ${TOKEN}` }) }], async (client) => {
-      await assert.rejects(client.me(), (e: Error) => /invalid token \[REDACTED\]/.test(e.message) && !e.message.includes(TOKEN) && !JSON.stringify(e).includes(TOKEN));
+      await assert.rejects(
+        client.me(),
+        (e: Error) => /invalid token \[REDACTED\]/.test(e.message) && !e.message.includes(TOKEN) && !JSON.stringify(e).includes(TOKEN),
+      );
     });
   });
 
@@ -85,9 +113,13 @@ describe("client against malformed answers", () => {
 
   it("reports a lost POST for a source that cannot be looked up, instead of risking a duplicate", async () => {
     await withServer([{ status: 500, body: "{}" }], async (client, seen) => {
-      await assert.rejects(client.create({ identifier: "alice.ig", source: "instagram", name: "A" }),
-        (e: Error) => e instanceof CallbellResponseError && /may have created the contact/.test(e.message) &&
-          /delete it in the dashboard before the next 'pulumi up'/.test(e.message));
+      await assert.rejects(
+        client.create({ identifier: "alice.ig", source: "instagram", name: "A" }),
+        (e: Error) =>
+          e instanceof CallbellResponseError &&
+          /may have created the contact/.test(e.message) &&
+          /delete it in the dashboard before the next 'pulumi up'/.test(e.message),
+      );
       assert.deepEqual(seen, ["POST /v1/contacts auth"]);
     });
   });

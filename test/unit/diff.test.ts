@@ -3,13 +3,28 @@ import { ContactOutputs, diffContact, patchFor } from "../../provider/src/contac
 import { ContactInputs, unknownValue } from "../../provider/src/contact/schema";
 
 const state: ContactOutputs = {
-  identifier: "393331234567", source: "whatsapp", name: "QA Alice", channelUuid: "c".repeat(32), teamUuid: "t".repeat(32),
-  tags: ["QA", "VIP"], customFields: { plan: "pro", interests: ["api", "whatsapp"] }, assignedUser: "Agent@Acme.example", note: "hello",
-  uuid: "u".repeat(32), href: "https://dash.callbell.eu/contacts/uuu", createdAt: "2026-11-25T01:02:03Z", phoneNumber: "+39 333 123 4567",
+  identifier: "393331234567",
+  source: "whatsapp",
+  name: "QA Alice",
+  channelUuid: "c".repeat(32),
+  teamUuid: "t".repeat(32),
+  tags: ["QA", "VIP"],
+  customFields: { plan: "pro", interests: ["api", "whatsapp"] },
+  assignedUser: "Agent@Acme.example",
+  note: "hello",
+  uuid: "u".repeat(32),
+  href: "https://dash.callbell.eu/contacts/uuu",
+  createdAt: "2026-11-25T01:02:03Z",
+  phoneNumber: "+39 333 123 4567",
 };
 const code: ContactInputs = {
-  identifier: "393331234567", source: "whatsapp", name: "QA Alice",
-  tags: ["vip", "qa"], customFields: { plan: "pro", interests: ["whatsapp", "api"] }, assignedUser: "agent@acme.example", note: "hello",
+  identifier: "393331234567",
+  source: "whatsapp",
+  name: "QA Alice",
+  tags: ["vip", "qa"],
+  customFields: { plan: "pro", interests: ["whatsapp", "api"] },
+  assignedUser: "agent@acme.example",
+  note: "hello",
 };
 
 describe("contact diff", () => {

@@ -14,19 +14,21 @@ describe("personal data in secret mode", () => {
     assert.equal(maskValue("+39 333 123 4567"), "…567");
     assert.equal(maskValue("Alice Rossi"), "[hidden]");
     const text = 'contacts.yaml:12 (identifier +39 333 123 4567): name "Alice Rossi" … team 7ea70000000000000000000000000003, 4915112345678';
-    assert.equal(maskPersonalData(text, ["Alice Rossi"]),
-      'contacts.yaml:12 (identifier …567): name "[hidden]" … team 7ea70000000000000000000000000003, …678');
+    assert.equal(maskPersonalData(text, ["Alice Rossi"]), 'contacts.yaml:12 (identifier …567): name "[hidden]" … team 7ea70000000000000000000000000003, …678');
   });
 
   it("a secret-mode seed file's errors name file, line and field, but no number, name, note or assignee", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "secret-seed-"));
     const file = path.join(dir, "contacts.yaml");
-    fs.writeFileSync(file, [
-      "contacts:",
-      "  - { identifier: \"393331234567\", source: whatsapp, name: Alice Rossi, assignedUser: alice.rossi, note: lives in Turin }",
-      "  - { identifier: \"39333\", source: whatsapp, name: Bruno Bianchi }",
-      "",
-    ].join("\n"));
+    fs.writeFileSync(
+      file,
+      [
+        "contacts:",
+        '  - { identifier: "393331234567", source: whatsapp, name: Alice Rossi, assignedUser: alice.rossi, note: lives in Turin }',
+        '  - { identifier: "39333", source: whatsapp, name: Bruno Bianchi }',
+        "",
+      ].join("\n"),
+    );
     const read = (maskPersonalData: boolean) => {
       try {
         loadSeedFiles([file], { maskPersonalData });
@@ -38,7 +40,7 @@ describe("personal data in secret mode", () => {
     const plain = read(false);
     assert.match(plain, /393331234567/);
     const masked = read(true);
-    for (const secret of ["393331234567", "Alice Rossi", "alice.rossi", "Bruno Bianchi", "lives in Turin", "39333\""]) {
+    for (const secret of ["393331234567", "Alice Rossi", "alice.rossi", "Bruno Bianchi", "lives in Turin", '39333"']) {
       assert.ok(!masked.includes(secret), `${secret} in: ${masked}`);
     }
     assert.match(masked, /contacts\.yaml:2 \(identifier …567\): assignedUser "\[hidden\]" is not an email address/);
@@ -46,7 +48,12 @@ describe("personal data in secret mode", () => {
   });
 
   it("check failures of a masked contact do not echo its values", async () => {
-    const provider = makeContactProvider({ settings: () => ({ apiUrl: "http://127.0.0.1:9/v1" }), client: () => { throw new Error("no API in check"); } });
+    const provider = makeContactProvider({
+      settings: () => ({ apiUrl: "http://127.0.0.1:9/v1" }),
+      client: () => {
+        throw new Error("no API in check");
+      },
+    });
     const raw = { identifier: "39333123", source: "whatsapp", name: "Alice Rossi", assignedUser: "alice.rossi", [maskInput]: true };
     const result = await provider.check({} as ContactInputs, raw as unknown as ContactInputs);
     const text = JSON.stringify(result.failures);

@@ -67,10 +67,22 @@ describe("retry policy", () => {
   });
 
   it("backs off exponentially with full jitter under a cap", () => {
-    assert.equal(backoffDelay(policy, 0, () => 1), policy.baseDelayMs);
-    assert.equal(backoffDelay(policy, 3, () => 1), policy.baseDelayMs * 8);
-    assert.equal(backoffDelay(policy, 30, () => 1), policy.maxDelayMs);
-    assert.equal(backoffDelay(policy, 5, () => 0), 0);
+    assert.equal(
+      backoffDelay(policy, 0, () => 1),
+      policy.baseDelayMs,
+    );
+    assert.equal(
+      backoffDelay(policy, 3, () => 1),
+      policy.baseDelayMs * 8,
+    );
+    assert.equal(
+      backoffDelay(policy, 30, () => 1),
+      policy.maxDelayMs,
+    );
+    assert.equal(
+      backoffDelay(policy, 5, () => 0),
+      0,
+    );
   });
 
   it("parses Retry-After in seconds and as an HTTP date", () => {

@@ -18,7 +18,10 @@ const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String
 /** `text` with `piece` inserted at a generated position. */
 const withInside = (text: fc.Arbitrary<string>, piece: fc.Arbitrary<string>) =>
   fc.tuple(text, piece, fc.nat()).map(([t, p, at]) => t.slice(0, at % (t.length + 1)) + p + t.slice(at % (t.length + 1)));
-const onlyInvisible = fc.array(fc.oneof(invisible, fc.constant(" ")), { minLength: 1, maxLength: 6 }).map((a) => a.join("")).filter((s) => s.trim() !== "");
+const onlyInvisible = fc
+  .array(fc.oneof(invisible, fc.constant(" ")), { minLength: 1, maxLength: 6 })
+  .map((a) => a.join(""))
+  .filter((s) => s.trim() !== "");
 /** Text a person would read, broken in one of the ways the check refuses. */
 const hostileText = fc.oneof(withInside(visible, control), withInside(visible, loneSurrogate), onlyInvisible, fc.constantFrom("", "   "));
 
@@ -36,8 +39,20 @@ const sourceAndIdentifier = fc.oneof(
   fc.record({
     source: fc.constantFrom("instagram", "facebook").map(ok),
     identifier: fc.oneof(
-      { weight: 3, arbitrary: fc.string({ minLength: 1, maxLength: 255 }).filter((s) => s.trim().length > 0).map(ok) },
-      { weight: 1, arbitrary: fc.string({ minLength: 256, maxLength: 300 }).filter((s) => s.trim().length > 255).map(bad) },
+      {
+        weight: 3,
+        arbitrary: fc
+          .string({ minLength: 1, maxLength: 255 })
+          .filter((s) => s.trim().length > 0)
+          .map(ok),
+      },
+      {
+        weight: 1,
+        arbitrary: fc
+          .string({ minLength: 256, maxLength: 300 })
+          .filter((s) => s.trim().length > 255)
+          .map(bad),
+      },
       { weight: 1, arbitrary: hostileText.map(bad) },
     ),
   }),
@@ -79,7 +94,11 @@ describe("validateInputs property: hostile text", function () {
         const input: Record<string, unknown> = {};
         const expected = new Set<string>();
         const fields: [string, Field][] = [
-          ["source", g.ids.source], ["identifier", g.ids.identifier], ["name", g.name], ["tags", g.tags], ["customFields", g.customFields],
+          ["source", g.ids.source],
+          ["identifier", g.ids.identifier],
+          ["name", g.name],
+          ["tags", g.tags],
+          ["customFields", g.customFields],
         ];
         for (const [property, field] of fields) {
           if ("value" in field) input[property] = field.value;

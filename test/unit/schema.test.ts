@@ -18,14 +18,28 @@ describe("contact input schema", () => {
 
   it("accepts every input at once and maps it to the API's snake_case body", () => {
     const result = validateInputs({
-      ...valid, tags: ["qa", "vip"], customFields: { plan: "pro", interests: ["api"] }, assignedUser: "agent@acme.example",
-      teamUuid: "a".repeat(32), channelUuid: "b".repeat(32), botStatus: "bot_end", note: "seeded", adopt: true,
+      ...valid,
+      tags: ["qa", "vip"],
+      customFields: { plan: "pro", interests: ["api"] },
+      assignedUser: "agent@acme.example",
+      teamUuid: "a".repeat(32),
+      channelUuid: "b".repeat(32),
+      botStatus: "bot_end",
+      note: "seeded",
+      adopt: true,
     });
     assert.ok(result.ok);
     assert.deepEqual(toCreateBody(result.inputs), {
-      identifier: "393331234567", source: "whatsapp", name: "QA Alice", tags: ["qa", "vip"],
-      custom_fields: { plan: "pro", interests: ["api"] }, assigned_user: "agent@acme.example",
-      team_uuid: "a".repeat(32), channel_uuid: "b".repeat(32), bot_status: "bot_end", note: "seeded",
+      identifier: "393331234567",
+      source: "whatsapp",
+      name: "QA Alice",
+      tags: ["qa", "vip"],
+      custom_fields: { plan: "pro", interests: ["api"] },
+      assigned_user: "agent@acme.example",
+      team_uuid: "a".repeat(32),
+      channel_uuid: "b".repeat(32),
+      bot_status: "bot_end",
+      note: "seeded",
     });
   });
 
@@ -80,45 +94,86 @@ describe("contact input schema", () => {
     }
 
     it("names each unknown property on its own", () => {
-      assert.deepEqual(problemsOf({ ...valid, constructor: 1, phone: "1" }).map((p) => p.property), ["constructor", "phone"]);
+      assert.deepEqual(
+        problemsOf({ ...valid, constructor: 1, phone: "1" }).map((p) => p.property),
+        ["constructor", "phone"],
+      );
     });
 
     const exact: [string, Record<string, unknown>, string, string][] = [
-      ["a name of zero-width characters and a BOM", { ...valid, name: "\u200b\u200d\ufeff" }, "name",
-        "name has only invisible characters (zero-width spaces, joiners, BOM); write visible text"],
-      ["a name with a NUL", { ...valid, name: "QA\u0000Alice" }, "name",
-        "name contains the control character U+0000; remove it (control characters, tabs and line breaks included, are not allowed)"],
-      ["a name with a lone surrogate", { ...valid, name: "QA \ud800" }, "name",
-        "name contains a lone surrogate (broken UTF-16 text); type it again as plain text"],
-      ["a tag of invisible characters", { ...valid, tags: ["qa", "\u2060\u00ad"] }, "tags.1",
-        "a tag name has only invisible characters (zero-width spaces, joiners, BOM); write visible text"],
-      ["a tag with a line break", { ...valid, tags: ["q\na"] }, "tags.0",
-        "a tag name contains the control character U+000A; remove it (control characters, tabs and line breaks included, are not allowed)"],
+      [
+        "a name of zero-width characters and a BOM",
+        { ...valid, name: "\u200b\u200d\ufeff" },
+        "name",
+        "name has only invisible characters (zero-width spaces, joiners, BOM); write visible text",
+      ],
+      [
+        "a name with a NUL",
+        { ...valid, name: "QA\u0000Alice" },
+        "name",
+        "name contains the control character U+0000; remove it (control characters, tabs and line breaks included, are not allowed)",
+      ],
+      [
+        "a name with a lone surrogate",
+        { ...valid, name: "QA \ud800" },
+        "name",
+        "name contains a lone surrogate (broken UTF-16 text); type it again as plain text",
+      ],
+      [
+        "a tag of invisible characters",
+        { ...valid, tags: ["qa", "\u2060\u00ad"] },
+        "tags.1",
+        "a tag name has only invisible characters (zero-width spaces, joiners, BOM); write visible text",
+      ],
+      [
+        "a tag with a line break",
+        { ...valid, tags: ["q\na"] },
+        "tags.0",
+        "a tag name contains the control character U+000A; remove it (control characters, tabs and line breaks included, are not allowed)",
+      ],
       ["a blank custom field name", { ...valid, customFields: { " ": "x" } }, "customFields. ", "a custom field name must not be blank (only spaces)"],
-      ["an instagram identifier of 256 characters", { identifier: "i".repeat(256), source: "instagram", name: "A" }, "identifier",
-        "identifier is 256 characters long; identifiers of source instagram have at most 255"],
-      ["a facebook identifier with a control character", { identifier: "alice\u0007", source: "facebook", name: "A" }, "identifier",
-        "identifier contains the control character U+0007; remove it (control characters, tabs and line breaks included, are not allowed)"],
+      [
+        "an instagram identifier of 256 characters",
+        { identifier: "i".repeat(256), source: "instagram", name: "A" },
+        "identifier",
+        "identifier is 256 characters long; identifiers of source instagram have at most 255",
+      ],
+      [
+        "a facebook identifier with a control character",
+        { identifier: "alice\u0007", source: "facebook", name: "A" },
+        "identifier",
+        "identifier contains the control character U+0007; remove it (control characters, tabs and line breaks included, are not allowed)",
+      ],
       ["an empty facebook identifier", { identifier: "", source: "facebook", name: "A" }, "identifier", "identifier must not be empty"],
-      ["a '+' inside a phone number", { ...valid, identifier: "39333+1234567" }, "identifier",
+      [
+        "a '+' inside a phone number",
+        { ...valid, identifier: "39333+1234567" },
+        "identifier",
         "identifier \"39333+1234567\" is not a phone number in international format (a '+' may only start the number, once), which source whatsapp needs; " +
-        "write the country code and the number, e.g. \"393331234567\" or \"+39 333 123 4567\""],
-      ["several '+' before a phone number", { ...valid, identifier: "+++393331234567" }, "identifier",
+          'write the country code and the number, e.g. "393331234567" or "+39 333 123 4567"',
+      ],
+      [
+        "several '+' before a phone number",
+        { ...valid, identifier: "+++393331234567" },
+        "identifier",
         "identifier \"+++393331234567\" is not a phone number in international format (a '+' may only start the number, once), which source whatsapp needs; " +
-        "write the country code and the number, e.g. \"393331234567\" or \"+39 333 123 4567\""],
+          'write the country code and the number, e.g. "393331234567" or "+39 333 123 4567"',
+      ],
     ];
     for (const [title, input, property, reason] of exact) {
       it(`refuses ${title}`, () => assert.deepEqual(problemsOf(input), [{ property, reason }]));
     }
 
     it("reports 10,000 copies of one tag as one problem", () => {
-      assert.deepEqual(problemsOf({ ...valid, tags: Array(10_000).fill("qa") }),
-        [{ property: "tags", reason: "tag \"qa\" is listed 10000 times (tags are case-insensitive); list it once" }]);
+      assert.deepEqual(problemsOf({ ...valid, tags: Array(10_000).fill("qa") }), [
+        { property: "tags", reason: 'tag "qa" is listed 10000 times (tags are case-insensitive); list it once' },
+      ]);
     });
 
     it("reports 10,000 empty tags as one problem", () => {
-      assert.deepEqual(problemsOf({ ...valid, tags: Array(10_000).fill("") }),
-        [{ property: "tags.0", reason: "a tag name must not be empty (at tags.0 and 9999 more places)" }]);
+      assert.deepEqual(problemsOf({ ...valid, tags: Array(10_000).fill("") }), [
+        { property: "tags.0", reason: "a tag name must not be empty (at tags.0 and 9999 more places)" },
+      ]);
     });
 
     it("accepts invisible characters inside visible text, and one leading '+' however the number is written", () => {

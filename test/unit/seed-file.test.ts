@@ -25,12 +25,18 @@ describe("seed files", () => {
     for (const stack of ["dev", "staging", "prod"]) {
       const contacts = loadSeedFiles([path.join(examples, "contacts.common.yaml"), path.join(examples, `contacts.${stack}.yaml`)]);
       assert.ok(contacts.length >= 3, stack);
-      assert.ok(contacts.every((c) => c.inputs.tags?.includes("seed")), "defaults apply");
+      assert.ok(
+        contacts.every((c) => c.inputs.tags?.includes("seed")),
+        "defaults apply",
+      );
     }
   });
 
   it("merges defaults, normalizes identifiers, and keys contacts by source and identifier", () => {
-    const file = write("a.yaml", `defaults:\n  source: whatsapp\n  tags: [seed]\ncontacts:\n  - identifier: "+39 333 123 4567"\n    name: Alice\n    tags: [qa, SEED]\n`);
+    const file = write(
+      "a.yaml",
+      `defaults:\n  source: whatsapp\n  tags: [seed]\ncontacts:\n  - identifier: "+39 333 123 4567"\n    name: Alice\n    tags: [qa, SEED]\n`,
+    );
     const [alice] = loadSeedFiles([file]);
     assert.equal(alice.key, "whatsapp-393331234567");
     assert.deepEqual(alice.inputs.tags, ["SEED", "qa"], "default tags merge case-insensitively");
@@ -39,16 +45,31 @@ describe("seed files", () => {
   });
 
   it("gives the same keys whatever the order of the entries", () => {
-    const a = write("order1.yaml", `contacts:\n  - { identifier: "393331234567", source: whatsapp, name: A }\n  - { identifier: "393331234568", source: whatsapp, name: B }\n`);
-    const b = write("order2.yaml", `contacts:\n  - { identifier: "393331234568", source: whatsapp, name: B }\n  - { identifier: "393331234567", source: whatsapp, name: A }\n`);
+    const a = write(
+      "order1.yaml",
+      `contacts:\n  - { identifier: "393331234567", source: whatsapp, name: A }\n  - { identifier: "393331234568", source: whatsapp, name: B }\n`,
+    );
+    const b = write(
+      "order2.yaml",
+      `contacts:\n  - { identifier: "393331234568", source: whatsapp, name: B }\n  - { identifier: "393331234567", source: whatsapp, name: A }\n`,
+    );
     const strip = (file: string) => loadSeedFiles([file]).map(({ key, inputs }) => ({ key, inputs }));
     assert.deepEqual(strip(a), strip(b));
-    assert.deepEqual(strip(a).map((c) => c.key), ["whatsapp-393331234567", "whatsapp-393331234568"]);
+    assert.deepEqual(
+      strip(a).map((c) => c.key),
+      ["whatsapp-393331234567", "whatsapp-393331234568"],
+    );
   });
 
   it("overlays a later file on an earlier one, and removes with remove: true", () => {
-    const base = write("base.yaml", `contacts:\n  - { identifier: "393331234567", source: whatsapp, name: A, note: base }\n  - { identifier: "393331234568", source: whatsapp, name: B }\n`);
-    const overlay = write("overlay.yaml", `contacts:\n  - { identifier: "393331234567", source: whatsapp, name: A2 }\n  - { identifier: "393331234568", source: whatsapp, remove: true }\n`);
+    const base = write(
+      "base.yaml",
+      `contacts:\n  - { identifier: "393331234567", source: whatsapp, name: A, note: base }\n  - { identifier: "393331234568", source: whatsapp, name: B }\n`,
+    );
+    const overlay = write(
+      "overlay.yaml",
+      `contacts:\n  - { identifier: "393331234567", source: whatsapp, name: A2 }\n  - { identifier: "393331234568", source: whatsapp, remove: true }\n`,
+    );
     const contacts = loadSeedFiles([base, overlay]);
     assert.equal(contacts.length, 1);
     assert.equal(contacts[0].inputs.name, "A2");
@@ -56,28 +77,45 @@ describe("seed files", () => {
   });
 
   it("lists every problem with file, line, entry and field, and nothing else happens", () => {
-    const bad = write("contacts.bad.yaml", [
-      "defaults:",
-      "  source: whatsapp",
-      "contacts:",
-      "  - identifier: \"393331234567\"",
-      "    name: Alice",
-      "    assignedUser: alice-at-acme",
-      "  - identifier: \"12\"",
-      "    name: Short",
-      "  - identifier: \"393331234567\"",
-      "    name: Twice",
-      "",
-    ].join("\n"));
-    assert.throws(() => loadSeedFiles([bad]), (e: SeedFileError) => {
-      assert.ok(e instanceof SeedFileError);
-      assert.equal(e.stack, e.message, "no stack trace as the headline");
-      assert.match(e.message, /nothing was written/);
-      assert.ok(e.problems.some((p) => /^contacts\.bad\.yaml:9 \(entry 3, identifier 393331234567\): the same contact is already listed at contacts\.bad\.yaml:4/.test(p)), e.problems.join("\n"));
-      assert.ok(e.problems.some((p) => /^contacts\.bad\.yaml:4 \(identifier 393331234567\): assignedUser "alice-at-acme" is not an email/.test(p)), e.problems.join("\n"));
-      assert.ok(e.problems.some((p) => /^contacts\.bad\.yaml:7 \(identifier 12\): identifier "12" is not a phone number/.test(p)), e.problems.join("\n"));
-      return true;
-    });
+    const bad = write(
+      "contacts.bad.yaml",
+      [
+        "defaults:",
+        "  source: whatsapp",
+        "contacts:",
+        '  - identifier: "393331234567"',
+        "    name: Alice",
+        "    assignedUser: alice-at-acme",
+        '  - identifier: "12"',
+        "    name: Short",
+        '  - identifier: "393331234567"',
+        "    name: Twice",
+        "",
+      ].join("\n"),
+    );
+    assert.throws(
+      () => loadSeedFiles([bad]),
+      (e: SeedFileError) => {
+        assert.ok(e instanceof SeedFileError);
+        assert.equal(e.stack, e.message, "no stack trace as the headline");
+        assert.match(e.message, /nothing was written/);
+        assert.ok(
+          e.problems.some((p) =>
+            /^contacts\.bad\.yaml:9 \(entry 3, identifier 393331234567\): the same contact is already listed at contacts\.bad\.yaml:4/.test(p),
+          ),
+          e.problems.join("\n"),
+        );
+        assert.ok(
+          e.problems.some((p) => /^contacts\.bad\.yaml:4 \(identifier 393331234567\): assignedUser "alice-at-acme" is not an email/.test(p)),
+          e.problems.join("\n"),
+        );
+        assert.ok(
+          e.problems.some((p) => /^contacts\.bad\.yaml:7 \(identifier 12\): identifier "12" is not a phone number/.test(p)),
+          e.problems.join("\n"),
+        );
+        return true;
+      },
+    );
   });
 
   it("refuses malformed YAML, a missing contacts list and unknown keys, with line numbers", () => {

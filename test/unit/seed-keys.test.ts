@@ -25,16 +25,21 @@ const sameContact = (a: { source: string; identifier: string; channelUuid?: stri
 
 describe("seed keys", () => {
   it("are injective: two identities share a key only when they are the same contact (plain and hashed)", () => {
-    fc.assert(fc.property(identity, identity, (a, b) => {
-      if (sameContact(a, b)) return seedKey(a) === seedKey(b) && hashedSeedKey(a) === hashedSeedKey(b);
-      return seedKey(a) !== seedKey(b) && hashedSeedKey(a) !== hashedSeedKey(b);
-    }), { numRuns: 20_000 });
+    fc.assert(
+      fc.property(identity, identity, (a, b) => {
+        if (sameContact(a, b)) return seedKey(a) === seedKey(b) && hashedSeedKey(a) === hashedSeedKey(b);
+        return seedKey(a) !== seedKey(b) && hashedSeedKey(a) !== hashedSeedKey(b);
+      }),
+      { numRuns: 20_000 },
+    );
   });
 
   it("keep readable identifiers readable, and encode the rest with a hash", () => {
     assert.equal(seedKey({ source: "whatsapp", identifier: "+39 333 123 4567" }), "whatsapp-393331234567");
-    assert.equal(seedKey({ source: "whatsapp", identifier: "393331234567", channelUuid: "c4a00000000000000000000000000002" }),
-      "whatsapp.c4a00000000000000000000000000002-393331234567");
+    assert.equal(
+      seedKey({ source: "whatsapp", identifier: "393331234567", channelUuid: "c4a00000000000000000000000000002" }),
+      "whatsapp.c4a00000000000000000000000000002-393331234567",
+    );
     assert.equal(seedKey({ source: "instagram", identifier: "alice.smith" }), "instagram-alice.smith");
     assert.equal(seedKey({ source: "instagram", identifier: "alice_smith" }), "instagram-alice_smith");
     assert.match(seedKey({ source: "instagram", identifier: "Alice.Smith" }), /^instagram-alice-smith~[0-9a-f]{12}$/);
@@ -43,8 +48,10 @@ describe("seed keys", () => {
   });
 
   it("name the earlier scheme's keys, for aliases", () => {
-    assert.deepEqual(legacySeedKeys({ source: "whatsapp", identifier: "393331234567", channelUuid: "c4a00000000000000000000000000002" })[0],
-      "whatsapp-c4a00000-393331234567");
+    assert.deepEqual(
+      legacySeedKeys({ source: "whatsapp", identifier: "393331234567", channelUuid: "c4a00000000000000000000000000002" })[0],
+      "whatsapp-c4a00000-393331234567",
+    );
     assert.deepEqual(legacySeedKeys({ source: "instagram", identifier: "alice.smith" })[0], "instagram-alice-smith");
   });
 
@@ -59,22 +66,36 @@ describe("seed keys", () => {
     };
 
     it("an overlay or a remove for alice_smith touches only alice_smith, never alice.smith", () => {
-      const base = write("contacts:\n  - { identifier: alice.smith, source: instagram, name: Dot }\n  - { identifier: alice_smith, source: instagram, name: Underscore }\n");
+      const base = write(
+        "contacts:\n  - { identifier: alice.smith, source: instagram, name: Dot }\n  - { identifier: alice_smith, source: instagram, name: Underscore }\n",
+      );
       const overlay = write("contacts:\n  - { identifier: alice_smith, source: instagram, note: only mine }\n");
       const merged = loadSeedFiles([base, overlay]);
-      assert.deepEqual(merged.map((c) => [c.inputs.identifier, c.inputs.note]), [["alice.smith", undefined], ["alice_smith", "only mine"]]);
+      assert.deepEqual(
+        merged.map((c) => [c.inputs.identifier, c.inputs.note]),
+        [
+          ["alice.smith", undefined],
+          ["alice_smith", "only mine"],
+        ],
+      );
       const remove = write("contacts:\n  - { identifier: alice_smith, source: instagram, remove: true }\n");
-      assert.deepEqual(loadSeedFiles([base, remove]).map((c) => c.inputs.identifier), ["alice.smith"]);
+      assert.deepEqual(
+        loadSeedFiles([base, remove]).map((c) => c.inputs.identifier),
+        ["alice.smith"],
+      );
     });
 
     it("the key of an entry does not depend on its other fields being valid", () => {
-      const valid = write("contacts:\n  - { identifier: \"+39 333 123 4567\", source: whatsapp, name: A, assignedUser: a@b.example }\n");
-      const overlayBad = write("contacts:\n  - { identifier: \"393331234567\", source: whatsapp, assignedUser: not-an-email }\n");
-      assert.throws(() => loadSeedFiles([valid, overlayBad]), (e: Error) => {
-        assert.match(e.message, /assignedUser "not-an-email" is not an email address/);
-        assert.doesNotMatch(e.message, /name is required/, "the overlay merged into the same entry");
-        return true;
-      });
+      const valid = write('contacts:\n  - { identifier: "+39 333 123 4567", source: whatsapp, name: A, assignedUser: a@b.example }\n');
+      const overlayBad = write('contacts:\n  - { identifier: "393331234567", source: whatsapp, assignedUser: not-an-email }\n');
+      assert.throws(
+        () => loadSeedFiles([valid, overlayBad]),
+        (e: Error) => {
+          assert.match(e.message, /assignedUser "not-an-email" is not an email address/);
+          assert.doesNotMatch(e.message, /name is required/, "the overlay merged into the same entry");
+          return true;
+        },
+      );
     });
 
     it("property: overlays and removes hit exactly their own contact, for generated files", () => {
@@ -83,27 +104,38 @@ describe("seed keys", () => {
         fc.stringMatching(/^39333\d{7}$/).map((id) => ({ source: "whatsapp", identifier: id })),
         fc.stringMatching(/^[a-c][._]?[a-c][._]?[a-c]$/).map((id) => ({ source: "instagram", identifier: id })),
       );
-      fc.assert(fc.property(fc.uniqueArray(entry, { minLength: 1, maxLength: 12, selector: (e) => `${e.source}|${e.identifier}` }), fc.array(fc.nat()), fc.array(fc.nat()),
-        (entries, overlayPicks, removePicks) => {
-          const line = (e: { source: string; identifier: string }, extra: string) => `  - { identifier: "${e.identifier}", source: ${e.source}${extra} }`;
-          const base = write(["contacts:", ...entries.map((e, i) => line(e, `, name: "C${i}"`))].join("\n") + "\n");
-          const overlaid = new Set(overlayPicks.map((p) => p % entries.length));
-          const removed = new Set(removePicks.map((p) => p % entries.length));
-          for (const i of removed) overlaid.delete(i);
-          const overlay = write(["contacts:" + (overlaid.size + removed.size ? "" : " []"),
-            ...[...overlaid].map((i) => line(entries[i], `, note: "overlay ${i}"`)),
-            ...[...removed].map((i) => line(entries[i], ", remove: true"))].join("\n") + "\n");
-          const result = loadSeedFiles([base, overlay]);
-          const expected = entries.map((e, i) => ({ e, i })).filter(({ i }) => !removed.has(i));
-          assert.equal(result.length, expected.length);
-          for (const { e, i } of expected) {
-            const found = result.filter((c) => c.inputs.identifier === e.identifier && c.inputs.source === e.source);
-            assert.equal(found.length, 1, e.identifier);
-            assert.equal(found[0].inputs.name, `C${i}`);
-            assert.equal(found[0].inputs.note, overlaid.has(i) ? `overlay ${i}` : undefined);
-          }
-          assert.equal(new Set(result.map((c) => c.key)).size, result.length, "one key per contact");
-        }), { numRuns: 300 });
+      fc.assert(
+        fc.property(
+          fc.uniqueArray(entry, { minLength: 1, maxLength: 12, selector: (e) => `${e.source}|${e.identifier}` }),
+          fc.array(fc.nat()),
+          fc.array(fc.nat()),
+          (entries, overlayPicks, removePicks) => {
+            const line = (e: { source: string; identifier: string }, extra: string) => `  - { identifier: "${e.identifier}", source: ${e.source}${extra} }`;
+            const base = write(["contacts:", ...entries.map((e, i) => line(e, `, name: "C${i}"`))].join("\n") + "\n");
+            const overlaid = new Set(overlayPicks.map((p) => p % entries.length));
+            const removed = new Set(removePicks.map((p) => p % entries.length));
+            for (const i of removed) overlaid.delete(i);
+            const overlay = write(
+              [
+                "contacts:" + (overlaid.size + removed.size ? "" : " []"),
+                ...[...overlaid].map((i) => line(entries[i], `, note: "overlay ${i}"`)),
+                ...[...removed].map((i) => line(entries[i], ", remove: true")),
+              ].join("\n") + "\n",
+            );
+            const result = loadSeedFiles([base, overlay]);
+            const expected = entries.map((e, i) => ({ e, i })).filter(({ i }) => !removed.has(i));
+            assert.equal(result.length, expected.length);
+            for (const { e, i } of expected) {
+              const found = result.filter((c) => c.inputs.identifier === e.identifier && c.inputs.source === e.source);
+              assert.equal(found.length, 1, e.identifier);
+              assert.equal(found[0].inputs.name, `C${i}`);
+              assert.equal(found[0].inputs.note, overlaid.has(i) ? `overlay ${i}` : undefined);
+            }
+            assert.equal(new Set(result.map((c) => c.key)).size, result.length, "one key per contact");
+          },
+        ),
+        { numRuns: 300 },
+      );
     });
   });
 });

@@ -37,7 +37,9 @@ export function buildSeedFile(contacts: readonly ListedContact[], context: Expor
   const teamNames = new Map(context.teams.map((t) => [t.uuid, t.name]));
   const channels = new Map(context.channels.map((c) => [c.uuid, c]));
   const skipped: Record<string, number> = {};
-  const skip = (reason: string) => { skipped[reason] = (skipped[reason] ?? 0) + 1; };
+  const skip = (reason: string) => {
+    skipped[reason] = (skipped[reason] ?? 0) + 1;
+  };
   const entries: { key: string; inputs: ContactInputs }[] = [];
   let namesToTrim = 0;
 
@@ -83,7 +85,7 @@ export function buildSeedFile(contacts: readonly ListedContact[], context: Expor
   entries.sort((a, b) => cmp(a.inputs.source, b.inputs.source) || cmp(a.inputs.identifier, b.inputs.identifier) || cmp(a.key, b.key));
   const seen = new Set<string>();
   const unique = entries.filter((e) => {
-    if (!seen.has(e.key)) return seen.add(e.key), true;
+    if (!seen.has(e.key)) return (seen.add(e.key), true);
     skip("Callbell holds another contact with the same identifier on the same channel (the first one listed is exported)");
     return false;
   });
@@ -137,7 +139,11 @@ function ordered(inputs: ContactInputs): Record<string, unknown> {
   for (const key of fieldOrder) if (inputs[key] !== undefined) out[key] = inputs[key];
   if (out.customFields) {
     const fields = out.customFields as Record<string, string | string[]>;
-    out.customFields = Object.fromEntries(Object.keys(fields).sort().map((k) => [k, fields[k]]));
+    out.customFields = Object.fromEntries(
+      Object.keys(fields)
+        .sort()
+        .map((k) => [k, fields[k]]),
+    );
   }
   return out;
 }

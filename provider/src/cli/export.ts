@@ -65,7 +65,9 @@ export async function runExport(args: readonly string[], env: NodeJS.ProcessEnv,
     const filters: ContactFilters = { source: options.source, tags: options.tags, teamUuid: options.team ? resolveTeam(options.team, teams) : undefined };
     const contacts = await readAllContacts(client, filters, io);
     const result = buildSeedFile(contacts, {
-      teams, channels, ownerField: settings.ownerField,
+      teams,
+      channels,
+      ownerField: settings.ownerField,
       header: [
         "Exported from Callbell by `pulumi-callbell export`" + describeFilters(options, teams) + ".",
         "Every entry has adopt: true: `pulumi up` takes the existing contact over, and writes nothing where it matches.",
@@ -73,17 +75,23 @@ export async function runExport(args: readonly string[], env: NodeJS.ProcessEnv,
       ],
     });
     writeAtomically(options.out, result.text);
-    const sources = Object.entries(result.bySource).map(([s, n]) => `${s} ${n}`).join(", ");
-    io.out(`Wrote ${result.written} contact${result.written === 1 ? "" : "s"} to ${options.out}${sources ? ` (${sources})` : ""}; read ` +
-      `${contacts.length} from Callbell.`);
+    const sources = Object.entries(result.bySource)
+      .map(([s, n]) => `${s} ${n}`)
+      .join(", ");
+    io.out(
+      `Wrote ${result.written} contact${result.written === 1 ? "" : "s"} to ${options.out}${sources ? ` (${sources})` : ""}; read ` +
+        `${contacts.length} from Callbell.`,
+    );
     const skippedTotal = Object.values(result.skipped).reduce((a, b) => a + b, 0);
     if (skippedTotal) {
       io.out(`Skipped ${skippedTotal}:`);
       for (const [reason, n] of Object.entries(result.skipped)) io.out(`  ${n}: ${reason}`);
     }
     if (result.namesToTrim) {
-      io.out(`${result.namesToTrim} contact name${result.namesToTrim === 1 ? " has" : "s have"} leading or trailing spaces; Contact trims names, so ` +
-        `\`pulumi up\` will send one PATCH for each.`);
+      io.out(
+        `${result.namesToTrim} contact name${result.namesToTrim === 1 ? " has" : "s have"} leading or trailing spaces; Contact trims names, so ` +
+          `\`pulumi up\` will send one PATCH for each.`,
+      );
     }
     io.out(`Next: review ${options.out}, then declare it with ContactSet ({ files: ["${path.basename(options.out)}"] }) and run \`pulumi up\`.`);
     return 0;
@@ -114,24 +122,36 @@ function parseArgs(args: readonly string[]): ExportOptions {
       return v;
     };
     switch (flag) {
-      case "--out": options.out = value(); break;
-      case "--force": options.force = true; break;
-      case "--api-url": options.apiUrl = value(); break;
-      case "--team": options.team = value(); break;
+      case "--out":
+        options.out = value();
+        break;
+      case "--force":
+        options.force = true;
+        break;
+      case "--api-url":
+        options.apiUrl = value();
+        break;
+      case "--team":
+        options.team = value();
+        break;
       case "--source": {
         const s = value();
-        if (!(contactSources as readonly string[]).includes(s)) throw new UsageError(`--source "${s}" is not a Callbell source; use one of ` +
-          `${contactSources.join(", ")}`);
+        if (!(contactSources as readonly string[]).includes(s))
+          throw new UsageError(`--source "${s}" is not a Callbell source; use one of ` + `${contactSources.join(", ")}`);
         options.source = s as ContactSource;
         break;
       }
       case "--tags": {
-        const tags = value().split(",").map((t) => t.trim()).filter((t) => t !== "");
+        const tags = value()
+          .split(",")
+          .map((t) => t.trim())
+          .filter((t) => t !== "");
         if (!tags.length) throw new UsageError("--tags needs at least one tag name, e.g. --tags vip,qa");
         options.tags = tags;
         break;
       }
-      case "--token": case "--api-token":
+      case "--token":
+      case "--api-token":
         throw new UsageError(`${flag}: the token is not taken as a flag, so it does not land in shell history; set ${envVars.apiToken} instead`);
       default:
         throw new UsageError(`unknown argument '${args[i]}'`);
@@ -146,8 +166,9 @@ function requireTokenForCli(settings: ReturnType<typeof resolveSettings>): strin
   try {
     return requireToken(settings);
   } catch {
-    throw new CallbellConfigError(`No Callbell API token: set the ${envVars.apiToken} environment variable (create a token in the Callbell dashboard, ` +
-      `Settings > API)`);
+    throw new CallbellConfigError(
+      `No Callbell API token: set the ${envVars.apiToken} environment variable (create a token in the Callbell dashboard, ` + `Settings > API)`,
+    );
   }
 }
 
@@ -160,8 +181,8 @@ export function resolveTeam(team: string, teams: readonly ApiTeam[]): string {
   }
   const matches = teams.filter((t) => t.name.trim().toLowerCase() === team.trim().toLowerCase());
   if (matches.length === 1) return matches[0].uuid;
-  if (matches.length > 1) throw new UsageError(`--team "${team}" names ${matches.length} teams; pass one uuid instead: ` +
-    `${matches.map((t) => t.uuid).join(", ")}`);
+  if (matches.length > 1)
+    throw new UsageError(`--team "${team}" names ${matches.length} teams; pass one uuid instead: ` + `${matches.map((t) => t.uuid).join(", ")}`);
   throw new UsageError(`--team "${team}" is not a team of this account; known teams: ${known()}`);
 }
 

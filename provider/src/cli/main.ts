@@ -6,7 +6,9 @@ const [command, ...args] = process.argv.slice(2);
 const io = { out: (line: string) => process.stdout.write(line + "\n"), err: (line: string) => process.stderr.write(line + "\n") };
 
 if (command === "export") {
-  runExport(args, process.env, io).then((code) => { process.exitCode = code; });
+  runExport(args, process.env, io).then((code) => {
+    process.exitCode = code;
+  });
 } else if (command === undefined || command === "--help" || command === "-h" || command === "help") {
   io.out(`Usage: pulumi-callbell <command>\n\nCommands:\n  export    write an account's contacts to a seed file (read-only)\n\n${exportUsage}`);
   process.exitCode = command === undefined ? 2 : 0;

@@ -48,7 +48,11 @@ const listedContactSchema = apiContactSchema.extend({
 const meta = z.looseObject({ page: z.number().optional(), pages: z.number().optional() }).nullish();
 const teamSchema = z.looseObject({ uuid: z.string(), name: z.string(), default: z.boolean().nullish(), createdAt: z.string().nullish() });
 const channelSchema = z.looseObject({
-  uuid: z.string(), title: z.string().nullish(), type: z.string(), main: z.boolean().nullish(), discardedAt: z.string().nullish(),
+  uuid: z.string(),
+  title: z.string().nullish(),
+  type: z.string(),
+  main: z.boolean().nullish(),
+  discardedAt: z.string().nullish(),
 });
 const memberSchema = z.looseObject({ email: z.string(), name: z.string().nullish(), available: z.boolean().nullish() });
 
@@ -68,7 +72,8 @@ export class AccountClient {
   async listContacts(page: number, filters: ContactFilters = {}, includeFieldTypes = false): Promise<ListedContact[]> {
     const path = "/contacts";
     const answer = await this.http.send({
-      method: "GET", path,
+      method: "GET",
+      path,
       query: {
         page: String(page),
         source: filters.source,

@@ -46,7 +46,13 @@ export type ApiContact = z.infer<typeof apiContactSchema>;
 // The documented quirk: POST, PATCH and GET-by-uuid wrap the contact in a one-element array,
 // lookups by phone or bsuid do not. Both are accepted everywhere.
 const contactEnvelope = z.object({
-  contact: z.union([z.array(z.unknown()).length(1).transform((list) => list[0]), z.record(z.string(), z.unknown())]),
+  contact: z.union([
+    z
+      .array(z.unknown())
+      .length(1)
+      .transform((list) => list[0]),
+    z.record(z.string(), z.unknown()),
+  ]),
 });
 const meEnvelope = z.looseObject({ user_email: z.string(), user_name: z.string().nullish() });
 
@@ -168,10 +174,20 @@ export class ContactsClient {
   }
 
   private async contactCall(method: "GET" | "POST" | "PATCH", path: string, body?: unknown, query?: Record<string, string | undefined>): Promise<ApiContact>;
-  private async contactCall(method: "GET", path: string, body: undefined, query: Record<string, string | undefined> | undefined, absentOn404: true):
-    Promise<ApiContact | undefined>;
-  private async contactCall(method: "GET" | "POST" | "PATCH", path: string, body?: unknown, query?: Record<string, string | undefined>, absentOn404?: boolean):
-    Promise<ApiContact | undefined> {
+  private async contactCall(
+    method: "GET",
+    path: string,
+    body: undefined,
+    query: Record<string, string | undefined> | undefined,
+    absentOn404: true,
+  ): Promise<ApiContact | undefined>;
+  private async contactCall(
+    method: "GET" | "POST" | "PATCH",
+    path: string,
+    body?: unknown,
+    query?: Record<string, string | undefined>,
+    absentOn404?: boolean,
+  ): Promise<ApiContact | undefined> {
     const answer = await this.http.send({ method, path, body, query, absentOn404 });
     if (absentOn404 && answer.status === 404) return undefined;
     const envelope = contactEnvelope.safeParse(answer.body);
@@ -183,7 +199,6 @@ export class ContactsClient {
     }
     return parsed.data;
   }
-
 }
 
 function shapeError(method: string, path: string, status: number, message: string): CallbellResponseError {
@@ -199,15 +214,20 @@ function failureOf(method: string, error: CallbellError): AttemptFailure {
 // contact is not in Pulumi's state, so the next `up` would create it again.
 function unknownOutcomeError(body: CreateContactBody, error: CallbellError, situation: string): CallbellUnknownOutcomeError {
   const who = `${body.source} contact '${body.identifier}'`;
-  const fix = body.source === "telegram"
-    ? "set channelUuid to the Telegram channel's uuid (GET /channels) and adopt: true before the next 'pulumi up', which then takes it over if it is there"
-    : "if it is there, delete it in the dashboard before the next 'pulumi up', or that up creates a second one " +
-      `(Callbell cannot look up ${body.source} contacts by identifier, so they cannot be adopted)`;
+  const fix =
+    body.source === "telegram"
+      ? "set channelUuid to the Telegram channel's uuid (GET /channels) and adopt: true before the next 'pulumi up', which then takes it over if it is there"
+      : "if it is there, delete it in the dashboard before the next 'pulumi up', or that up creates a second one " +
+        `(Callbell cannot look up ${body.source} contacts by identifier, so they cannot be adopted)`;
   // The transport's own words often already name the situation ("the answer was cut off ..."): say it once.
   const detail = error.apiMessage ? cut(error.apiMessage, 200) : undefined;
   const said = detail?.startsWith(situation) ? detail : `${situation}${detail ? ` (${detail})` : ""}`;
   return new CallbellUnknownOutcomeError({
-    method: "POST", path: "/contacts", status: error.status, networkCode: error.networkCode, bodyFault: error.bodyFault,
+    method: "POST",
+    path: "/contacts",
+    status: error.status,
+    networkCode: error.networkCode,
+    bodyFault: error.bodyFault,
     apiMessage: `${said}; look for ${who} in the Callbell dashboard (Contacts): ${fix}`,
   });
 }

@@ -38,8 +38,7 @@ export class CallbellError extends Error {
   /** `details.apiMessage` must already be redacted: it is only cut here, to maxApiMessageChars. */
   constructor(details: FailureDetails, headline: string) {
     const apiMessage = details.apiMessage === undefined ? undefined : cut(details.apiMessage, maxApiMessageChars);
-    super(`${headline}: ${details.method} ${details.path}${details.status ? ` answered ${details.status}` : ""}` +
-      (apiMessage ? ` — ${apiMessage}` : ""));
+    super(`${headline}: ${details.method} ${details.path}${details.status ? ` answered ${details.status}` : ""}` + (apiMessage ? ` — ${apiMessage}` : ""));
     this.name = new.target.name;
     this.method = details.method;
     this.path = details.path;
@@ -61,7 +60,9 @@ export class CallbellAuthError extends CallbellError {
 
 /** 404: the contact (or other object) does not exist. */
 export class CallbellNotFoundError extends CallbellError {
-  constructor(d: FailureDetails) { super(d, "Not found in Callbell"); }
+  constructor(d: FailureDetails) {
+    super(d, "Not found in Callbell");
+  }
 }
 
 /** 400/409/413/415/422: Callbell refused the request's content. */
@@ -73,12 +74,16 @@ export class CallbellValidationError extends CallbellError {
 
 /** 429: too many requests, still so after the retries allowed. */
 export class CallbellRateLimitError extends CallbellError {
-  constructor(d: FailureDetails) { super(d, "Callbell rate limit still exceeded after retries"); }
+  constructor(d: FailureDetails) {
+    super(d, "Callbell rate limit still exceeded after retries");
+  }
 }
 
 /** 5xx: Callbell failed, still so after the retries allowed. */
 export class CallbellServerError extends CallbellError {
-  constructor(d: FailureDetails) { super(d, "Callbell server error"); }
+  constructor(d: FailureDetails) {
+    super(d, "Callbell server error");
+  }
 }
 
 /** No answer at all: time-out, reset, refused connection. */
@@ -90,12 +95,16 @@ export class CallbellNetworkError extends CallbellError {
 
 /** An answer that is not what the API documents: not JSON, an HTML page, a wrong shape, cut off, too large. */
 export class CallbellResponseError extends CallbellError {
-  constructor(d: FailureDetails, headline = "Unexpected answer from Callbell") { super(d, headline); }
+  constructor(d: FailureDetails, headline = "Unexpected answer from Callbell") {
+    super(d, headline);
+  }
 }
 
 /** A create whose outcome is unknown and cannot be checked: the contact may exist in Callbell. */
 export class CallbellUnknownOutcomeError extends CallbellResponseError {
-  constructor(d: FailureDetails) { super(d, "Callbell may have created the contact"); }
+  constructor(d: FailureDetails) {
+    super(d, "Callbell may have created the contact");
+  }
 }
 
 /** Picks the error class for a failure: the one factory every caller goes through. */
@@ -165,7 +174,9 @@ export function secretForms(secret: string): string[] {
   for (let shift = 0; shift < 3; shift++) {
     // Inside a longer base64 text the secret starts at any byte offset mod 3; keep only the
     // characters that depend on the secret's bytes alone.
-    const b64 = Buffer.concat([Buffer.alloc(shift), bytes]).toString("base64").replace(/=+$/, "");
+    const b64 = Buffer.concat([Buffer.alloc(shift), bytes])
+      .toString("base64")
+      .replace(/=+$/, "");
     const head = shift ? shift + 1 : 0; // characters holding bits of the bytes before
     const tail = (shift + bytes.length) % 3 ? 1 : 0; // the character holding bits of the byte after
     const core = b64.slice(head, b64.length - tail);

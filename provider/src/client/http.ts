@@ -69,7 +69,10 @@ let libraries: Libraries | undefined;
 function libs(): Libraries {
   /* eslint-disable @typescript-eslint/no-require-imports */
   return (libraries ??= {
-    axios: require("axios").default, AxiosError: require("axios").AxiosError, axiosRetry: require("axios-retry").default, Bottleneck: require("bottleneck"),
+    axios: require("axios").default,
+    AxiosError: require("axios").AxiosError,
+    axiosRetry: require("axios-retry").default,
+    Bottleneck: require("bottleneck"),
   });
   /* eslint-enable @typescript-eslint/no-require-imports */
 }
@@ -219,8 +222,13 @@ export interface AttemptLimits {
 }
 
 /** Turns whatever axios threw into a CallbellError that holds no request config (the header has the token). */
-export function toCallbellError(method: string, path: string, error: unknown, secrets: string[],
-  limits: AttemptLimits = { timeoutMs: defaultTimeoutMs, maxResponseBytes: defaultMaxResponseBytes }): CallbellError {
+export function toCallbellError(
+  method: string,
+  path: string,
+  error: unknown,
+  secrets: string[],
+  limits: AttemptLimits = { timeoutMs: defaultTimeoutMs, maxResponseBytes: defaultMaxResponseBytes },
+): CallbellError {
   if (error instanceof CallbellError) return error;
   if (!libs().axios.isAxiosError(error)) {
     return callbellErrorFor({ method, path, networkCode: "ERR_CLIENT", apiMessage: safeExcerpt(String((error as Error)?.message ?? error), secrets, 300) });
@@ -230,11 +238,12 @@ export function toCallbellError(method: string, path: string, error: unknown, se
   if (error.code === libs().AxiosError.ERR_CANCELED) {
     details.apiMessage = `no complete answer within ${limits.timeoutMs} ms, the time one attempt may take`;
   } else if (failure.bodyFault === "too-large") {
-    details.apiMessage = `the answer is larger than ${limits.maxResponseBytes} bytes once decompressed, the most the client reads; ` +
+    details.apiMessage =
+      `the answer is larger than ${limits.maxResponseBytes} bytes once decompressed, the most the client reads; ` +
       "Callbell's answers are a few KB, so check that callbell:apiUrl points at the Callbell API";
   } else if (failure.bodyFault === "cut-off") {
-    details.apiMessage = `the answer was cut off before its end (${safeExcerpt(error.message, secrets, 120)}); ` +
-      "the connection closed or the body could not be decompressed";
+    details.apiMessage =
+      `the answer was cut off before its end (${safeExcerpt(error.message, secrets, 120)}); ` + "the connection closed or the body could not be decompressed";
   } else if (error.response) {
     Object.assign(details, describeErrorBody(error.response.data, secrets));
   } else {
@@ -257,8 +266,9 @@ function describeErrorBody(raw: unknown, secrets: string[]): Pick<FailureDetails
     v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
   const top = record(parsed);
   const inner = record(top?.error) ?? top;
-  const message = [inner?.message, top?.error, top?.message, Array.isArray(top?.errors) ? (top?.errors as unknown[]).join("; ") : undefined]
-    .find((m): m is string => typeof m === "string" && m.length > 0);
+  const message = [inner?.message, top?.error, top?.message, Array.isArray(top?.errors) ? (top?.errors as unknown[]).join("; ") : undefined].find(
+    (m): m is string => typeof m === "string" && m.length > 0,
+  );
   const field = typeof inner?.field === "string" ? safeExcerpt(inner.field, secrets, 80) : undefined;
   return { apiMessage: safeExcerpt(message ?? JSON.stringify(parsed), secrets, 300), field };
 }
@@ -266,7 +276,10 @@ function describeErrorBody(raw: unknown, secrets: string[]): Pick<FailureDetails
 function describeNonJson(text: string, secrets: string[]): string {
   const isHtml = /^\s*</.test(text);
   // Redact before stripping tags and before cutting: both could split a token in two.
-  const stripped = redact(text, secrets).replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
+  const stripped = redact(text, secrets)
+    .replace(/<[^>]*>/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
   const excerpt = safeExcerpt(stripped, secrets, maxBodyExcerptChars);
   return isHtml ? `an HTML page ("${excerpt}")` : `"${excerpt}"`;
 }

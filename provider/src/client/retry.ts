@@ -54,9 +54,7 @@ export const defaultRetryPolicy: RetryPolicy = {
 };
 
 /** The outcome of asking whether to retry. */
-export type RetryDecision =
-  | { retry: true; delayMs: number; reason: string }
-  | { retry: false; reason: string };
+export type RetryDecision = { retry: true; delayMs: number; reason: string } | { retry: false; reason: string };
 
 /** One row of the table that decides whether a failed attempt may still have taken effect. */
 export interface OutcomeRule {
@@ -75,10 +73,16 @@ const is2xx = (status: number | undefined) => status !== undefined && status >= 
  */
 export const outcomeRules: readonly OutcomeRule[] = [
   // Connection refused or the name did not resolve: the request never reached Callbell.
-  { when: "the request never reached Callbell", unknown: false,
-    applies: (p, f) => f.status === undefined && f.bodyFault === undefined && p.neverSentCodes.includes(f.networkCode ?? "") },
-  { when: "no complete answer came in the time allowed", unknown: true,
-    applies: (p, f) => f.status === undefined && p.timeoutCodes.includes(f.networkCode ?? "") },
+  {
+    when: "the request never reached Callbell",
+    unknown: false,
+    applies: (p, f) => f.status === undefined && f.bodyFault === undefined && p.neverSentCodes.includes(f.networkCode ?? ""),
+  },
+  {
+    when: "no complete answer came in the time allowed",
+    unknown: true,
+    applies: (p, f) => f.status === undefined && p.timeoutCodes.includes(f.networkCode ?? ""),
+  },
   { when: "the answer was larger than the client reads", unknown: true, applies: (_p, f) => f.bodyFault === "too-large" },
   { when: "the connection was lost before an answer came", unknown: true, applies: (_p, f) => f.status === undefined },
   // A 4xx or 5xx status says enough even when its body was cut off; a 2xx does not.
@@ -132,9 +136,7 @@ export function decideRetry(policy: RetryPolicy, retryNumber: number, f: Attempt
   // 6. Any other 4xx (or a 2xx/3xx that failed) is about the request itself: a retry would get the same answer.
   if (f.status !== undefined && f.status < 500) return { retry: false, reason: `status ${f.status} is not retryable` };
   // 7. Server errors and lost answers on idempotent requests (GET, PATCH with a full value, DELETE).
-  const retryable = f.status !== undefined
-    ? policy.retryStatuses.includes(f.status)
-    : policy.retryNetworkCodes.includes(f.networkCode ?? "");
+  const retryable = f.status !== undefined ? policy.retryStatuses.includes(f.status) : policy.retryNetworkCodes.includes(f.networkCode ?? "");
   if (!retryable) return { retry: false, reason: `${f.status ?? f.networkCode ?? "failure"} is not retryable` };
   const delayMs = Math.max(Math.min(f.retryAfterMs ?? 0, policy.maxRetryAfterMs), backoffDelay(policy, retryNumber, random));
   return { retry: true, delayMs, reason: `transient ${f.status ?? f.networkCode}` };

@@ -28,7 +28,18 @@ export interface ContactOutputs extends ContactInputs {
 /** Inputs whose change needs a new contact: Callbell cannot change them in place. */
 export const replaceProperties = ["identifier", "source", "channelUuid"] as const;
 /** Outputs that an in-place update never changes. */
-export const stableOutputs = ["uuid", "href", "conversationHref", "createdAt", "phoneNumber", "avatarUrl", "identifier", "source", "channelUuid", "origin"] as const;
+export const stableOutputs = [
+  "uuid",
+  "href",
+  "conversationHref",
+  "createdAt",
+  "phoneNumber",
+  "avatarUrl",
+  "identifier",
+  "source",
+  "channelUuid",
+  "origin",
+] as const;
 
 /** The decision diff makes. */
 export interface ContactDiff {

@@ -17,9 +17,7 @@ export type Owner = string;
 export type Origin = "created" | "adopted";
 
 /** What create may do with a contact that already has the declared identifier. */
-export type TakeoverDecision =
-  | { takeOver: true; origin: Origin; why: string }
-  | { takeOver: false; refusal: string };
+export type TakeoverDecision = { takeOver: true; origin: Origin; why: string } | { takeOver: false; refusal: string };
 
 /** The facts create decides on. */
 export interface TakeoverFacts {
@@ -56,7 +54,8 @@ export function decideTakeover(f: TakeoverFacts): TakeoverDecision {
     }
     return {
       takeOver: false,
-      refusal: `its owner field says it is managed by ${mark}; a contact has one owner, so declare it in that stack only ` +
+      refusal:
+        `its owner field says it is managed by ${mark}; a contact has one owner, so declare it in that stack only ` +
         "(or, to move it here, remove it from that stack with retainOnDelete and clear the field in the dashboard)",
     };
   }
@@ -65,7 +64,8 @@ export function decideTakeover(f: TakeoverFacts): TakeoverDecision {
   const unmarked = f.marking ? "it carries no owner mark" : "nothing shows that this stack made it";
   return {
     takeOver: false,
-    refusal: `${unmarked}. If you renamed this resource, add aliases: [{ name: "<its old name>" }]; ` +
+    refusal:
+      `${unmarked}. If you renamed this resource, add aliases: [{ name: "<its old name>" }]; ` +
       "if a killed run of this stack created it, run the next up with callbell:recoverCreates=true (or CALLBELL_RECOVER_CREATES=true); " +
       "to manage an existing contact, set adopt: true",
   };

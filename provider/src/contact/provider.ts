@@ -58,14 +58,20 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
   const beforeWrite = (): Promise<void> => {
     const expected = context.settings().expectedAccount;
     if (!expected) return Promise.resolve();
-    accountChecked ??= context.client().me().then((account) => {
-      if (account.email.toLowerCase() !== expected.toLowerCase()) {
-        throw new CallbellConfigError(
-          `Refusing to write: this stack expects the Callbell account ${expected} (callbell:expectedAccount), but the API token belongs to ` +
-            `${account.email}. Use the token of ${expected}, or change callbell:expectedAccount if the stack really targets ${account.email}.`);
-      }
+    accountChecked ??= context
+      .client()
+      .me()
+      .then((account) => {
+        if (account.email.toLowerCase() !== expected.toLowerCase()) {
+          throw new CallbellConfigError(
+            `Refusing to write: this stack expects the Callbell account ${expected} (callbell:expectedAccount), but the API token belongs to ` +
+              `${account.email}. Use the token of ${expected}, or change callbell:expectedAccount if the stack really targets ${account.email}.`,
+          );
+        }
+      });
+    accountChecked.catch(() => {
+      accountChecked = undefined;
     });
-    accountChecked.catch(() => { accountChecked = undefined; });
     return accountChecked;
   };
 
@@ -160,13 +166,21 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
         const existing = canLookUpByPhone(inputs.source, inputs.channelUuid) ? await client.findByPhone(inputs.identifier, inputs.channelUuid) : undefined;
         if (existing) {
           const decision = decideTakeover({
-            owner, mark: markOn(existing), marking: !!settings.ownerField, adopt: inputs.adopt === true,
-            recoverCreates: settings.recoverCreates === true, sameName: existing.name.trim() === inputs.name.trim(),
+            owner,
+            mark: markOn(existing),
+            marking: !!settings.ownerField,
+            adopt: inputs.adopt === true,
+            recoverCreates: settings.recoverCreates === true,
+            sameName: existing.name.trim() === inputs.name.trim(),
             keptByAnother: keptByAnother(existing.uuid, owner),
           });
           if (decision.takeOver) return await takeOver(existing, inputs, decision.origin, owner);
-          throw refuse(`Could not create contact "${inputs.name}" (${inputs.identifier}): Callbell already has a contact with this identifier ` +
-            `("${existing.name}", uuid ${existing.uuid}), and ${decision.refusal}. Nothing was written.`, inputs, [existing.name]);
+          throw refuse(
+            `Could not create contact "${inputs.name}" (${inputs.identifier}): Callbell already has a contact with this identifier ` +
+              `("${existing.name}", uuid ${existing.uuid}), and ${decision.refusal}. Nothing was written.`,
+            inputs,
+            [existing.name],
+          );
         }
         const mark = markFor(owner);
         const outcome = await client.create(withMark(toCreateBody(inputs), mark));
@@ -205,8 +219,11 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
         return { outs: stateFrom(contact, news, { origin: olds.origin, owner, ownerMark: mark }) };
       } catch (error) {
         if (error instanceof CallbellNotFoundError) {
-          throw refuse(`Could not update contact ${describeContact(news)}: Callbell has no contact ${id} any more (deleted in the dashboard?); ` +
-            "run 'pulumi refresh' to drop it from the state, then 'pulumi up' to create it again", news);
+          throw refuse(
+            `Could not update contact ${describeContact(news)}: Callbell has no contact ${id} any more (deleted in the dashboard?); ` +
+              "run 'pulumi refresh' to drop it from the state, then 'pulumi up' to create it again",
+            news,
+          );
         }
         throw error instanceof ContactError ? error : fail(error, news, "update");
       }
@@ -216,8 +233,11 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
       try {
         const settings = context.settings();
         const facts = {
-          ownMark: props.ownerMark, origin: props.origin, legacyAdopt: props.adopt === true,
-          keptByAnother: keptByAnother(id, props.owner), marking: !!settings.ownerField,
+          ownMark: props.ownerMark,
+          origin: props.origin,
+          legacyAdopt: props.adopt === true,
+          keptByAnother: keptByAnother(id, props.owner),
+          marking: !!settings.ownerField,
         };
         let decision = decideDelete(facts);
         if (decision.delete && settings.ownerField) {
@@ -226,8 +246,13 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
           decision = decideDelete({ ...facts, mark: markOn(contact) });
         }
         if (!decision.delete) {
-          warn(said(`contact ${describeContact(props)} (uuid ${id}) was left in Callbell, not deleted: ${decision.reason}. ` +
-            "Pulumi no longer tracks it through this resource; delete it in the Callbell dashboard if it is really no longer needed.", props));
+          warn(
+            said(
+              `contact ${describeContact(props)} (uuid ${id}) was left in Callbell, not deleted: ${decision.reason}. ` +
+                "Pulumi no longer tracks it through this resource; delete it in the Callbell dashboard if it is really no longer needed.",
+              props,
+            ),
+          );
           return;
         }
         await beforeWrite();
@@ -258,12 +283,12 @@ export function outputsFrom(contact: ApiContact, managed: ContactInputs): Contac
     source: managed.source,
     channelUuid: contact.channel?.uuid ?? managed.channelUuid,
     name: contact.name,
-    tags: managed.tags !== undefined ? contact.tags ?? [] : undefined,
+    tags: managed.tags !== undefined ? (contact.tags ?? []) : undefined,
     customFields,
-    assignedUser: managed.assignedUser !== undefined ? contact.assignedUser ?? "" : undefined,
+    assignedUser: managed.assignedUser !== undefined ? (contact.assignedUser ?? "") : undefined,
     teamUuid: contact.team?.uuid ?? managed.teamUuid,
     botStatus: managed.botStatus,
-    note: managed.note !== undefined ? contact.note ?? "" : undefined,
+    note: managed.note !== undefined ? (contact.note ?? "") : undefined,
     adopt: managed.adopt,
     uuid: contact.uuid,
     href: contact.href,

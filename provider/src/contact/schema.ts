@@ -33,7 +33,19 @@ export interface ContactInputs {
 }
 
 /** Names of every input property, in the order they are documented. */
-export const inputNames = ["identifier", "source", "name", "tags", "customFields", "assignedUser", "teamUuid", "channelUuid", "botStatus", "note", "adopt"] as const;
+export const inputNames = [
+  "identifier",
+  "source",
+  "name",
+  "tags",
+  "customFields",
+  "assignedUser",
+  "teamUuid",
+  "channelUuid",
+  "botStatus",
+  "note",
+  "adopt",
+] as const;
 
 /** The value Pulumi puts in place of an output that is not known yet (during previews). */
 export const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -105,28 +117,49 @@ function buildSchema() {
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   };
   const text = (field: string) =>
-    z.string({ error: (i) => i.input === undefined ? `${field} is required` : `${field} must be a string, not ${describe(i.input)}` })
-      .superRefine(visible(field)).trim();
-  const uuid = (field: string, where: string) => z.string({ error: `${field} must be a string` })
-    .regex(uuidPattern, `${field} is not a Callbell uuid (32 lowercase hex characters); copy it from ${where}`);
+    z
+      .string({ error: (i) => (i.input === undefined ? `${field} is required` : `${field} must be a string, not ${describe(i.input)}`) })
+      .superRefine(visible(field))
+      .trim();
+  const uuid = (field: string, where: string) =>
+    z.string({ error: `${field} must be a string` }).regex(uuidPattern, `${field} is not a Callbell uuid (32 lowercase hex characters); copy it from ${where}`);
   const customValue = z.union([z.string(), z.array(z.string())], {
-    error: (i) => `${describe(i.input)} is not a valid custom field value; write a string (numbers as "42", dates as "2026-03-03") or, for checkbox fields, a list of strings`,
+    error: (i) =>
+      `${describe(i.input)} is not a valid custom field value; write a string (numbers as "42", dates as "2026-03-03") or, for checkbox fields, a list of strings`,
   });
-  return z.strictObject({
-    identifier: text("identifier"),
-    source: z.enum(contactSources, { error: (i) => `source ${describe(i.input)} is not one of ${contactSources.join(", ")}` }),
-    name: text("name"),
-    tags: z.array(z.string({ error: (i) => `a tag name must be a string, not ${describe(i.input)}` }).superRefine(visible("a tag name")).trim(),
-      { error: "tags must be a list of tag names" }).optional(),
-    customFields: z.record(z.string().superRefine(visible("a custom field name")), customValue,
-      { error: "customFields must map field names to values" }).optional(),
-    assignedUser: z.email({ error: (i) => `assignedUser ${describe(i.input)} is not an email address; write the email of a user of the Callbell account` }).optional(),
-    teamUuid: uuid("teamUuid", "GET /teams or the team's page in the Callbell dashboard").optional(),
-    channelUuid: uuid("channelUuid", "GET /channels or the channel's settings in the Callbell dashboard").optional(),
-    botStatus: z.enum(botStatuses, { error: (i) => `botStatus ${describe(i.input)} is not valid; use "bot_start" or "bot_end"` }).optional(),
-    note: z.string({ error: "note must be a string" }).max(1000, "note is longer than 1000 characters, the most Callbell stores; shorten it").optional(),
-    adopt: z.boolean({ error: "adopt must be true or false" }).optional(),
-  }, { error: (i) => i.code === "unrecognized_keys" ? `unknown propert${i.keys.length > 1 ? "ies" : "y"} ${i.keys.map((k) => `'${k}'`).join(", ")}; valid ones are ${inputNames.join(", ")}` : "a contact must be an object" });
+  return z.strictObject(
+    {
+      identifier: text("identifier"),
+      source: z.enum(contactSources, { error: (i) => `source ${describe(i.input)} is not one of ${contactSources.join(", ")}` }),
+      name: text("name"),
+      tags: z
+        .array(
+          z
+            .string({ error: (i) => `a tag name must be a string, not ${describe(i.input)}` })
+            .superRefine(visible("a tag name"))
+            .trim(),
+          { error: "tags must be a list of tag names" },
+        )
+        .optional(),
+      customFields: z
+        .record(z.string().superRefine(visible("a custom field name")), customValue, { error: "customFields must map field names to values" })
+        .optional(),
+      assignedUser: z
+        .email({ error: (i) => `assignedUser ${describe(i.input)} is not an email address; write the email of a user of the Callbell account` })
+        .optional(),
+      teamUuid: uuid("teamUuid", "GET /teams or the team's page in the Callbell dashboard").optional(),
+      channelUuid: uuid("channelUuid", "GET /channels or the channel's settings in the Callbell dashboard").optional(),
+      botStatus: z.enum(botStatuses, { error: (i) => `botStatus ${describe(i.input)} is not valid; use "bot_start" or "bot_end"` }).optional(),
+      note: z.string({ error: "note must be a string" }).max(1000, "note is longer than 1000 characters, the most Callbell stores; shorten it").optional(),
+      adopt: z.boolean({ error: "adopt must be true or false" }).optional(),
+    },
+    {
+      error: (i) =>
+        i.code === "unrecognized_keys"
+          ? `unknown propert${i.keys.length > 1 ? "ies" : "y"} ${i.keys.map((k) => `'${k}'`).join(", ")}; valid ones are ${inputNames.join(", ")}`
+          : "a contact must be an object",
+    },
+  );
 }
 
 function describe(value: unknown): string {
@@ -200,7 +233,8 @@ function distinctProblems(problems: InputProblem[]): InputProblem[] {
     else groups.set(key, { first: p, count: 1 });
   }
   return [...groups.values()].map(({ first, count }) =>
-    count === 1 ? first : { property: first.property, reason: `${first.reason} (at ${first.property} and ${count - 1} more place${count > 2 ? "s" : ""})` });
+    count === 1 ? first : { property: first.property, reason: `${first.reason} (at ${first.property} and ${count - 1} more place${count > 2 ? "s" : ""})` },
+  );
 }
 
 // Rules across fields, applied to the known values that passed their own rules, so every
@@ -214,7 +248,8 @@ function crossFieldProblems(known: Record<string, unknown>, found: InputProblem[
     const plus = /^\+*[^+]+\+/.test(shown) || /^\+{2,}/.test(shown) ? " (a '+' may only start the number, once)" : "";
     problems.push({
       property: "identifier",
-      reason: `identifier ${describe(shown)} is not a phone number in international format${plus}, which source ${source} needs; ` +
+      reason:
+        `identifier ${describe(shown)} is not a phone number in international format${plus}, which source ${source} needs; ` +
         `write the country code and the number, e.g. "393331234567" or "+39 333 123 4567"`,
     });
   }
@@ -240,7 +275,10 @@ function crossFieldProblems(known: Record<string, unknown>, found: InputProblem[
     }
   }
   if (known.adopt === true && source && !canLookUpByPhone(source, known.channelUuid as string | undefined)) {
-    problems.push({ property: "adopt", reason: `adopt needs a contact that can be looked up by phone number: source whatsapp, or telegram with channelUuid; Callbell has no lookup for ${source} identifiers` });
+    problems.push({
+      property: "adopt",
+      reason: `adopt needs a contact that can be looked up by phone number: source whatsapp, or telegram with channelUuid; Callbell has no lookup for ${source} identifiers`,
+    });
   }
   return problems;
 }

@@ -55,7 +55,7 @@ export class ContactSet extends pulumi.ComponentResource {
         additionalSecretOutputs: secret ? personalOutputs : undefined,
         aliases: aliases.get(key)?.map((name) => ({ name })),
       };
-      const contact = new Contact(key, secret ? { ...secretPersonalData(inputs), [maskInput]: true } as ContactArgs : inputs, opts);
+      const contact = new Contact(key, secret ? ({ ...secretPersonalData(inputs), [maskInput]: true } as ContactArgs) : inputs, opts);
       this.contacts[key] = contact;
       this.summary[key] = { name: contact.name, uuid: contact.uuid, href: contact.href, createdAt: contact.createdAt };
     }

@@ -28,7 +28,12 @@ export function normalizedIdentifier(identity: ContactIdentity): string {
 
 function identifierPart(identifier: string): string {
   if (readableIdentifier.test(identifier)) return identifier;
-  const slug = identifier.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40) || "x";
+  const slug =
+    identifier
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 40) || "x";
   return `${slug}~${sha256(identifier).slice(0, 12)}`;
 }
 
@@ -58,7 +63,10 @@ export function hashedSeedKey(identity: ContactIdentity): string {
 export function legacySeedKeys(identity: ContactIdentity): string[] {
   const identifier = normalizedIdentifier(identity);
   const channel = identity.channelUuid === undefined ? undefined : String(identity.channelUuid).slice(0, 8);
-  const slug = identifier.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  const slug = identifier
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
   const plain = [identity.source, channel, slug].filter(Boolean).join("-");
   const hashed = `${identity.source}-${sha256(identifier).slice(0, 16)}`;
   return [plain, hashed];

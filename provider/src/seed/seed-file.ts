@@ -75,9 +75,14 @@ export function loadSeedFiles(files: readonly string[], options: SeedFileOptions
         problems.push(wrongType);
         continue;
       }
-      const key = typeof entry.raw.identifier === "string" && typeof entry.raw.source === "string"
-        ? seedKey({ identifier: entry.raw.identifier as string, source: entry.raw.source as string, channelUuid: entry.raw.channelUuid as string | undefined })
-        : undefined;
+      const key =
+        typeof entry.raw.identifier === "string" && typeof entry.raw.source === "string"
+          ? seedKey({
+              identifier: entry.raw.identifier as string,
+              source: entry.raw.source as string,
+              channelUuid: entry.raw.channelUuid as string | undefined,
+            })
+          : undefined;
       if (!key) {
         const validation = validateInputs(entry.raw);
         const reasons = validation.ok ? ["identifier and source are required"] : validation.problems.map((p) => p.reason);
@@ -92,11 +97,15 @@ export function loadSeedFiles(files: readonly string[], options: SeedFileOptions
       const { remove, ...fields } = entry.raw;
       if (Object.hasOwn(entry.raw, "remove")) {
         if (remove !== true) {
-          problems.push(`${entry.at("remove")} (${entry.label}): remove must be true, not ${describeValue(remove)}; ` +
-            "write 'remove: true' to drop a contact an earlier file declares, or delete the line");
+          problems.push(
+            `${entry.at("remove")} (${entry.label}): remove must be true, not ${describeValue(remove)}; ` +
+              "write 'remove: true' to drop a contact an earlier file declares, or delete the line",
+          );
         } else if (!earlier) {
-          problems.push(`${entry.at("remove")} (${entry.label}): remove: true matches no contact declared by an earlier file; ` +
-            "check its identifier, source and channelUuid, or delete the entry");
+          problems.push(
+            `${entry.at("remove")} (${entry.label}): remove: true matches no contact declared by an earlier file; ` +
+              "check its identifier, source and channelUuid, or delete the entry",
+          );
         } else {
           merged.delete(key);
         }
@@ -262,15 +271,22 @@ function readEntries(file: string, problems: string[]): RawEntry[] {
       merged.customFields = { ...defaults.customFields, ...raw.customFields };
     }
     entries.push({
-      raw: merged, origin: at(node), label, sources,
+      raw: merged,
+      origin: at(node),
+      label,
+      sources,
       at: (field) => `${name}:${fieldLines.get(field) ?? lineOf(node)}`,
     });
   });
   return entries;
 }
 
-function readDefaults(root: YAMLMap, at: (n: YamlNode | null | undefined) => string,
-  toJS: (node: YamlNode) => { value?: unknown; problem?: string }, problems: string[]): Record<string, unknown> {
+function readDefaults(
+  root: YAMLMap,
+  at: (n: YamlNode | null | undefined) => string,
+  toJS: (node: YamlNode) => { value?: unknown; problem?: string },
+  problems: string[],
+): Record<string, unknown> {
   const node = root.get("defaults", true) as YamlNode | undefined;
   if (node === undefined) return {};
   const converted = toJS(node);
@@ -318,7 +334,7 @@ function describeValue(value: unknown): string {
 // Text from a file, safe to print in a terminal or CI log: cut to 60 characters, and control,
 // invisible and bidirectional characters (all of Unicode's category C) written as \u{...}.
 function shownText(value: unknown): string {
-  const text = typeof value === "string" ? value : (typeof value === "object" && value !== null ? JSON.stringify(value) : undefined) ?? String(value);
+  const text = typeof value === "string" ? value : ((typeof value === "object" && value !== null ? JSON.stringify(value) : undefined) ?? String(value));
   const chars = [...text];
   const cut = chars.length > 60 ? chars.slice(0, 60).join("") + "…" : text;
   return cut.replace(/\p{C}/gu, (c) => `\\u{${c.codePointAt(0)!.toString(16).toUpperCase()}}`);

@@ -72,7 +72,7 @@ export default async function seedBench(): Promise<Record<string, unknown>> {
   for (let i = 0; i < n; i++) {
     const args = seedContact(i, round);
     if (kind === "callbell") new callbell.Contact(`contact-${i}`, args);
-    else new Trivial(`contact-${i}`, { ...args }, kind === "padded" ? config.getNumber("padding") ?? 0 : undefined);
+    else new Trivial(`contact-${i}`, { ...args }, kind === "padded" ? (config.getNumber("padding") ?? 0) : undefined);
   }
   return { count: n };
 }

@@ -1,0 +1,26 @@
+// Lint rules: typescript-eslint's recommended set, with formatting left to prettier.
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+import prettier from "eslint-config-prettier";
+import stylistic from "@stylistic/eslint-plugin";
+
+export default tseslint.config(
+  { ignores: ["**/node_modules/**", "provider/dist/**", ".pulumi-local/**", "**/*.js", "**/*.mjs"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  prettier,
+  {
+    // Engine tests, the demo and fault runs load Pulumi programs by path when the engine runs them, so
+    // that the program module is fresh per stack; a static import would run it at load time.
+    files: ["test/**/*.ts", "scripts/**/*.ts"],
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
+  {
+    plugins: { "@stylistic": stylistic },
+    rules: {
+      // prettier wraps code at 160; this catches the strings and comments it cannot wrap.
+      "@stylistic/max-len": ["warn", { code: 160, ignoreUrls: true }],
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+    },
+  },
+);
