@@ -1,8 +1,6 @@
 // An account to export: contacts across sources, channels, tags, teams, assignees, notes and
 // every custom-field type, created through the simulator's admin API (not logged).
-import type { StartedSimulator } from "./simulator";
-import type { Contact } from "./simulator/types";
-import { CHANNELS, TEAMS } from "./simulator/test-support";
+import { CHANNELS, TEAMS, type Contact, type StartedSimulator } from "callbell-simulator";
 
 /** How many of n seeded contacts have no identifier in Callbell's answers (instagram, facebook). */
 export const withoutIdentifier = (n: number) => Array.from({ length: n }, (_, i) => i % 10).filter((k) => k === 8 || k === 9).length;

@@ -13,8 +13,7 @@ import { loadSeedFiles } from "../provider/src/seed/seed-file";
 import type { ListedContact } from "../provider/src/client/account";
 import { REPO_ROOT } from "./engine/harness";
 import { seedAccount, seededPhone, withoutIdentifier } from "./export-support";
-import { RequestLogEntry, StartedSimulator, startSimulator } from "./simulator";
-import { CHANNELS, TEAMS } from "./simulator/test-support";
+import { CHANNELS, RequestLogEntry, StartedSimulator, TEAMS, startSimulator } from "callbell-simulator";
 
 interface Run {
   code: number;

@@ -3,11 +3,8 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { CallbellLookupError, getChannel, getContact, getTeam } from "../provider/src/lookups";
-import { RequestLogEntry, StartedSimulator, startSimulator } from "./simulator";
-import type { AccountFixture } from "./simulator/types";
-import { CHANNELS, TEAMS } from "./simulator/test-support";
+import { CHANNELS, DEFAULT_FIXTURE_PATH, RequestLogEntry, StartedSimulator, TEAMS, startSimulator, type AccountFixture } from "callbell-simulator";
 import { readFileSync } from "fs";
-import { DEFAULT_FIXTURE_PATH } from "./simulator/account";
 
 const fixture = JSON.parse(readFileSync(DEFAULT_FIXTURE_PATH, "utf8")) as AccountFixture;
 const lines = (log: RequestLogEntry[]) => log.map((e) => `${e.method} ${e.path}`);

@@ -8,7 +8,7 @@ import { ProviderSettings, requireToken } from "../provider/src/config";
 import { ContactOutputs } from "../provider/src/contact/diff";
 import { ContactProvider, makeContactProvider, ownerInput } from "../provider/src/contact/provider";
 import { ContactInputs } from "../provider/src/contact/schema";
-import { RequestLogEntry, SimulatorOptions, StartedSimulator, startSimulator } from "./simulator";
+import { RequestLogEntry, SimulatorOptions, StartedSimulator, startSimulator } from "callbell-simulator";
 
 const fastRetries = { ...defaultRetryPolicy, baseDelayMs: 5, maxDelayMs: 40 };
 const OWNER_FIELD = "pulumi_owner";

@@ -6,7 +6,7 @@ import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { StartedSimulator, startSimulator } from "./simulator";
+import { StartedSimulator, startSimulator } from "callbell-simulator";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
 const TOKEN_MARKER = "sim_serialization_marker_token_4f2a";

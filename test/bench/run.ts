@@ -15,7 +15,7 @@ import * as os from "os";
 import * as path from "path";
 import { EngineEvent, OpMap, Stack } from "@pulumi/pulumi/automation";
 import { REPO_ROOT, countChangesOfType, ensureEngine, exportState, exportText, openStack, resourcesOfType } from "../engine/harness";
-import type { RequestLogEntry, SimulatorOptions } from "../simulator";
+import type { RequestLogEntry, SimulatorOptions } from "callbell-simulator";
 import seedBench, { CONTACT_TYPE, TRIVIAL_TYPE, seedContact } from "./programs/seed";
 import { RssPeak, sampleProviderHostRss } from "./rss";
 import { ScriptResult, postAll } from "./scripts";

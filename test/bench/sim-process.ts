@@ -5,7 +5,7 @@
 import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
 import * as readline from "readline";
-import { AdminClient, startSimulator, type SimulatorOptions } from "../simulator";
+import { AdminClient, startSimulator, type SimulatorOptions } from "callbell-simulator";
 
 /** A simulator running in a child process. */
 export interface SimulatorProcess {

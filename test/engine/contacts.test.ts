@@ -5,7 +5,7 @@ import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import type { ContactArgs } from "pulumi-callbell";
 import { countChangesOfType, exportState, exportText, openStack, rawStateText, recordOutput, resourcesOfType } from "./harness";
-import { RequestLogEntry, StartedSimulator, startSimulator } from "../simulator";
+import { RequestLogEntry, StartedSimulator, startSimulator } from "callbell-simulator";
 
 const CONTACT = "pulumi-nodejs:dynamic/callbell:Contact";
 const program = async () => (require(path.join(__dirname, "programs", "contacts")) as () => Promise<Record<string, unknown>>)();

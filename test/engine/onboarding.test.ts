@@ -9,7 +9,7 @@ import { Stack } from "@pulumi/pulumi/automation";
 import { runExport } from "../../provider/src/cli/export";
 import { REPO_ROOT, countChangesOfType, exportState, openStack, recordOutput, resourcesOfType } from "./harness";
 import { seedAccount, withoutIdentifier } from "../export-support";
-import { StartedSimulator, startSimulator } from "../simulator";
+import { StartedSimulator, startSimulator } from "callbell-simulator";
 
 const CONTACT = "pulumi-nodejs:dynamic/callbell:Contact";
 const program = async () => (require(path.join(__dirname, "programs", "seed-set")) as () => Promise<Record<string, unknown>>)();

@@ -8,7 +8,7 @@ import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import type { ContactArgs } from "pulumi-callbell";
 import { exportState, openStack, recordOutput, resourcesOfType } from "./harness";
-import { RequestLogEntry, StartedSimulator, startSimulator } from "../simulator";
+import { RequestLogEntry, StartedSimulator, startSimulator } from "callbell-simulator";
 
 const CONTACT = "pulumi-nodejs:dynamic/callbell:Contact";
 const OWNER_FIELD = "pulumi_owner";

@@ -11,7 +11,7 @@ import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import * as callbell from "pulumi-callbell";
 import { contactProviderSource } from "pulumi-callbell/dist/contact/resource";
 import { countChangesOfType, exportState, exportText, openStack, recordOutput, resourcesOfType } from "./harness";
-import { StartedSimulator, startSimulator } from "../simulator";
+import { StartedSimulator, startSimulator } from "callbell-simulator";
 
 const CONTACT = "pulumi-nodejs:dynamic/callbell:Contact";
 const OLD_STUB = fs.readFileSync(path.join(__dirname, "fixtures", "contact-provider-v0.1-stub.js"), "utf8");

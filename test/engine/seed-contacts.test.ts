@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import { REPO_ROOT, countChangesOfType, exportText, openStack, recordOutput } from "./harness";
-import { RequestLogEntry, StartedSimulator, startSimulator } from "../simulator";
+import { RequestLogEntry, StartedSimulator, startSimulator } from "callbell-simulator";
 
 const CONTACT = "pulumi-nodejs:dynamic/callbell:Contact";
 const EXAMPLES = path.join(REPO_ROOT, "examples");

@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import { REPO_ROOT, exportState, exportText, openStack, recordOutput, resourcesOfType } from "./harness";
-import { RequestLogEntry, StartedSimulator, startSimulator } from "../simulator";
+import { RequestLogEntry, StartedSimulator, startSimulator } from "callbell-simulator";
 
 const CONTACT = "pulumi-nodejs:dynamic/callbell:Contact";
 const program = async () => (require(path.join(__dirname, "programs", "seed-set")) as () => Promise<Record<string, unknown>>)();

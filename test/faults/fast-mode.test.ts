@@ -8,7 +8,7 @@ import * as path from "path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import type { ContactArgs } from "pulumi-callbell";
 import { ensureEngine, exportState, openStack, resourcesOfType } from "../engine/harness";
-import { StartedSimulator, startSimulator } from "../simulator";
+import { StartedSimulator, startSimulator } from "callbell-simulator";
 import { CONTACT, OWNER_FIELD, assertConverged, declaredContacts, reconcile } from "./support";
 import { killEngine, upAfterKill } from "./kill";
 

@@ -9,7 +9,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { ensureEngine, exportState, resourcesOfType } from "../engine/harness";
-import { StartedSimulator, startSimulator } from "../simulator";
+import { StartedSimulator, startSimulator } from "callbell-simulator";
 import { CONTACT, assertConverged, contactsStack, declaredContacts, reconcile } from "./support";
 import { killEngine, upAfterKill } from "./kill";
 import type { Stack } from "@pulumi/pulumi/automation";

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import { countChangesOfType, recordOutput } from "../engine/harness";
-import { FaultConfig, StartedSimulator, startSimulator } from "../simulator";
+import { FaultConfig, StartedSimulator, startSimulator } from "callbell-simulator";
 import { CONTACT, Reconciliation, assertConverged, contactsStack, declaredContacts, reconcile } from "./support";
 
 const N = 50;

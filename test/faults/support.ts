@@ -5,7 +5,7 @@ import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import type { ContactArgs } from "pulumi-callbell";
 import { exportState, openStack, resourcesOfType } from "../engine/harness";
-import { StartedSimulator } from "../simulator";
+import { StartedSimulator } from "callbell-simulator";
 
 /** The Contact type token. */
 export const CONTACT = "pulumi-nodejs:dynamic/callbell:Contact";

@@ -6,7 +6,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { REPO_ROOT } from "../engine/harness";
-import { RequestLogEntry, StartedSimulator, startSimulator } from "../simulator";
+import { RequestLogEntry, StartedSimulator, startSimulator } from "callbell-simulator";
 import { CliResult, cliEnv, ok, plainCliTools, run, scratchDir, summary } from "./support";
 
 const shown = (r: CliResult) => `${r.command}\n${r.stdout}${r.stderr}`;

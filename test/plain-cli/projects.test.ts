@@ -7,7 +7,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { REPO_ROOT } from "../engine/harness";
-import { RequestLogEntry, StartedSimulator, startSimulator } from "../simulator";
+import { RequestLogEntry, StartedSimulator, startSimulator } from "callbell-simulator";
 import { CliResult, cliEnv, ok, plainCliTools, run, scratchDir, snapshot, summary } from "./support";
 
 const DEV_PORT = 4010; // examples/seed-contacts/Pulumi.dev.yaml: callbell:apiUrl

@@ -1,8 +1,8 @@
 // Conformance of the simulator's strict POST/PATCH validation: every refusal is a 422 naming the field and the value.
 import * as assert from "node:assert/strict";
-import { startSimulator, type AccountFixture } from "./simulator";
-import { loadFixture } from "./simulator/account";
-import { CHANNELS, TEAMS, call, createContact, expectError, newContactBody, useSimulator } from "./simulator/test-support";
+import { CHANNELS, TEAMS, startSimulator, type AccountFixture } from "../src";
+import { loadFixture } from "../src/account";
+import { call, createContact, expectError, newContactBody, useSimulator } from "./support";
 
 /** A body that must be refused, the field and value the error must name (value omitted when the key is missing). */
 interface RefusalCase {

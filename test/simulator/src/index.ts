@@ -13,7 +13,7 @@ import { ContactStore, type StoredContact } from "./store";
 import type { SimulatorOptions } from "./types";
 
 export { AdminClient, AdminError } from "./admin";
-export { DEFAULT_FIXTURE_PATH } from "./account";
+export { CHANNELS, DEFAULT_FIXTURE_PATH, TEAMS } from "./account";
 export type {
   AccountFixture,
   ApiErrorBody,

@@ -5,8 +5,8 @@ import { promises as fs } from "node:fs";
 import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
-import { startSimulator } from "./simulator";
-import { call, createContact, expectError, jsonHeaders, newContactBody, rawRequest, useSimulator } from "./simulator/test-support";
+import { startSimulator } from "../src";
+import { call, createContact, expectError, jsonHeaders, newContactBody, rawRequest, useSimulator } from "./support";
 
 const MEGABYTE = 1024 * 1024;
 
@@ -180,7 +180,7 @@ describe("simulator: command line", () => {
     const dataFile = path.join(directory, "contacts.json");
     const child = spawn(
       process.execPath,
-      ["-r", "ts-node/register/transpile-only", path.join(__dirname, "simulator", "cli.ts"), "--port", "0", "--data", dataFile, "--rate", "0"],
+      ["-r", "ts-node/register/transpile-only", path.join(__dirname, "..", "src", "cli.ts"), "--port", "0", "--data", dataFile, "--rate", "0"],
       { env: { ...process.env, CALLBELL_SIMULATOR_TOKEN: "sim_stable_demo_token" }, stdio: ["ignore", "pipe", "pipe"] },
     );
     try {

@@ -1,23 +1,7 @@
-// Helpers shared by the simulator's conformance tests: a simulator per suite, raw HTTP calls, fixture constants.
+// Helpers shared by the simulator's conformance tests: a simulator per suite, raw HTTP calls, request bodies.
 import * as assert from "node:assert/strict";
 import * as http from "node:http";
-import { startSimulator, type SimulatorOptions, type StartedSimulator } from "./index";
-
-/** Channel uuids of the default fixture. */
-export const CHANNELS = {
-  whatsappMain: "c4a00000000000000000000000000001",
-  whatsappSales: "c4a00000000000000000000000000002",
-  instagram: "c4a00000000000000000000000000003",
-  facebook: "c4a00000000000000000000000000004",
-  telegram: "c4a00000000000000000000000000005",
-} as const;
-
-/** Team uuids of the default fixture. */
-export const TEAMS = {
-  general: "7ea70000000000000000000000000001",
-  support: "7ea70000000000000000000000000002",
-  sales: "7ea70000000000000000000000000003",
-} as const;
+import { startSimulator, type SimulatorOptions, type StartedSimulator } from "../src";
 
 /** A decoded HTTP answer. */
 export interface Answer {

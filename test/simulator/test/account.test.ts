@@ -2,9 +2,8 @@
 // one team, one channel, channel and member filters, paging to the end.
 import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { DEFAULT_FIXTURE_PATH } from "./simulator/account";
-import type { AccountFixture } from "./simulator/types";
-import { CHANNELS, TEAMS, call, createContact, expectError, useSimulator } from "./simulator/test-support";
+import { CHANNELS, DEFAULT_FIXTURE_PATH, TEAMS, type AccountFixture } from "../src";
+import { call, createContact, expectError, useSimulator } from "./support";
 
 const fixture = JSON.parse(readFileSync(DEFAULT_FIXTURE_PATH, "utf8")) as AccountFixture;
 const DISCARDED = "c4a00000000000000000000000000009";

@@ -15,7 +15,23 @@ import {
 } from "./types";
 
 /** Path of the fixture used when SimulatorOptions.fixture is not given. */
-export const DEFAULT_FIXTURE_PATH = path.join(__dirname, "fixtures", "default-account.json");
+export const DEFAULT_FIXTURE_PATH = path.join(__dirname, "..", "fixtures", "default-account.json");
+
+/** Channel uuids of the default fixture. */
+export const CHANNELS = {
+  whatsappMain: "c4a00000000000000000000000000001",
+  whatsappSales: "c4a00000000000000000000000000002",
+  instagram: "c4a00000000000000000000000000003",
+  facebook: "c4a00000000000000000000000000004",
+  telegram: "c4a00000000000000000000000000005",
+} as const;
+
+/** Team uuids of the default fixture. */
+export const TEAMS = {
+  general: "7ea70000000000000000000000000001",
+  support: "7ea70000000000000000000000000002",
+  sales: "7ea70000000000000000000000000003",
+} as const;
 
 const UUID_PATTERN = /^[0-9a-f]{32}$/;
 const CUSTOM_FIELD_TYPES = new Set(["text", "email", "number", "date", "dropdown", "checkbox"]);

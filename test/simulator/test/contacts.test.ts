@@ -1,7 +1,7 @@
 // Conformance of the simulator's endpoints: shapes, CRUD, lookups, listing, teams/channels, auth, duplicates, admin.
 import * as assert from "node:assert/strict";
-import { AdminError } from "./simulator";
-import { CHANNELS, TEAMS, call, createContact, expectError, newContactBody, uniquePhone, useSimulator } from "./simulator/test-support";
+import { AdminError, CHANNELS, TEAMS } from "../src";
+import { call, createContact, expectError, newContactBody, uniquePhone, useSimulator } from "./support";
 
 const CONTACT_KEYS = [
   "uuid",

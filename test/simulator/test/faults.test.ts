@@ -1,8 +1,8 @@
 // Conformance of the simulator's rate limiter and fault injection: statuses, resets, commit-then-fail, scripts, latency, seeds.
 import * as assert from "node:assert/strict";
-import { AdminError, startSimulator, type StartedSimulator } from "./simulator";
-import { FaultInjector, RateLimiter } from "./simulator/faults";
-import { call, createContact, expectError, jsonHeaders, newContactBody, rawRequest, useSimulator, type RawOutcome } from "./simulator/test-support";
+import { AdminError, startSimulator, type StartedSimulator } from "../src";
+import { FaultInjector, RateLimiter } from "../src/faults";
+import { call, createContact, expectError, jsonHeaders, newContactBody, rawRequest, useSimulator, type RawOutcome } from "./support";
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
