@@ -8,8 +8,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { REPO_ROOT, countChangesOfType, ensureEngine, openStack } from "../test/engine/harness";
-import { startSimulator } from "../test/simulator";
+import { REPO_ROOT, countChangesOfType, ensureEngine, openStack } from "./engine";
+import { startSimulator } from "callbell-simulator";
 
 const DEMO_DIR = path.join(REPO_ROOT, ".demo");
 const PORT = 4010; // the port examples/seed-contacts/Pulumi.dev.yaml points at
