@@ -3,6 +3,7 @@
 // times), then Callbell must hold exactly the declaration: 0 duplicates, 0 orphans.
 import { strict as assert } from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import { countChangesOfType, recordOutput } from "../engine/harness";
@@ -11,6 +12,8 @@ import { CONTACT, Reconciliation, assertConverged, contactsStack, declaredContac
 
 const N = 50;
 const MAX_RUNS = 3;
+/** Where the results table goes: outside the source tree, replaced by every run. */
+const REPORT = path.join(os.tmpdir(), "pulumi-callbell", "fault-matrix.md");
 
 interface FaultCase {
   name: string;
@@ -87,9 +90,9 @@ describe(`fault matrix: ${N} contacts through the real engine`, function () {
           `| ${r.fault} | ${r.n} | ${r.injected} | ${r.runs} | ${r.outcome} | ${r.result.duplicates} | ${r.result.orphans} | ${r.result.missing} | ${r.result.wrong} | ${r.seconds.toFixed(1)} s |`,
       ),
     ].join("\n");
-    console.log(`\n${table}\n`);
-    fs.mkdirSync(path.join(__dirname, "results"), { recursive: true });
-    fs.writeFileSync(path.join(__dirname, "results", "fault-matrix.md"), table + "\n");
+    fs.mkdirSync(path.dirname(REPORT), { recursive: true });
+    fs.writeFileSync(REPORT, table + "\n");
+    console.log(`\n${table}\n\n(also in ${REPORT})\n`);
   });
 
   for (const [index, c] of cases.entries()) {
