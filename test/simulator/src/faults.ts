@@ -84,6 +84,7 @@ export class FaultInjector {
   constructor(
     private readonly seed: number,
     faults: FaultConfig = {},
+    private readonly clock: () => number = () => performance.now(),
   ) {
     this.random = mulberry32(seed);
     this.setFaults(faults);
@@ -102,7 +103,7 @@ export class FaultInjector {
   }
 
   /** Answers 429 to every request for the next durationMs milliseconds. */
-  force429(durationMs: number, retryAfterSeconds?: number, now = Date.now()): void {
+  force429(durationMs: number, retryAfterSeconds?: number, now = this.clock()): void {
     this.forced429Until = now + durationMs;
     this.forced429RetryAfter = retryAfterSeconds;
   }
@@ -116,7 +117,7 @@ export class FaultInjector {
   }
 
   /** The faults for one /v1 request (path without query string). */
-  plan(method: string, path: string, now = Date.now()): FaultPlan {
+  plan(method: string, path: string, now = this.clock()): FaultPlan {
     const plan: FaultPlan = { delayMs: 0 };
     const scripted = this.takeScripted(method, path);
     if (scripted) applyScripted(scripted, plan);
@@ -195,10 +196,13 @@ function applyScripted(fault: ScriptedFault, plan: FaultPlan): void {
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; refilledAt: number }>();
 
-  constructor(private readonly ratePerSecond: number) {}
+  constructor(
+    private readonly ratePerSecond: number,
+    private readonly clock: () => number = () => performance.now(),
+  ) {}
 
   /** Takes one token; answers 0 when allowed, else the seconds until one is available. */
-  take(token: string, nowMs = performance.now()): number {
+  take(token: string, nowMs = this.clock()): number {
     if (this.ratePerSecond <= 0) return 0;
     let bucket = this.buckets.get(token);
     if (!bucket) {

@@ -91,8 +91,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<St
     pageSize,
   });
   const log = new RequestLog();
-  const faults = new FaultInjector(options.seed ?? SIMULATOR_DEFAULTS.seed, options.faults);
-  const rateLimiter = new RateLimiter(rateLimitPerSecond);
+  const faults = new FaultInjector(options.seed ?? SIMULATOR_DEFAULTS.seed, options.faults, options.clock);
+  const rateLimiter = new RateLimiter(rateLimitPerSecond, options.clock);
   const server = new SimulatorServer({
     api,
     admin: adminRouter({ account, api, store, log, faults, rateLimiter }),

@@ -25,6 +25,8 @@ export interface SimulatorOptions {
   dashboardUrl?: string;
   pageSize?: number;
   seed?: number;
+  /** Milliseconds of a monotonic clock for the rate limiter and the forced-429 window (default performance.now). */
+  clock?: () => number;
 }
 
 /** What a create does when the identifier already exists on the channel. */

@@ -4,10 +4,6 @@ import { AdminError, startSimulator, type StartedSimulator } from "../src";
 import { FaultInjector, RateLimiter } from "../src/faults";
 import { call, createContact, expectError, jsonHeaders, newContactBody, rawRequest, useSimulator, type RawOutcome } from "./support";
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 function assertReset(outcome: RawOutcome): void {
   assert.ok("error" in outcome, `expected a dropped connection, got ${JSON.stringify(outcome)}`);
   assert.ok(["ECONNRESET", "EPIPE"].includes(outcome.error.code ?? "") || /socket hang up/.test(outcome.error.message), outcome.error.message);
@@ -23,18 +19,19 @@ async function lastLogEntry(sim: StartedSimulator) {
 }
 
 describe("simulator: rate limiting", () => {
-  const context = useSimulator({ rateLimitPerSecond: 5, tokens: ["sim_a", "sim_b"] });
+  // A manual clock: the buckets refill only when a test moves it, however slow the machine is.
+  let nowMs = 0;
+  const context = useSimulator({ rateLimitPerSecond: 5, tokens: ["sim_a", "sim_b"], clock: () => nowMs });
 
-  // Concurrent bursts, so the bucket cannot refill between requests on a slow machine.
   const burst = async (size: number, token?: string): Promise<number[]> =>
     (await Promise.all(Array.from({ length: size }, () => call(context.sim, "GET", "/auth/me", { token })))).map((a) => a.status);
 
   it("answers 429 rate_limited with a whole-second Retry-After once a token's bucket is empty", async () => {
-    // 40 at once against 5/s: however slowly this machine sends them, most find the bucket empty.
-    // The exact counts are the bucket's, with an injected clock (RateLimiter below).
+    // 40 against 5/s with the clock stopped: the bucket's 5, then 429s.
     const statuses = await burst(40);
     const allowed = statuses.filter((status) => status === 200).length;
     assert.ok(allowed >= 5 && statuses.includes(429), statuses.join(","));
+    assert.equal(allowed, 5, "the clock did not move, so nothing refilled");
     assert.equal(statuses.filter((status) => status === 429).length, 40 - allowed);
     const limited = await call(context.sim, "GET", "/auth/me");
     expectError(limited, 429, "rate_limited");
@@ -47,7 +44,7 @@ describe("simulator: rate limiting", () => {
   it("keeps one bucket per token and refills continuously", async () => {
     assert.ok((await burst(40)).includes(429));
     assert.equal((await call(context.sim, "GET", "/auth/me", { token: "sim_b" })).status, 200, "another token has its own bucket");
-    await sleep(250);
+    nowMs += 200;
     assert.equal((await call(context.sim, "GET", "/auth/me")).status, 200, "one token is back after 1/rate seconds");
   });
 
@@ -163,7 +160,9 @@ describe("simulator: random faults", () => {
 });
 
 describe("simulator: forced 429 window", () => {
-  const context = useSimulator();
+  // A manual clock: the window closes when the test moves it, not after real time.
+  let nowMs = 0;
+  const context = useSimulator({ clock: () => nowMs });
 
   it("answers 429 to every /v1 request during the window, then recovers", async () => {
     await context.sim.admin.force429(300, 2);
@@ -171,7 +170,7 @@ describe("simulator: forced 429 window", () => {
     expectError(limited, 429, "rate_limited");
     assert.equal(limited.headers.get("retry-after"), "2");
     assert.equal((await call(context.sim, "POST", "/contacts", { body: newContactBody() })).status, 429);
-    await sleep(320);
+    nowMs += 300;
     assert.equal((await call(context.sim, "GET", "/contacts")).status, 200);
     const log = await context.sim.admin.requests();
     assert.deepEqual(
@@ -184,6 +183,8 @@ describe("simulator: forced 429 window", () => {
   it("without retryAfterSeconds, Retry-After is the time left, rounded up", async () => {
     await context.sim.admin.force429(2500);
     assert.equal((await call(context.sim, "GET", "/contacts")).headers.get("retry-after"), "3");
+    nowMs += 1500;
+    assert.equal((await call(context.sim, "GET", "/contacts")).headers.get("retry-after"), "1");
   });
 });
 

@@ -159,7 +159,8 @@ describe("simulator: persistence with dataFile", () => {
     const sim = await startSimulator({ dataFile });
     try {
       const contact = await createContact(sim);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // The write comes a moment after the change: poll for it (a loaded machine is slow) instead of sleeping a fixed time.
+      while (!(await fs.stat(dataFile).catch(() => undefined))) await new Promise((resolve) => setTimeout(resolve, 10));
       assert.equal(JSON.parse(await fs.readFile(dataFile, "utf8")).contacts[0].uuid, contact.uuid);
     } finally {
       await sim.close();
