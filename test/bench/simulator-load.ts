@@ -30,7 +30,7 @@ function parseSettings(args: string[]): BenchSettings {
 /** Starts the simulator CLI in a child process and resolves with its base URL and token once it prints them. */
 function startSimulatorProcess(): Promise<{ child: ChildProcess; url: string; token: string }> {
   const repositoryRoot = path.resolve(__dirname, "..", "..");
-  const cli = path.join(repositoryRoot, "test", "simulator", "cli.ts");
+  const cli = require.resolve("callbell-simulator/src/cli.ts");
   const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", cli, "--port", "0", "--rate", "0"], {
     cwd: repositoryRoot,
     stdio: ["ignore", "pipe", "inherit"],
