@@ -71,7 +71,7 @@ export async function runExport(args: readonly string[], env: NodeJS.ProcessEnv,
       header: [
         "Exported from Callbell by `pulumi-callbell export`" + describeFilters(options, teams) + ".",
         "Every entry has adopt: true: `pulumi up` takes the existing contact over, and writes nothing where it matches.",
-        "Team and channel names are comments; Callbell knows them by uuid.",
+        "Teams and channels are named where the name is unique in the account (by uuid otherwise, with the name as a comment).",
       ],
     });
     writeAtomically(options.out, result.text);
