@@ -36,6 +36,7 @@ export class Account {
   readonly owner: { email: string; name: string };
   readonly botEnabled: boolean;
   private teamList: readonly FixtureTeam[];
+  private readonly fixtureTeams: readonly FixtureTeam[];
   readonly channels: readonly FixtureChannel[];
   private defaultTeamUuid: string;
   private readonly tagsByLowerName = new Map<string, string>();
@@ -84,6 +85,7 @@ export class Account {
     this.owner = fixture.owner;
     this.botEnabled = fixture.botEnabled === true;
     this.teamList = fixture.teams;
+    this.fixtureTeams = fixture.teams;
     this.channels = fixture.channels;
     this.defaultTeamUuid = defaultTeams[0].uuid;
   }
@@ -107,6 +109,15 @@ export class Account {
     this.teamViews.set(uuid, teamView(renamed));
     this.teamList = this.teamList.map((t) => (t.uuid === uuid ? renamed : t));
     return this.teamViews.get(uuid)!;
+  }
+
+  /** Gives every team back its fixture name (admin reset). */
+  resetTeams(): void {
+    for (const team of this.fixtureTeams) {
+      this.teamsByUuid.set(team.uuid, team);
+      this.teamViews.set(team.uuid, teamView(team));
+    }
+    this.teamList = this.fixtureTeams;
   }
 
   /** The tag as the fixture spells it, matched case-insensitively. */

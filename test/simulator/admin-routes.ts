@@ -130,6 +130,7 @@ export function adminRouter(targets: AdminTargets): Router<AdminHandler> {
           POST: () => {
             store.clear();
             log.clear();
+            targets.account.resetTeams();
             faults.reset();
             rateLimiter.reset();
             return ok();

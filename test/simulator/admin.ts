@@ -71,7 +71,7 @@ export class AdminClient {
     await this.call("POST", "/force429", { durationMs, retryAfterSeconds });
   }
 
-  /** Clears contacts, request log, faults, scripts, the forced-429 window and rate-limit buckets. */
+  /** Clears contacts, request log, faults, scripts, the forced-429 window and rate-limit buckets; undoes team renames. */
   async reset(): Promise<void> {
     await this.call("POST", "/reset");
   }

@@ -41,7 +41,6 @@ export function findChannel(channels: readonly ApiChannel[], source: string, tit
           : `no ${source} channel has this title; known ${source} channels: ${titles}`,
     };
   }
-  return {
-    problem: `${matches.length} ${source} channels match (uuids ${matches.map((c) => c.uuid).join(", ")}); rename one in the Callbell dashboard, or use the uuid`,
-  };
+  const uuids = matches.map((c) => c.uuid).join(", ");
+  return { problem: `${matches.length} ${source} channels match (uuids ${uuids}); rename one in the Callbell dashboard, or use the uuid` };
 }
