@@ -8,6 +8,7 @@ import { AccountClient, ApiTeam, ContactFilters, ListedContact } from "../client
 import { CallbellError, redact } from "../client/errors";
 import { ContactSource, contactSources } from "../client/contacts";
 import { CallbellConfigError, configKeys, envVars, requireToken, resolveSettings } from "../config";
+import { sameName } from "../client/names";
 import { buildSeedFile } from "./export-file";
 
 /** Where the command writes; tests pass their own. */
@@ -179,7 +180,7 @@ export function resolveTeam(team: string, teams: readonly ApiTeam[]): string {
     if (teams.some((t) => t.uuid === team)) return team;
     throw new UsageError(`--team ${team} is not a team of this account; known teams: ${known()}`);
   }
-  const matches = teams.filter((t) => t.name.trim().toLowerCase() === team.trim().toLowerCase());
+  const matches = teams.filter((t) => sameName(t.name, team));
   if (matches.length === 1) return matches[0].uuid;
   if (matches.length > 1)
     throw new UsageError(`--team "${team}" names ${matches.length} teams; pass one uuid instead: ` + `${matches.map((t) => t.uuid).join(", ")}`);
