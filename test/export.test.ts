@@ -88,25 +88,32 @@ describe("export: a paged account to a seed file", function () {
       assert.deepEqual(entry.tags, contact.tags.length ? contact.tags : undefined);
       assert.equal(entry.assignedUser, contact.assignedUser ?? undefined);
       assert.equal(entry.note, contact.note ?? undefined);
-      assert.equal(entry.teamUuid, contact.team.uuid);
-      // The main WhatsApp channel is the default and left out; telegram keeps its channel for adopt's lookup.
-      assert.equal(entry.channelUuid, contact.channel.main && contact.source === "whatsapp" ? undefined : contact.channel.uuid);
+      // Team and channel names are unique in this account, so they are written by name.
+      assert.equal(entry.team, contact.team.name);
+      assert.equal(entry.teamUuid, undefined);
+      // The main WhatsApp channel is the default and left out; telegram keeps its channel (the main one) for adopt's lookup.
+      const channel = contact.channel.main ? (contact.source === "whatsapp" ? undefined : { main: true }) : contact.channel.title;
+      assert.deepEqual(entry.channel, channel);
+      assert.equal(entry.channelUuid, undefined);
+      const seed = seeds.find((s) => s.inputs.identifier === digits && s.inputs.source === contact.source)!;
+      assert.deepEqual([seed.inputs.team, seed.inputs.channel], [entry.team, entry.channel], "the file loads with the names");
       const fields = Object.fromEntries(Object.entries(contact.customFields).map(([k, v]) => [k, k === "interests" ? JSON.parse(v) : v]));
       assert.deepEqual(entry.customFields, Object.keys(fields).length ? fields : undefined);
     }
   });
 
-  it("names teams and channels in comments, and exporting again gives the same bytes", async () => {
+  it("names teams and channels, and exporting again gives the same bytes", async () => {
     const first = freshFile();
     const second = freshFile();
     assert.equal((await exportWith(sim, ["--out", first])).code, 0);
     assert.equal((await exportWith(sim, ["--out", second])).code, 0);
     const text = fs.readFileSync(first, "utf8");
     assert.equal(text, fs.readFileSync(second, "utf8"));
-    assert.match(text, new RegExp(`teamUuid: ${TEAMS.support} # Support\\n`));
-    assert.match(text, new RegExp(`teamUuid: ${TEAMS.general} # General\\n`));
-    assert.match(text, new RegExp(`channelUuid: ${CHANNELS.whatsappSales} # WhatsApp Sales Line\\n`));
-    assert.match(text, new RegExp(`channelUuid: ${CHANNELS.telegram} # Telegram Bot\\n`));
+    assert.match(text, /\n {4}team: Support\n/);
+    assert.match(text, /\n {4}team: General\n/);
+    assert.match(text, /\n {4}channel: WhatsApp Sales Line\n/);
+    assert.match(text, /\n {4}channel: \{ main: true \}\n/);
+    assert.doesNotMatch(text, /teamUuid|channelUuid/);
     assert.match(text, /^# Exported from Callbell by `pulumi-callbell export`\./m);
   });
 
@@ -139,8 +146,8 @@ describe("export: a paged account to a seed file", function () {
         `tags=${encodeURIComponent("QA,vip")}`,
         (e) => ["qa", "vip"].every((t) => (e.tags as string[]).map((x) => x.toLowerCase()).includes(t)),
       ],
-      [["--team", "sales"], `team_uuid=${TEAMS.sales}`, (e) => e.teamUuid === TEAMS.sales],
-      [["--team", TEAMS.support], `team_uuid=${TEAMS.support}`, (e) => e.teamUuid === TEAMS.support],
+      [["--team", "sales"], `team_uuid=${TEAMS.sales}`, (e) => e.team === "Sales"],
+      [["--team", TEAMS.support], `team_uuid=${TEAMS.support}`, (e) => e.team === "Support"],
     ];
     for (const [flags, query, holds] of cases) {
       await sim.admin.clearRequests();

@@ -9,6 +9,7 @@ export const configKeys = {
   requestsPerSecond: "callbell:requestsPerSecond",
   ownerField: "callbell:ownerField",
   recoverCreates: "callbell:recoverCreates",
+  checkAccount: "callbell:checkAccount",
 } as const;
 
 /** The environment variables used when the stack config does not set a value. */
@@ -19,6 +20,7 @@ export const envVars = {
   requestsPerSecond: "CALLBELL_REQUESTS_PER_SECOND",
   ownerField: "CALLBELL_OWNER_FIELD",
   recoverCreates: "CALLBELL_RECOVER_CREATES",
+  checkAccount: "CALLBELL_CHECK_ACCOUNT",
 } as const;
 
 /** Callbell's public API. */
@@ -35,6 +37,8 @@ export interface ProviderSettings {
   ownerField?: string;
   /** Take over a found contact with the declared name: the recovery after a killed run, without ownerField. */
   recoverCreates?: boolean;
+  /** Check assignees, team and channel uuids against the account at preview (a few list reads per run). */
+  checkAccount?: boolean;
 }
 
 /** A setting is missing or malformed: the message says which and how to set it. */
@@ -71,7 +75,13 @@ export function resolveSettings(config: (key: string) => string | undefined, env
     throw new CallbellConfigError(`${configKeys.recoverCreates} "${recoverText}" must be true or false`);
   }
   const recoverCreates = recoverText === "true" || recoverText === "1";
-  return { apiToken: pick("apiToken"), apiUrl, expectedAccount: pick("expectedAccount"), requestsPerSecond, ownerField: pick("ownerField"), recoverCreates };
+  const checkText = pick("checkAccount")?.toLowerCase();
+  if (checkText !== undefined && !["true", "false", "1", "0"].includes(checkText)) {
+    throw new CallbellConfigError(`${configKeys.checkAccount} "${checkText}" must be true or false`);
+  }
+  const checkAccount = checkText === "true" || checkText === "1";
+  const settings = { apiToken: pick("apiToken"), apiUrl, expectedAccount: pick("expectedAccount"), requestsPerSecond, ownerField: pick("ownerField") };
+  return checkAccount ? { ...settings, recoverCreates, checkAccount } : { ...settings, recoverCreates };
 }
 
 /** The token, or an error that names both ways to set it. */

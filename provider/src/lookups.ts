@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AccountClient, ApiChannel, ApiTeam } from "./client/account";
 import { ApiContact, ContactSource, ContactsClient, contactSources, phoneSources } from "./client/contacts";
 import { CallbellError, redact } from "./client/errors";
+import { findChannel, findTeam } from "./client/names";
 import { ProviderSettings, requireToken, resolveSettings } from "./config";
 
 /** A team of the account. */
@@ -98,26 +99,15 @@ async function lookup<T>(call: string, run: (s: Session) => Promise<T>): Promise
   }
 }
 
-const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
-const quoteList = (names: string[]) => (names.length ? names.map((n) => `"${n}"`).join(", ") : "none");
-
 /** The team with this name (case-insensitive), with its members. */
 export async function getTeam(args: { name: string }): Promise<TeamInfo> {
   const call = `getTeam({ name: ${JSON.stringify(args?.name)} })`;
   if (typeof args?.name !== "string" || args.name.trim() === "") throw new CallbellLookupError(`${call}: name must be a team's name, e.g. "Support"`);
   return lookup(call, async (s) => {
     const teams = await cached(s, "teams", () => s.account.listTeams());
-    const matches = teams.filter((t) => same(t.name, args.name));
-    if (matches.length === 0) {
-      throw new CallbellLookupError(`${call}: no team of this Callbell account is named so; known teams: ${quoteList(teams.map((t) => t.name))}`);
-    }
-    if (matches.length > 1) {
-      throw new CallbellLookupError(
-        `${call}: ${matches.length} teams have this name (uuids ${matches.map((t) => t.uuid).join(", ")}); rename one in ` +
-          `the Callbell dashboard, or use the uuid`,
-      );
-    }
-    const team = matches[0];
+    const match = findTeam(teams, args.name);
+    if (!match.found) throw new CallbellLookupError(`${call}: ${match.problem}`);
+    const team = match.found;
     const members = await s.account.listTeamMembers(team.uuid);
     return { uuid: team.uuid, name: team.name, isDefault: team.default, members };
   });
@@ -128,25 +118,9 @@ export async function getChannel(args: { source: ContactSource; title?: string }
   const call = `getChannel({ source: ${JSON.stringify(args?.source)}${args?.title !== undefined ? `, title: ${JSON.stringify(args.title)}` : ""} })`;
   checkSource(call, args?.source);
   return lookup(call, async (s) => {
-    const all = (await cached(s, "channels", () => s.account.listChannels())).filter((c) => !c.discardedAt);
-    const ofSource = all.filter((c) => c.type === args.source);
-    const titles = quoteList(ofSource.map((c) => c.title));
-    let matches: ApiChannel[];
-    if (args.title === undefined) {
-      matches = ofSource.filter((c) => c.main);
-      if (matches.length === 0)
-        throw new CallbellLookupError(`${call}: this Callbell account has no main ${args.source} channel; pass a title, one ` + `of: ${titles}`);
-    } else {
-      matches = ofSource.filter((c) => same(c.title, args.title!));
-      if (matches.length === 0) throw new CallbellLookupError(`${call}: no ${args.source} channel has this title; known ${args.source} channels: ${titles}`);
-    }
-    if (matches.length > 1) {
-      throw new CallbellLookupError(
-        `${call}: ${matches.length} ${args.source} channels match (uuids ${matches.map((c) => c.uuid).join(", ")}); ` +
-          `rename one in the Callbell dashboard, or use the uuid`,
-      );
-    }
-    const c = matches[0];
+    const match = findChannel(await cached(s, "channels", () => s.account.listChannels()), args.source, args.title);
+    if (!match.found) throw new CallbellLookupError(`${call}: ${match.problem}`);
+    const c = match.found;
     return { uuid: c.uuid, title: c.title, source: args.source, main: c.main };
   });
 }

@@ -57,7 +57,7 @@ describe("engine end to end: onboarding an existing account (export, then up of 
     );
   });
 
-  it("the preview of a ContactSet of the exported file plans only creates and sends no request", async () => {
+  it("the preview of a ContactSet of the exported file plans only creates and reads only the team and channel lists, once", async () => {
     stack = await openStack({
       projectName: "callbell-onboarding",
       stackName: "dev",
@@ -73,7 +73,8 @@ describe("engine end to end: onboarding an existing account (export, then up of 
     const rec = recordOutput();
     await stack.preview(rec.opts);
     assert.deepEqual(countChangesOfType(rec.events, CONTACT).raw, { create: exported });
-    assert.deepEqual(await sim.admin.requests(), []);
+    // The file names teams and channels: check resolves them with one read of each list.
+    assert.deepEqual((await sim.admin.requests()).map((e) => `${e.method} ${e.path}`).sort(), ["GET /v1/channels?page=1", "GET /v1/teams?page=1"]);
   });
 
   it("up takes every contact over with one lookup each: no POST, no PATCH, no DELETE, and Callbell unchanged", async () => {
@@ -89,7 +90,13 @@ describe("engine end to end: onboarding an existing account (export, then up of 
       return acc;
     }, {});
     // 175 WhatsApp contacts, 25 of them on the Sales Line; 25 Telegram contacts on their channel.
-    assert.deepEqual(kinds, { "GET /v1/contacts/phone/:number": 150, "GET /v1/contacts/phone/:number?channel_uuid=…": 50 });
+    // The names are resolved once, with one read of each list.
+    assert.deepEqual(kinds, {
+      "GET /v1/teams?page=1": 1,
+      "GET /v1/channels?page=1": 1,
+      "GET /v1/contacts/phone/:number": 150,
+      "GET /v1/contacts/phone/:number?channel_uuid=…": 50,
+    });
     assert.ok(log.every((e) => e.status === 200));
     assert.deepEqual(await sim.admin.contacts(), before, "no contact changed");
     const resources = resourcesOfType(await exportState(stack), CONTACT);

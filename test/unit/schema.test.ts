@@ -86,7 +86,7 @@ describe("contact input schema", () => {
   });
 
   describe("hostile input", () => {
-    const validNames = "identifier, source, name, tags, customFields, assignedUser, teamUuid, channelUuid, botStatus, note, adopt";
+    const validNames = "identifier, source, name, tags, customFields, assignedUser, team, teamUuid, channel, channelUuid, botStatus, note, adopt";
     for (const key of ["constructor", "toString", "valueOf", "hasOwnProperty"]) {
       it(`refuses an inherited name used as a property ('${key}') instead of passing with empty inputs`, () => {
         assert.deepEqual(problemsOf({ ...valid, [key]: 1 }), [{ property: key, reason: `unknown property '${key}'; valid ones are ${validNames}` }]);

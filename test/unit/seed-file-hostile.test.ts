@@ -96,7 +96,7 @@ describe("seed files: hostile and malformed input", () => {
         "",
       ].join("\n"),
     );
-    const valid = "identifier, source, name, tags, customFields, assignedUser, teamUuid, channelUuid, botStatus, note, adopt";
+    const valid = "identifier, source, name, tags, customFields, assignedUser, team, teamUuid, channel, channelUuid, botStatus, note, adopt";
     assert.deepEqual(problemsOf([file]), [
       `proto.yaml:10 (entry 2, identifier 393331234568): unknown property '__proto__'; valid ones are ${valid}, remove`,
       `proto.yaml:2 (identifier ${VALID}): unknown property 'constructor'; valid ones are ${valid}`,

@@ -47,6 +47,18 @@ describe("seed keys", () => {
     assert.match(seedKey({ source: "facebook", identifier: "!!!" }), /^facebook-x~[0-9a-f]{12}$/);
   });
 
+  it("key a channel by title with a hash of the title (any case, trimmed), and { main: true } like no channel; uuid keys do not change", () => {
+    const id = { source: "whatsapp", identifier: "393331234567" };
+    const titled = seedKey({ ...id, channel: "WhatsApp Sales Line" });
+    assert.match(titled, /^whatsapp\.~[0-9a-f]{12}-393331234567$/);
+    assert.equal(seedKey({ ...id, channel: "  whatsapp sales LINE " }), titled, "titles match case-insensitively, so they key alike");
+    assert.notEqual(seedKey({ ...id, channel: "WhatsApp Main" }), titled);
+    assert.match(hashedSeedKey({ ...id, channel: "WhatsApp Sales Line" }), /^whatsapp\.~[0-9a-f]{12}-[0-9a-f]{16}$/);
+    assert.equal(seedKey({ ...id, channel: { main: true } }), "whatsapp-393331234567", "the main channel is the default channel");
+    assert.equal(seedKey({ ...id, channelUuid: "c4a00000000000000000000000000002", channel: "x" }), "whatsapp.c4a00000000000000000000000000002-393331234567");
+    assert.deepEqual(legacySeedKeys({ ...id, channel: "WhatsApp Sales Line" }), [], "no earlier scheme had titles: no alias could be right");
+  });
+
   it("name the earlier scheme's keys, for aliases", () => {
     assert.deepEqual(
       legacySeedKeys({ source: "whatsapp", identifier: "393331234567", channelUuid: "c4a00000000000000000000000000002" })[0],
@@ -82,6 +94,46 @@ describe("seed keys", () => {
       assert.deepEqual(
         loadSeedFiles([base, remove]).map((c) => c.inputs.identifier),
         ["alice.smith"],
+      );
+    });
+
+    it("team and channel by name: an entry's own form wins over the defaults' other form; both in one entry is refused", () => {
+      const file = write(
+        [
+          "defaults: { source: whatsapp, team: Support, channelUuid: c4a00000000000000000000000000002 }",
+          "contacts:",
+          "  - { identifier: '393331234567', name: A }",
+          "  - { identifier: '393331234568', name: B, teamUuid: 7ea70000000000000000000000000003, channel: WhatsApp Sales Line }",
+          "  - { identifier: '393331234569', name: C, channel: { main: true } }",
+          "",
+        ].join("\n"),
+      );
+      assert.deepEqual(
+        loadSeedFiles([file]).map((c) => [c.key, c.inputs.team, c.inputs.teamUuid, c.inputs.channel, c.inputs.channelUuid]),
+        [
+          ["whatsapp-393331234569", "Support", undefined, { main: true }, undefined],
+          ["whatsapp.c4a00000000000000000000000000002-393331234567", "Support", undefined, undefined, "c4a00000000000000000000000000002"],
+          [
+            seedKey({ source: "whatsapp", identifier: "393331234568", channel: "WhatsApp Sales Line" }),
+            undefined,
+            "7ea70000000000000000000000000003",
+            "WhatsApp Sales Line",
+            undefined,
+          ],
+        ],
+      );
+      const both = write(
+        "contacts:\n  - { identifier: '393331234567', source: whatsapp, name: A, team: Support, teamUuid: 7ea70000000000000000000000000002 }\n",
+      );
+      assert.throws(() => loadSeedFiles([both]), /team and teamUuid are both set; keep one: team \(by name\) or teamUuid \(by uuid\)/);
+      const wrong = write("defaults: { channel: [a] }\ncontacts:\n  - { identifier: '393331234567', source: whatsapp, name: A, channel: 42 }\n");
+      assert.throws(
+        () => loadSeedFiles([wrong]),
+        (e: Error) => {
+          assert.match(e.message, /'defaults\.channel' must be a title or \{ main: true \}, not a list; e\.g\. channel: WhatsApp Sales Line/);
+          assert.match(e.message, /channel must be a channel's title or \{ main: true \}, not number 42/);
+          return true;
+        },
       );
     });
 

@@ -5,7 +5,8 @@
 import { Document, isMap, isScalar, isSeq, YAMLMap } from "yaml";
 import type { ListedContact, ApiChannel, ApiTeam } from "../client/account";
 import { ContactSource, contactSources, phoneSources } from "../client/contacts";
-import { ContactInputs, validateInputs } from "../contact/schema";
+import { ChannelRef, ContactInputs, textProblem, validateInputs } from "../contact/schema";
+import { findChannel, findTeam } from "../client/names";
 import { seedKey } from "../seed/keys";
 
 /** What the file is made from, besides the contacts. */
@@ -58,14 +59,18 @@ export function buildSeedFile(contacts: readonly ListedContact[], context: Expor
     // The main channel is the default, so it is left out; a telegram contact keeps it, because
     // adopt can look a telegram number up only on a named channel.
     const channelUuid = contact.channel?.uuid && (source === "telegram" || !channel?.main) ? contact.channel.uuid : undefined;
+    const channelName = channelUuid ? channelNameOf(channelUuid, source, context.channels) : undefined;
+    const teamName = contact.team?.uuid ? teamNameOf(contact.team.uuid, context.teams) : undefined;
     const raw: Record<string, unknown> = {
       identifier,
       source,
       name: contact.name,
       tags: contact.tags?.length ? [...contact.tags] : undefined,
       assignedUser: contact.assignedUser || undefined,
-      teamUuid: contact.team?.uuid || undefined,
-      channelUuid,
+      team: teamName,
+      teamUuid: teamName === undefined ? contact.team?.uuid || undefined : undefined,
+      channel: channelName,
+      channelUuid: channelName === undefined ? channelUuid : undefined,
       note: contact.note || undefined,
       customFields: customFieldsOf(contact, context.ownerField),
       adopt: true,
@@ -96,6 +101,22 @@ export function buildSeedFile(contacts: readonly ListedContact[], context: Expor
   decorate(doc, teamNames, channels);
   doc.commentBefore = (context.header ?? []).map((line) => ` ${line}`).join("\n") || null;
   return { text: doc.toString({ lineWidth: 0 }), written: unique.length, bySource, skipped, namesToTrim };
+}
+
+// A team by name when exactly one team has it (so it resolves back to this uuid), else by uuid.
+function teamNameOf(uuid: string, teams: readonly ApiTeam[]): string | undefined {
+  const team = teams.find((t) => t.uuid === uuid);
+  if (!team || textProblem("team", team.name) || findTeam(teams, team.name).found?.uuid !== uuid) return undefined;
+  return team.name.trim();
+}
+
+// The main channel as { main: true }, another by its title, when that resolves back to this uuid.
+function channelNameOf(uuid: string, source: ContactSource, channels: readonly ApiChannel[]): ChannelRef | undefined {
+  const channel = channels.find((c) => c.uuid === uuid);
+  if (!channel || channel.discardedAt) return undefined;
+  if (channel.main && findChannel(channels, source).found?.uuid === uuid) return { main: true };
+  if (textProblem("channel", channel.title) || findChannel(channels, source, channel.title).found?.uuid !== uuid) return undefined;
+  return channel.title.trim();
 }
 
 function identifierOf(contact: ListedContact, source: ContactSource): string | undefined {
@@ -132,7 +153,20 @@ function parseList(text: string): string[] {
   return [text];
 }
 
-const fieldOrder = ["identifier", "source", "name", "tags", "assignedUser", "teamUuid", "channelUuid", "note", "customFields", "adopt"] as const;
+const fieldOrder = [
+  "identifier",
+  "source",
+  "name",
+  "tags",
+  "assignedUser",
+  "team",
+  "teamUuid",
+  "channel",
+  "channelUuid",
+  "note",
+  "customFields",
+  "adopt",
+] as const;
 
 function ordered(inputs: ContactInputs): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -159,6 +193,8 @@ function decorate(doc: Document, teamNames: Map<string, string>, channels: Map<s
     comment(entry, "channelUuid", (uuid) => channels.get(uuid)?.title);
     const tags = entry.get("tags", true);
     if (isSeq(tags)) tags.flow = true;
+    const channel = entry.get("channel", true);
+    if (isMap(channel)) channel.flow = true;
     const fields = entry.get("customFields", true);
     if (isMap(fields)) for (const pair of fields.items) if (isSeq(pair.value)) pair.value.flow = true;
   }

@@ -8,6 +8,7 @@ import { AccountClient, ApiTeam, ContactFilters, ListedContact } from "../client
 import { CallbellError, redact } from "../client/errors";
 import { ContactSource, contactSources } from "../client/contacts";
 import { CallbellConfigError, configKeys, envVars, requireToken, resolveSettings } from "../config";
+import { sameName } from "../client/names";
 import { buildSeedFile } from "./export-file";
 
 /** Where the command writes; tests pass their own. */
@@ -71,7 +72,7 @@ export async function runExport(args: readonly string[], env: NodeJS.ProcessEnv,
       header: [
         "Exported from Callbell by `pulumi-callbell export`" + describeFilters(options, teams) + ".",
         "Every entry has adopt: true: `pulumi up` takes the existing contact over, and writes nothing where it matches.",
-        "Team and channel names are comments; Callbell knows them by uuid.",
+        "Teams and channels are named where the name is unique in the account (by uuid otherwise, with the name as a comment).",
       ],
     });
     writeAtomically(options.out, result.text);
@@ -179,7 +180,7 @@ export function resolveTeam(team: string, teams: readonly ApiTeam[]): string {
     if (teams.some((t) => t.uuid === team)) return team;
     throw new UsageError(`--team ${team} is not a team of this account; known teams: ${known()}`);
   }
-  const matches = teams.filter((t) => t.name.trim().toLowerCase() === team.trim().toLowerCase());
+  const matches = teams.filter((t) => sameName(t.name, team));
   if (matches.length === 1) return matches[0].uuid;
   if (matches.length > 1)
     throw new UsageError(`--team "${team}" names ${matches.length} teams; pass one uuid instead: ` + `${matches.map((t) => t.uuid).join(", ")}`);

@@ -9,6 +9,7 @@ import { ContactOutputs, canonicalTags, diffContact, patchFor } from "./diff";
 import { Origin, Owner, decideDelete, decideTakeover } from "./ownership";
 import { maskInput, maskPersonalData, personalValues } from "../personal-data";
 import { ContactInputs, dropUndefined, inputNames, toCreateBody, validateInputs } from "./schema";
+import { AccountReferences } from "./references";
 
 /** The input Contact adds to say which resource it is: "<project>/<stack>/<resource name>". */
 export const ownerInput = "__owner";
@@ -52,6 +53,7 @@ export class ContactError extends Error {
 export function makeContactProvider(context: ProviderContext): ContactProvider {
   const warn = context.warn ?? ((message: string) => process.stderr.write(`warning: ${message}\n`));
   let accountChecked: Promise<void> | undefined;
+  const references = new AccountReferences(() => context.settings(), warn);
 
   // Environment fencing: before the first write of this process, make sure the token belongs
   // to the account the stack expects, so a prod token in a dev stack cannot seed prod.
@@ -132,15 +134,18 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
       void req;
     },
 
-    async check(_olds, news) {
+    async check(olds, news) {
       const result = validateInputs(news);
       const owner = ownerOf(news);
       const masked = (news as unknown as Record<string, unknown>)[maskInput] === true;
-      if (result.ok) {
-        const inputs = { ...result.inputs, tags: canonicalTags(result.inputs.tags), [ownerInput]: owner, [maskInput]: masked || undefined };
+      // Team and channel names become uuids here, so the state records the uuid (references.ts).
+      const resolved = result.ok ? await references.resolve(olds, result.inputs) : undefined;
+      if (resolved && resolved.problems.length === 0) {
+        const inputs = { ...resolved.inputs, tags: canonicalTags(resolved.inputs.tags), [ownerInput]: owner, [maskInput]: masked || undefined };
         return { inputs: dropUndefined(inputs) };
       }
-      return { inputs: news, failures: result.problems.map((p) => ({ property: p.property, reason: said(p.reason, news) })) };
+      const problems = resolved ? resolved.problems : result.ok ? [] : result.problems;
+      return { inputs: news, failures: problems.map((p) => ({ property: p.property, reason: said(p.reason, news) })) };
     },
 
     async diff(id, olds, news) {
@@ -287,6 +292,8 @@ export function outputsFrom(contact: ApiContact, managed: ContactInputs): Contac
     customFields,
     assignedUser: managed.assignedUser !== undefined ? (contact.assignedUser ?? "") : undefined,
     teamUuid: contact.team?.uuid ?? managed.teamUuid,
+    team: managed.team,
+    channel: managed.channel,
     botStatus: managed.botStatus,
     note: managed.note !== undefined ? (contact.note ?? "") : undefined,
     adopt: managed.adopt,

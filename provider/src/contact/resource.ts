@@ -7,7 +7,7 @@
 // module, and the provider's diff ignores `__provider`, so moving to the constant shows no change.
 import * as pulumi from "@pulumi/pulumi";
 import type { ContactSource } from "../client/contacts";
-import type { BotStatus } from "./schema";
+import type { BotStatus, ChannelRef } from "./schema";
 
 /** The inputs of a Contact: each may be a plain value or an Output of another resource. */
 export interface ContactArgs {
@@ -23,8 +23,12 @@ export interface ContactArgs {
   customFields?: pulumi.Input<Record<string, pulumi.Input<string | string[]>>>;
   /** Email of the account user the contact is assigned to; removing it unassigns. */
   assignedUser?: pulumi.Input<string>;
-  /** Team inbox uuid. */
+  /** Team by name, e.g. "Support" (case-insensitive); the state records its uuid, so a rename in the dashboard changes nothing. */
+  team?: pulumi.Input<string>;
+  /** Team inbox uuid (or set team). */
   teamUuid?: pulumi.Input<string>;
+  /** Channel by title, e.g. "WhatsApp Sales Line", or { main: true } for the source's main channel (or set channelUuid). */
+  channel?: pulumi.Input<ChannelRef>;
   /** Channel uuid; default is the account's main channel for the source. Changing it replaces the contact. */
   channelUuid?: pulumi.Input<string>;
   /** bot_start or bot_end (needs a bot enabled in the account); write-only. */

@@ -9,6 +9,9 @@ export const botStatuses = ["bot_start", "bot_end"] as const;
 /** A bot state. */
 export type BotStatus = (typeof botStatuses)[number];
 
+/** A channel named instead of by uuid: its title (case-insensitive), or the main channel of the contact's source. */
+export type ChannelRef = string | { main: true };
+
 /** A contact's inputs once resolved (no Outputs): what check, diff and create see. */
 export interface ContactInputs {
   /** Phone number (international digits) for whatsapp/telegram; the platform id otherwise. Changing it replaces the contact. */
@@ -22,7 +25,11 @@ export interface ContactInputs {
   customFields?: Record<string, string | string[]>;
   /** Email of the user the contact is assigned to. */
   assignedUser?: string;
+  /** Team by name (case-insensitive), instead of teamUuid; check resolves it and records the uuid in teamUuid. */
+  team?: string;
   teamUuid?: string;
+  /** Channel by title, or { main: true }, instead of channelUuid; check resolves it and records the uuid in channelUuid. */
+  channel?: ChannelRef;
   /** Channel to create the contact on; default is the account's main channel. Changing it replaces the contact. */
   channelUuid?: string;
   botStatus?: BotStatus;
@@ -40,7 +47,9 @@ export const inputNames = [
   "tags",
   "customFields",
   "assignedUser",
+  "team",
   "teamUuid",
+  "channel",
   "channelUuid",
   "botStatus",
   "note",
@@ -147,6 +156,16 @@ function buildSchema() {
       assignedUser: z
         .email({ error: (i) => `assignedUser ${describe(i.input)} is not an email address; write the email of a user of the Callbell account` })
         .optional(),
+      team: text("team").optional(),
+      channel: z
+        .unknown()
+        .transform((value, ctx) => {
+          if (isMainChannel(value)) return { main: true as const };
+          const problem = typeof value === "string" ? textProblem("channel", value) : channelShape(value);
+          if (problem) ctx.addIssue({ code: "custom", message: problem });
+          return problem ? z.NEVER : (value as string).trim();
+        })
+        .optional(),
       teamUuid: uuid("teamUuid", "GET /teams or the team's page in the Callbell dashboard").optional(),
       channelUuid: uuid("channelUuid", "GET /channels or the channel's settings in the Callbell dashboard").optional(),
       botStatus: z.enum(botStatuses, { error: (i) => `botStatus ${describe(i.input)} is not valid; use "bot_start" or "bot_end"` }).optional(),
@@ -160,6 +179,15 @@ function buildSchema() {
           : "a contact must be an object",
     },
   );
+}
+
+/** True for { main: true }: the main channel of the contact's source. */
+export function isMainChannel(value: unknown): value is { main: true } {
+  return !!value && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 1 && (value as { main?: unknown }).main === true;
+}
+
+function channelShape(value: unknown): string {
+  return `channel must be a channel's title, e.g. "WhatsApp Sales Line", or { main: true } for the source's main channel, not ${describe(value)}`;
 }
 
 function describe(value: unknown): string {
@@ -274,10 +302,20 @@ function crossFieldProblems(known: Record<string, unknown>, found: InputProblem[
       if (count > 1) problems.push({ property: "tags", reason: `tag ${describe(tag.trim())} is listed ${times} (tags are case-insensitive); list it once` });
     }
   }
-  if (known.adopt === true && source && !canLookUpByPhone(source, known.channelUuid as string | undefined)) {
+  for (const [byName, byUuid] of [
+    ["team", "teamUuid"],
+    ["channel", "channelUuid"],
+  ] as const) {
+    if (Object.hasOwn(known, byName) && Object.hasOwn(known, byUuid)) {
+      problems.push({ property: byName, reason: `${byName} and ${byUuid} are both set; keep one: ${byName} (by name) or ${byUuid} (by uuid)` });
+    }
+  }
+  // A channel by name resolves to a uuid in check, so it names a channel as channelUuid does.
+  const channelGiven = (known.channelUuid ?? (known.channel !== undefined ? "by name" : undefined)) as string | undefined;
+  if (known.adopt === true && source && !canLookUpByPhone(source, channelGiven)) {
     problems.push({
       property: "adopt",
-      reason: `adopt needs a contact that can be looked up by phone number: source whatsapp, or telegram with channelUuid; Callbell has no lookup for ${source} identifiers`,
+      reason: `adopt needs a contact that can be looked up by phone number: source whatsapp, or telegram with channelUuid (or channel); Callbell has no lookup for ${source} identifiers`,
     });
   }
   return problems;

@@ -1,7 +1,7 @@
 // ContactSet: the contacts of one environment, declared from seed files.
 import * as pulumi from "@pulumi/pulumi";
 import { Contact, ContactArgs, ContactOptions } from "../contact/resource";
-import { ContactInputs } from "../contact/schema";
+import { ContactInputs, dropUndefined } from "../contact/schema";
 import { SeedContact, SeedFileError, loadSeedFiles } from "./seed-file";
 import { hashedSeedKey, legacySeedKeys, seedKey } from "./keys";
 import { maskInput } from "../personal-data";
@@ -11,7 +11,7 @@ export interface ContactSetArgs {
   /** Seed files, merged in order: later files overlay earlier ones (see loadSeedFiles). */
   files: string[];
   /** Applied to every contact after the files' own defaults, e.g. a tag per environment. */
-  overrides?: Partial<Pick<ContactInputs, "tags" | "teamUuid" | "assignedUser" | "adopt">>;
+  overrides?: Partial<Pick<ContactInputs, "tags" | "team" | "teamUuid" | "assignedUser" | "adopt">>;
   /**
    * "plain" (default): phone numbers and names show in previews, state and resource names,
    * as they do in the seed files. "secret": they are Pulumi secrets (encrypted in state, hidden
@@ -76,7 +76,10 @@ function readSeeds(files: string[], maskPersonalData: boolean): SeedContact[] {
 function withOverrides(seed: SeedContact, overrides: ContactSetArgs["overrides"]): ContactInputs {
   if (!overrides) return seed.inputs;
   const tags = overrides.tags ? [...new Map([...(seed.inputs.tags ?? []), ...overrides.tags].map((t) => [t.toLowerCase(), t])).values()] : seed.inputs.tags;
-  return { ...seed.inputs, ...overrides, tags };
+  // A team override in one form (name or uuid) replaces the entry's team in the other.
+  const { team, teamUuid, ...own } = seed.inputs;
+  const teams = overrides.team !== undefined || overrides.teamUuid !== undefined ? {} : { team, teamUuid };
+  return dropUndefined({ ...own, ...teams, ...overrides, tags });
 }
 
 /**

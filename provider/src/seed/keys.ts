@@ -11,6 +11,8 @@ export interface ContactIdentity {
   source: string;
   identifier: string;
   channelUuid?: string;
+  /** A channel by title or { main: true } (used when channelUuid is not set). */
+  channel?: unknown;
 }
 
 // An identifier made only of these is its own name part; any other is written as a slug plus
@@ -39,8 +41,13 @@ function identifierPart(identifier: string): string {
 
 // Sources are fixed words with no "." or "-": the character after the source says whether a
 // channel follows, and a channel part has one fixed length, so the parts never run together.
+// A channel by title is keyed by a hash of its title, trimmed and lower-cased as titles match,
+// in the same fixed-length form; { main: true } is keyed like no channel, which is the main one.
 function prefix(identity: ContactIdentity): string {
   const channel = identity.channelUuid === undefined || identity.channelUuid === null ? undefined : String(identity.channelUuid);
+  if (channel === undefined && typeof identity.channel === "string") {
+    return `${identity.source}.~${sha256(`title\u0000${identity.channel.trim().toLowerCase()}`).slice(0, 12)}`;
+  }
   if (channel === undefined) return identity.source;
   return `${identity.source}.${channelPattern.test(channel) ? channel : `~${sha256(channel).slice(0, 12)}`}`;
 }
@@ -61,6 +68,8 @@ export function hashedSeedKey(identity: ContactIdentity): string {
  * out and before identifiers were encoded injectively, in both personal-data modes.
  */
 export function legacySeedKeys(identity: ContactIdentity): string[] {
+  // Channels by title came after those schemes: no earlier name stands for such an entry.
+  if (identity.channelUuid === undefined && typeof identity.channel === "string") return [];
   const identifier = normalizedIdentifier(identity);
   const channel = identity.channelUuid === undefined ? undefined : String(identity.channelUuid).slice(0, 8);
   const slug = identifier

@@ -3,7 +3,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { LineCounter, parseDocument, isMap, isScalar, isSeq, YAMLMap, Node as YamlNode } from "yaml";
-import { ContactInputs, inputNames, validateInputs } from "../contact/schema";
+import { ContactInputs, inputNames, isMainChannel, validateInputs } from "../contact/schema";
 import { seedKey } from "./keys";
 import { maskPersonalData, personalValues } from "../personal-data";
 
@@ -34,7 +34,7 @@ export class SeedFileError extends Error {
 }
 
 /** Fields a file's `defaults:` block may set for all its contacts. */
-const defaultableFields = ["source", "tags", "customFields", "assignedUser", "teamUuid", "channelUuid", "botStatus", "adopt"] as const;
+const defaultableFields = ["source", "tags", "customFields", "assignedUser", "team", "teamUuid", "channel", "channelUuid", "botStatus", "adopt"] as const;
 
 /** Largest seed file read, in bytes: far above any real list of contacts, far below what would hurt a CI runner. */
 export const maxSeedFileBytes = 5 * 1024 * 1024;
@@ -81,6 +81,7 @@ export function loadSeedFiles(files: readonly string[], options: SeedFileOptions
               identifier: entry.raw.identifier as string,
               source: entry.raw.source as string,
               channelUuid: entry.raw.channelUuid as string | undefined,
+              channel: entry.raw.channel,
             })
           : undefined;
       if (!key) {
@@ -111,7 +112,7 @@ export function loadSeedFiles(files: readonly string[], options: SeedFileOptions
         }
         continue;
       }
-      merged.set(key, { raw: { ...(earlier?.raw ?? {}), ...fields }, origin: entry.origin, file: absolute });
+      merged.set(key, { raw: oneForm({ ...(earlier?.raw ?? {}), ...fields }, fields), origin: entry.origin, file: absolute });
     }
   }
   const contacts: SeedContact[] = [];
@@ -147,6 +148,10 @@ function keyFieldProblem(entry: RawEntry): string | undefined {
     const hint = source !== undefined ? `; quote it: ${field}: "${source}"` : "";
     return `${entry.at(field)} (${entry.label}): ${field} must be a string, not ${describeValue(value)}${hint}`;
   }
+  const channel = entry.raw.channel;
+  if (channel !== null && channel !== undefined && typeof channel !== "string" && !isMainChannel(channel)) {
+    return `${entry.at("channel")} (${entry.label}): channel must be a channel's title or { main: true }, not ${describeValue(channel)}`;
+  }
   return undefined;
 }
 
@@ -161,12 +166,14 @@ interface RawEntry {
 }
 
 /** The type each default must have, with an example for the message. */
-const defaultTypes: Record<(typeof defaultableFields)[number], ["string" | "list" | "mapping" | "boolean", string]> = {
+const defaultTypes: Record<(typeof defaultableFields)[number], ["string" | "list" | "mapping" | "boolean" | "title or { main: true }", string]> = {
   source: ["string", "source: whatsapp"],
   tags: ["list", "tags: [seed]"],
   customFields: ["mapping", "customFields: { plan: pro }"],
   assignedUser: ["string", "assignedUser: alice@example.com"],
+  team: ["string", "team: Support"],
   teamUuid: ["string", 'teamUuid: "<32 hex characters>"'],
+  channel: ["title or { main: true }", "channel: WhatsApp Sales Line"],
   channelUuid: ["string", 'channelUuid: "<32 hex characters>"'],
   botStatus: ["string", "botStatus: bot_end"],
   adopt: ["boolean", "adopt: true"],
@@ -263,7 +270,7 @@ function readEntries(file: string, problems: string[]): RawEntry[] {
       const line = fieldLines.get(key) ?? lineOf(node);
       problems.push(`${name}:${line} (${label}): unknown property '${shownText(key)}'; valid ones are ${inputNames.join(", ")}, remove`);
     }
-    const merged: Record<string, unknown> = { ...defaults, ...raw };
+    const merged = oneForm({ ...defaults, ...raw }, raw);
     if (Array.isArray(defaults.tags) && Object.hasOwn(raw, "tags") && Array.isArray(raw.tags)) {
       merged.tags = [...new Map([...defaults.tags, ...raw.tags].map((t) => [String(t).toLowerCase(), t])).values()];
     }
@@ -308,7 +315,15 @@ function readDefaults(
     }
     const [type, example] = defaultTypes[key as keyof typeof defaultTypes];
     const item = value[key];
-    const fits = item === null || (type === "list" ? Array.isArray(item) : type === "mapping" ? isRecord(item) : typeof item === type);
+    const fits =
+      item === null ||
+      (type === "list"
+        ? Array.isArray(item)
+        : type === "mapping"
+          ? isRecord(item)
+          : type === "title or { main: true }"
+            ? typeof item === "string" || isMainChannel(item)
+            : typeof item === type);
     if (!fits) {
       problems.push(`${at(fieldNode)}: 'defaults.${key}' must be a ${type}, not ${describeValue(item)}; e.g. ${example}`);
       continue;
@@ -316,6 +331,19 @@ function readDefaults(
     kept[key] = item;
   }
   return kept;
+}
+
+// A team or channel written by name over one written by uuid (a default, an earlier file) replaces
+// it, and the other way round; both in one entry stay, and are refused with both names.
+function oneForm(merged: Record<string, unknown>, own: Record<string, unknown>): Record<string, unknown> {
+  for (const [byName, byUuid] of [
+    ["team", "teamUuid"],
+    ["channel", "channelUuid"],
+  ]) {
+    if (Object.hasOwn(own, byName) && !Object.hasOwn(own, byUuid)) delete merged[byUuid];
+    if (Object.hasOwn(own, byUuid) && !Object.hasOwn(own, byName)) delete merged[byName];
+  }
+  return merged;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -51,9 +51,10 @@ export function loadFixture(fixture: string | AccountFixture | undefined): Accou
 export class Account {
   readonly owner: { email: string; name: string };
   readonly botEnabled: boolean;
-  readonly teams: readonly FixtureTeam[];
+  private teamList: readonly FixtureTeam[];
+  private readonly fixtureTeams: readonly FixtureTeam[];
   readonly channels: readonly FixtureChannel[];
-  readonly defaultTeam: FixtureTeam;
+  private defaultTeamUuid: string;
   private readonly tagsByLowerName = new Map<string, string>();
   private readonly fieldsByName = new Map<string, FixtureCustomField>();
   private readonly usersByLowerEmail = new Map<string, FixtureUser>();
@@ -99,9 +100,40 @@ export class Account {
     if (!fixture.owner || !this.user(fixture.owner.email)) fail("owner must be one of the users");
     this.owner = fixture.owner;
     this.botEnabled = fixture.botEnabled === true;
-    this.teams = fixture.teams;
+    this.teamList = fixture.teams;
+    this.fixtureTeams = fixture.teams;
     this.channels = fixture.channels;
-    this.defaultTeam = defaultTeams[0];
+    this.defaultTeamUuid = defaultTeams[0].uuid;
+  }
+
+  /** The teams, in fixture order. */
+  get teams(): readonly FixtureTeam[] {
+    return this.teamList;
+  }
+
+  /** The team new contacts land in. */
+  get defaultTeam(): FixtureTeam {
+    return this.teamsByUuid.get(this.defaultTeamUuid)!;
+  }
+
+  /** Renames a team, as the dashboard does: same uuid, same members; every answer shows the new name. The fixture is not touched. */
+  renameTeam(uuid: string, name: string): Team {
+    const team = this.teamsByUuid.get(uuid);
+    if (!team) throw new Error(`no team ${uuid}`);
+    const renamed = { ...team, name };
+    this.teamsByUuid.set(uuid, renamed);
+    this.teamViews.set(uuid, teamView(renamed));
+    this.teamList = this.teamList.map((t) => (t.uuid === uuid ? renamed : t));
+    return this.teamViews.get(uuid)!;
+  }
+
+  /** Gives every team back its fixture name (admin reset). */
+  resetTeams(): void {
+    for (const team of this.fixtureTeams) {
+      this.teamsByUuid.set(team.uuid, team);
+      this.teamViews.set(team.uuid, teamView(team));
+    }
+    this.teamList = this.fixtureTeams;
   }
 
   /** The tag as the fixture spells it, matched case-insensitively. */

@@ -79,6 +79,18 @@ export function adminRouter(targets: AdminTargets): Router<AdminHandler> {
         },
       },
       {
+        pattern: "/teams/:uuid",
+        methods: {
+          // A rename in the dashboard (Callbell's own PATCH /teams/:uuid also changes only the name).
+          PATCH: (request) => {
+            const name = (request.body as { name?: unknown } | undefined)?.name;
+            if (typeof name !== "string" || name.trim() === "") throw new ApiError(400, "bad_request", "body must be {name: string}, a non-empty name");
+            if (!targets.account.team(request.params.uuid)) throw notFound(`no team with uuid '${request.params.uuid}'`, "uuid", request.params.uuid);
+            return ok({ team: targets.account.renameTeam(request.params.uuid, name) });
+          },
+        },
+      },
+      {
         pattern: "/faults",
         methods: {
           PUT: (request) => {
@@ -118,6 +130,7 @@ export function adminRouter(targets: AdminTargets): Router<AdminHandler> {
           POST: () => {
             store.clear();
             log.clear();
+            targets.account.resetTeams();
             faults.reset();
             rateLimiter.reset();
             return ok();

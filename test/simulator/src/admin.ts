@@ -1,5 +1,5 @@
 // Client of the simulator's /__admin endpoints, over plain HTTP with global fetch (never through the provider's client).
-import type { ApiErrorBody, Contact, ContactEdit, FaultConfig, RequestLogEntry, ScriptedFault } from "./types";
+import type { ApiErrorBody, Contact, ContactEdit, FaultConfig, RequestLogEntry, ScriptedFault, Team } from "./types";
 
 /** An admin call that the simulator refused; carries the status and the error body. */
 export class AdminError extends Error {
@@ -51,6 +51,11 @@ export class AdminClient {
     await this.call("DELETE", `/contacts/${encodeURIComponent(uuid)}`);
   }
 
+  /** Renames a team as the dashboard would (same uuid and members); throws AdminError 404 when there is none. */
+  async renameTeam(uuid: string, name: string): Promise<Team> {
+    return ((await this.call("PATCH", `/teams/${encodeURIComponent(uuid)}`, { name })) as { team: Team }).team;
+  }
+
   /** Replaces the random fault configuration ({} turns faults off). */
   async setFaults(faults: FaultConfig): Promise<void> {
     await this.call("PUT", "/faults", faults);
@@ -66,7 +71,7 @@ export class AdminClient {
     await this.call("POST", "/force429", { durationMs, retryAfterSeconds });
   }
 
-  /** Clears contacts, request log, faults, scripts, the forced-429 window and rate-limit buckets. */
+  /** Clears contacts, request log, faults, scripts, the forced-429 window and rate-limit buckets; undoes team renames. */
   async reset(): Promise<void> {
     await this.call("POST", "/reset");
   }
