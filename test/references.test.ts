@@ -190,7 +190,7 @@ describe("names instead of uuids, and the account checks, in check", function ()
     );
     assert.match(
       warnings[1],
-      /^callbell:checkAccount is on but this run has no Callbell API token .*were not checked against the account; the preview itself is complete$/,
+      /^this run has no Callbell API token .*were not checked against the account; the preview itself is complete \(set callbell:checkAccount to false to skip these checks without this note\)$/,
     );
   });
 
@@ -208,7 +208,8 @@ describe("names instead of uuids, and the account checks, in check", function ()
   it("callbell:checkAccount is read from config or CALLBELL_CHECK_ACCOUNT, and must be true or false", () => {
     assert.equal(resolveSettings((k) => (k === "callbell:checkAccount" ? "true" : undefined), {}).checkAccount, true);
     assert.equal(resolveSettings(() => undefined, { CALLBELL_CHECK_ACCOUNT: "1" }).checkAccount, true);
-    assert.equal(resolveSettings(() => undefined, {}).checkAccount, undefined);
+    assert.equal(resolveSettings(() => undefined, {}).checkAccount, true, "on unless turned off");
+    assert.equal(resolveSettings(() => undefined, { CALLBELL_CHECK_ACCOUNT: "false" }).checkAccount, false);
     assert.throws(() => resolveSettings(() => undefined, { CALLBELL_CHECK_ACCOUNT: "yes" }), /callbell:checkAccount "yes" must be true or false/);
   });
 });

@@ -37,7 +37,7 @@ export interface ProviderSettings {
   ownerField?: string;
   /** Take over a found contact with the declared name: the recovery after a killed run, without ownerField. */
   recoverCreates?: boolean;
-  /** Check assignees, team and channel uuids against the account at preview (a few list reads per run). */
+  /** Check assignees, team and channel uuids against the account at preview (a few list reads per run); on by default. */
   checkAccount?: boolean;
 }
 
@@ -79,9 +79,10 @@ export function resolveSettings(config: (key: string) => string | undefined, env
   if (checkText !== undefined && !["true", "false", "1", "0"].includes(checkText)) {
     throw new CallbellConfigError(`${configKeys.checkAccount} "${checkText}" must be true or false`);
   }
-  const checkAccount = checkText === "true" || checkText === "1";
+  // On unless turned off: a preview that knows the account should say a wrong assignee, team or channel before any write.
+  const checkAccount = checkText !== "false" && checkText !== "0";
   const settings = { apiToken: pick("apiToken"), apiUrl, expectedAccount: pick("expectedAccount"), requestsPerSecond, ownerField: pick("ownerField") };
-  return checkAccount ? { ...settings, recoverCreates, checkAccount } : { ...settings, recoverCreates };
+  return { ...settings, recoverCreates, checkAccount };
 }
 
 /** The token, or an error that names both ways to set it. */

@@ -81,11 +81,13 @@ describe("engine end to end: callbell.Contact with the real pulumi CLI and the s
     await sim?.close();
   });
 
-  it("1. preview of a new stack shows 4 creates and sends nothing to Callbell", async () => {
+  it("1. preview of a new stack shows 4 creates, writes nothing, and reads only the teams that vouch for the assignee", async () => {
     const { rec, opts } = record();
     await stack.preview(opts);
     assert.deepEqual(countChangesOfType(rec.events, CONTACT).raw, { create: 4 });
-    assert.deepEqual(await sim.admin.requests(), []);
+    // The account check (callbell:checkAccount, on by default): one list of teams and each team's members, once per run.
+    const seen = (await sim.admin.requests()).map((e) => `${e.method} ${e.path.replace(/[0-9a-f]{32}/, ":uuid")}`);
+    assert.deepEqual(seen, ["GET /v1/teams?page=1", ...Array(3).fill("GET /v1/teams/:uuid/members?page=1")]);
   });
 
   it("2. up creates the 4 contacts with the declared fields and sets uuid, href, createdAt", async () => {

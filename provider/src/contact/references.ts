@@ -112,8 +112,8 @@ export class AccountReferences {
     if (!team && !channel && !assignee) return [];
     if (!hasToken) {
       this.once(
-        `${configKeys.checkAccount} is on but this run has no Callbell API token (a pull request from a fork?): assignees, teams and channels ` +
-          "were not checked against the account; the preview itself is complete",
+        `this run has no Callbell API token (a pull request from a fork?): assignees, teams and channels were not checked against the ` +
+          `account; the preview itself is complete (set ${configKeys.checkAccount} to false to skip these checks without this note)`,
       );
       return [];
     }
