@@ -5,7 +5,8 @@
 import { Document, isMap, isScalar, isSeq, YAMLMap } from "yaml";
 import type { ListedContact, ApiChannel, ApiTeam } from "../client/account";
 import { ContactSource, contactSources, phoneSources } from "../client/contacts";
-import { ContactInputs, validateInputs } from "../contact/schema";
+import { validateInputs } from "../contact/schema";
+import { ContactInputs } from "../contact/shape";
 import { seedKey } from "../seed/keys";
 
 /** What the file is made from, besides the contacts. */

@@ -1,7 +1,8 @@
 // ContactSet: the contacts of one environment, declared from seed files.
 import * as pulumi from "@pulumi/pulumi";
 import { Contact, ContactArgs, ContactOptions } from "../contact/resource";
-import { ContactInputs } from "../contact/schema";
+import { ContactInputs } from "../contact/shape";
+import { mergeTags } from "../normalize";
 import { SeedContact, SeedFileError, loadSeedFiles } from "./seed-file";
 import { hashedSeedKey, legacySeedKeys, seedKey } from "./keys";
 import { maskInput } from "../personal-data";
@@ -75,7 +76,7 @@ function readSeeds(files: string[], maskPersonalData: boolean): SeedContact[] {
 
 function withOverrides(seed: SeedContact, overrides: ContactSetArgs["overrides"]): ContactInputs {
   if (!overrides) return seed.inputs;
-  const tags = overrides.tags ? [...new Map([...(seed.inputs.tags ?? []), ...overrides.tags].map((t) => [t.toLowerCase(), t])).values()] : seed.inputs.tags;
+  const tags = overrides.tags ? mergeTags(seed.inputs.tags ?? [], overrides.tags) : seed.inputs.tags;
   return { ...seed.inputs, ...overrides, tags };
 }
 

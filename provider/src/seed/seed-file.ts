@@ -3,7 +3,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { LineCounter, parseDocument, isMap, isScalar, isSeq, YAMLMap, Node as YamlNode } from "yaml";
-import { ContactInputs, inputNames, validateInputs } from "../contact/schema";
+import { validateInputs } from "../contact/schema";
+import { ContactInputs, inputNames } from "../contact/shape";
+import { mergeTags } from "../normalize";
 import { seedKey } from "./keys";
 import { maskPersonalData, personalValues } from "../personal-data";
 
@@ -265,7 +267,7 @@ function readEntries(file: string, problems: string[]): RawEntry[] {
     }
     const merged: Record<string, unknown> = { ...defaults, ...raw };
     if (Array.isArray(defaults.tags) && Object.hasOwn(raw, "tags") && Array.isArray(raw.tags)) {
-      merged.tags = [...new Map([...defaults.tags, ...raw.tags].map((t) => [String(t).toLowerCase(), t])).values()];
+      merged.tags = mergeTags((defaults.tags as unknown[]).map(String), (raw.tags as unknown[]).map(String));
     }
     if (isRecord(defaults.customFields) && Object.hasOwn(raw, "customFields") && isRecord(raw.customFields)) {
       merged.customFields = { ...defaults.customFields, ...raw.customFields };
