@@ -151,6 +151,19 @@ describe("Contact provider lifecycle against the simulator", function () {
     assert.equal(gone.id, "");
   });
 
+  it("keeps the bsuid Callbell gives some WhatsApp contacts, and none for the others", async () => {
+    await start();
+    const inputs = await checked(provider, { identifier: "393331234567", source: "whatsapp", name: "QA Alice" });
+    const { id, outs } = await provider.create!(inputs);
+    assert.equal((outs as ContactOutputs).bsuid, undefined);
+    assert.ok(!("bsuid" in (outs as ContactOutputs)), "no bsuid key in the state when Callbell gives none");
+    await sim.admin.editContact(id, { bsuid: "IT.1234567890123456" });
+    const read = await provider.read!(id, outs as ContactOutputs);
+    assert.equal(read.props!.bsuid, "IT.1234567890123456");
+    const diff = await provider.diff!(id, read.props as ContactOutputs, inputs);
+    assert.equal(diff.changes, false, "an output alone is never a change");
+  });
+
   it("adopts an existing contact instead of creating a duplicate", async () => {
     await start({ duplicates: "allow" });
     const existing = await sim.admin.createContact({ identifier: "393331234567", source: "whatsapp", name: "Made by hand", tags: ["vip"] });

@@ -39,6 +39,7 @@ export const apiContactSchema = z.looseObject({
   team: teamSchema.nullish(),
   channel: channelSchema.nullish(),
   note: z.string().nullish(),
+  bsuid: z.string().nullish(),
 });
 /** A contact as Callbell returns it. */
 export type ApiContact = z.infer<typeof apiContactSchema>;

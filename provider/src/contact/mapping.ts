@@ -90,6 +90,7 @@ export function outputsFrom(contact: ApiContact, managed: ContactInputs): Contac
     createdAt: contact.createdAt,
     phoneNumber: contact.phoneNumber ?? undefined,
     avatarUrl: contact.avatarUrl ?? undefined,
+    bsuid: contact.bsuid ?? undefined,
   });
 }
 

@@ -49,6 +49,8 @@ export interface ContactComputed {
   phoneNumber?: string;
   /** The contact's picture. */
   avatarUrl?: string;
+  /** WhatsApp Business Suite user id; Callbell gives one for some WhatsApp Cloud contacts only. */
+  bsuid?: string;
 }
 
 /** How a resource holds its contact: the provider's own bookkeeping, kept in state. */
@@ -91,6 +93,7 @@ export const computedNames = keyList<ContactComputed>({
   createdAt: true,
   phoneNumber: true,
   avatarUrl: true,
+  bsuid: true,
 });
 
 /** Inputs that are not outputs of a Contact: Callbell does not return them. */
