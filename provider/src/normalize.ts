@@ -17,9 +17,12 @@ export function tagKey(tag: string): string {
   return tag.trim().toLowerCase();
 }
 
-/** Tag lists merged as sets: one tag per key, at its first position, written as its last spelling (so an overlay's spelling wins). */
-export function mergeTags<T extends string>(...lists: readonly (readonly T[])[]): T[] {
-  return [...new Map(lists.flat().map((tag) => [tagKey(tag), tag])).values()];
+/**
+ * Tag lists merged as sets: one tag per key, at its first position, written as its last spelling (so an overlay's
+ * spelling wins). Items that are not strings (a seed file's `tags: [42]`) are kept as they are, for the schema to refuse.
+ */
+export function mergeTags<T>(...lists: readonly (readonly T[])[]): T[] {
+  return [...new Map(lists.flat().map((tag) => [typeof tag === "string" ? tagKey(tag) : tag, tag])).values()];
 }
 
 /** Tags compare as sets of tag keys. */

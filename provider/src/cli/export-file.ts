@@ -7,6 +7,7 @@ import type { ListedContact, ApiChannel, ApiTeam } from "../client/account";
 import { ContactSource, contactSources, phoneSources } from "../client/contacts";
 import { validateInputs } from "../contact/schema";
 import { ContactInputs } from "../contact/shape";
+import { phoneDigits } from "../normalize";
 import { seedKey } from "../seed/keys";
 
 /** What the file is made from, besides the contacts. */
@@ -101,7 +102,7 @@ export function buildSeedFile(contacts: readonly ListedContact[], context: Expor
 
 function identifierOf(contact: ListedContact, source: ContactSource): string | undefined {
   if (phoneSources.includes(source)) {
-    const digits = (contact.phoneNumber ?? "").replace(/\D/g, "");
+    const digits = phoneDigits(contact.phoneNumber ?? "");
     return digits === "" ? undefined : digits;
   }
   // Not in Callbell's documented Contact object; used if an account's answers carry it.

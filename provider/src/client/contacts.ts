@@ -2,7 +2,8 @@
 // snake_case bodies; knows nothing about Pulumi.
 import { z } from "zod";
 import { CallbellError, CallbellNotFoundError, CallbellResponseError, CallbellUnknownOutcomeError, cut } from "./errors";
-import { CallbellHttp, HttpSettings, createHttp } from "./http";
+import { phoneDigits } from "../normalize";
+import { CallbellHttp, HttpSettings, createHttp, sleep } from "./http";
 import { AttemptFailure, decideRetry, unknownOutcome } from "./retry";
 
 /** The channel types Callbell contacts come from. */
@@ -96,8 +97,6 @@ export interface CreateOutcome {
   recoveredAfterLostAnswer: boolean;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /** The Callbell contacts API, typed. */
 export class ContactsClient {
   private readonly http: CallbellHttp;
@@ -120,10 +119,9 @@ export class ContactsClient {
     return this.lookUp(`/contacts/${encodeURIComponent(uuid)}`);
   }
 
-  /** GET /contacts/phone/:number (digits), on the given channel or the main WhatsApp one. */
+  /** GET /contacts/phone/:number (the identifier's phoneDigits), on the given channel or the main WhatsApp one. */
   async findByPhone(identifier: string, channelUuid?: string): Promise<ApiContact | undefined> {
-    const digits = identifier.replace(/\D/g, "");
-    return this.lookUp(`/contacts/phone/${digits}`, { channel_uuid: channelUuid });
+    return this.lookUp(`/contacts/phone/${encodeURIComponent(phoneDigits(identifier))}`, { channel_uuid: channelUuid });
   }
 
   /** PATCH /contacts/:uuid with only the fields to change. */

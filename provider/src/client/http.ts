@@ -97,7 +97,8 @@ function gateFor(baseUrl: string, perSecond: number): SharedGate {
   return gate;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Resolves after `ms` milliseconds: the waits of the client (a 429 pause here, a create's backoff in contacts.ts). */
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Builds the transport for one account. */
 export function createHttp(settings: HttpSettings): CallbellHttp {

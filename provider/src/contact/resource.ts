@@ -36,7 +36,7 @@ export type ContactOptions = pulumi.CustomResourceOptions;
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
 export interface Contact extends ContactOutputProperties {}
 
-/** A Callbell contact, created with POST /contacts and kept as declared. Type token: pulumi-nodejs:dynamic/callbell:Contact. */
+/** A Callbell contact, created with POST /contacts and kept as declared; its type token is contactType. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Contact extends pulumi.CustomResource {
   /** Declares a contact. */

@@ -267,7 +267,7 @@ function readEntries(file: string, problems: string[]): RawEntry[] {
     }
     const merged: Record<string, unknown> = { ...defaults, ...raw };
     if (Array.isArray(defaults.tags) && Object.hasOwn(raw, "tags") && Array.isArray(raw.tags)) {
-      merged.tags = mergeTags((defaults.tags as unknown[]).map(String), (raw.tags as unknown[]).map(String));
+      merged.tags = mergeTags(defaults.tags as unknown[], raw.tags as unknown[]);
     }
     if (isRecord(defaults.customFields) && Object.hasOwn(raw, "customFields") && isRecord(raw.customFields)) {
       merged.customFields = { ...defaults.customFields, ...raw.customFields };
