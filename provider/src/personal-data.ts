@@ -3,7 +3,7 @@
 // Pulumi secrets, so no error or warning of ours may print them either. Pure, no I/O.
 
 /** Inputs that hold personal data. */
-export const personalInputs = ["identifier", "name", "note", "assignedUser", "customFields"] as const;
+const personalInputs = ["identifier", "name", "note", "assignedUser", "customFields"] as const;
 
 /** The hidden input a Contact carries when its personal data is secret, so the provider masks it. */
 export const maskInput = "__maskPersonalData";

@@ -1,7 +1,7 @@
 // One typed method per Callbell endpoint the provider needs. Knows HTTP paths and the API's
 // snake_case bodies; knows nothing about Pulumi.
 import { z } from "zod";
-import { CallbellError, CallbellNotFoundError, CallbellResponseError, CallbellUnknownOutcomeError, cut } from "./errors";
+import { CallbellError, CallbellNotFoundError, callbellErrorFor, cut } from "./errors";
 import { phoneDigits } from "../normalize";
 import { CallbellHttp, HttpSettings, createHttp, sleep } from "./http";
 import { AttemptFailure, decideRetry, unknownOutcome } from "./retry";
@@ -101,8 +101,8 @@ export interface CreateOutcome {
 export class ContactsClient {
   private readonly http: CallbellHttp;
 
-  constructor(settingsOrHttp: HttpSettings | CallbellHttp) {
-    this.http = "send" in settingsOrHttp ? settingsOrHttp : createHttp(settingsOrHttp);
+  constructor(settings: HttpSettings) {
+    this.http = createHttp(settings);
   }
 
   /** GET /auth/me: the account the token belongs to. */
@@ -200,9 +200,10 @@ export class ContactsClient {
   }
 }
 
-function shapeError(method: string, path: string, status: number, message: string): CallbellResponseError {
+// An answer that is not what the API documents: a CallbellResponseError (status 2xx), with its body marked invalid.
+function shapeError(method: string, path: string, status: number, message: string): CallbellError {
   const invalidSuccess = status >= 200 && status < 300;
-  return new CallbellResponseError({ method, path, status, apiMessage: message, bodyFault: invalidSuccess ? "invalid" : undefined });
+  return callbellErrorFor({ method, path, status, apiMessage: message, bodyFault: invalidSuccess ? "invalid" : undefined });
 }
 
 function failureOf(method: string, error: CallbellError): AttemptFailure {
@@ -211,7 +212,7 @@ function failureOf(method: string, error: CallbellError): AttemptFailure {
 
 // Said when a create may have landed and Callbell offers no lookup for the identifier: the
 // contact is not in Pulumi's state, so the next `up` would create it again.
-function unknownOutcomeError(body: CreateContactBody, error: CallbellError, situation: string): CallbellUnknownOutcomeError {
+function unknownOutcomeError(body: CreateContactBody, error: CallbellError, situation: string): CallbellError {
   const who = `${body.source} contact '${body.identifier}'`;
   const fix =
     body.source === "telegram"
@@ -221,12 +222,6 @@ function unknownOutcomeError(body: CreateContactBody, error: CallbellError, situ
   // The transport's own words often already name the situation ("the answer was cut off ..."): say it once.
   const detail = error.apiMessage ? cut(error.apiMessage, 200) : undefined;
   const said = detail?.startsWith(situation) ? detail : `${situation}${detail ? ` (${detail})` : ""}`;
-  return new CallbellUnknownOutcomeError({
-    method: "POST",
-    path: "/contacts",
-    status: error.status,
-    networkCode: error.networkCode,
-    bodyFault: error.bodyFault,
-    apiMessage: `${said}; look for ${who} in the Callbell dashboard (Contacts): ${fix}`,
-  });
+  const details = { method: "POST", path: "/contacts", status: error.status, networkCode: error.networkCode, bodyFault: error.bodyFault };
+  return callbellErrorFor({ ...details, apiMessage: `${said}; look for ${who} in the Callbell dashboard (Contacts): ${fix}` }, { outcomeUnknown: true });
 }

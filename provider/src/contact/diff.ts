@@ -4,7 +4,7 @@ import { containsUnknown, sameTags } from "../normalize";
 import { ContactInputs, ContactOutputs, computedNames } from "./shape";
 
 /** Inputs whose change needs a new contact: Callbell cannot change them in place. */
-export const replaceProperties = ["identifier", "source", "channelUuid"] as const;
+const replaceProperties = ["identifier", "source", "channelUuid"] as const;
 /** Outputs that an in-place update never changes: what Callbell computed, what forces a replacement, and the origin. */
 const stableOutputs: readonly (keyof ContactOutputs)[] = [...computedNames, ...replaceProperties, "origin"];
 

@@ -16,7 +16,7 @@ type InputOf<T> = pulumi.Input<[T] extends [readonly (infer E)[]] ? InputOf<E>[]
 export type ContactArgs = { [K in keyof ContactInputs]: InputOf<NonNullable<ContactInputs[K]>> };
 
 /** The outputs of a Contact: each field of ContactPublicOutputs (shape.ts) as an Output. */
-export type ContactOutputProperties = { readonly [K in keyof ContactPublicOutputs]-?: pulumi.Output<ContactPublicOutputs[K]> };
+type ContactOutputProperties = { readonly [K in keyof ContactPublicOutputs]-?: pulumi.Output<ContactPublicOutputs[K]> };
 
 /** The type token pulumi.dynamic.Resource(provider, name, props, opts, "callbell", "Contact") registers; kept so URNs never change. */
 export const contactType = "pulumi-nodejs:dynamic/callbell:Contact";

@@ -18,7 +18,7 @@ export type InputValidation = { ok: true; inputs: ContactInputs } | { ok: false;
 const uuidPattern = /^[0-9a-f]{32}$/;
 
 /** Longest identifier Callbell stores for sources that are not phone-based (instagram, facebook). */
-export const maxPlatformIdentifierChars = 255;
+const maxPlatformIdentifierChars = 255;
 
 // Characters that print as nothing: zero-width space and joiners, BOM, soft hyphen, variation
 // selectors, Hangul fillers... A name made only of them looks empty in the dashboard.
@@ -28,7 +28,7 @@ const controlChar = /\p{Cc}/u;
 const loneSurrogate = /\p{Cs}/u;
 
 /** What is wrong with a text a person reads (a name, a tag, an identifier), or undefined when nothing is. */
-export function textProblem(field: string, value: string): string | undefined {
+function textProblem(field: string, value: string): string | undefined {
   if (loneSurrogate.test(value)) return `${field} contains a lone surrogate (broken UTF-16 text); type it again as plain text`;
   const control = controlChar.exec(value);
   if (control) {

@@ -97,7 +97,7 @@ export const computedNames = keyList<ContactComputed>({
 });
 
 /** Inputs that are not outputs of a Contact: Callbell does not return them. */
-export const writeOnlyInputs = ["botStatus", "adopt"] as const;
+const writeOnlyInputs = ["botStatus", "adopt"] as const;
 
 /** What a Contact resource exposes as outputs: its inputs as Callbell has them (but the write-only ones), and what Callbell computed. */
 export type ContactPublicOutputs = Omit<ContactInputs, (typeof writeOnlyInputs)[number]> & ContactComputed;

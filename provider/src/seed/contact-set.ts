@@ -22,7 +22,7 @@ export interface ContactSetArgs {
 }
 
 /** Outputs that carry personal data, made secret with personalData: "secret" (owner names the resource, so a number in plain mode). */
-export const personalOutputs = ["identifier", "name", "phoneNumber", "note", "customFields", "assignedUser", "owner", "ownerMark"];
+const personalOutputs = ["identifier", "name", "phoneNumber", "note", "customFields", "assignedUser", "owner", "ownerMark"];
 
 /** What a ContactSet exports per contact, keyed like its resources. */
 export interface ContactSummary {

@@ -45,10 +45,10 @@ export const maxSeedFileBytes = 5 * 1024 * 1024;
 export const maxSeedEntries = 10_000;
 
 /** Most alias expansions one entry may need: YAML's "billion laughs" protection (yaml's maxAliasCount). */
-export const maxAliasCount = 100;
+const maxAliasCount = 100;
 
 /** Most problems a SeedFileError lists one by one; the rest are counted. */
-export const maxListedProblems = 100;
+const maxListedProblems = 100;
 
 /**
  * Reads seed files in order and merges them: a later file's entry with the same key overrides
@@ -135,7 +135,7 @@ export function loadSeedFiles(files: readonly string[], options: SeedFileOptions
 }
 
 /** How a file is named in messages: its path relative to the working directory. */
-export function displayPath(file: string): string {
+function displayPath(file: string): string {
   return path.relative(process.cwd(), path.resolve(file)) || file;
 }
 
