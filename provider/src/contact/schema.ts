@@ -75,7 +75,8 @@ function buildSchema() {
     z.string({ error: `${field} must be a string` }).regex(uuidPattern, `${field} is not a Callbell uuid (32 lowercase hex characters); copy it from ${where}`);
   const customValue = z.union([z.string(), z.array(z.string())], {
     error: (i) =>
-      `${describe(i.input)} is not a valid custom field value; write a string (numbers as "42", dates as "2026-03-03") or, for checkbox fields, a list of strings`,
+      `${describe(i.input)} is not a valid custom field value; ` +
+      'write a string (numbers as "42", dates as "2026-03-03") or, for checkbox fields, a list of strings',
   });
   return z.strictObject(
     {
@@ -220,7 +221,9 @@ function crossFieldProblems(known: Record<string, unknown>, found: InputProblem[
   if (known.adopt === true && source && !canLookUpByPhone(source, known.channelUuid as string | undefined)) {
     problems.push({
       property: "adopt",
-      reason: `adopt needs a contact that can be looked up by phone number: source whatsapp, or telegram with channelUuid; Callbell has no lookup for ${source} identifiers`,
+      reason:
+        "adopt needs a contact that can be looked up by phone number: source whatsapp, or telegram with channelUuid; " +
+        `Callbell has no lookup for ${source} identifiers`,
     });
   }
   return problems;

@@ -11,7 +11,10 @@ export type BotStatus = (typeof botStatuses)[number];
 
 /** A contact's inputs once resolved (no Outputs): what check, diff and create see. Contact takes each as a pulumi.Input. */
 export interface ContactInputs {
-  /** Phone number in international format for whatsapp/telegram ("393331234567" or "+39 333 123 4567"); the platform id otherwise. Changing it replaces the contact. */
+  /**
+   * Phone number in international format for whatsapp/telegram ("393331234567" or "+39 333 123 4567"); the platform id
+   * otherwise. Changing it replaces the contact.
+   */
   identifier: string;
   /** Channel type: whatsapp, facebook, instagram or telegram. Changing it replaces the contact. */
   source: ContactSource;
