@@ -58,6 +58,20 @@ export function patchFor(olds: ContactOutputs, news: ContactInputs): UpdateConta
   return dropUndefined(body);
 }
 
+/** A body that can carry custom fields: POST and PATCH. */
+export type OwnerMarkable = { custom_fields?: Record<string, string | string[]> };
+
+/** The body, also writing the owner mark in the owner field (`callbell:ownerField`); unchanged without a field or a mark. */
+export function withOwnerMark<T extends OwnerMarkable>(body: T, ownerField: string | undefined, mark: string | undefined): T {
+  return ownerField && mark ? { ...body, custom_fields: { ...(body.custom_fields ?? {}), [ownerField]: mark } } : body;
+}
+
+/** The owner mark a contact carries in the owner field, if any. */
+export function ownerMarkOn(contact: ApiContact, ownerField: string | undefined): string | undefined {
+  const value = ownerField ? contact.customFields?.[ownerField] : undefined;
+  return typeof value === "string" ? value : undefined;
+}
+
 /**
  * The state for a contact as Callbell returned it. Only the fields the code manages (present
  * in `managed`) are reflected, so a field the code does not declare never shows as a diff.

@@ -10,7 +10,19 @@ import { canonicalTags } from "../normalize";
 import { maskInput, maskPersonalData, personalValues } from "../personal-data";
 import { diffContact } from "./diff";
 import { ContactError } from "./error";
-import { dropUndefined, inputsFrom, maskOf, outputsFrom, ownerOf, patchFor, stateFrom, toCreateBody } from "./mapping";
+import {
+  OwnerMarkable,
+  dropUndefined,
+  inputsFrom,
+  maskOf,
+  outputsFrom,
+  ownerMarkOn,
+  ownerOf,
+  patchFor,
+  stateFrom,
+  toCreateBody,
+  withOwnerMark,
+} from "./mapping";
 import { Origin, Owner, decideDelete, decideTakeover } from "./ownership";
 import { validateInputs } from "./schema";
 import { ContactInputs, ContactOutputs, ownerInput } from "./shape";
@@ -78,15 +90,8 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
 
   // The owner mark this resource should carry, when the account has an owner field.
   const markFor = (owner: Owner | undefined): string | undefined => (context.settings().ownerField ? owner : undefined);
-  const withMark = <T extends { custom_fields?: Record<string, string | string[]> }>(body: T, mark: string | undefined): T => {
-    const field = context.settings().ownerField;
-    return field && mark ? { ...body, custom_fields: { ...(body.custom_fields ?? {}), [field]: mark } } : body;
-  };
-  const markOn = (contact: ApiContact): string | undefined => {
-    const field = context.settings().ownerField;
-    const value = field ? contact.customFields?.[field] : undefined;
-    return typeof value === "string" ? value : undefined;
-  };
+  const withMark = <T extends OwnerMarkable>(body: T, mark: string | undefined): T => withOwnerMark(body, context.settings().ownerField, mark);
+  const markOn = (contact: ApiContact): string | undefined => ownerMarkOn(contact, context.settings().ownerField);
 
   // Contacts a live resource of this run keeps (uuid → that resource): created or taken over
   // here, or diffed or updated without a replacement. Deleting one of them for another resource
