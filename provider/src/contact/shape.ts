@@ -113,6 +113,12 @@ export const contactOutputNames: (keyof ContactPublicOutputs)[] = [
   ),
 ];
 
+/** Inputs that hold personal data: Pulumi secrets, and masked in our messages, with personalData "secret". */
+export const personalInputNames = ["identifier", "name", "note", "assignedUser", "customFields"] as const satisfies readonly (keyof ContactInputs)[];
+
+/** State that holds personal data, made secret with personalData "secret" (owner names the resource, so a number in plain mode). */
+export const personalOutputNames: readonly (keyof ContactOutputs)[] = [...personalInputNames, "phoneNumber", "bsuid", "owner", "ownerMark"];
+
 /** The hidden input Contact adds to say which resource it is: "<project>/<stack>/<resource name>". */
 export const ownerInput = "__owner";
 

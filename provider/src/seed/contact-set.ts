@@ -1,7 +1,7 @@
 // ContactSet: the contacts of one environment, declared from seed files.
 import * as pulumi from "@pulumi/pulumi";
 import { Contact, ContactArgs, ContactOptions } from "../contact/resource";
-import { ContactInputs } from "../contact/shape";
+import { ContactInputs, personalInputNames, personalOutputNames } from "../contact/shape";
 import { mergeTags } from "../normalize";
 import { SeedContact, SeedFileError, loadSeedFiles } from "./seed-file";
 import { hashedSeedKey, legacySeedKeys, seedKey } from "./keys";
@@ -20,9 +20,6 @@ export interface ContactSetArgs {
    */
   personalData?: "plain" | "secret";
 }
-
-/** Outputs that carry personal data, made secret with personalData: "secret" (owner names the resource, so a number in plain mode). */
-const personalOutputs = ["identifier", "name", "phoneNumber", "note", "customFields", "assignedUser", "owner", "ownerMark"];
 
 /** What a ContactSet exports per contact, keyed like its resources. */
 export interface ContactSummary {
@@ -53,7 +50,7 @@ export class ContactSet extends pulumi.ComponentResource {
       const inputs = withOverrides(seed, args.overrides);
       const opts: ContactOptions = {
         parent: this,
-        additionalSecretOutputs: secret ? personalOutputs : undefined,
+        additionalSecretOutputs: secret ? [...personalOutputNames] : undefined,
         aliases: aliases.get(key)?.map((name) => ({ name })),
       };
       const contact = new Contact(key, secret ? ({ ...secretPersonalData(inputs), [maskInput]: true } as ContactArgs) : inputs, opts);
@@ -105,13 +102,6 @@ function formerNames(seeds: readonly SeedContact[], keyOf: (seed: SeedContact) =
 }
 
 function secretPersonalData(inputs: ContactInputs): ContactArgs {
-  const secret = <T>(value: T | undefined) => (value === undefined ? undefined : pulumi.secret(value));
-  return {
-    ...inputs,
-    identifier: pulumi.secret(inputs.identifier),
-    name: pulumi.secret(inputs.name),
-    note: secret(inputs.note),
-    customFields: secret(inputs.customFields),
-    assignedUser: secret(inputs.assignedUser),
-  };
+  const secrets = personalInputNames.filter((name) => inputs[name] !== undefined).map((name) => [name, pulumi.secret(inputs[name])]);
+  return { ...inputs, ...Object.fromEntries(secrets) };
 }
