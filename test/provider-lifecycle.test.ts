@@ -4,9 +4,8 @@ import { strict as assert } from "assert";
 import { ContactsClient } from "../provider/src/client/contacts";
 import { defaultRetryPolicy } from "../provider/src/client/retry";
 import { ProviderSettings, requireToken } from "../provider/src/config";
-import { ContactOutputs } from "../provider/src/contact/diff";
 import { ContactProvider, makeContactProvider } from "../provider/src/contact/provider";
-import { ContactInputs } from "../provider/src/contact/schema";
+import { ContactInputs, ContactOutputs } from "../provider/src/contact/shape";
 import { RequestLogEntry, SimulatorOptions, StartedSimulator, startSimulator } from "callbell-simulator";
 
 const fastRetries = { ...defaultRetryPolicy, baseDelayMs: 5, maxDelayMs: 40 };
@@ -150,6 +149,19 @@ describe("Contact provider lifecycle against the simulator", function () {
     await sim.admin.deleteContact(id);
     const gone = await provider.read!(id, outs as ContactOutputs);
     assert.equal(gone.id, "");
+  });
+
+  it("keeps the bsuid Callbell gives some WhatsApp contacts, and none for the others", async () => {
+    await start();
+    const inputs = await checked(provider, { identifier: "393331234567", source: "whatsapp", name: "QA Alice" });
+    const { id, outs } = await provider.create!(inputs);
+    assert.equal((outs as ContactOutputs).bsuid, undefined);
+    assert.ok(!("bsuid" in (outs as ContactOutputs)), "no bsuid key in the state when Callbell gives none");
+    await sim.admin.editContact(id, { bsuid: "IT.1234567890123456" });
+    const read = await provider.read!(id, outs as ContactOutputs);
+    assert.equal(read.props!.bsuid, "IT.1234567890123456");
+    const diff = await provider.diff!(id, read.props as ContactOutputs, inputs);
+    assert.equal(diff.changes, false, "an output alone is never a change");
   });
 
   it("adopts an existing contact instead of creating a duplicate", async () => {

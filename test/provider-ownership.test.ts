@@ -5,9 +5,8 @@ import { strict as assert } from "assert";
 import { ContactsClient } from "../provider/src/client/contacts";
 import { defaultRetryPolicy } from "../provider/src/client/retry";
 import { ProviderSettings, requireToken } from "../provider/src/config";
-import { ContactOutputs } from "../provider/src/contact/diff";
-import { ContactProvider, makeContactProvider, ownerInput } from "../provider/src/contact/provider";
-import { ContactInputs } from "../provider/src/contact/schema";
+import { ContactProvider, makeContactProvider } from "../provider/src/contact/provider";
+import { ContactInputs, ContactOutputs, ownerInput } from "../provider/src/contact/shape";
 import { RequestLogEntry, SimulatorOptions, StartedSimulator, startSimulator } from "callbell-simulator";
 
 const fastRetries = { ...defaultRetryPolicy, baseDelayMs: 5, maxDelayMs: 40 };

@@ -89,7 +89,8 @@ export function resolveSettings(config: (key: string) => string | undefined, env
 export function requireToken(settings: ProviderSettings): string {
   if (settings.apiToken) return settings.apiToken;
   throw new CallbellConfigError(
-    `No Callbell API token: run 'pulumi config set --secret ${configKeys.apiToken} <token>' or set the ${envVars.apiToken} environment variable (create a token in the Callbell dashboard, Settings > API)`,
+    `No Callbell API token: run 'pulumi config set --secret ${configKeys.apiToken} <token>' or set the ${envVars.apiToken} environment variable ` +
+      "(create a token in the Callbell dashboard, Settings > API)",
   );
 }
 

@@ -1,7 +1,6 @@
 // pulumi-callbell: Callbell contacts as Pulumi resources.
 export { Contact, ContactArgs, ContactOptions } from "./contact/resource";
-export type { ContactInputs, BotStatus } from "./contact/schema";
-export type { ContactOutputs } from "./contact/diff";
+export type { ContactInputs, ContactOutputs, BotStatus } from "./contact/shape";
 export type { ContactSource } from "./client/contacts";
 export { contactSources } from "./client/contacts";
 export { configKeys, envVars, defaultApiUrl } from "./config";

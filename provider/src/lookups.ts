@@ -7,6 +7,7 @@ import { ApiContact, ContactSource, ContactsClient, contactSources, phoneSources
 import { CallbellError, redact } from "./client/errors";
 import { findChannel, findTeam } from "./client/names";
 import { ProviderSettings, requireToken, resolveSettings } from "./config";
+import { phoneDigits } from "./normalize";
 
 /** A team of the account. */
 export interface TeamInfo {
@@ -136,8 +137,8 @@ export async function getContact(args: { identifier: string; source: ContactSour
       `${call}: Callbell can look contacts up only by phone number (sources ${phoneSources.join(", ")}); it has no lookup ` + `for ${args.source} identifiers`,
     );
   }
-  const digits = String(args.identifier ?? "").replace(/\D/g, "");
-  if (digits === "") throw new CallbellLookupError(`${call}: identifier must be a phone number with country code, e.g. "393331234567"`);
+  const digits = phoneDigits(String(args.identifier ?? ""));
+  if (!/^\d+$/.test(digits)) throw new CallbellLookupError(`${call}: identifier must be a phone number with country code, e.g. "393331234567"`);
   return lookup(call, async (s) => {
     let channelUuid = args.channelUuid;
     // Without channel_uuid Callbell searches the main WhatsApp channel, so a telegram number needs its channel.

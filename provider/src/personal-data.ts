@@ -1,9 +1,7 @@
 // Masking of personal data in what this project prints, for contacts declared with
 // personalData "secret": their numbers, names, notes, assignees and custom field values are
 // Pulumi secrets, so no error or warning of ours may print them either. Pure, no I/O.
-
-/** Inputs that hold personal data. */
-export const personalInputs = ["identifier", "name", "note", "assignedUser", "customFields"] as const;
+import { personalInputNames } from "./contact/shape";
 
 /** The hidden input a Contact carries when its personal data is secret, so the provider masks it. */
 export const maskInput = "__maskPersonalData";
@@ -26,7 +24,7 @@ export function personalValues(inputs: Record<string, unknown> | undefined, more
     else if (Array.isArray(value)) value.forEach(add);
     else if (value && typeof value === "object") Object.values(value).forEach(add);
   };
-  for (const name of personalInputs) add(inputs?.[name]);
+  for (const name of personalInputNames) add(inputs?.[name]);
   more.forEach(add);
   return values;
 }

@@ -73,8 +73,16 @@ describe("engine end to end: onboarding an existing account (export, then up of 
     const rec = recordOutput();
     await stack.preview(rec.opts);
     assert.deepEqual(countChangesOfType(rec.events, CONTACT).raw, { create: exported });
-    // The file names teams and channels: check resolves them with one read of each list.
-    assert.deepEqual((await sim.admin.requests()).map((e) => `${e.method} ${e.path}`).sort(), ["GET /v1/channels?page=1", "GET /v1/teams?page=1"]);
+    // The file names teams and channels: check resolves them with one read of each list; the assignees are checked
+    // against each team's members (callbell:checkAccount, on by default), once per run.
+    assert.deepEqual(
+      (await sim.admin.requests()).map((e) => `${e.method} ${e.path}`).sort(),
+      [
+        "GET /v1/channels?page=1",
+        "GET /v1/teams?page=1",
+        ...["1", "2", "3"].map((n) => `GET /v1/teams/7ea7000000000000000000000000000${n}/members?page=1`),
+      ].sort(),
+    );
   });
 
   it("up takes every contact over with one lookup each: no POST, no PATCH, no DELETE, and Callbell unchanged", async () => {
@@ -90,10 +98,13 @@ describe("engine end to end: onboarding an existing account (export, then up of 
       return acc;
     }, {});
     // 175 WhatsApp contacts, 25 of them on the Sales Line; 25 Telegram contacts on their channel.
-    // The names are resolved once, with one read of each list.
+    // The names are resolved once, with one read of each list, and the assignees checked once against the members.
     assert.deepEqual(kinds, {
       "GET /v1/teams?page=1": 1,
       "GET /v1/channels?page=1": 1,
+      "GET /v1/teams/7ea70000000000000000000000000001/members?page=1": 1,
+      "GET /v1/teams/7ea70000000000000000000000000002/members?page=1": 1,
+      "GET /v1/teams/7ea70000000000000000000000000003/members?page=1": 1,
       "GET /v1/contacts/phone/:number": 150,
       "GET /v1/contacts/phone/:number?channel_uuid=…": 50,
     });
@@ -164,14 +175,18 @@ describe("engine end to end: the lookups example (examples/lookups)", function (
       assert.equal(created?.channel.uuid, "c4a00000000000000000000000000002");
       assert.equal(created?.assignedUser, "alice@acme-dev.example");
       const log = (await sim.admin.requests()).map((e) => `${e.method} ${e.path}`);
-      // The program's lookups (one list each, members, the contact by number) and the provider's lookup and create;
-      // the program's last lookup may run while the engine creates, so the order is not asserted.
+      // The program's lookups (one list each, members, the contact by number), the provider's checks of the team, the
+      // channel and the assignee (one list each, every team's members), and its lookup and create; the program's last
+      // lookup may run while the engine creates, so the order is not asserted.
       assert.deepEqual(
         log.sort(),
         [
           "GET /v1/teams?page=1",
           "GET /v1/teams/7ea70000000000000000000000000002/members?page=1",
           "GET /v1/channels?page=1",
+          "GET /v1/teams?page=1",
+          "GET /v1/channels?page=1",
+          ...["1", "2", "3"].map((n) => `GET /v1/teams/7ea7000000000000000000000000000${n}/members?page=1`),
           "GET /v1/contacts/phone/393331234591",
           "GET /v1/contacts/phone/393331234590?channel_uuid=c4a00000000000000000000000000002",
           "POST /v1/contacts",

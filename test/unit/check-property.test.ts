@@ -3,7 +3,8 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
 import { makeContactProvider } from "../../provider/src/contact/provider";
-import { ContactInputs, unknownValue } from "../../provider/src/contact/schema";
+import { ContactInputs } from "../../provider/src/contact/shape";
+import { unknownValue } from "../../provider/src/normalize";
 
 type Field = { value?: unknown; invalid: boolean };
 const ok = (value: unknown): Field => ({ value, invalid: false });

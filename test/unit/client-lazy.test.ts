@@ -32,7 +32,7 @@ describe("client: lazy HTTP libraries and lookups that find nothing", () => {
     const script = `
       const loaded = () => Object.keys(require.cache).filter((k) => /node_modules\\/(axios|axios-retry|bottleneck)\\//.test(k))
         .map((k) => k.split("node_modules/")[1].split("/")[0]);
-      const { hostContext } = require("pulumi-callbell/dist/contact/provider");
+      const { hostContext } = require("pulumi-callbell/dist/contact/host");
       const before = [...new Set(loaded())];
       const context = hostContext();
       context.configure((key) => ({ "callbell:apiToken": "t", "callbell:apiUrl": "http://127.0.0.1:9/v1" })[key]);

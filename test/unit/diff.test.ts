@@ -1,6 +1,8 @@
 import { strict as assert } from "assert";
-import { ContactOutputs, diffContact, patchFor } from "../../provider/src/contact/diff";
-import { ContactInputs, unknownValue } from "../../provider/src/contact/schema";
+import { diffContact } from "../../provider/src/contact/diff";
+import { patchFor } from "../../provider/src/contact/mapping";
+import { ContactInputs, ContactOutputs } from "../../provider/src/contact/shape";
+import { unknownValue } from "../../provider/src/normalize";
 
 const state: ContactOutputs = {
   identifier: "393331234567",

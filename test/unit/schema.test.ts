@@ -1,5 +1,7 @@
 import { strict as assert } from "assert";
-import { phoneDigits, toCreateBody, unknownValue, validateInputs } from "../../provider/src/contact/schema";
+import { toCreateBody } from "../../provider/src/contact/mapping";
+import { validateInputs } from "../../provider/src/contact/schema";
+import { phoneDigits, unknownValue } from "../../provider/src/normalize";
 
 const valid = { identifier: "393331234567", source: "whatsapp", name: "QA Alice" };
 

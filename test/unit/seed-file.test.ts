@@ -44,6 +44,14 @@ describe("seed files", () => {
     assert.equal(alice.origin, "a.yaml:5");
   });
 
+  it("merges an entry's tag with a default that differs only in case and surrounding spaces (one rule: trim, then lowercase)", () => {
+    for (const tag of ['" VIP"', "VIP", '"vip "']) {
+      const file = write("spaces.yaml", `defaults:\n  tags: [vip]\ncontacts:\n  - { identifier: "393331234567", source: whatsapp, name: A, tags: [${tag}] }\n`);
+      const [contact] = loadSeedFiles([file]);
+      assert.deepEqual(contact.inputs.tags, [JSON.parse(tag.startsWith('"') ? tag : `"${tag}"`).trim()], `defaults [vip] + entry [${tag}]`);
+    }
+  });
+
   it("gives the same keys whatever the order of the entries", () => {
     const a = write(
       "order1.yaml",

@@ -5,8 +5,10 @@
 import { Document, isMap, isScalar, isSeq, YAMLMap } from "yaml";
 import type { ListedContact, ApiChannel, ApiTeam } from "../client/account";
 import { ContactSource, contactSources, phoneSources } from "../client/contacts";
-import { ChannelRef, ContactInputs, textProblem, validateInputs } from "../contact/schema";
+import { textProblem, validateInputs } from "../contact/schema";
+import { ChannelRef, ContactInputs } from "../contact/shape";
 import { findChannel, findTeam } from "../client/names";
+import { phoneDigits } from "../normalize";
 import { seedKey } from "../seed/keys";
 
 /** What the file is made from, besides the contacts. */
@@ -121,7 +123,7 @@ function channelNameOf(uuid: string, source: ContactSource, channels: readonly A
 
 function identifierOf(contact: ListedContact, source: ContactSource): string | undefined {
   if (phoneSources.includes(source)) {
-    const digits = (contact.phoneNumber ?? "").replace(/\D/g, "");
+    const digits = phoneDigits(contact.phoneNumber ?? "");
     return digits === "" ? undefined : digits;
   }
   // Not in Callbell's documented Contact object; used if an account's answers carry it.

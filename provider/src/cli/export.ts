@@ -33,7 +33,7 @@ Callbell) and writes them to FILE as a seed file for ContactSet, each with adopt
 The API token is read from ${envVars.apiToken} only (never a flag, so it stays out of shell history).`;
 
 /** A usage or setting problem: exit code 2, message shown as is. */
-export class UsageError extends Error {}
+class UsageError extends Error {}
 
 interface ExportOptions {
   out: string;
@@ -174,7 +174,7 @@ function requireTokenForCli(settings: ReturnType<typeof resolveSettings>): strin
 }
 
 /** The team uuid for --team: a uuid of the account, or a name (case-insensitive) exactly one team has. */
-export function resolveTeam(team: string, teams: readonly ApiTeam[]): string {
+function resolveTeam(team: string, teams: readonly ApiTeam[]): string {
   const known = () => teams.map((t) => `${t.name} (${t.uuid})`).join(", ") || "none";
   if (/^[0-9a-f]{32}$/.test(team)) {
     if (teams.some((t) => t.uuid === team)) return team;

@@ -2,7 +2,7 @@
 // channels. Typed, on the same transport as the contacts client (rate limit, retries,
 // redaction); knows nothing about Pulumi.
 import { z } from "zod";
-import { CallbellResponseError } from "./errors";
+import { CallbellError, callbellErrorFor } from "./errors";
 import { CallbellHttp, HttpSettings, createHttp } from "./http";
 import { ApiContact, ContactSource, apiContactSchema } from "./contacts";
 
@@ -64,8 +64,8 @@ const maxPages = 10_000;
 export class AccountClient {
   private readonly http: CallbellHttp;
 
-  constructor(settingsOrHttp: HttpSettings | CallbellHttp) {
-    this.http = "send" in settingsOrHttp ? settingsOrHttp : createHttp(settingsOrHttp);
+  constructor(settings: HttpSettings) {
+    this.http = createHttp(settings);
   }
 
   /** GET /contacts?page=…: one page (Callbell does not document the page size; an empty page is past the end). */
@@ -150,8 +150,9 @@ function parseItem<T extends z.ZodType>(schema: T, item: unknown, path: string, 
   throw shapeError("GET", path, 200, `${where}.${issue?.path.join(".") ?? ""}: ${issue?.message ?? "wrong shape"}`);
 }
 
-function shapeError(method: string, path: string, status: number, message: string): CallbellResponseError {
-  return new CallbellResponseError({ method, path, status, apiMessage: message });
+// An answer that is not what the API documents: status is 2xx here, so the factory makes it a CallbellResponseError.
+function shapeError(method: string, path: string, status: number, message: string): CallbellError {
+  return callbellErrorFor({ method, path, status, apiMessage: message });
 }
 
 function dropUndefined<T extends object>(value: T): T {

@@ -1,8 +1,9 @@
 // One typed method per Callbell endpoint the provider needs. Knows HTTP paths and the API's
 // snake_case bodies; knows nothing about Pulumi.
 import { z } from "zod";
-import { CallbellError, CallbellNotFoundError, CallbellResponseError, CallbellUnknownOutcomeError, cut } from "./errors";
-import { CallbellHttp, HttpSettings, createHttp } from "./http";
+import { CallbellError, CallbellNotFoundError, callbellErrorFor, cut } from "./errors";
+import { phoneDigits } from "../normalize";
+import { CallbellHttp, HttpSettings, createHttp, sleep } from "./http";
 import { AttemptFailure, decideRetry, unknownOutcome } from "./retry";
 
 /** The channel types Callbell contacts come from. */
@@ -39,6 +40,7 @@ export const apiContactSchema = z.looseObject({
   team: teamSchema.nullish(),
   channel: channelSchema.nullish(),
   note: z.string().nullish(),
+  bsuid: z.string().nullish(),
 });
 /** A contact as Callbell returns it. */
 export type ApiContact = z.infer<typeof apiContactSchema>;
@@ -95,14 +97,12 @@ export interface CreateOutcome {
   recoveredAfterLostAnswer: boolean;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /** The Callbell contacts API, typed. */
 export class ContactsClient {
   private readonly http: CallbellHttp;
 
-  constructor(settingsOrHttp: HttpSettings | CallbellHttp) {
-    this.http = "send" in settingsOrHttp ? settingsOrHttp : createHttp(settingsOrHttp);
+  constructor(settings: HttpSettings) {
+    this.http = createHttp(settings);
   }
 
   /** GET /auth/me: the account the token belongs to. */
@@ -119,10 +119,9 @@ export class ContactsClient {
     return this.lookUp(`/contacts/${encodeURIComponent(uuid)}`);
   }
 
-  /** GET /contacts/phone/:number (digits), on the given channel or the main WhatsApp one. */
+  /** GET /contacts/phone/:number (the identifier's phoneDigits), on the given channel or the main WhatsApp one. */
   async findByPhone(identifier: string, channelUuid?: string): Promise<ApiContact | undefined> {
-    const digits = identifier.replace(/\D/g, "");
-    return this.lookUp(`/contacts/phone/${digits}`, { channel_uuid: channelUuid });
+    return this.lookUp(`/contacts/phone/${encodeURIComponent(phoneDigits(identifier))}`, { channel_uuid: channelUuid });
   }
 
   /** PATCH /contacts/:uuid with only the fields to change. */
@@ -201,9 +200,10 @@ export class ContactsClient {
   }
 }
 
-function shapeError(method: string, path: string, status: number, message: string): CallbellResponseError {
+// An answer that is not what the API documents: a CallbellResponseError (status 2xx), with its body marked invalid.
+function shapeError(method: string, path: string, status: number, message: string): CallbellError {
   const invalidSuccess = status >= 200 && status < 300;
-  return new CallbellResponseError({ method, path, status, apiMessage: message, bodyFault: invalidSuccess ? "invalid" : undefined });
+  return callbellErrorFor({ method, path, status, apiMessage: message, bodyFault: invalidSuccess ? "invalid" : undefined });
 }
 
 function failureOf(method: string, error: CallbellError): AttemptFailure {
@@ -212,7 +212,7 @@ function failureOf(method: string, error: CallbellError): AttemptFailure {
 
 // Said when a create may have landed and Callbell offers no lookup for the identifier: the
 // contact is not in Pulumi's state, so the next `up` would create it again.
-function unknownOutcomeError(body: CreateContactBody, error: CallbellError, situation: string): CallbellUnknownOutcomeError {
+function unknownOutcomeError(body: CreateContactBody, error: CallbellError, situation: string): CallbellError {
   const who = `${body.source} contact '${body.identifier}'`;
   const fix =
     body.source === "telegram"
@@ -222,12 +222,6 @@ function unknownOutcomeError(body: CreateContactBody, error: CallbellError, situ
   // The transport's own words often already name the situation ("the answer was cut off ..."): say it once.
   const detail = error.apiMessage ? cut(error.apiMessage, 200) : undefined;
   const said = detail?.startsWith(situation) ? detail : `${situation}${detail ? ` (${detail})` : ""}`;
-  return new CallbellUnknownOutcomeError({
-    method: "POST",
-    path: "/contacts",
-    status: error.status,
-    networkCode: error.networkCode,
-    bodyFault: error.bodyFault,
-    apiMessage: `${said}; look for ${who} in the Callbell dashboard (Contacts): ${fix}`,
-  });
+  const details = { method: "POST", path: "/contacts", status: error.status, networkCode: error.networkCode, bodyFault: error.bodyFault };
+  return callbellErrorFor({ ...details, apiMessage: `${said}; look for ${who} in the Callbell dashboard (Contacts): ${fix}` }, { outcomeUnknown: true });
 }

@@ -22,7 +22,7 @@ export interface FailureDetails {
 }
 
 /** The most characters of the detail an error carries (cut after redaction); excerpts of bodies are shorter still. */
-export const maxApiMessageChars = 1000;
+const maxApiMessageChars = 1000;
 
 /** Base class: every failure talking to Callbell. */
 export class CallbellError extends Error {
@@ -107,8 +107,9 @@ export class CallbellUnknownOutcomeError extends CallbellResponseError {
   }
 }
 
-/** Picks the error class for a failure: the one factory every caller goes through. */
-export function callbellErrorFor(details: FailureDetails): CallbellError {
+/** Picks the error class for a failure: the one factory every caller goes through (`outcomeUnknown`: a create that may have landed). */
+export function callbellErrorFor(details: FailureDetails, situation: { outcomeUnknown?: boolean } = {}): CallbellError {
+  if (situation.outcomeUnknown) return new CallbellUnknownOutcomeError(details);
   const s = details.status;
   if (s === undefined) return details.bodyFault ? new CallbellResponseError(details) : new CallbellNetworkError(details);
   if (s === 401 || s === 403) return new CallbellAuthError(details);
@@ -120,7 +121,7 @@ export function callbellErrorFor(details: FailureDetails): CallbellError {
 }
 
 /** Shortest run of a secret that is redacted wherever it appears (a cut-off token still leaks its prefix). */
-export const minRedactedRun = 8;
+const minRedactedRun = 8;
 
 const redactedMark = "[REDACTED]";
 
@@ -166,7 +167,7 @@ export function redact(text: string, secrets: readonly (string | undefined)[]): 
 }
 
 /** The forms a secret can appear in: as is, URL-encoded (both hex cases), and base64/base64url at each byte alignment. */
-export function secretForms(secret: string): string[] {
+function secretForms(secret: string): string[] {
   const forms = new Set<string>([secret]);
   const encoded = encodeURIComponent(secret);
   forms.add(encoded).add(encoded.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));

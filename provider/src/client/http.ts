@@ -4,7 +4,7 @@
 import type { AxiosError, AxiosInstance, AxiosResponse } from "axios";
 import type Bottleneck from "bottleneck";
 import { AttemptFailure, RetryPolicy, decideRetry, defaultRetryPolicy, parseRetryAfter } from "./retry";
-import { CallbellError, CallbellResponseError, FailureDetails, callbellErrorFor, redact, safeExcerpt } from "./errors";
+import { CallbellError, FailureDetails, callbellErrorFor, redact, safeExcerpt } from "./errors";
 
 /** Where and how to reach Callbell. */
 export interface HttpSettings {
@@ -32,8 +32,6 @@ export interface HttpRequest {
   path: string;
   body?: unknown;
   query?: Record<string, string | undefined>;
-  /** Skip the transport's retries (the caller handles them, e.g. a POST). */
-  noRetry?: boolean;
   /** A 404 is an answer (status 404, no body), not an error: a lookup that finds nothing. */
   absentOn404?: boolean;
 }
@@ -45,16 +43,16 @@ export interface CallbellHttp {
 }
 
 /** Default rate: under the documented 300 requests/s with headroom for other API users. */
-export const defaultRequestsPerSecond = 250;
+const defaultRequestsPerSecond = 250;
 
 /** Default total deadline of one attempt. */
-export const defaultTimeoutMs = 30_000;
+const defaultTimeoutMs = 30_000;
 
 /** Default cap on an answer body after decompression: a contact is a few KB, so 1 MiB is plenty. */
-export const defaultMaxResponseBytes = 1024 * 1024;
+const defaultMaxResponseBytes = 1024 * 1024;
 
 /** The most characters of a non-JSON body an error quotes (after redaction). */
-export const maxBodyExcerptChars = 120;
+const maxBodyExcerptChars = 120;
 
 interface Libraries {
   axios: typeof import("axios").default;
@@ -97,7 +95,8 @@ function gateFor(baseUrl: string, perSecond: number): SharedGate {
   return gate;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Resolves after `ms` milliseconds: the waits of the client (a 429 pause here, a create's backoff in contacts.ts). */
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Builds the transport for one account. */
 export function createHttp(settings: HttpSettings): CallbellHttp {
@@ -135,17 +134,26 @@ export function createHttp(settings: HttpSettings): CallbellHttp {
     return config;
   });
 
-  axiosRetry(instance, {
-    retries: policy.maxRetries,
-    shouldResetTimeout: true,
-    retryCondition: (error) => {
-      if ((error.config as { noRetry?: boolean } | undefined)?.noRetry) return false;
+  // A 429 with Retry-After pauses every request to this API, this one's retry included: the server said wait.
+  // Registered before axios-retry, so the pause is set before axios-retry decides on a retry and schedules it.
+  instance.interceptors.response.use(undefined, (error: unknown) => {
+    if (axios.isAxiosError(error)) {
       const failure = attemptFailure(error);
       if (failure.status === 429 && failure.retryAfterMs) {
         gate.pausedUntil = Math.max(gate.pausedUntil, Date.now() + Math.min(failure.retryAfterMs, policy.maxRetryAfterMs));
       }
-      const retryNumber = (error.config as { "axios-retry"?: { retryCount?: number } } | undefined)?.["axios-retry"]?.retryCount ?? 0;
-      return decideRetry(policy, retryNumber, failure).retry;
+    }
+    return Promise.reject(error);
+  });
+
+  axiosRetry(instance, {
+    retries: policy.maxRetries,
+    shouldResetTimeout: true,
+    retryCondition: (error) => {
+      // decideRetry (retry.ts, where the rules are) takes the retry number, but axios-retry passes only the error: it
+      // keeps the count in the request's config under its own key, typed by its declarations, so it is read there.
+      const retryNumber = error.config?.["axios-retry"]?.retryCount ?? 0;
+      return decideRetry(policy, retryNumber, attemptFailure(error)).retry;
     },
     retryDelay: (retryCount, error) => {
       const decision = decideRetry(policy, retryCount - 1, attemptFailure(error));
@@ -169,9 +177,8 @@ export function createHttp(settings: HttpSettings): CallbellHttp {
           method: request.method,
           url: path,
           data: request.body === undefined ? undefined : JSON.stringify(request.body),
-          noRetry: request.noRetry,
           ...(request.absentOn404 ? { validateStatus: (status: number) => (status >= 200 && status < 300) || status === 404 } : {}),
-        } as Parameters<AxiosInstance["request"]>[0]);
+        });
       } catch (error) {
         throw toCallbellError(request.method, path, error, secrets, { timeoutMs, maxResponseBytes });
       }
@@ -206,7 +213,8 @@ function attemptFailure(error: AxiosError): AttemptFailure {
 
 function parseBody(method: string, path: string, status: number, raw: unknown, secrets: string[]): unknown {
   const text = typeof raw === "string" ? raw : "";
-  const invalid = (apiMessage: string) => new CallbellResponseError({ method, path, status, apiMessage, bodyFault: "invalid" });
+  // status is 2xx here (axios rejects the others), so the factory makes it a CallbellResponseError.
+  const invalid = (apiMessage: string) => callbellErrorFor({ method, path, status, apiMessage, bodyFault: "invalid" });
   if (text.trim() === "") throw invalid("empty body where JSON was expected");
   try {
     return JSON.parse(text);
@@ -216,13 +224,13 @@ function parseBody(method: string, path: string, status: number, raw: unknown, s
 }
 
 /** Limits an attempt had, quoted by the errors that hit them. */
-export interface AttemptLimits {
+interface AttemptLimits {
   timeoutMs: number;
   maxResponseBytes: number;
 }
 
 /** Turns whatever axios threw into a CallbellError that holds no request config (the header has the token). */
-export function toCallbellError(
+function toCallbellError(
   method: string,
   path: string,
   error: unknown,

@@ -1,45 +1,12 @@
-// Pure decisions about a contact: what changed between the state and the code, whether that
-// needs a replacement, and the PATCH body that applies it. No I/O.
-import { UpdateContactBody } from "../client/contacts";
-import { ContactInputs, dropUndefined, unknownValue } from "./schema";
-import type { Origin } from "./ownership";
-
-/** What Pulumi keeps in state for a contact: the managed inputs plus what Callbell computed. */
-export interface ContactOutputs extends ContactInputs {
-  /** Callbell's id for the contact (also the resource id). */
-  uuid: string;
-  /** Dashboard link to the contact. */
-  href: string;
-  /** Dashboard link to the conversation. */
-  conversationHref?: string;
-  /** When Callbell created it, ISO 8601 UTC. */
-  createdAt: string;
-  /** The phone number as Callbell formats it (never compared with identifier). */
-  phoneNumber?: string;
-  avatarUrl?: string;
-  /** Whether this resource created its contact or adopted it (adopted contacts are never deleted). */
-  origin?: Origin;
-  /** The resource that holds the contact, "<project>/<stack>/<name>", as of its last create or update. */
-  owner?: string;
-  /** The owner mark this resource wrote in the `callbell:ownerField` custom field, if any. */
-  ownerMark?: string;
-}
+// Pure decisions about a contact: what changed between the state and the code, and whether that
+// needs a replacement (mapping.ts turns the changes into a PATCH body). No I/O.
+import { containsUnknown, sameTags } from "../normalize";
+import { ContactInputs, ContactOutputs, computedNames } from "./shape";
 
 /** Inputs whose change needs a new contact: Callbell cannot change them in place. */
-export const replaceProperties = ["identifier", "source", "channelUuid"] as const;
-/** Outputs that an in-place update never changes. */
-export const stableOutputs = [
-  "uuid",
-  "href",
-  "conversationHref",
-  "createdAt",
-  "phoneNumber",
-  "avatarUrl",
-  "identifier",
-  "source",
-  "channelUuid",
-  "origin",
-] as const;
+const replaceProperties = ["identifier", "source", "channelUuid"] as const;
+/** Outputs that an in-place update never changes: what Callbell computed, what forces a replacement, and the origin. */
+const stableOutputs: readonly (keyof ContactOutputs)[] = [...computedNames, ...replaceProperties, "origin"];
 
 /** The decision diff makes. */
 export interface ContactDiff {
@@ -49,24 +16,6 @@ export interface ContactDiff {
 }
 
 type Managed = "name" | "tags" | "customFields" | "assignedUser" | "teamUuid" | "botStatus" | "note";
-
-const isUnknown = (v: unknown) => v === unknownValue || (Array.isArray(v) && v.includes(unknownValue));
-
-/** Tags compare as case-insensitive sets. */
-export function sameTags(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
-  if (a === undefined || b === undefined) return a === b;
-  const key = (tags: readonly string[]) => [...new Set(tags.map((t) => t.toLowerCase()))].sort().join("\u0000");
-  return key(a) === key(b);
-}
-
-/** Tags in one order (case-insensitive, then as written), so previews show set changes, never reorders. */
-export function canonicalTags(tags: readonly string[] | undefined): string[] | undefined {
-  if (tags === undefined) return undefined;
-  return [...tags].sort((a, b) => {
-    const [x, y] = [a.toLowerCase(), b.toLowerCase()];
-    return x < y ? -1 : x > y ? 1 : a < b ? -1 : a > b ? 1 : 0;
-  });
-}
 
 /** Custom field values compare as strings, or as sets for checkbox lists. */
 export function sameCustomValue(a: string | string[] | undefined, b: string | string[] | undefined): boolean {
@@ -92,7 +41,8 @@ const sameText = (a: string, b: string) => a === b;
 const noText = (v: string) => v === "";
 const noItems = (v: readonly unknown[] | Record<string, unknown>) => Object.keys(v).length === 0;
 
-const fieldChanged: Record<Managed, (olds: ContactOutputs, news: ContactInputs) => boolean> = {
+/** For each managed field, whether the code changes it (read by mapping.ts for the PATCH body). */
+export const fieldChanged: Record<Managed, (olds: ContactOutputs, news: ContactInputs) => boolean> = {
   name: (o, n) => o.name !== n.name,
   tags: (o, n) => managedChanged(o.tags, n.tags, sameTags, noItems),
   customFields: (o, n) => managedChanged(o.customFields, n.customFields, sameCustomFields, noItems),
@@ -109,37 +59,11 @@ export function diffContact(olds: ContactOutputs, news: ContactInputs): ContactD
   const replaces = replaceProperties.filter((p) => {
     const next = news[p];
     if (p === "channelUuid" && next === undefined) return false; // "the default channel": keep the current one
-    return isUnknown(next) || olds[p] !== next;
+    return containsUnknown(next) || olds[p] !== next;
   });
   const changed: string[] = [...replaces];
   for (const field of Object.keys(fieldChanged) as Managed[]) {
-    if (isUnknown(news[field]) || fieldChanged[field](olds, news)) changed.push(field);
+    if (containsUnknown(news[field]) || fieldChanged[field](olds, news)) changed.push(field);
   }
   return { changed, replaces, stables: replaces.length ? [] : [...stableOutputs] };
-}
-
-/** The PATCH body that takes Callbell from `olds` to `news`: only what changed. */
-export function patchFor(olds: ContactOutputs, news: ContactInputs): UpdateContactBody {
-  const body: UpdateContactBody = {};
-  if (fieldChanged.name(olds, news)) body.name = news.name;
-  if (fieldChanged.tags(olds, news)) body.tags = news.tags ?? [];
-  if (fieldChanged.customFields(olds, news)) {
-    const fields: Record<string, string | string[]> = {};
-    for (const [k, v] of Object.entries(news.customFields ?? {})) {
-      if (!sameCustomValue(olds.customFields?.[k], v)) fields[k] = v;
-    }
-    // A removed field is cleared with an empty value (Callbell has no documented way to remove one).
-    for (const [k, v] of Object.entries(olds.customFields ?? {})) {
-      if (!(k in (news.customFields ?? {}))) fields[k] = Array.isArray(v) ? [] : "";
-    }
-    body.custom_fields = fields;
-  }
-  if (fieldChanged.assignedUser(olds, news)) {
-    if (news.assignedUser) body.assigned_user = news.assignedUser;
-    else body.unassign_user = true;
-  }
-  if (fieldChanged.teamUuid(olds, news)) body.team_uuid = news.teamUuid;
-  if (fieldChanged.botStatus(olds, news)) body.bot_status = news.botStatus;
-  if (fieldChanged.note(olds, news)) body.note = news.note ?? "";
-  return dropUndefined(body);
 }

@@ -1,6 +1,76 @@
 // The module every Contact's `__provider` text re-exports (resource.ts): the dynamic-provider host calls its
-// `handler()` for the provider. Its path is part of every stored state, so it must never move.
-import { contactProvider } from "./provider";
+// `handler()` for the provider. Its path is part of every stored state, so it must never move. It also wires the
+// provider to the host: settings from the stack config (else the environment), one client made on first use, and
+// error messages printed once.
+import { ContactsClient } from "../client/contacts";
+import { ProviderSettings, requireToken, resolveSettings } from "../config";
+import { ContactError } from "./error";
+import { ContactProvider, ProviderContext, makeContactProvider } from "./provider";
+
+/** The context the provider host uses: settings from configure (stack config), else the environment. */
+export function hostContext(): ProviderContext & { configure(config: (key: string) => string | undefined): void } {
+  let settings: ProviderSettings | undefined;
+  let client: ContactsClient | undefined;
+  return {
+    configure(config) {
+      settings = resolveSettings(config);
+      client = undefined;
+    },
+    settings() {
+      settings ??= resolveSettings(() => undefined);
+      return settings;
+    },
+    client() {
+      if (!client) {
+        const s = this.settings();
+        client = new ContactsClient({ baseUrl: s.apiUrl, token: requireToken(s), requestsPerSecond: s.requestsPerSecond });
+      }
+      return client;
+    },
+  };
+}
+
+const host = hostContext();
+// Made on first call, not on load: provider.ts re-exports contactProvider from here (old stubs read it there), so
+// when provider.ts is required first this module runs before makeContactProvider is defined.
+let hostProvider: ContactProvider | undefined;
+const provider = (): ContactProvider => (hostProvider ??= makeContactProvider(host));
+
+// The provider host prints `${error}: ${error.stack}` to stderr for a failed read or delete
+// before it hands the error to the engine, which shows it anyway: one message, said twice, the
+// second time as a diagnostic of the stack. Our errors are whole sentences already, so that
+// one stderr line is dropped, and nothing else.
+const reported = new Set<string>();
+let consoleQuieted = false;
+function sayOnce<T>(call: () => Promise<T>): Promise<T> {
+  return call().catch((error: unknown) => {
+    if (error instanceof ContactError) {
+      reported.add(`${error}: ${error.stack}`);
+      if (!consoleQuieted) {
+        consoleQuieted = true;
+        const print = console.error.bind(console);
+        console.error = (...args: unknown[]) => {
+          if (args.length === 1 && typeof args[0] === "string" && reported.delete(args[0])) return;
+          print(...args);
+        };
+      }
+    }
+    throw error;
+  });
+}
+
+/** The provider handler() hands to the Pulumi provider host; stacks written with the old serialized stub reach it through provider.ts. */
+export const contactProvider: ContactProvider = {
+  async configure(req) {
+    host.configure((key) => req.config.get(key));
+  },
+  check: (olds, news) => provider().check(olds, news),
+  diff: (id, olds, news) => provider().diff(id, olds, news),
+  create: (inputs) => provider().create(inputs),
+  read: (id, props) => sayOnce(() => provider().read(id, props)),
+  update: (id, olds, news) => provider().update(id, olds, news),
+  delete: (id, props) => sayOnce(() => provider().delete(id, props)),
+};
 
 /** Returns the Contact provider; the host calls it once per distinct `__provider` text. */
 export const handler = () => contactProvider;

@@ -36,7 +36,7 @@ export interface TakeoverFacts {
 }
 
 /** The stack part of an owner: "<project>/<stack>/". */
-export function stackOf(owner: Owner): string {
+function stackOf(owner: Owner): string {
   const parts = owner.split("/");
   return parts.length >= 3 ? `${parts[0]}/${parts[1]}/` : owner;
 }

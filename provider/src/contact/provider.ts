@@ -1,25 +1,36 @@
-// The Contact provider: maps Pulumi's check/diff/create/read/update/delete onto the typed
-// Callbell client. It never builds a URL and never sees an HTTP detail. The Pulumi provider
-// host loads this module by name at run time (see resource.ts), so nothing here is serialized.
+// The Contact provider's lifecycle: maps Pulumi's check/diff/create/read/update/delete onto the typed Callbell
+// client, with the environment fence before writes and the ownership calls (ownership.ts) before a takeover or a
+// delete. It never builds a URL and never sees an HTTP detail; mapping.ts turns inputs into bodies and answers into
+// state. The host wiring is in host.ts; this module still exports `contactProvider`, the name old stored stubs read.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { ApiContact, ContactsClient, canLookUpByPhone } from "../client/contacts";
 import { CallbellError, CallbellNotFoundError, redact } from "../client/errors";
-import { CallbellConfigError, ProviderSettings, requireToken, resolveSettings } from "../config";
-import { ContactOutputs, canonicalTags, diffContact, patchFor } from "./diff";
-import { Origin, Owner, decideDelete, decideTakeover } from "./ownership";
+import { CallbellConfigError, ProviderSettings } from "../config";
+import { canonicalTags } from "../normalize";
 import { maskInput, maskPersonalData, personalValues } from "../personal-data";
-import { ContactInputs, dropUndefined, inputNames, toCreateBody, validateInputs } from "./schema";
+import { diffContact } from "./diff";
+import { ContactError } from "./error";
+import {
+  OwnerMarkable,
+  dropUndefined,
+  inputsFrom,
+  maskOf,
+  outputsFrom,
+  ownerMarkOn,
+  ownerOf,
+  patchFor,
+  stateFrom,
+  toCreateBody,
+  withOwnerMark,
+} from "./mapping";
+import { Origin, Owner, decideDelete, decideTakeover } from "./ownership";
 import { AccountReferences } from "./references";
+import { validateInputs } from "./schema";
+import { ContactInputs, ContactOutputs, ownerInput } from "./shape";
 
-/** The input Contact adds to say which resource it is: "<project>/<stack>/<resource name>". */
-export const ownerInput = "__owner";
-
-const maskOf = (props: unknown): true | undefined => ((props as Record<string, unknown> | undefined)?.[maskInput] === true ? true : undefined);
-
-const ownerOf = (props: unknown): Owner | undefined => {
-  const value = (props as Record<string, unknown> | undefined)?.[ownerInput];
-  return typeof value === "string" && value !== "" ? value : undefined;
-};
+// Old stubs require this module by path and read `contactProvider`. host.ts builds it from makeContactProvider below,
+// so the two modules require each other: this re-export is a getter, read only after both have loaded.
+export { contactProvider } from "./host";
 
 /** What the provider needs from its surroundings: a client, made on first use, and the settings. */
 export interface ProviderContext {
@@ -34,20 +45,6 @@ type Operations = "check" | "diff" | "create" | "read" | "update" | "delete";
 export type ContactProvider = Required<Pick<dynamic.ResourceProvider<ContactInputs, ContactOutputs>, Operations>> & {
   configure(req: dynamic.ConfigureRequest): Promise<void>;
 };
-
-/** An error Pulumi shows as is: one line naming the contact, no stack trace. */
-export class ContactError extends Error {
-  /** Set when Callbell holds the contact although the operation failed, so Pulumi keeps it in state. */
-  id?: string;
-  properties?: Record<string, unknown>;
-  reasons?: string[];
-
-  constructor(message: string) {
-    super(message);
-    this.name = "ContactError";
-    this.stack = message;
-  }
-}
 
 /** Builds a provider over a context (tests pass their own; the host uses the configured one). */
 export function makeContactProvider(context: ProviderContext): ContactProvider {
@@ -95,15 +92,8 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
 
   // The owner mark this resource should carry, when the account has an owner field.
   const markFor = (owner: Owner | undefined): string | undefined => (context.settings().ownerField ? owner : undefined);
-  const withMark = <T extends { custom_fields?: Record<string, string | string[]> }>(body: T, mark: string | undefined): T => {
-    const field = context.settings().ownerField;
-    return field && mark ? { ...body, custom_fields: { ...(body.custom_fields ?? {}), [field]: mark } } : body;
-  };
-  const markOn = (contact: ApiContact): string | undefined => {
-    const field = context.settings().ownerField;
-    const value = field ? contact.customFields?.[field] : undefined;
-    return typeof value === "string" ? value : undefined;
-  };
+  const withMark = <T extends OwnerMarkable>(body: T, mark: string | undefined): T => withOwnerMark(body, context.settings().ownerField, mark);
+  const markOn = (contact: ApiContact): string | undefined => ownerMarkOn(contact, context.settings().ownerField);
 
   // Contacts a live resource of this run keeps (uuid → that resource): created or taken over
   // here, or diffed or updated without a replacement. Deleting one of them for another resource
@@ -268,129 +258,3 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
     },
   };
 }
-
-/**
- * The state for a contact as Callbell returned it. Only the fields the code manages (present
- * in `managed`) are reflected, so a field the code does not declare never shows as a diff.
- */
-export function outputsFrom(contact: ApiContact, managed: ContactInputs): ContactOutputs {
-  const declaredFields = managed.customFields;
-  let customFields: Record<string, string | string[]> | undefined;
-  if (declaredFields !== undefined) {
-    customFields = {};
-    for (const [key, declared] of Object.entries(declaredFields)) {
-      const value = customValueFrom(contact.customFields?.[key], Array.isArray(declared));
-      if (value !== undefined) customFields[key] = value;
-    }
-  }
-  return dropUndefined({
-    identifier: managed.identifier,
-    source: managed.source,
-    channelUuid: contact.channel?.uuid ?? managed.channelUuid,
-    name: contact.name,
-    tags: managed.tags !== undefined ? (contact.tags ?? []) : undefined,
-    customFields,
-    assignedUser: managed.assignedUser !== undefined ? (contact.assignedUser ?? "") : undefined,
-    teamUuid: contact.team?.uuid ?? managed.teamUuid,
-    team: managed.team,
-    channel: managed.channel,
-    botStatus: managed.botStatus,
-    note: managed.note !== undefined ? (contact.note ?? "") : undefined,
-    adopt: managed.adopt,
-    uuid: contact.uuid,
-    href: contact.href,
-    conversationHref: contact.conversationHref ?? undefined,
-    createdAt: contact.createdAt,
-    phoneNumber: contact.phoneNumber ?? undefined,
-    avatarUrl: contact.avatarUrl ?? undefined,
-  });
-}
-
-/** The whole state of a contact: what Callbell returned, plus how and by whom it is held, and whether to mask it. */
-function stateFrom(contact: ApiContact, inputs: ContactInputs, held: Pick<ContactOutputs, "origin" | "owner" | "ownerMark">): ContactOutputs {
-  const { origin, owner, ownerMark } = held;
-  return dropUndefined({ ...outputsFrom(contact, inputs), origin, owner, ownerMark, [maskInput]: maskOf(inputs) });
-}
-
-/** The inputs a refreshed state stands for: the managed fields as Callbell has them, and the owner. */
-export function inputsFrom(props: ContactOutputs): Record<string, unknown> {
-  const inputs: Record<string, unknown> = {};
-  for (const name of inputNames) if (props[name] !== undefined) inputs[name] = name === "tags" ? canonicalTags(props.tags) : props[name];
-  if (props.owner) inputs[ownerInput] = props.owner;
-  if (maskOf(props)) inputs[maskInput] = true;
-  return inputs;
-}
-
-// Callbell may return a checkbox value as a JSON-encoded string and numbers as numbers.
-function customValueFrom(value: unknown, expectList: boolean): string | string[] | undefined {
-  if (value === undefined || value === null || value === "") return undefined;
-  if (Array.isArray(value)) return value.map(String);
-  if (expectList && typeof value === "string" && value.trim().startsWith("[")) {
-    try {
-      const parsed: unknown = JSON.parse(value);
-      if (Array.isArray(parsed)) return parsed.map(String);
-    } catch {
-      // not JSON after all: keep the text
-    }
-  }
-  return String(value);
-}
-
-/** The context the provider host uses: settings from configure (stack config), else the environment. */
-export function hostContext(): ProviderContext & { configure(config: (key: string) => string | undefined): void } {
-  let settings: ProviderSettings | undefined;
-  let client: ContactsClient | undefined;
-  return {
-    configure(config) {
-      settings = resolveSettings(config);
-      client = undefined;
-    },
-    settings() {
-      settings ??= resolveSettings(() => undefined);
-      return settings;
-    },
-    client() {
-      if (!client) {
-        const s = this.settings();
-        client = new ContactsClient({ baseUrl: s.apiUrl, token: requireToken(s), requestsPerSecond: s.requestsPerSecond });
-      }
-      return client;
-    },
-  };
-}
-
-const host = hostContext();
-const hostProvider = makeContactProvider(host);
-
-// The provider host prints `${error}: ${error.stack}` to stderr for a failed read or delete
-// before it hands the error to the engine, which shows it anyway: one message, said twice, the
-// second time as a diagnostic of the stack. Our errors are whole sentences already, so that
-// one stderr line is dropped, and nothing else.
-const reported = new Set<string>();
-let consoleQuieted = false;
-function sayOnce<T>(call: () => Promise<T>): Promise<T> {
-  return call().catch((error: unknown) => {
-    if (error instanceof ContactError) {
-      reported.add(`${error}: ${error.stack}`);
-      if (!consoleQuieted) {
-        consoleQuieted = true;
-        const print = console.error.bind(console);
-        console.error = (...args: unknown[]) => {
-          if (args.length === 1 && typeof args[0] === "string" && reported.delete(args[0])) return;
-          print(...args);
-        };
-      }
-    }
-    throw error;
-  });
-}
-
-/** The provider host.ts hands to the Pulumi provider host; stacks written with the old serialized stub reach it by this path and name. */
-export const contactProvider: ContactProvider = {
-  ...hostProvider,
-  async configure(req) {
-    host.configure((key) => req.config.get(key));
-  },
-  read: (id, props) => sayOnce(() => hostProvider.read(id, props)),
-  delete: (id, props) => sayOnce(() => hostProvider.delete(id, props)),
-};

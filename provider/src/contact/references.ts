@@ -6,7 +6,9 @@ import { AccountClient, ApiChannel, ApiTeam } from "../client/account";
 import { CallbellError, redact } from "../client/errors";
 import { activeChannels, findChannel, findTeam, sameName } from "../client/names";
 import { ProviderSettings, configKeys } from "../config";
-import { ChannelRef, ContactInputs, InputProblem, isMainChannel, unknownValue } from "./schema";
+import { containsUnknown, unknownValue } from "../normalize";
+import { InputProblem, isMainChannel } from "./schema";
+import { ChannelRef, ContactInputs } from "./shape";
 
 /** The inputs with team and channel uuids resolved, or the problems that fail the check. */
 export interface ResolvedReferences {
@@ -16,7 +18,6 @@ export interface ResolvedReferences {
 
 const uuidPattern = /^[0-9a-f]{32}$/;
 const isUuid = (value: unknown): value is string => typeof value === "string" && uuidPattern.test(value);
-const pending = (value: unknown) => value !== undefined && JSON.stringify(value).includes(unknownValue);
 
 /** The same channel reference: both the main channel, or the same title. */
 function sameChannel(a: ChannelRef | undefined, b: ChannelRef): boolean {
@@ -59,7 +60,7 @@ export class AccountReferences {
 
     if (inputs.team !== undefined) {
       const name = inputs.team;
-      if (pending(name)) out.teamUuid = unknownValue;
+      if (containsUnknown(name)) out.teamUuid = unknownValue;
       else if (olds?.team !== undefined && sameName(String(olds.team), name) && isUuid(olds.teamUuid)) out.teamUuid = olds.teamUuid;
       else if (!token) out.teamUuid = this.unresolved();
       else {
@@ -80,7 +81,7 @@ export class AccountReferences {
     if (inputs.channel !== undefined) {
       const channel = inputs.channel;
       const sameSource = olds?.source === inputs.source;
-      if (pending(channel) || pending(inputs.source)) out.channelUuid = unknownValue;
+      if (containsUnknown(channel) || containsUnknown(inputs.source)) out.channelUuid = unknownValue;
       else if (sameSource && sameChannel(olds?.channel, channel) && isUuid(olds?.channelUuid)) out.channelUuid = olds.channelUuid;
       else if (!token) out.channelUuid = this.unresolved();
       else {
@@ -106,7 +107,7 @@ export class AccountReferences {
     const team = inputs.team === undefined && isUuid(inputs.teamUuid) && inputs.teamUuid !== olds.teamUuid ? inputs.teamUuid : undefined;
     const channel = inputs.channel === undefined && isUuid(inputs.channelUuid) && inputs.channelUuid !== olds.channelUuid ? inputs.channelUuid : undefined;
     const assignee =
-      typeof inputs.assignedUser === "string" && !pending(inputs.assignedUser) && inputs.assignedUser.toLowerCase() !== olds.assignedUser?.toLowerCase()
+      typeof inputs.assignedUser === "string" && !containsUnknown(inputs.assignedUser) && inputs.assignedUser.toLowerCase() !== olds.assignedUser?.toLowerCase()
         ? inputs.assignedUser
         : undefined;
     if (!team && !channel && !assignee) return [];

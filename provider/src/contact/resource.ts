@@ -6,38 +6,17 @@
 // implementation by package name. Stacks written with the old stub keep working: its text requires the same
 // module, and the provider's diff ignores `__provider`, so moving to the constant shows no change.
 import * as pulumi from "@pulumi/pulumi";
-import type { ContactSource } from "../client/contacts";
-import type { BotStatus, ChannelRef } from "./schema";
+import { ContactInputs, ContactPublicOutputs, contactOutputNames, ownerInput } from "./shape";
 
-/** The inputs of a Contact: each may be a plain value or an Output of another resource. */
-export interface ContactArgs {
-  /** Phone number in international format for whatsapp/telegram ("393331234567" or "+39 333 123 4567"); the platform id otherwise. Changing it replaces the contact. */
-  identifier: pulumi.Input<string>;
-  /** Channel type: whatsapp, facebook, instagram or telegram. Changing it replaces the contact. */
-  source: pulumi.Input<ContactSource>;
-  /** Display name. */
-  name: pulumi.Input<string>;
-  /** Tag names; each must already exist in the account. Case-insensitive, order ignored. */
-  tags?: pulumi.Input<pulumi.Input<string>[]>;
-  /** Custom field name → value: a string ("42", "2026-03-03"), or a list of options for checkbox fields. */
-  customFields?: pulumi.Input<Record<string, pulumi.Input<string | string[]>>>;
-  /** Email of the account user the contact is assigned to; removing it unassigns. */
-  assignedUser?: pulumi.Input<string>;
-  /** Team by name, e.g. "Support" (case-insensitive); the state records its uuid, so a rename in the dashboard changes nothing. */
-  team?: pulumi.Input<string>;
-  /** Team inbox uuid (or set team). */
-  teamUuid?: pulumi.Input<string>;
-  /** Channel by title, e.g. "WhatsApp Sales Line", or { main: true } for the source's main channel (or set channelUuid). */
-  channel?: pulumi.Input<ChannelRef>;
-  /** Channel uuid; default is the account's main channel for the source. Changing it replaces the contact. */
-  channelUuid?: pulumi.Input<string>;
-  /** bot_start or bot_end (needs a bot enabled in the account); write-only. */
-  botStatus?: pulumi.Input<BotStatus>;
-  /** Free text, at most 1000 characters; removing it clears the note. */
-  note?: pulumi.Input<string>;
-  /** When a contact with this identifier already exists, take it over instead of creating one. */
-  adopt?: pulumi.Input<boolean>;
-}
+// A resolved type as a Contact takes it: the value, or a Promise or Output of it, and so for each list item and
+// each object value inside. Lists and objects are matched whole ([T]), so a union such as boolean is not split.
+type InputOf<T> = pulumi.Input<[T] extends [readonly (infer E)[]] ? InputOf<E>[] : [T] extends [object] ? { [K in keyof T]: InputOf<T[K]> } : T>;
+
+/** The inputs of a Contact: ContactInputs (shape.ts, with its docs), each a plain value or an Output of another resource. */
+export type ContactArgs = { [K in keyof ContactInputs]: InputOf<NonNullable<ContactInputs[K]>> };
+
+/** The outputs of a Contact: each field of ContactPublicOutputs (shape.ts) as an Output. */
+type ContactOutputProperties = { readonly [K in keyof ContactPublicOutputs]-?: pulumi.Output<ContactPublicOutputs[K]> };
 
 /** The type token pulumi.dynamic.Resource(provider, name, props, opts, "callbell", "Contact") registers; kept so URNs never change. */
 export const contactType = "pulumi-nodejs:dynamic/callbell:Contact";
@@ -51,41 +30,24 @@ export const contactProviderSource = 'module.exports=require("pulumi-callbell/di
 /** Options of a Contact: the usual resource options. `protect` or `retainOnDelete` guard against irreversible deletes. */
 export type ContactOptions = pulumi.CustomResourceOptions;
 
-/** A Callbell contact, created with POST /contacts and kept as declared. Type token: pulumi-nodejs:dynamic/callbell:Contact. */
-export class Contact extends pulumi.CustomResource {
-  /** Callbell's id of the contact (also the resource id). */
-  declare public readonly uuid: pulumi.Output<string>;
-  /** Dashboard link to the contact. */
-  declare public readonly href: pulumi.Output<string>;
-  /** Dashboard link to the contact's conversation. */
-  declare public readonly conversationHref: pulumi.Output<string | undefined>;
-  /** When Callbell created the contact (ISO 8601, UTC). */
-  declare public readonly createdAt: pulumi.Output<string>;
-  /** The phone number as Callbell formats it, e.g. "+39 333 123 4567". */
-  declare public readonly phoneNumber: pulumi.Output<string | undefined>;
-  declare public readonly avatarUrl: pulumi.Output<string | undefined>;
-  declare public readonly identifier: pulumi.Output<string>;
-  declare public readonly source: pulumi.Output<ContactSource>;
-  /** The name as Callbell has it. */
-  declare public readonly name: pulumi.Output<string>;
-  /** The tags as Callbell has them (when tags are declared). */
-  declare public readonly tags: pulumi.Output<string[] | undefined>;
-  declare public readonly customFields: pulumi.Output<Record<string, string | string[]> | undefined>;
-  declare public readonly assignedUser: pulumi.Output<string | undefined>;
-  /** The contact's team inbox uuid. */
-  declare public readonly teamUuid: pulumi.Output<string | undefined>;
-  /** The channel the contact is on. */
-  declare public readonly channelUuid: pulumi.Output<string | undefined>;
-  declare public readonly note: pulumi.Output<string | undefined>;
+// The outputs are declared by this interface, merged into the class below, so that they follow shape.ts: a class
+// cannot take its properties from a mapped type, and an interface merged with it adds types only, no fields that
+// would hide the Outputs the SDK sets. The constructor passes every name in contactOutputNames, so each is one.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
+export interface Contact extends ContactOutputProperties {}
 
+/** A Callbell contact, created with POST /contacts and kept as declared; its type token is contactType. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class Contact extends pulumi.CustomResource {
   /** Declares a contact. */
   constructor(name: string, args: ContactArgs, opts?: ContactOptions) {
-    // Keys the SDK must see to give the instance these outputs; undefined values are not sent to the engine.
-    const outputs = { uuid: undefined, href: undefined, conversationHref: undefined, createdAt: undefined, phoneNumber: undefined, avatarUrl: undefined };
+    // The SDK makes an Output on the instance only for the keys it is given: every output name goes in, undefined
+    // unless declared (an undefined value is not sent to the engine).
+    const outputs = Object.fromEntries(contactOutputNames.map((key) => [key, undefined]));
     // Which resource this is, so the provider can tell its own contacts from others' (ownership.ts).
     const owner = `${pulumi.getProject()}/${pulumi.getStack()}/${name}`;
-    const props = { ...outputs, ...args, __owner: owner, __provider: contactProviderSource };
-    // The SDK stores `new Error().stack` on 4 promises per property (52 for a Contact), each one source-mapped under
+    const props = { ...outputs, ...args, [ownerInput]: owner, __provider: contactProviderSource };
+    // The SDK stores `new Error().stack` on 4 promises per property (dozens for a Contact), each one source-mapped under
     // ts-node, and reads them only to report a leaked promise. Measured for 500 contacts under ts-node: 5.9 s of CPU
     // without, 1.8 s with the limit at 0. The resource's source position is not affected: Resource.callsites() sets
     // its own limit. Restored even if the SDK throws, so later errors keep their stacks.

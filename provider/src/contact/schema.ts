@@ -1,63 +1,10 @@
-// The input schema (zod) and the mapping between the TypeScript inputs (camelCase) and the
-// API's bodies (snake_case). Pure: no I/O, no Pulumi runtime.
+// The input schema (zod) and the rules across fields: validation and normalization of a contact's inputs, whose type
+// is ContactInputs (shape.ts). Pure: no I/O, no Pulumi runtime.
 import { z } from "zod";
 import { parsePhoneNumberFromString } from "libphonenumber-js";
-import { ContactSource, CreateContactBody, canLookUpByPhone, contactSources, phoneSources } from "../client/contacts";
-
-/** Bot states a contact can be put in (needs a bot enabled in the account). */
-export const botStatuses = ["bot_start", "bot_end"] as const;
-/** A bot state. */
-export type BotStatus = (typeof botStatuses)[number];
-
-/** A channel named instead of by uuid: its title (case-insensitive), or the main channel of the contact's source. */
-export type ChannelRef = string | { main: true };
-
-/** A contact's inputs once resolved (no Outputs): what check, diff and create see. */
-export interface ContactInputs {
-  /** Phone number (international digits) for whatsapp/telegram; the platform id otherwise. Changing it replaces the contact. */
-  identifier: string;
-  /** Channel type. Changing it replaces the contact. */
-  source: ContactSource;
-  name: string;
-  /** Tag names; each must exist in the account. Compared case-insensitively, order ignored. */
-  tags?: string[];
-  /** Custom field name → value (string; string[] for checkbox fields). Each field must exist. */
-  customFields?: Record<string, string | string[]>;
-  /** Email of the user the contact is assigned to. */
-  assignedUser?: string;
-  /** Team by name (case-insensitive), instead of teamUuid; check resolves it and records the uuid in teamUuid. */
-  team?: string;
-  teamUuid?: string;
-  /** Channel by title, or { main: true }, instead of channelUuid; check resolves it and records the uuid in channelUuid. */
-  channel?: ChannelRef;
-  /** Channel to create the contact on; default is the account's main channel. Changing it replaces the contact. */
-  channelUuid?: string;
-  botStatus?: BotStatus;
-  /** Free text, at most 1000 characters. */
-  note?: string;
-  /** Take over an existing contact with this identifier instead of creating one. */
-  adopt?: boolean;
-}
-
-/** Names of every input property, in the order they are documented. */
-export const inputNames = [
-  "identifier",
-  "source",
-  "name",
-  "tags",
-  "customFields",
-  "assignedUser",
-  "team",
-  "teamUuid",
-  "channel",
-  "channelUuid",
-  "botStatus",
-  "note",
-  "adopt",
-] as const;
-
-/** The value Pulumi puts in place of an output that is not known yet (during previews). */
-export const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+import { ContactSource, canLookUpByPhone, contactSources, phoneSources } from "../client/contacts";
+import { containsUnknown, phoneDigits, tagKey } from "../normalize";
+import { ContactInputs, SameShape, botStatuses, inputNames } from "./shape";
 
 /** One problem with one input, in the words a user needs to fix it. */
 export interface InputProblem {
@@ -70,18 +17,8 @@ export type InputValidation = { ok: true; inputs: ContactInputs } | { ok: false;
 
 const uuidPattern = /^[0-9a-f]{32}$/;
 
-/**
- * Strips the formatting people write phone numbers with: "+39 333-123 4567" → "393331234567".
- * One leading "+" (or "00") is the international prefix; a "+" anywhere else is kept, so the
- * result is not digits and the number is refused.
- */
-export function phoneDigits(identifier: string): string {
-  const compact = identifier.trim().replace(/[\s\-().]/g, "");
-  return compact.startsWith("+") ? compact.slice(1) : compact.replace(/^00/, "");
-}
-
 /** Longest identifier Callbell stores for sources that are not phone-based (instagram, facebook). */
-export const maxPlatformIdentifierChars = 255;
+const maxPlatformIdentifierChars = 255;
 
 // Characters that print as nothing: zero-width space and joiners, BOM, soft hyphen, variation
 // selectors, Hangul fillers... A name made only of them looks empty in the dashboard.
@@ -115,6 +52,10 @@ function isPhoneNumber(digits: string): boolean {
 // Pulumi's closure serialization (which cannot serialize a schema's bound methods).
 let cachedSchema: ReturnType<typeof buildSchema> | undefined;
 
+// The build fails here when the schema and ContactInputs (shape.ts) disagree on a field's name, presence or type.
+const schemaMatchesInputs: SameShape<z.output<ReturnType<typeof buildSchema>>, ContactInputs> = true;
+void schemaMatchesInputs;
+
 function inputSchema(): ReturnType<typeof buildSchema> {
   cachedSchema ??= buildSchema();
   return cachedSchema;
@@ -134,7 +75,8 @@ function buildSchema() {
     z.string({ error: `${field} must be a string` }).regex(uuidPattern, `${field} is not a Callbell uuid (32 lowercase hex characters); copy it from ${where}`);
   const customValue = z.union([z.string(), z.array(z.string())], {
     error: (i) =>
-      `${describe(i.input)} is not a valid custom field value; write a string (numbers as "42", dates as "2026-03-03") or, for checkbox fields, a list of strings`,
+      `${describe(i.input)} is not a valid custom field value; ` +
+      'write a string (numbers as "42", dates as "2026-03-03") or, for checkbox fields, a list of strings',
   });
   return z.strictObject(
     {
@@ -197,13 +139,6 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "an object";
   return `${typeof value} ${String(value)}`;
-}
-
-function containsUnknown(value: unknown): boolean {
-  if (value === unknownValue) return true;
-  if (Array.isArray(value)) return value.some(containsUnknown);
-  if (value && typeof value === "object") return Object.values(value).some(containsUnknown);
-  return false;
 }
 
 /**
@@ -292,7 +227,7 @@ function crossFieldProblems(known: Record<string, unknown>, found: InputProblem[
   if (fine("tags")) {
     const seen = new Map<string, { tag: string; count: number }>();
     for (const tag of known.tags as string[]) {
-      const key = tag.trim().toLowerCase();
+      const key = tagKey(tag);
       const entry = seen.get(key);
       if (entry) entry.count++;
       else seen.set(key, { tag, count: 1 });
@@ -315,29 +250,10 @@ function crossFieldProblems(known: Record<string, unknown>, found: InputProblem[
   if (known.adopt === true && source && !canLookUpByPhone(source, channelGiven)) {
     problems.push({
       property: "adopt",
-      reason: `adopt needs a contact that can be looked up by phone number: source whatsapp, or telegram with channelUuid (or channel); Callbell has no lookup for ${source} identifiers`,
+      reason:
+        "adopt needs a contact that can be looked up by phone number: source whatsapp, or telegram with channelUuid (or channel); " +
+        `Callbell has no lookup for ${source} identifiers`,
     });
   }
   return problems;
-}
-
-/** The POST /contacts body for these inputs. */
-export function toCreateBody(inputs: ContactInputs): CreateContactBody {
-  return dropUndefined({
-    identifier: inputs.identifier,
-    source: inputs.source,
-    name: inputs.name,
-    tags: inputs.tags,
-    custom_fields: inputs.customFields,
-    assigned_user: inputs.assignedUser,
-    team_uuid: inputs.teamUuid,
-    channel_uuid: inputs.channelUuid,
-    bot_status: inputs.botStatus,
-    note: inputs.note,
-  });
-}
-
-/** Removes keys whose value is undefined (the API treats an absent key as "leave unchanged"). */
-export function dropUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

@@ -1,7 +1,9 @@
 // ContactSet: the contacts of one environment, declared from seed files.
 import * as pulumi from "@pulumi/pulumi";
 import { Contact, ContactArgs, ContactOptions } from "../contact/resource";
-import { ContactInputs, dropUndefined } from "../contact/schema";
+import { dropUndefined } from "../contact/mapping";
+import { ContactInputs, personalInputNames, personalOutputNames } from "../contact/shape";
+import { mergeTags } from "../normalize";
 import { SeedContact, SeedFileError, loadSeedFiles } from "./seed-file";
 import { hashedSeedKey, legacySeedKeys, seedKey } from "./keys";
 import { maskInput } from "../personal-data";
@@ -19,9 +21,6 @@ export interface ContactSetArgs {
    */
   personalData?: "plain" | "secret";
 }
-
-/** Outputs that carry personal data, made secret with personalData: "secret" (owner names the resource, so a number in plain mode). */
-export const personalOutputs = ["identifier", "name", "phoneNumber", "note", "customFields", "assignedUser", "owner", "ownerMark"];
 
 /** What a ContactSet exports per contact, keyed like its resources. */
 export interface ContactSummary {
@@ -52,7 +51,7 @@ export class ContactSet extends pulumi.ComponentResource {
       const inputs = withOverrides(seed, args.overrides);
       const opts: ContactOptions = {
         parent: this,
-        additionalSecretOutputs: secret ? personalOutputs : undefined,
+        additionalSecretOutputs: secret ? [...personalOutputNames] : undefined,
         aliases: aliases.get(key)?.map((name) => ({ name })),
       };
       const contact = new Contact(key, secret ? ({ ...secretPersonalData(inputs), [maskInput]: true } as ContactArgs) : inputs, opts);
@@ -75,7 +74,7 @@ function readSeeds(files: string[], maskPersonalData: boolean): SeedContact[] {
 
 function withOverrides(seed: SeedContact, overrides: ContactSetArgs["overrides"]): ContactInputs {
   if (!overrides) return seed.inputs;
-  const tags = overrides.tags ? [...new Map([...(seed.inputs.tags ?? []), ...overrides.tags].map((t) => [t.toLowerCase(), t])).values()] : seed.inputs.tags;
+  const tags = overrides.tags ? mergeTags(seed.inputs.tags ?? [], overrides.tags) : seed.inputs.tags;
   // A team override in one form (name or uuid) replaces the entry's team in the other.
   const { team, teamUuid, ...own } = seed.inputs;
   const teams = overrides.team !== undefined || overrides.teamUuid !== undefined ? {} : { team, teamUuid };
@@ -107,13 +106,6 @@ function formerNames(seeds: readonly SeedContact[], keyOf: (seed: SeedContact) =
 }
 
 function secretPersonalData(inputs: ContactInputs): ContactArgs {
-  const secret = <T>(value: T | undefined) => (value === undefined ? undefined : pulumi.secret(value));
-  return {
-    ...inputs,
-    identifier: pulumi.secret(inputs.identifier),
-    name: pulumi.secret(inputs.name),
-    note: secret(inputs.note),
-    customFields: secret(inputs.customFields),
-    assignedUser: secret(inputs.assignedUser),
-  };
+  const secrets = personalInputNames.filter((name) => inputs[name] !== undefined).map((name) => [name, pulumi.secret(inputs[name])]);
+  return { ...inputs, ...Object.fromEntries(secrets) };
 }

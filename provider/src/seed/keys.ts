@@ -4,7 +4,7 @@
 // the engine delete one contact and create another, and a Callbell delete cannot be undone.
 import { createHash } from "crypto";
 import { phoneSources } from "../client/contacts";
-import { phoneDigits } from "../contact/schema";
+import { phoneDigits } from "../normalize";
 
 /** What makes a contact the same contact: where it lives and its identifier. */
 export interface ContactIdentity {

@@ -3,7 +3,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { LineCounter, parseDocument, isMap, isScalar, isSeq, YAMLMap, Node as YamlNode } from "yaml";
-import { ContactInputs, inputNames, isMainChannel, validateInputs } from "../contact/schema";
+import { isMainChannel, validateInputs } from "../contact/schema";
+import { ContactInputs, inputNames } from "../contact/shape";
+import { mergeTags } from "../normalize";
 import { seedKey } from "./keys";
 import { maskPersonalData, personalValues } from "../personal-data";
 
@@ -43,10 +45,10 @@ export const maxSeedFileBytes = 5 * 1024 * 1024;
 export const maxSeedEntries = 10_000;
 
 /** Most alias expansions one entry may need: YAML's "billion laughs" protection (yaml's maxAliasCount). */
-export const maxAliasCount = 100;
+const maxAliasCount = 100;
 
 /** Most problems a SeedFileError lists one by one; the rest are counted. */
-export const maxListedProblems = 100;
+const maxListedProblems = 100;
 
 /**
  * Reads seed files in order and merges them: a later file's entry with the same key overrides
@@ -134,7 +136,7 @@ export function loadSeedFiles(files: readonly string[], options: SeedFileOptions
 }
 
 /** How a file is named in messages: its path relative to the working directory. */
-export function displayPath(file: string): string {
+function displayPath(file: string): string {
   return path.relative(process.cwd(), path.resolve(file)) || file;
 }
 
@@ -272,7 +274,7 @@ function readEntries(file: string, problems: string[]): RawEntry[] {
     }
     const merged = oneForm({ ...defaults, ...raw }, raw);
     if (Array.isArray(defaults.tags) && Object.hasOwn(raw, "tags") && Array.isArray(raw.tags)) {
-      merged.tags = [...new Map([...defaults.tags, ...raw.tags].map((t) => [String(t).toLowerCase(), t])).values()];
+      merged.tags = mergeTags(defaults.tags as unknown[], raw.tags as unknown[]);
     }
     if (isRecord(defaults.customFields) && Object.hasOwn(raw, "customFields") && isRecord(raw.customFields)) {
       merged.customFields = { ...defaults.customFields, ...raw.customFields };

@@ -1,0 +1,53 @@
+// The rules that say when two values people write are the same value: phone numbers, tag names, and values Pulumi
+// does not know yet. Each rule is written once, here, and used by the schema, the diff, the seed files, ContactSet,
+// the lookups and the client. A leaf: it imports nothing, so the client may use it without reaching into contact/.
+
+/**
+ * Strips the formatting people write phone numbers with: "+39 333-123 4567" → "393331234567".
+ * One leading "+" (or "00") is the international prefix; a "+" anywhere else is kept, so the
+ * result is not digits and the number is refused.
+ */
+export function phoneDigits(identifier: string): string {
+  const compact = identifier.trim().replace(/[\s\-().]/g, "");
+  return compact.startsWith("+") ? compact.slice(1) : compact.replace(/^00/, "");
+}
+
+/** What makes two tag names the same tag: Callbell's tags are case-insensitive, and surrounding spaces are not part of a name. */
+export function tagKey(tag: string): string {
+  return tag.trim().toLowerCase();
+}
+
+/**
+ * Tag lists merged as sets: one tag per key, at its first position, written as its last spelling (so an overlay's
+ * spelling wins). Items that are not strings (a seed file's `tags: [42]`) are kept as they are, for the schema to refuse.
+ */
+export function mergeTags<T>(...lists: readonly (readonly T[])[]): T[] {
+  return [...new Map(lists.flat().map((tag) => [typeof tag === "string" ? tagKey(tag) : tag, tag])).values()];
+}
+
+/** Tags compare as sets of tag keys. */
+export function sameTags(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  const key = (tags: readonly string[]) => [...new Set(tags.map(tagKey))].sort().join("\u0000");
+  return key(a) === key(b);
+}
+
+/** Tags in one order (by tag key, then as written), so previews show set changes, never reorders. */
+export function canonicalTags(tags: readonly string[] | undefined): string[] | undefined {
+  if (tags === undefined) return undefined;
+  return [...tags].sort((a, b) => {
+    const [x, y] = [tagKey(a), tagKey(b)];
+    return x < y ? -1 : x > y ? 1 : a < b ? -1 : a > b ? 1 : 0;
+  });
+}
+
+/** The value Pulumi puts in place of an output that is not known yet (during previews). */
+export const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** True when a value, or anything inside it (list items, object values, at any depth), is not known yet. */
+export function containsUnknown(value: unknown): boolean {
+  if (value === unknownValue) return true;
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  if (value && typeof value === "object") return Object.values(value).some(containsUnknown);
+  return false;
+}
