@@ -61,8 +61,9 @@ function targets(all: BenchResults): TargetLine[] {
   const byN = new Map(results.ns.map((r) => [r.n, r]));
   const t = TARGETS;
   const vsFloor = (r: NResult, phase: string, max: number): TargetLine => {
-    const p = r.callbell.find((q) => q.phase === phase)!;
-    const f = floorOf(r, phase)!;
+    const p = r.callbell.find((q) => q.phase === phase);
+    const f = floorOf(r, phase);
+    if (!p || !f) return { target: `${phase}, N=${r.n} ≤ ${fmt(max, 1)} × engine floor`, measured: "not run (--phases)", met: undefined, detail: "" };
     const x = p.seconds / f.seconds;
     const ok = p.failedResources === 0 && !p.engineError;
     return {
@@ -92,7 +93,7 @@ function targets(all: BenchResults): TargetLine[] {
   }
 
   {
-    const rows = results.ns.map((r) => ({ n: r.n, p: r.callbell.find((q) => q.phase === "refresh")! }));
+    const rows = results.ns.flatMap((r) => r.callbell.filter((q) => q.phase === "refresh").map((p) => ({ n: r.n, p })));
     const met = rows.every((r) => (r.p.calls.GET ?? 0) === r.n && r.p.totalCalls === r.n);
     lines.push({
       target: "refresh: exactly N reads",
@@ -114,9 +115,7 @@ function targets(all: BenchResults): TargetLine[] {
     lines.push({
       target: `state ≤ ${max / 1024} KB (${max} B) per contact (one Contact resource, compact JSON)`,
       measured:
-        sizes
-          .map((x) => `N=${x.n}: ${x.s!.oneResourceBytes} B (floor's resource ${x.f?.oneResourceBytes ?? "—"} B; whole export ÷ N ${x.s!.perResourceBytes} B)`)
-          .join("; ") +
+        sizes.map((x) => `N=${x.n}: ${x.s!.oneResourceBytes} B (floor's ${x.f?.oneResourceBytes ?? "—"} B; export ÷ N ${x.s!.perResourceBytes} B)`).join("; ") +
         `; \`__provider\` ${Math.max(...sizes.map((x) => x.s!.providerBytes))} B, ${Math.max(...sizes.map((x) => x.s!.distinctProviders))} distinct value`,
       met: worst <= max,
       detail: worst <= max ? `${max - worst} B under` : `missed by ${worst - max} B per contact`,
@@ -191,7 +190,9 @@ export function markdown(results: BenchResults): string {
     `- Machine: ${results.machine.cpus} CPUs (${results.machine.cpuModel}), ${results.machine.memoryGb} GB, Node ${results.machine.node}; load average at start ${results.machine.loadAverageAtStart.join(" / ")}` +
       (results.machine.loadAverageAtEnd ? `, at the end ${results.machine.loadAverageAtEnd.join(" / ")}` : "") +
       (results.load
-        ? `; the 1-minute load average, sampled every 20 s through the run (${results.load.samples} samples), ran from ${fmt(results.load.min)} to ${fmt(results.load.max)}, mean **${fmt(results.load.mean)}**, on ${results.machine.cpus} CPUs shared with other work. Compare ratios to the engine floor, which ran interleaved under the same load.`
+        ? `; the 1-minute load average, sampled every 20 s through the run (${results.load.samples} samples), ` +
+          `ran from ${fmt(results.load.min)} to ${fmt(results.load.max)}, mean **${fmt(results.load.mean)}**, on ${results.machine.cpus} CPUs ` +
+          "shared with other work. Compare ratios to the engine floor, which ran interleaved under the same load."
         : "."),
   );
   out.push(

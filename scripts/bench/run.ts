@@ -1,4 +1,5 @@
-// `npm run bench [-- --n 10,100,500 | --quick | --full] [--parallel P] [--repeat R] [--padded] [--kinds callbell,trivial] [--no-rate-limit] [--out DIR] [--publish]`
+// `npm run bench [-- --n 10,100,500 | --quick | --full] [--parallel P] [--repeat R] [--padded] [--kinds callbell,trivial]
+//   [--no-rate-limit] [--out DIR] [--publish] [--phases update,refresh]`
 //
 // callbell.Contact through the REAL Pulumi engine against the Callbell simulator (40 ms ± 10
 // latency, 300 requests/s), for each N: preview of a new stack, up, no-op up, preview of the
@@ -152,6 +153,8 @@ interface Args {
   outDir: string;
   /** Copy the report to PUBLISHED_DIR (committed) as well. */
   publish: boolean;
+  /** The phases run (--phases; default all): up (create) always runs, as the others need the contacts. */
+  phases: Phase[];
 }
 
 /** Where the committed run lives (README links to its RESULTS.md). */
@@ -159,10 +162,19 @@ export const PUBLISHED_DIR = path.join(__dirname, "results");
 /** Where a run writes by default: outside the source tree, gitignored. */
 export const DEFAULT_OUT_DIR = path.join(REPO_ROOT, ".pulumi-local", "bench");
 const USAGE =
-  "usage: npm run bench -- [--n 10,100,500 | --quick | --full] [--parallel P] [--repeat R] [--padded] [--kinds callbell,trivial] [--no-rate-limit] [--out DIR] [--publish]";
+  "usage: npm run bench -- [--n 10,100,500 | --quick | --full] [--parallel P] [--repeat R] [--padded] [--kinds callbell,trivial]\n" +
+  "  [--no-rate-limit] [--out DIR] [--publish] [--phases update,refresh]";
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { ns: [10, 100, 500], repeat: 3, kinds: ["callbell", "fast", "trivial"], rateLimit: true, outDir: DEFAULT_OUT_DIR, publish: false };
+  const args: Args = {
+    ns: [10, 100, 500],
+    repeat: 3,
+    kinds: ["callbell", "fast", "trivial"],
+    rateLimit: true,
+    outDir: DEFAULT_OUT_DIR,
+    publish: false,
+    phases: [...PHASES],
+  };
   let full = false;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -192,7 +204,11 @@ function parseArgs(argv: string[]): Args {
     else if (flag === "--no-rate-limit") args.rateLimit = false;
     else if (flag === "--out") args.outDir = path.resolve(value());
     else if (flag === "--publish") args.publish = true;
-    else throw new Error(`unknown option ${flag}\n${USAGE}`);
+    else if (flag === "--phases") {
+      // Each word picks the phases whose name contains it ("update", "refresh", "preview", "no-op", "destroy").
+      const words = value().split(",");
+      args.phases = PHASES.filter((p) => p === "up (create)" || words.some((w) => p.includes(w)));
+    } else throw new Error(`unknown option ${flag}\n${USAGE}`);
   }
   if (full && !args.ns.includes(1000)) args.ns.push(1000);
   return args;
@@ -332,6 +348,7 @@ async function runPhases(
   parallel: number | undefined,
   repeat: number,
   kinds: Kind[],
+  phases: readonly Phase[] = PHASES,
 ): Promise<Pick<NResult, Kind | "state">> {
   const padded = kinds.includes("padded");
   const stacks = {} as Record<Kind, Stack>;
@@ -354,6 +371,7 @@ async function runPhases(
   };
   try {
     for (const [i, phase] of PHASES.entries()) {
+      if (!phases.includes(phase)) continue;
       const times = REPEATED_PHASES.includes(phase) ? repeat : 1;
       const samples = Object.fromEntries(kinds.map((k) => [k, [] as PhaseResult[]])) as Record<Kind, PhaseResult[]>;
       for (let r = 0; r < times; r++) {
@@ -438,15 +456,17 @@ async function withSimulator<T>(limitPerSecond: number, body: (sim: SimulatorPro
   }
 }
 
-async function runN(n: number, parallel: number | undefined, repeat: number, kinds: Kind[]): Promise<NResult> {
+async function runN(n: number, parallel: number | undefined, repeat: number, kinds: Kind[], phases: readonly Phase[] = PHASES): Promise<NResult> {
   const result: NResult = { n, callbell: [], trivial: [], state: {}, scripts: {} };
   // The fast-mode stack gets a simulator of its own: it declares the same contacts as the callbell stack.
   await withSimulator(API_LIMIT_PER_SECOND, async (sim) => {
-    if (!kinds.includes("fast")) return Object.assign(result, await runPhases(n, { callbell: sim }, parallel, repeat, kinds));
-    await withSimulator(API_LIMIT_PER_SECOND, async (fast) => Object.assign(result, await runPhases(n, { callbell: sim, fast }, parallel, repeat, kinds)));
+    if (!kinds.includes("fast")) return Object.assign(result, await runPhases(n, { callbell: sim }, parallel, repeat, kinds, phases));
+    await withSimulator(API_LIMIT_PER_SECOND, async (fast) =>
+      Object.assign(result, await runPhases(n, { callbell: sim, fast }, parallel, repeat, kinds, phases)),
+    );
   });
   // The scripts are baselines: they run with the engine floor (a run split with --kinds runs them once).
-  for (const [name, concurrency] of kinds.includes("trivial")
+  for (const [name, concurrency] of kinds.includes("trivial") && phases.length === PHASES.length
     ? ([
         ["sequential", 1],
         ["parallel", SCRIPT_CONCURRENCY],
@@ -610,7 +630,7 @@ async function main(): Promise<void> {
     const paddingChars = await warmUp(args.kinds);
     padding = paddingChars === undefined ? {} : { "bench:padding": String(paddingChars) };
     for (const n of args.ns) {
-      results.ns.push(await runN(n, args.parallel, args.repeat, args.kinds));
+      results.ns.push(await runN(n, args.parallel, args.repeat, args.kinds, args.phases));
       save();
     }
     if (args.rateLimit) {
