@@ -1,8 +1,7 @@
 // The transport: one axios instance per settings, a request-rate limiter shared by every
-// client in the process (bottleneck), retries decided by retry.ts (axios-retry), and the
+// client in the process (a slot gate, below), retries decided by retry.ts (axios-retry), and the
 // translation of every failure into the CallbellError family with secrets redacted.
 import type { AxiosError, AxiosInstance, AxiosResponse } from "axios";
-import type Bottleneck from "bottleneck";
 import { AttemptFailure, RetryPolicy, decideRetry, defaultRetryPolicy, parseRetryAfter } from "./retry";
 import { CallbellError, FailureDetails, callbellErrorFor, redact, safeExcerpt } from "./errors";
 
@@ -58,11 +57,10 @@ interface Libraries {
   axios: typeof import("axios").default;
   AxiosError: typeof import("axios").AxiosError;
   axiosRetry: typeof import("axios-retry").default;
-  Bottleneck: typeof Bottleneck;
 }
 
 // Required with the first transport, not with this module: the provider host loads the provider in every run, and
-// previews and no-change runs send no request (loading the three took ~150 ms on a loaded 2-core machine).
+// previews and no-change runs send no request (loading them took ~150 ms on a loaded 2-core machine).
 let libraries: Libraries | undefined;
 function libs(): Libraries {
   /* eslint-disable @typescript-eslint/no-require-imports */
@@ -70,13 +68,15 @@ function libs(): Libraries {
     axios: require("axios").default,
     AxiosError: require("axios").AxiosError,
     axiosRetry: require("axios-retry").default,
-    Bottleneck: require("bottleneck"),
   });
   /* eslint-enable @typescript-eslint/no-require-imports */
 }
 
 interface SharedGate {
-  limiter: Bottleneck;
+  /** Least time between two sends, ms. */
+  spacingMs: number;
+  /** Epoch ms of the next free send slot. */
+  nextSlot: number;
   /** Epoch ms before which nobody sends: set when the API answers 429 with Retry-After. */
   pausedUntil: number;
 }
@@ -89,7 +89,7 @@ function gateFor(baseUrl: string, perSecond: number): SharedGate {
   const key = `${baseUrl}|${perSecond}`;
   let gate = gates.get(key);
   if (!gate) {
-    gate = { limiter: new (libs().Bottleneck)({ minTime: 1000 / perSecond }), pausedUntil: 0 };
+    gate = { spacingMs: 1000 / perSecond, nextSlot: 0, pausedUntil: 0 };
     gates.set(key, gate);
   }
   return gate;
@@ -97,6 +97,18 @@ function gateFor(baseUrl: string, perSecond: number): SharedGate {
 
 /** Resolves after `ms` milliseconds: the waits of the client (a 429 pause here, a create's backoff in contacts.ts). */
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+// Each send takes the next slot, spacingMs after the one before (first come, first served), then
+// waits out any 429 pause. A few lines instead of bottleneck, whose per-job bookkeeping was the
+// host's largest allocation per request (~65 KB), and so most of its memory growth over a run.
+async function takeSlot(gate: SharedGate): Promise<void> {
+  const now = Date.now();
+  const slot = Math.max(now, gate.nextSlot);
+  gate.nextSlot = slot + gate.spacingMs;
+  if (slot > now) await sleep(slot - now);
+  const wait = gate.pausedUntil - Date.now();
+  if (wait > 0) await sleep(wait);
+}
 
 /** Builds the transport for one account. */
 export function createHttp(settings: HttpSettings): CallbellHttp {
@@ -126,10 +138,7 @@ export function createHttp(settings: HttpSettings): CallbellHttp {
 
   // Every attempt, retries included, waits for a slot and for any 429 pause, then gets its own deadline.
   instance.interceptors.request.use(async (config) => {
-    await gate.limiter.schedule(async () => {
-      const wait = gate.pausedUntil - Date.now();
-      if (wait > 0) await sleep(wait);
-    });
+    await takeSlot(gate);
     config.signal = AbortSignal.timeout(timeoutMs);
     return config;
   });

@@ -1,11 +1,13 @@
 // A Callbell simulator in its own process for the benchmark, so that serving the API does not
 // share an event loop (or a core's time slice) with the Pulumi program and the measurements.
-// Usage: node -r ts-node/register/transpile-only test/bench/sim-process.ts '<SimulatorOptions JSON>'
+// Usage: node -r ts-node/register/transpile-only scripts/bench/sim-process.ts '<SimulatorOptions JSON>'
 // Prints one JSON line {url, origin, token} once listening; stops on SIGTERM or when stdin closes.
 import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
 import * as readline from "readline";
+// The only import of the simulator in the benchmark (with its types re-exported for run.ts).
 import { AdminClient, startSimulator, type SimulatorOptions } from "callbell-simulator";
+export type { RequestLogEntry, SimulatorOptions } from "callbell-simulator";
 
 /** A simulator running in a child process. */
 export interface SimulatorProcess {
@@ -17,7 +19,7 @@ export interface SimulatorProcess {
   close(): Promise<void>;
 }
 
-/** Starts test/bench/sim-process.ts with these options and resolves once it listens. */
+/** Starts scripts/bench/sim-process.ts with these options and resolves once it listens. */
 export function spawnSimulator(options: SimulatorOptions): Promise<SimulatorProcess> {
   const child: ChildProcess = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", __filename, JSON.stringify(options)], {
     cwd: path.resolve(__dirname, "..", ".."),

@@ -1,4 +1,5 @@
-// `npm run bench [-- --n 10,100,500 | --quick | --full] [--parallel P] [--repeat R] [--padded] [--kinds callbell,trivial] [--no-rate-limit] [--out DIR]`
+// `npm run bench [-- --n 10,100,500 | --quick | --full] [--parallel P] [--repeat R] [--padded] [--kinds callbell,trivial]
+//   [--no-rate-limit] [--out DIR] [--publish] [--phases update,refresh]`
 //
 // callbell.Contact through the REAL Pulumi engine against the Callbell simulator (40 ms ± 10
 // latency, 300 requests/s), for each N: preview of a new stack, up, no-op up, preview of the
@@ -7,19 +8,20 @@
 // that make no API call, through the same phases), the physical floor (requests the phase needs /
 // 300 per s) and the scripts a team would write instead (axios POST loops). Then the rate-limit
 // run: a simulator limited to 50/s, N = 300, the provider at 50/s and at its default 250/s.
-// Writes RESULTS.md, results.json and time-vs-n.svg to test/bench/results/ and prints the table.
+// Writes RESULTS.md, results.json and time-vs-n.svg to .pulumi-local/bench/ (gitignored; --out DIR
+// elsewhere) and prints the table. --publish also copies them to scripts/bench/results/, the
+// committed run the README points to.
 // Nothing fails on timing: the targets are reported, met or missed by how much.
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { EngineEvent, OpMap, Stack } from "@pulumi/pulumi/automation";
-import { REPO_ROOT, countChangesOfType, ensureEngine, exportState, exportText, openStack, resourcesOfType } from "../engine/harness";
-import type { RequestLogEntry, SimulatorOptions } from "callbell-simulator";
+import { REPO_ROOT, countChangesOfType, ensureEngine, exportState, exportText, openStack, resourcesOfType } from "../engine";
 import seedBench, { CONTACT_TYPE, TRIVIAL_TYPE, seedContact } from "./programs/seed";
 import { RssPeak, sampleProviderHostRss } from "./rss";
 import { ScriptResult, postAll } from "./scripts";
-import { SimulatorProcess, spawnSimulator } from "./sim-process";
+import { type RequestLogEntry, type SimulatorOptions, SimulatorProcess, spawnSimulator } from "./sim-process";
 import { writeReport } from "./report";
 
 /** The simulator's realistic settings: Callbell's documented limit and a typical EU round trip. */
@@ -27,6 +29,8 @@ export const API_LIMIT_PER_SECOND = 300;
 export const LATENCY = { latencyMs: 40, jitterMs: 10 };
 export const RATE_LIMIT_RUN = { n: 300, limitPerSecond: 50 };
 export const SCRIPT_CONCURRENCY = 16;
+/** How often the run samples the 1-minute load average. */
+export const LOAD_SAMPLE_SECONDS = 20;
 
 /** Phases run for every N, in this order. */
 export const PHASES = ["preview (new)", "up (create)", "up (no-op)", "preview (unchanged)", "up (update all)", "refresh", "destroy"] as const;
@@ -60,6 +64,8 @@ export interface PhaseResult {
   rss: RssPeak;
   /** Seconds of every repetition when the phase was repeated (the result is the median one). */
   samples?: number[];
+  /** The 1-minute load average when the phase ended. */
+  loadAverage?: number;
 }
 
 /** State sizes of a stack after `up (create)`. */
@@ -115,7 +121,9 @@ export interface BenchResults {
   startedAt: string;
   durationSeconds: number;
   command: string;
-  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; loadAverageAtStart: number[] };
+  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; loadAverageAtStart: number[]; loadAverageAtEnd?: number[] };
+  /** The 1-minute load average, sampled every LOAD_SAMPLE_SECONDS through the run. */
+  load?: { min: number; max: number; mean: number; samples: number };
   pulumiVersion: string;
   parallel: { passed?: number; effective: number; note: string };
   simulator: { limitPerSecond: number; latencyMs: number; jitterMs: number };
@@ -143,10 +151,30 @@ interface Args {
   parallel?: number;
   rateLimit: boolean;
   outDir: string;
+  /** Copy the report to PUBLISHED_DIR (committed) as well. */
+  publish: boolean;
+  /** The phases run (--phases; default all): up (create) always runs, as the others need the contacts. */
+  phases: Phase[];
 }
 
+/** Where the committed run lives (README links to its RESULTS.md). */
+export const PUBLISHED_DIR = path.join(__dirname, "results");
+/** Where a run writes by default: outside the source tree, gitignored. */
+export const DEFAULT_OUT_DIR = path.join(REPO_ROOT, ".pulumi-local", "bench");
+const USAGE =
+  "usage: npm run bench -- [--n 10,100,500 | --quick | --full] [--parallel P] [--repeat R] [--padded] [--kinds callbell,trivial]\n" +
+  "  [--no-rate-limit] [--out DIR] [--publish] [--phases update,refresh]";
+
 function parseArgs(argv: string[]): Args {
-  const args: Args = { ns: [10, 100, 500], repeat: 3, kinds: ["callbell", "fast", "trivial"], rateLimit: true, outDir: path.join(__dirname, "results") };
+  const args: Args = {
+    ns: [10, 100, 500],
+    repeat: 3,
+    kinds: ["callbell", "fast", "trivial"],
+    rateLimit: true,
+    outDir: DEFAULT_OUT_DIR,
+    publish: false,
+    phases: [...PHASES],
+  };
   let full = false;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -175,10 +203,12 @@ function parseArgs(argv: string[]): Args {
         });
     else if (flag === "--no-rate-limit") args.rateLimit = false;
     else if (flag === "--out") args.outDir = path.resolve(value());
-    else
-      throw new Error(
-        `unknown option ${flag}\nusage: npm run bench -- [--n 10,100,500 | --quick | --full] [--parallel P] [--repeat R] [--padded] [--kinds callbell,trivial] [--no-rate-limit] [--out DIR]`,
-      );
+    else if (flag === "--publish") args.publish = true;
+    else if (flag === "--phases") {
+      // Each word picks the phases whose name contains it ("update", "refresh", "preview", "no-op", "destroy").
+      const words = value().split(",");
+      args.phases = PHASES.filter((p) => p === "up (create)" || words.some((w) => p.includes(w)));
+    } else throw new Error(`unknown option ${flag}\n${USAGE}`);
   }
   if (full && !args.ns.includes(1000)) args.ns.push(1000);
   return args;
@@ -267,6 +297,7 @@ async function measure(
     engineError,
     steps: countChangesOfType(events, type).raw,
     rss: peak,
+    loadAverage: round(os.loadavg()[0], 2),
   };
   log(
     `${kind.padEnd(8)} N=${String(n).padEnd(4)} ${phase.padEnd(19)} ${seconds.toFixed(2).padStart(7)} s  ` +
@@ -317,6 +348,7 @@ async function runPhases(
   parallel: number | undefined,
   repeat: number,
   kinds: Kind[],
+  phases: readonly Phase[] = PHASES,
 ): Promise<Pick<NResult, Kind | "state">> {
   const padded = kinds.includes("padded");
   const stacks = {} as Record<Kind, Stack>;
@@ -339,6 +371,7 @@ async function runPhases(
   };
   try {
     for (const [i, phase] of PHASES.entries()) {
+      if (!phases.includes(phase)) continue;
       const times = REPEATED_PHASES.includes(phase) ? repeat : 1;
       const samples = Object.fromEntries(kinds.map((k) => [k, [] as PhaseResult[]])) as Record<Kind, PhaseResult[]>;
       for (let r = 0; r < times; r++) {
@@ -423,15 +456,17 @@ async function withSimulator<T>(limitPerSecond: number, body: (sim: SimulatorPro
   }
 }
 
-async function runN(n: number, parallel: number | undefined, repeat: number, kinds: Kind[]): Promise<NResult> {
+async function runN(n: number, parallel: number | undefined, repeat: number, kinds: Kind[], phases: readonly Phase[] = PHASES): Promise<NResult> {
   const result: NResult = { n, callbell: [], trivial: [], state: {}, scripts: {} };
   // The fast-mode stack gets a simulator of its own: it declares the same contacts as the callbell stack.
   await withSimulator(API_LIMIT_PER_SECOND, async (sim) => {
-    if (!kinds.includes("fast")) return Object.assign(result, await runPhases(n, { callbell: sim }, parallel, repeat, kinds));
-    await withSimulator(API_LIMIT_PER_SECOND, async (fast) => Object.assign(result, await runPhases(n, { callbell: sim, fast }, parallel, repeat, kinds)));
+    if (!kinds.includes("fast")) return Object.assign(result, await runPhases(n, { callbell: sim }, parallel, repeat, kinds, phases));
+    await withSimulator(API_LIMIT_PER_SECOND, async (fast) =>
+      Object.assign(result, await runPhases(n, { callbell: sim, fast }, parallel, repeat, kinds, phases)),
+    );
   });
   // The scripts are baselines: they run with the engine floor (a run split with --kinds runs them once).
-  for (const [name, concurrency] of kinds.includes("trivial")
+  for (const [name, concurrency] of kinds.includes("trivial") && phases.length === PHASES.length
     ? ([
         ["sequential", 1],
         ["parallel", SCRIPT_CONCURRENCY],
@@ -577,8 +612,17 @@ async function main(): Promise<void> {
     `pulumi v${engine.pulumiVersion}, N = ${args.ns.join(", ")}, parallel: ${results.parallel.note}, load average ${results.machine.loadAverageAtStart.join(" ")}`,
   );
   fs.mkdirSync(args.outDir, { recursive: true });
+  const loads: number[] = [os.loadavg()[0]];
+  const loadTimer = setInterval(() => loads.push(os.loadavg()[0]), LOAD_SAMPLE_SECONDS * 1000);
   const save = () => {
     results.durationSeconds = round((performance.now() - started) / 1000, 1);
+    results.machine.loadAverageAtEnd = os.loadavg().map((x) => round(x, 2));
+    results.load = {
+      min: round(Math.min(...loads), 2),
+      max: round(Math.max(...loads), 2),
+      mean: round(loads.reduce((a, b) => a + b, 0) / loads.length, 2),
+      samples: loads.length,
+    };
     fs.writeFileSync(path.join(args.outDir, "results.json"), JSON.stringify(results, null, 2) + "\n");
   };
   try {
@@ -586,7 +630,7 @@ async function main(): Promise<void> {
     const paddingChars = await warmUp(args.kinds);
     padding = paddingChars === undefined ? {} : { "bench:padding": String(paddingChars) };
     for (const n of args.ns) {
-      results.ns.push(await runN(n, args.parallel, args.repeat, args.kinds));
+      results.ns.push(await runN(n, args.parallel, args.repeat, args.kinds, args.phases));
       save();
     }
     if (args.rateLimit) {
@@ -594,12 +638,18 @@ async function main(): Promise<void> {
       save();
     }
   } finally {
+    clearInterval(loadTimer);
     for (const stack of [...openStacks]) await removeStack(stack);
   }
   save();
   const markdown = await writeReport(results, args.outDir);
   process.stdout.write("\n" + markdown + "\n");
   log(`wrote ${path.relative(REPO_ROOT, args.outDir)}/RESULTS.md, results.json, time-vs-n.svg; total ${results.durationSeconds} s`);
+  if (args.publish && path.resolve(args.outDir) !== PUBLISHED_DIR) {
+    fs.mkdirSync(PUBLISHED_DIR, { recursive: true });
+    for (const file of ["RESULTS.md", "results.json", "time-vs-n.svg"]) fs.copyFileSync(path.join(args.outDir, file), path.join(PUBLISHED_DIR, file));
+    log(`published to ${path.relative(REPO_ROOT, PUBLISHED_DIR)}/`);
+  }
 }
 
 main().catch((error: Error) => {
