@@ -170,7 +170,10 @@ export function markdown(results: BenchResults): string {
     out.push(`Merged from ${results.parts.length} runs (each under 30 minutes), ${fmt(results.durationSeconds / 60, 1)} min in all:`, "");
     for (const part of results.parts) {
       out.push(
-        `- \`${part.command}\` on ${part.startedAt.slice(0, 16).replace("T", " ")} UTC: N = ${part.ns.join(", ")}, stacks ${part.kinds.join(" + ")}; **${fmt(part.durationSeconds / 60, 1)} min** (${fmt(part.durationSeconds, 0)} s); commit ${part.source?.commit ?? "?"}${part.source?.providerDirty ? " (provider/ modified)" : ""}; load average at start ${part.loadAverageAtStart.join(" / ")}.`,
+        `- \`${part.command}\` on ${part.startedAt.slice(0, 16).replace("T", " ")} UTC: N = ${part.ns.join(", ")}, ` +
+          `stacks ${part.kinds.join(" + ")}; **${fmt(part.durationSeconds / 60, 1)} min** (${fmt(part.durationSeconds, 0)} s); ` +
+          `commit ${part.source?.commit ?? "?"}${part.source?.providerDirty ? " (provider/ modified)" : ""}; ` +
+          `load average at start ${part.loadAverageAtStart.join(" / ")}.`,
       );
     }
     out.push("");

@@ -301,7 +301,8 @@ async function measure(
   };
   log(
     `${kind.padEnd(8)} N=${String(n).padEnd(4)} ${phase.padEnd(19)} ${seconds.toFixed(2).padStart(7)} s  ` +
-      `calls ${JSON.stringify(calls)}  429s ${rateLimited}  failed ${failed.size}${engineError ? "  ERROR " + engineError.slice(0, 200) : ""}  host ${peak.peakMb} MB  cpu host/engine/program ${peak.cpu.host}/${peak.cpu.engine}/${peak.cpu.program} s  steps ${JSON.stringify(result.steps)}`,
+      `calls ${JSON.stringify(calls)}  429s ${rateLimited}  failed ${failed.size}${engineError ? "  ERROR " + engineError.slice(0, 200) : ""}  ` +
+      `host ${peak.peakMb} MB  cpu host/engine/program ${peak.cpu.host}/${peak.cpu.engine}/${peak.cpu.program} s  steps ${JSON.stringify(result.steps)}`,
   );
   return result;
 }

@@ -122,7 +122,8 @@ async function main(): Promise<void> {
     const failures = result.non2xx + result.errors + result.timeouts;
     console.log(
       [
-        `requests:     ${result.requests.total} in ${result.duration.toFixed(1)} s = ${requestsPerSecond.toFixed(0)} req/s (mean of per-second samples ${result.requests.average.toFixed(0)})`,
+        `requests:     ${result.requests.total} in ${result.duration.toFixed(1)} s = ${requestsPerSecond.toFixed(0)} req/s ` +
+          `(mean of per-second samples ${result.requests.average.toFixed(0)})`,
         `latency (ms): p50 ${result.latency.p50}  p90 ${result.latency.p90}  p99 ${result.latency.p99}  max ${result.latency.max}`,
         `non-2xx:      ${result.non2xx}   socket errors: ${result.errors}   timeouts: ${result.timeouts}`,
       ].join("\n"),

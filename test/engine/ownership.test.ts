@@ -145,7 +145,8 @@ describe("engine end to end: no command sequence loses a contact", function () {
   });
 
   for (const ownerField of [false, true]) {
-    it(`two stacks on one account with an overlapping entry (${ownerField ? "with" : "without"} an owner field): neither deletes the other's contact`, async () => {
+    const title = `two stacks on one account with an overlapping entry (${ownerField ? "with" : "without"} an owner field)`;
+    it(`${title}: neither deletes the other's contact`, async () => {
       const prod = await open(`prod-${ownerField}`, { shared: alice, "prod-only": bob }, { ownerField });
       await prod.up();
       const prodState = await stateOf(prod);

@@ -87,7 +87,8 @@ describe(`fault matrix: ${N} contacts through the real engine`, function () {
       "|---|---|---|---|---|---|---|---|---|---|",
       ...rows.map(
         (r) =>
-          `| ${r.fault} | ${r.n} | ${r.injected} | ${r.runs} | ${r.outcome} | ${r.result.duplicates} | ${r.result.orphans} | ${r.result.missing} | ${r.result.wrong} | ${r.seconds.toFixed(1)} s |`,
+          `| ${r.fault} | ${r.n} | ${r.injected} | ${r.runs} | ${r.outcome} | ` +
+          `${r.result.duplicates} | ${r.result.orphans} | ${r.result.missing} | ${r.result.wrong} | ${r.seconds.toFixed(1)} s |`,
       ),
     ].join("\n");
     fs.mkdirSync(path.dirname(REPORT), { recursive: true });

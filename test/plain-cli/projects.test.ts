@@ -26,6 +26,9 @@ const writes = (log: RequestLogEntry[]) =>
   calls(log)
     .filter((c) => !c.startsWith("GET"))
     .sort();
+// What a preview of new contacts reads to check assignees, teams and channels (callbell:checkAccount, on by default):
+// each list once, and each team's members, whatever the number of contacts.
+const accountChecks = (log: RequestLogEntry[]) => [...new Set(calls(log))].sort();
 
 /** Text of a command's output for assertion messages. */
 const shown = (r: CliResult) => `${r.command}\n${r.stdout}${r.stderr}`;
@@ -74,12 +77,14 @@ describe("plain pulumi CLI: the root project's dev stack (Pulumi.yaml, examples/
     assert.deepEqual(snapshot("Pulumi.yaml", "package.json", "package-lock.json", "examples"), committed, "stack init left Pulumi.dev.yaml as it was");
   });
 
-  it("preview --diff shows the seed contacts to create and makes no API call", async () => {
+  it("preview --diff shows the seed contacts to create, writes nothing, and reads only the account's teams", async () => {
     const r = await pulumi("preview", "--diff", "--stack", "dev");
     assert.deepEqual(summary(r.stdout), { create: 8 }, shown(r)); // the stack, the ContactSet and 6 contacts
     assert.match(r.stdout, new RegExp(`\\+ ${CONTACT.replace(/[/:]/g, "\\$&")}: \\(create\\)`));
     assert.match(r.stdout, /name\s*: "QA Alice"/);
-    assert.deepEqual(await sim.admin.requests(), []);
+    const log = await sim.admin.requests();
+    assert.deepEqual(accountChecks(log), ["GET /teams", "GET /teams/:uuid/members"], shown(r));
+    assert.equal(log.length, 4, "the list of teams and the members of each of the 3, once for 6 contacts");
   });
 
   it("up --yes creates them; the outputs name each contact", async () => {
@@ -188,7 +193,8 @@ describe("plain pulumi CLI: examples/single-contact in place, after `pulumi inst
     await ok(dir, env, ["stack", "init", stackName]);
     const preview = await pulumi("preview", "--diff");
     assert.deepEqual(summary(preview.stdout), { create: 2 }, shown(preview));
-    assert.deepEqual(await sim.admin.requests(), []);
+    // The preview writes nothing; it reads what vouches for the assignee, the team and the channel.
+    assert.deepEqual(accountChecks(await sim.admin.requests()), ["GET /channels", "GET /teams", "GET /teams/:uuid/members"], shown(preview));
 
     const up = await pulumi("up", "--yes");
     assert.deepEqual(summary(up.stdout), { create: 2 }, shown(up));
