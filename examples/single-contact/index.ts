@@ -26,8 +26,9 @@ export = async () => {
       note: "Seeded by pulumi-callbell.", // at most 1000 characters; removing it clears the note
       adopt: true, // take over an existing contact with this number instead of failing
     },
+    // set protect: true (or retainOnDelete) where deletion must not happen
     { protect: false },
-  ); // set protect: true (or retainOnDelete) where deletion must not happen
+  );
 
   return { uuid: alice.uuid, href: alice.href, createdAt: alice.createdAt, phoneNumber: alice.phoneNumber };
 };
