@@ -476,7 +476,8 @@ async function runN(n: number, parallel: number | undefined, repeat: number, kin
     result.scripts[name] = await withSimulator(API_LIMIT_PER_SECOND, async (sim) => postAll(sim.url, sim.token, n, concurrency));
     const s = result.scripts[name]!;
     log(
-      `script   N=${String(n).padEnd(4)} ${`${name} (${concurrency})`.padEnd(19)} ${s.seconds.toFixed(2).padStart(7)} s  posts ${s.posts}  429s ${s.rateLimited}  failed ${s.failures}`,
+      `script   N=${String(n).padEnd(4)} ${`${name} (${concurrency})`.padEnd(19)} ${s.seconds.toFixed(2).padStart(7)} s  posts ${s.posts}  429s ` +
+        `${s.rateLimited}  failed ${s.failures}`,
     );
   }
   return result;
@@ -555,7 +556,9 @@ async function providerAlone(sim: SimulatorProcess, n: number, extraConfig: Reco
     firstFailure,
   };
   log(
-    `provider alone N=${n} (${extraConfig["callbell:requestsPerSecond"] ?? "default"}/s vs ${RATE_LIMIT_RUN.limitPerSecond}/s): create ${result.createSeconds} s ${JSON.stringify(result.createCalls)} 429s ${result.createRateLimited}, delete ${result.deleteSeconds} s ${JSON.stringify(result.deleteCalls)} 429s ${result.deleteRateLimited}, failed ${failures}`,
+    `provider alone N=${n} (${extraConfig["callbell:requestsPerSecond"] ?? "default"}/s vs ${RATE_LIMIT_RUN.limitPerSecond}/s): create ` +
+      `${result.createSeconds} s ${JSON.stringify(result.createCalls)} 429s ${result.createRateLimited}, delete ${result.deleteSeconds} s ` +
+      `${JSON.stringify(result.deleteCalls)} 429s ${result.deleteRateLimited}, failed ${failures}`,
   );
   return result;
 }
@@ -610,7 +613,8 @@ async function main(): Promise<void> {
     source: sourceInfo(),
   };
   log(
-    `pulumi v${engine.pulumiVersion}, N = ${args.ns.join(", ")}, parallel: ${results.parallel.note}, load average ${results.machine.loadAverageAtStart.join(" ")}`,
+    `pulumi v${engine.pulumiVersion}, N = ${args.ns.join(", ")}, parallel: ${results.parallel.note}, load average ` +
+      `${results.machine.loadAverageAtStart.join(" ")}`,
   );
   fs.mkdirSync(args.outDir, { recursive: true });
   const loads: number[] = [os.loadavg()[0]];

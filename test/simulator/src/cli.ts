@@ -1,4 +1,5 @@
-// Command line: `npm run simulator -- --port 4010 [--data FILE] [--fixture FILE] [--duplicates allow|reject] [--rate N] [--token T] [--seed N] [--page-size N]`.
+// Command line:
+// `npm run simulator -- --port 4010 [--data FILE] [--fixture FILE] [--duplicates allow|reject] [--rate N] [--token T] [--seed N] [--page-size N]`.
 import { startSimulator, type SimulatorOptions } from "./index";
 
 const USAGE = `usage: npm run simulator -- [--port N] [--host H] [--data FILE] [--fixture FILE]
