@@ -189,7 +189,8 @@ export function markdown(results: BenchResults): string {
       `provider as built by \`npm run build\`).`,
   );
   out.push(
-    `- Engine: pulumi v${results.pulumiVersion} (real CLI, Automation API inline program, file:// backend). Parallelism: **${results.parallel.effective}** — ${results.parallel.note}.`,
+    `- Engine: pulumi v${results.pulumiVersion} (real CLI, Automation API inline program, file:// backend). ` +
+      `Parallelism: **${results.parallel.effective}** — ${results.parallel.note}.`,
   );
   out.push(
     `- Machine: ${results.machine.cpus} CPUs (${results.machine.cpuModel}), ${results.machine.memoryGb} GB, Node ${results.machine.node}; load ` +
@@ -219,8 +220,12 @@ export function markdown(results: BenchResults): string {
       `reported failed. Host RSS is the peak VmHWM of the dynamic-provider host process (sampled from /proc every 100 ms).`,
   );
   const split = (results.parts ?? []).filter((part) => part.kinds.length < 2).flatMap((part) => part.ns);
+  const splitRepeats = [
+    ...new Set((results.parts ?? []).filter((part) => part.kinds.length < 2).map((part) => part.command.match(/--repeat (\d+)/)?.[1] ?? "3")),
+  ];
   const splitNote = split.length
-    ? ` Except N = ${[...new Set(split)].join(", ")}: run in separate runs per stack (to keep each run under 30 minutes), so not interleaved, and with ${[...new Set((results.parts ?? []).filter((part) => part.kinds.length < 2).map((part) => part.command.match(/--repeat (\d+)/)?.[1] ?? "3"))].join("/")} repetition(s).`
+    ? ` Except N = ${[...new Set(split)].join(", ")}: run in separate runs per stack (to keep each run under 30 minutes), ` +
+      `so not interleaved, and with ${splitRepeats.join("/")} repetition(s).`
     : "";
   out.push(
     "- Each phase runs on the callbell stack, the fast-mode stack (if run) and the floor stack back to back (order rotating), " +
