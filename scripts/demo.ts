@@ -10,12 +10,12 @@ import * as path from "path";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { REPO_ROOT, countChangesOfType, ensureEngine, openStack } from "./engine";
 import { startSimulator } from "callbell-simulator";
+import { contactType } from "pulumi-callbell";
 
 const DEMO_DIR = path.join(REPO_ROOT, ".demo");
 const PORT = 4010; // the port examples/seed-contacts/Pulumi.dev.yaml points at
 const TOKEN = "sim_demo_token"; // a simulator token, encrypted in Pulumi.dev.yaml
 const PASSPHRASE = "callbell-demo"; // the dev stack's demo passphrase (see Pulumi.dev.yaml)
-const CONTACT = "pulumi-nodejs:dynamic/callbell:Contact";
 
 type Summary = Record<string, { name: string; uuid: string; href: string; createdAt: string }>;
 
@@ -59,7 +59,7 @@ async function upTwice(stack: Stack, stream: { onOutput: (text: string) => void;
   console.log("\n=== pulumi up again: nothing should change ===");
   const events: EngineEvent[] = [];
   await stack.up({ onEvent: (e) => events.push(e) });
-  const counts = countChangesOfType(events, CONTACT).raw;
+  const counts = countChangesOfType(events, contactType).raw;
   const changed = Object.entries(counts).filter(([op]) => op !== "same");
   console.log(changed.length === 0 ? `No changes: ${counts.same ?? 0} contacts unchanged.` : `Unexpected changes: ${JSON.stringify(counts)}`);
   if (changed.length) process.exitCode = 1;

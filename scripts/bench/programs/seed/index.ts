@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as callbell from "pulumi-callbell";
 
 /** Type tokens of the two kinds of resources. */
-export const CONTACT_TYPE = "pulumi-nodejs:dynamic/callbell:Contact";
+export const CONTACT_TYPE = callbell.contactType;
 export const TRIVIAL_TYPE = "pulumi-nodejs:dynamic/bench:Trivial";
 
 /** The i-th seed contact (an Italian mobile number, valid for libphonenumber and the simulator). */
