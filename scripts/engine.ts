@@ -218,6 +218,31 @@ export async function openStack(opts: OpenStackOptions): Promise<Stack> {
   if (opts.config && Object.keys(opts.config).length > 0) {
     await stack.setAllConfig(opts.config);
   }
+  return retryingStrayRejections(stack);
+}
+
+const strayRejection = /14 UNAVAILABLE: No connection established/;
+
+/**
+ * Inline programs run in this process, and an earlier run that ended while its program still had calls in flight (a
+ * failed or killed run) leaves them failing against its dead engine. Pulumi's inline runtime reports those stray
+ * `14 UNAVAILABLE: No connection established` rejections as errors of the *next* run, which then fails at its stack
+ * resource before it registers anything (seen on a loaded machine). A user's `pulumi` is a new process with no such
+ * leftovers, so that failure, and only it, is run again once, after the leftovers had time to fail.
+ */
+function retryingStrayRejections(stack: Stack): Stack {
+  for (const name of ["up", "preview", "refresh", "destroy"] as const) {
+    const run = stack[name].bind(stack) as (...args: unknown[]) => Promise<unknown>;
+    (stack as unknown as Record<string, unknown>)[name] = async (...args: unknown[]) => {
+      try {
+        return await run(...args);
+      } catch (error) {
+        if (!strayRejection.test(String((error as Error)?.message))) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 3000));
+        return run(...args);
+      }
+    };
+  }
   return stack;
 }
 
