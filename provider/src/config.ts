@@ -70,17 +70,15 @@ export function resolveSettings(config: (key: string) => string | undefined, env
   if (requestsPerSecond !== undefined && !(Number.isFinite(requestsPerSecond) && requestsPerSecond > 0 && requestsPerSecond <= 300)) {
     throw new CallbellConfigError(`${configKeys.requestsPerSecond} "${rateText}" must be a number above 0 and at most 300 (Callbell's limit)`);
   }
-  const recoverText = pick("recoverCreates")?.toLowerCase();
-  if (recoverText !== undefined && !["true", "false", "1", "0"].includes(recoverText)) {
-    throw new CallbellConfigError(`${configKeys.recoverCreates} "${recoverText}" must be true or false`);
-  }
-  const recoverCreates = recoverText === "true" || recoverText === "1";
-  const checkText = pick("checkAccount")?.toLowerCase();
-  if (checkText !== undefined && !["true", "false", "1", "0"].includes(checkText)) {
-    throw new CallbellConfigError(`${configKeys.checkAccount} "${checkText}" must be true or false`);
-  }
+  const flag = (name: "recoverCreates" | "checkAccount", unset: boolean): boolean => {
+    const text = pick(name)?.toLowerCase();
+    if (text === undefined) return unset;
+    if (!["true", "false", "1", "0"].includes(text)) throw new CallbellConfigError(`${configKeys[name]} "${text}" must be true or false`);
+    return text === "true" || text === "1";
+  };
+  const recoverCreates = flag("recoverCreates", false);
   // On unless turned off: a preview that knows the account should say a wrong assignee, team or channel before any write.
-  const checkAccount = checkText !== "false" && checkText !== "0";
+  const checkAccount = flag("checkAccount", true);
   const settings = { apiToken: pick("apiToken"), apiUrl, expectedAccount: pick("expectedAccount"), requestsPerSecond, ownerField: pick("ownerField") };
   return { ...settings, recoverCreates, checkAccount };
 }
