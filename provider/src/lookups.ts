@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AccountClient, ApiChannel, ApiTeam } from "./client/account";
 import { ApiContact, ContactSource, ContactsClient, contactSources, phoneSources } from "./client/contacts";
-import { CallbellError, redact } from "./client/errors";
+import { redact, shownMessage } from "./client/errors";
 import { findChannel, findTeam } from "./client/names";
 import { ProviderSettings, requireToken, resolveSettings } from "./config";
 import { phoneDigits } from "./normalize";
@@ -95,8 +95,7 @@ async function lookup<T>(call: string, run: (s: Session) => Promise<T>): Promise
     return await run(s);
   } catch (error) {
     if (error instanceof CallbellLookupError) throw error;
-    const message = error instanceof CallbellError ? error.message : String((error as Error)?.message ?? error);
-    throw new CallbellLookupError(redact(`${call}: ${message}`, [s.settings.apiToken]));
+    throw new CallbellLookupError(`${redact(call, [s.settings.apiToken])}: ${shownMessage(error, [s.settings.apiToken])}`);
   }
 }
 

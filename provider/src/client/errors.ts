@@ -125,6 +125,11 @@ const minRedactedRun = 8;
 
 const redactedMark = "[REDACTED]";
 
+/** The message of anything thrown, with the secrets redacted: what a user may be shown. */
+export function shownMessage(error: unknown, secrets: readonly (string | undefined)[]): string {
+  return redact(error instanceof Error ? error.message : String(error), secrets);
+}
+
 /**
  * Replaces with "[REDACTED]" every run of 8 or more characters of a secret (of 4+ characters;
  * shorter ones only whole), in the secret's plain, URL-encoded and base64 forms. Run it on the

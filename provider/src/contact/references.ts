@@ -3,11 +3,11 @@
 // assignees, team and channel uuids against the account. Every list is read at most once per
 // provider host process, i.e. once per preview or up, however many contacts there are.
 import { AccountClient, ApiChannel, ApiTeam } from "../client/account";
-import { CallbellError, redact } from "../client/errors";
+import { shownMessage } from "../client/errors";
 import { activeChannels, findChannel, findTeam, sameName } from "../client/names";
 import { ProviderSettings, configKeys } from "../config";
 import { containsUnknown, unknownValue } from "../normalize";
-import { InputProblem, isMainChannel } from "./schema";
+import { InputProblem, isMainChannel, isUuid } from "./schema";
 import { ChannelRef, ContactInputs } from "./shape";
 
 /** The inputs with team and channel uuids resolved, or the problems that fail the check. */
@@ -16,15 +16,17 @@ export interface ResolvedReferences {
   problems: InputProblem[];
 }
 
-const uuidPattern = /^[0-9a-f]{32}$/;
-const isUuid = (value: unknown): value is string => typeof value === "string" && uuidPattern.test(value);
-
 /** The same channel reference: both the main channel, or the same title. */
 function sameChannel(a: ChannelRef | undefined, b: ChannelRef): boolean {
   if (a === undefined) return false;
   if (isMainChannel(a) || isMainChannel(b)) return isMainChannel(a) && isMainChannel(b);
   return typeof a === "string" && sameName(a, b);
 }
+
+const kept = <T>(promise: Promise<T>): Promise<T> => {
+  promise.catch(() => undefined);
+  return promise;
+};
 
 /** Name resolution and account checks of one provider host, with its lists read once. */
 export class AccountReferences {
@@ -176,8 +178,7 @@ export class AccountReferences {
   }
 
   private say(error: unknown): string {
-    const message = error instanceof CallbellError ? error.message : String((error as Error)?.message ?? error);
-    return redact(message, [this.settings().apiToken]);
+    return shownMessage(error, [this.settings().apiToken]);
   }
 
   private account(): AccountClient {
@@ -186,42 +187,23 @@ export class AccountReferences {
     return this.client;
   }
 
-  // A failed read is kept too: one failure per run, not one (with its retries) per contact.
-  private cached<T>(get: () => Promise<T> | undefined, set: (p: Promise<T>) => void, load: () => Promise<T>): Promise<T> {
-    const existing = get();
-    if (existing) return existing;
-    const promise = load();
-    promise.catch(() => undefined); // handled by each caller
-    set(promise);
-    return promise;
-  }
-
+  // Each list is read once per run, and a failed read is kept too: one failure per run, not one (with its retries)
+  // per contact. Each caller handles the failure; the empty catch only keeps it from counting as unhandled.
   private teamList(): Promise<ApiTeam[]> {
-    return this.cached(
-      () => this.teams,
-      (p) => (this.teams = p),
-      () => this.account().listTeams(),
-    );
+    return (this.teams ??= kept(this.account().listTeams()));
   }
 
   private channelList(): Promise<ApiChannel[]> {
-    return this.cached(
-      () => this.channels,
-      (p) => (this.channels = p),
-      () => this.account().listChannels(),
-    );
+    return (this.channels ??= kept(this.account().listChannels()));
   }
 
   // Callbell lists no users, only team members: an assignee must be a member of some team.
   private assigneeList(): Promise<Set<string>> {
-    return this.cached(
-      () => this.assignees,
-      (p) => (this.assignees = p),
-      async () => {
-        const teams = await this.teamList();
+    return (this.assignees ??= kept(
+      this.teamList().then(async (teams) => {
         const members = await Promise.all(teams.map((t) => this.account().listTeamMembers(t.uuid)));
         return new Set(members.flat().map((m) => m.email.toLowerCase()));
-      },
-    );
+      }),
+    ));
   }
 }

@@ -17,6 +17,9 @@ export type InputValidation = { ok: true; inputs: ContactInputs } | { ok: false;
 
 const uuidPattern = /^[0-9a-f]{32}$/;
 
+/** True for a Callbell uuid: 32 lowercase hex characters. */
+export const isUuid = (value: unknown): value is string => typeof value === "string" && uuidPattern.test(value);
+
 /** Longest identifier Callbell stores for sources that are not phone-based (instagram, facebook). */
 const maxPlatformIdentifierChars = 255;
 
