@@ -4,7 +4,7 @@ import { Contact, ContactArgs, ContactOptions } from "../contact/resource";
 import { dropUndefined } from "../contact/mapping";
 import { ContactInputs, personalInputNames, personalOutputNames } from "../contact/shape";
 import { mergeTags } from "../normalize";
-import { SeedContact, SeedFileError, loadSeedFiles } from "./seed-file";
+import { SeedContact, SeedFileError, loadSeedFiles, oneForm } from "./seed-file";
 import { hashedSeedKey, legacySeedKeys, seedKey } from "./keys";
 import { maskInput } from "../personal-data";
 
@@ -72,13 +72,13 @@ function readSeeds(files: string[], maskPersonalData: boolean): SeedContact[] {
   }
 }
 
-function withOverrides(seed: SeedContact, overrides: ContactSetArgs["overrides"]): ContactInputs {
+/** A seed contact with ContactSet's overrides laid over it: tags merged, a team in one form replacing the other. */
+export function withOverrides(seed: SeedContact, overrides: ContactSetArgs["overrides"]): ContactInputs {
   if (!overrides) return seed.inputs;
   const tags = overrides.tags ? mergeTags(seed.inputs.tags ?? [], overrides.tags) : seed.inputs.tags;
-  // A team override in one form (name or uuid) replaces the entry's team in the other.
-  const { team, teamUuid, ...own } = seed.inputs;
-  const teams = overrides.team !== undefined || overrides.teamUuid !== undefined ? {} : { team, teamUuid };
-  return dropUndefined({ ...own, ...teams, ...overrides, tags });
+  // A team override in one form (name or uuid) replaces the entry's team in the other, as in seed files.
+  const set = dropUndefined({ ...overrides });
+  return dropUndefined(oneForm({ ...seed.inputs, ...set, tags }, set));
 }
 
 /**

@@ -335,15 +335,18 @@ function readDefaults(
   return kept;
 }
 
-// A team or channel written by name over one written by uuid (a default, an earlier file) replaces
-// it, and the other way round; both in one entry stay, and are refused with both names.
-function oneForm(merged: Record<string, unknown>, own: Record<string, unknown>): Record<string, unknown> {
+/**
+ * `merged` with `own` laid over it, where a team or channel that `own` writes by name drops the one written by uuid
+ * (a default, an earlier file, the entry under an override), and the other way round; both in `own` stay (refused later).
+ */
+export function oneForm<T extends object>(merged: T, own: object): T {
+  const fields = merged as Record<string, unknown>;
   for (const [byName, byUuid] of [
     ["team", "teamUuid"],
     ["channel", "channelUuid"],
   ]) {
-    if (Object.hasOwn(own, byName) && !Object.hasOwn(own, byUuid)) delete merged[byUuid];
-    if (Object.hasOwn(own, byUuid) && !Object.hasOwn(own, byName)) delete merged[byName];
+    if (Object.hasOwn(own, byName) && !Object.hasOwn(own, byUuid)) delete fields[byUuid];
+    if (Object.hasOwn(own, byUuid) && !Object.hasOwn(own, byName)) delete fields[byName];
   }
   return merged;
 }
