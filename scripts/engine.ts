@@ -7,8 +7,9 @@
 // pulumi >= 3.200 on PATH, else the pinned v3.259.0 built from scripts/pulumi-engine and
 // cached). Programs are Automation API *inline* programs: the Node SDK serves the language
 // runtime in this process over gRPC and runs `pulumi <op> --client=<addr>`, so these runs
-// need no `pulumi-language-nodejs`; the plain-CLI tests (test/plain-cli) use the one that
-// ensure-pulumi.sh builds next to the pinned CLI (from sdk/v3 v3.68.0).
+// need no `pulumi-language-nodejs`; the plain-CLI tests (test/plain-cli) and the suites that
+// kill a run (test/faults) use the one that ensure-pulumi.sh builds next to the pinned CLI
+// (from sdk/v3 v3.68.0), with a program folder instead of an inline program.
 // Dynamic resources are run by `pulumi-resource-pulumi-nodejs`, a 4-line shell script that
 // starts node_modules/@pulumi/pulumi/cmd/dynamic-provider; the engine takes it from next to
 // the `pulumi` binary (where ensure-pulumi.sh puts a copy) or else from PATH.
@@ -179,8 +180,11 @@ function pulumiCommand(engine: EngineEnv): Promise<PulumiCommand> {
 export interface OpenStackOptions {
   projectName: string;
   stackName: string;
-  /** The inline program; it runs in this process. */
-  program: () => Promise<Record<string, unknown> | void>;
+  /**
+   * The inline program; it runs in this process. Without one, the workDir's Pulumi.yaml names the program, and the
+   * CLI runs it with the Node.js language host in a process of its own (env must then put that host on PATH).
+   */
+  program?: () => Promise<Record<string, unknown> | void>;
   /**
    * Project folder: cwd of the CLI and of the dynamic-provider host. Must see this repo's
    * node_modules. Default: a fresh folder under <repo>/.pulumi-local/. If it holds a
@@ -195,7 +199,7 @@ export interface OpenStackOptions {
   backendDir?: string;
 }
 
-/** Creates (or selects) a stack of an inline program on the local backend, config set. */
+/** Creates (or selects) a stack of an inline program (or of the workDir's own) on the local backend, config set. */
 export async function openStack(opts: OpenStackOptions): Promise<Stack> {
   const engine = ensureEngine();
   const workDir = opts.workDir ?? tempDir(path.join(REPO_ROOT, ".pulumi-local"), `${opts.projectName}-`);
@@ -214,7 +218,9 @@ export async function openStack(opts: OpenStackOptions): Promise<Stack> {
     // inline one needs no language host binary. `main` is irrelevant for inline programs.
     ...(hasProjectFile ? {} : { projectSettings: { name: opts.projectName, runtime: "nodejs" as const } }),
   };
-  const stack = await LocalWorkspace.createOrSelectStack({ projectName: opts.projectName, stackName: opts.stackName, program: opts.program }, wsOpts);
+  const stack = opts.program
+    ? await LocalWorkspace.createOrSelectStack({ projectName: opts.projectName, stackName: opts.stackName, program: opts.program }, wsOpts)
+    : await LocalWorkspace.createOrSelectStack({ stackName: opts.stackName, workDir }, wsOpts);
   if (opts.config && Object.keys(opts.config).length > 0) {
     await stack.setAllConfig(opts.config);
   }

@@ -7,27 +7,15 @@ import * as fs from "fs";
 import * as path from "path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import type { ContactArgs } from "pulumi-callbell";
-import { ensureEngine, exportState, openStack, resourcesOfType } from "../engine/harness";
+import { ensureEngine, exportState, resourcesOfType } from "../engine/harness";
 import { StartedSimulator, startSimulator } from "callbell-simulator";
-import { CONTACT, OWNER_FIELD, assertConverged, declaredContacts, reconcile } from "./support";
-import { killEngine, upAfterKill } from "./kill";
+import { CONTACT, assertConverged, contactsStack, declaredContacts, reconcile } from "./support";
+import { killEngine } from "./kill";
 
 const N = 100;
 
 function fastStack(sim: StartedSimulator, stackName: string, contacts: Record<string, ContactArgs>): Promise<Stack> {
-  const program = async () => (require(path.join(__dirname, "..", "engine", "programs", "contacts")) as () => Promise<Record<string, unknown>>)();
-  return openStack({
-    projectName: "callbell-fast",
-    stackName,
-    program,
-    env: { PULUMI_SKIP_CHECKPOINTS: "true" },
-    config: {
-      "callbell:apiUrl": { value: sim.url },
-      "callbell:apiToken": { value: sim.token, secret: true },
-      "callbell:ownerField": { value: OWNER_FIELD },
-      "test:contacts": { value: JSON.stringify(contacts) },
-    },
-  });
+  return contactsStack(sim, stackName, contacts, { ownProcess: true, projectName: "callbell-fast", env: { PULUMI_SKIP_CHECKPOINTS: "true" } });
 }
 
 interface Left {
@@ -68,10 +56,18 @@ async function killUp(sim: StartedSimulator, stack: Stack, until: (contacts: num
 }
 
 /** The README's recovery after a crash in fast mode: cancel (the lock), refresh, up, with the same code. */
-async function recover(stack: Stack): Promise<void> {
+async function recover(stack: Stack): Promise<string> {
   await stack.cancel();
-  await stack.refresh();
-  await upAfterKill(stack);
+  const refreshed = await stack.refresh();
+  const up = await stack.up();
+  return `refresh ${JSON.stringify(refreshed.summary.resourceChanges)}, up ${JSON.stringify(up.summary.resourceChanges)}`;
+}
+
+/** What the simulator answered since the last clear, counted by method and status: a failure's evidence. */
+async function requestCounts(sim: StartedSimulator): Promise<string> {
+  const counts: Record<string, number> = {};
+  for (const r of await sim.admin.requests()) counts[`${r.method} ${r.status}`] = (counts[`${r.method} ${r.status}`] ?? 0) + 1;
+  return JSON.stringify(counts);
 }
 
 describe(`fast mode (PULUMI_SKIP_CHECKPOINTS=true) with callbell:ownerField: SIGKILL halfway, ${N} contacts`, function () {
@@ -96,8 +92,8 @@ describe(`fast mode (PULUMI_SKIP_CHECKPOINTS=true) with callbell:ownerField: SIG
     assert.equal(left.create.inState, 0, "fast mode saved nothing: every contact the run created is unknown to the state");
     assert.equal(left.create.pending, 0);
     await sim.admin.clearRequests();
-    await recover(stack);
-    assertConverged(await reconcile(sim, stack, declaredContacts(N)), "after recovery");
+    const recovery = await recover(stack);
+    assertConverged(await reconcile(sim, stack, declaredContacts(N)), `after recovery: ${recovery}`);
     assert.equal((await sim.admin.contacts()).length, N);
     // The contacts the killed run created were taken over by their mark, the others created: one POST each, no more.
     const posts = (await sim.admin.requests()).filter((r) => r.method === "POST").length;
@@ -110,8 +106,8 @@ describe(`fast mode (PULUMI_SKIP_CHECKPOINTS=true) with callbell:ownerField: SIG
     left.delete = await killUp(sim, stack, (contacts) => contacts <= N - N / 6);
     assert.ok(left.delete.inCallbell > N / 2 && left.delete.inCallbell < N, "killed in the middle");
     assert.equal(left.delete.inState, N, "the state still holds the contacts the killed run deleted");
-    await recover(stack);
-    assertConverged(await reconcile(sim, stack, kept), "after recovery");
+    const recovery = await recover(stack);
+    assertConverged(await reconcile(sim, stack, kept), `after recovery: ${recovery}`);
     assert.equal((await sim.admin.contacts()).length, N / 2);
   });
 
@@ -120,8 +116,8 @@ describe(`fast mode (PULUMI_SKIP_CHECKPOINTS=true) with callbell:ownerField: SIG
     await stack.setConfig("test:contacts", { value: JSON.stringify(renamed) });
     left.update = await killUp(sim, stack, (_contacts, writes) => writes >= N / 6);
     assert.equal(left.update.inState, N / 2);
-    await recover(stack);
-    assertConverged(await reconcile(sim, stack, renamed), "after recovery");
+    const recovery = await recover(stack);
+    assertConverged(await reconcile(sim, stack, renamed), `after recovery: ${recovery}`);
     await stack.destroy();
     assert.deepEqual(await sim.admin.contacts(), []);
   });
@@ -133,9 +129,11 @@ describe(`fast mode (PULUMI_SKIP_CHECKPOINTS=true) with callbell:ownerField: SIG
       // Before recovering, the code drops the first half: some of them exist, made by the killed run, unknown to the state.
       const kept = Object.fromEntries(Object.entries(declaredContacts(N)).slice(N / 2));
       await other.setConfig("test:contacts", { value: JSON.stringify(kept) });
-      await recover(other);
+      await sim.admin.clearRequests();
+      const recovery = await recover(other);
       const result = await reconcile(sim, other, kept);
-      assert.deepEqual({ ...result, orphans: 0 }, { duplicates: 0, orphans: 0, missing: 0, wrong: 0 });
+      const evidence = `${recovery}; requests ${await requestCounts(sim)}; left by the kill ${JSON.stringify(left.changed)}`;
+      assert.deepEqual({ ...result, orphans: 0 }, { duplicates: 0, orphans: 0, missing: 0, wrong: 0 }, evidence);
       assert.ok(result.orphans > 0, "contacts of dropped declarations are left in Callbell");
       console.log(`      code changed before the recovery: ${result.orphans} orphans (created by the killed run, no longer declared)`);
       await other.destroy();

@@ -11,7 +11,7 @@ import * as path from "path";
 import { ensureEngine, exportState, resourcesOfType } from "../engine/harness";
 import { StartedSimulator, startSimulator } from "callbell-simulator";
 import { CONTACT, assertConverged, contactsStack, declaredContacts, reconcile } from "./support";
-import { killEngine, upAfterKill } from "./kill";
+import { killEngine } from "./kill";
 import type { Stack } from "@pulumi/pulumi/automation";
 
 const N = 100;
@@ -60,7 +60,10 @@ describe(`interrupted run: SIGKILL in the middle of an up of ${N} contacts`, fun
     it(`recovers (${mode}) with cancel, refresh clearing pending creates, and up: 0 duplicates, 0 orphans`, async () => {
       sim = await startSimulator({ duplicates: "allow", faults: { latencyMs: 60, jitterMs: 20 }, seed: 99 });
       const declared = declaredContacts(N);
-      const stack = await contactsStack(sim, `interrupted-${mode === "owner field" ? "marked" : "recover"}`, declared, mode === "owner field");
+      const stack = await contactsStack(sim, `interrupted-${mode === "owner field" ? "marked" : "recover"}`, declared, {
+        ownerField: mode === "owner field",
+        ownProcess: true,
+      });
       try {
         await killMidway(sim, stack);
         // The documented recovery.
@@ -68,10 +71,10 @@ describe(`interrupted run: SIGKILL in the middle of an up of ${N} contacts`, fun
         await stack.refresh({ clearPendingCreates: true });
         if (mode === "recoverCreates") {
           // Without the setting, the contacts the killed run created are refused, not duplicated.
-          await assert.rejects(upAfterKill(stack), /nothing shows that this stack made it/);
+          await assert.rejects(stack.up(), /nothing shows that this stack made it/);
           await stack.setConfig("callbell:recoverCreates", { value: "true" });
         }
-        await upAfterKill(stack);
+        await stack.up();
         if (mode === "recoverCreates") await stack.removeConfig("callbell:recoverCreates");
 
         assertConverged(await reconcile(sim, stack, declared), "after recovery");

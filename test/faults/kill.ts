@@ -1,7 +1,6 @@
 // Kills the `pulumi up` this process started, and everything it started, as a cancelled pipeline does.
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import type { Stack, UpResult } from "@pulumi/pulumi/automation";
 
 /** Children of a process, from /proc (Linux). */
 function childrenOf(pid: number): number[] {
@@ -45,10 +44,4 @@ export function killEngine(): number {
     }
   }
   return tree.length;
-}
-
-/** `up` after a kill, from this same test process: openStack (scripts/engine.ts) runs it again once if it fails only
- * with the killed run's stray `14 UNAVAILABLE` rejections, which a user's new `pulumi` process never has. */
-export async function upAfterKill(stack: Stack): Promise<UpResult> {
-  return stack.up();
 }

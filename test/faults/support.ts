@@ -1,10 +1,12 @@
 // Shared by the fault suites: a stack of N contacts on a simulator, and the check that
 // Callbell holds exactly what the code declares — no duplicate, no orphan, nothing missing.
 import { strict as assert } from "assert";
+import * as fs from "fs";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import type { ContactArgs } from "pulumi-callbell";
-import { exportState, openStack, resourcesOfType } from "../engine/harness";
+import { REPO_ROOT, ensureEngine, exportState, openStack, resourcesOfType } from "../engine/harness";
+import { plainCliTools } from "../plain-cli/support";
 import { StartedSimulator } from "callbell-simulator";
 
 /** The Contact type token. */
@@ -28,16 +30,50 @@ export function declaredContacts(n: number, version = 1): Record<string, Contact
 /** The simulator account's text custom field that the fault stacks use as callbell:ownerField. */
 export const OWNER_FIELD = "pulumi_owner";
 
-/**
- * A stack running test/engine/programs/contacts with these contacts, against the simulator,
- * with callbell:ownerField set (the setup the README recommends) unless `ownerField` is false.
- */
-export async function contactsStack(sim: StartedSimulator, stackName: string, contacts: Record<string, ContactArgs>, ownerField = true): Promise<Stack> {
-  const program = async () => (require(path.join(__dirname, "..", "engine", "programs", "contacts")) as () => Promise<Record<string, unknown>>)();
+/** How a fault stack runs. */
+export interface ContactsStackOptions {
+  /** Set callbell:ownerField (the setup the README recommends); default true. */
+  ownerField?: boolean;
+  /**
+   * Run test/faults/program in a process of its own, with the Node.js language host, as a user's `pulumi up` does,
+   * instead of inline in this process. Suites that kill a run need it: a killed inline program stays in this process
+   * with calls to the dead engine that never settle, and Pulumi's inline runtime counts their failures as errors of
+   * the next run. Default false (inline is faster).
+   */
+  ownProcess?: boolean;
+  projectName?: string;
+  /** Extra environment for the CLI and everything it starts (e.g. PULUMI_SKIP_CHECKPOINTS). */
+  env?: Record<string, string>;
+}
+
+/** A fresh project folder of test/faults/program under <repo>/.pulumi-local, where it sees this repo's node_modules. */
+function programFolder(projectName: string): string {
+  const parent = path.join(REPO_ROOT, ".pulumi-local");
+  fs.mkdirSync(parent, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(parent, `${projectName}-`));
+  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${projectName}\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n`);
+  fs.copyFileSync(path.join(__dirname, "program", "index.js"), path.join(dir, "index.js"));
+  return dir;
+}
+
+/** A stack declaring these contacts (test:contacts), against the simulator. */
+export async function contactsStack(
+  sim: StartedSimulator,
+  stackName: string,
+  contacts: Record<string, ContactArgs>,
+  { ownerField = true, ownProcess = false, projectName = "callbell-faults", env = {} }: ContactsStackOptions = {},
+): Promise<Stack> {
+  const inline = async () => (require(path.join(__dirname, "..", "engine", "programs", "contacts")) as () => Promise<Record<string, unknown>>)();
+  const tools = ownProcess ? plainCliTools() : undefined;
   return openStack({
-    projectName: "callbell-faults",
+    projectName,
     stackName,
-    program,
+    ...(tools
+      ? {
+          workDir: programFolder(projectName),
+          env: { ...env, PATH: [tools.nodeBin, tools.pulumiDir, ensureEngine().env.PATH].join(path.delimiter) },
+        }
+      : { program: inline, env }),
     config: {
       "callbell:apiUrl": { value: sim.url },
       "callbell:apiToken": { value: sim.token, secret: true },
