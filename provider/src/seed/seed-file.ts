@@ -336,8 +336,9 @@ function readDefaults(
 }
 
 /**
- * `merged` with `own` laid over it, where a team or channel that `own` writes by name drops the one written by uuid
- * (a default, an earlier file, the entry under an override), and the other way round; both in `own` stay (refused later).
+ * Drops from `merged` (in place, and returns it) the team or channel in the form `own` does not write: `own` writing
+ * it by name drops the uuid that came from elsewhere (a default, an earlier file, the entry under an override), and
+ * the other way round; both written in `own` stay, to be refused later.
  */
 export function oneForm<T extends object>(merged: T, own: object): T {
   const fields = merged as Record<string, unknown>;
