@@ -181,10 +181,12 @@ export interface OpenStackOptions {
   projectName: string;
   stackName: string;
   /**
-   * The inline program; it runs in this process. Without one, the workDir's Pulumi.yaml names the program, and the
-   * CLI runs it with the Node.js language host in a process of its own (env must then put that host on PATH).
+   * The inline program; it runs in this process. Without one, the CLI runs the workDir's own program (see programDir)
+   * with the Node.js language host in a process of its own, and env must put that host on PATH.
    */
   program?: () => Promise<Record<string, unknown> | void>;
+  /** A folder holding a JavaScript program (index.js), copied into the workDir and run as the project's program. */
+  programDir?: string;
   /**
    * Project folder: cwd of the CLI and of the dynamic-provider host. Must see this repo's
    * node_modules. Default: a fresh folder under <repo>/.pulumi-local/. If it holds a
@@ -208,15 +210,17 @@ export async function openStack(opts: OpenStackOptions): Promise<Stack> {
     fs.mkdirSync(opts.backendDir, { recursive: true });
     envVars.PULUMI_BACKEND_URL = fileUrl(path.resolve(opts.backendDir));
   }
+  if (opts.programDir) fs.cpSync(opts.programDir, workDir, { recursive: true });
   const hasProjectFile = ["Pulumi.yaml", "Pulumi.yml", "Pulumi.json"].some((f) => fs.existsSync(path.join(workDir, f)));
+  // An inline program needs no language host binary, and `main` is irrelevant to it; a program folder is plain
+  // JavaScript, so the language host is told not to load ts-node.
+  const runtime = opts.programDir ? { name: "nodejs", options: { typescript: false } } : "nodejs";
   const wsOpts: LocalWorkspaceOptions = {
     workDir,
     envVars,
     pulumiHome: engine.pulumiHome,
     pulumiCommand: await pulumiCommand(engine),
-    // A local program would be run by pulumi-language-nodejs, which we do not have; an
-    // inline one needs no language host binary. `main` is irrelevant for inline programs.
-    ...(hasProjectFile ? {} : { projectSettings: { name: opts.projectName, runtime: "nodejs" as const } }),
+    ...(hasProjectFile ? {} : { projectSettings: { name: opts.projectName, runtime } }),
   };
   const stack = opts.program
     ? await LocalWorkspace.createOrSelectStack({ projectName: opts.projectName, stackName: opts.stackName, program: opts.program }, wsOpts)

@@ -1,11 +1,10 @@
 // Shared by the fault suites: a stack of N contacts on a simulator, and the check that
 // Callbell holds exactly what the code declares — no duplicate, no orphan, nothing missing.
 import { strict as assert } from "assert";
-import * as fs from "fs";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import type { ContactArgs } from "pulumi-callbell";
-import { REPO_ROOT, ensureEngine, exportState, openStack, resourcesOfType } from "../engine/harness";
+import { ensureEngine, exportState, openStack, resourcesOfType } from "../engine/harness";
 import { plainCliTools } from "../plain-cli/support";
 import { StartedSimulator } from "callbell-simulator";
 
@@ -46,16 +45,6 @@ export interface ContactsStackOptions {
   env?: Record<string, string>;
 }
 
-/** A fresh project folder of test/faults/program under <repo>/.pulumi-local, where it sees this repo's node_modules. */
-function programFolder(projectName: string): string {
-  const parent = path.join(REPO_ROOT, ".pulumi-local");
-  fs.mkdirSync(parent, { recursive: true });
-  const dir = fs.mkdtempSync(path.join(parent, `${projectName}-`));
-  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${projectName}\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n`);
-  fs.copyFileSync(path.join(__dirname, "program", "index.js"), path.join(dir, "index.js"));
-  return dir;
-}
-
 /** A stack declaring these contacts (test:contacts), against the simulator. */
 export async function contactsStack(
   sim: StartedSimulator,
@@ -70,7 +59,7 @@ export async function contactsStack(
     stackName,
     ...(tools
       ? {
-          workDir: programFolder(projectName),
+          programDir: path.join(__dirname, "program"),
           env: { ...env, PATH: [tools.nodeBin, tools.pulumiDir, ensureEngine().env.PATH].join(path.delimiter) },
         }
       : { program: inline, env }),
