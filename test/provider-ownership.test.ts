@@ -11,6 +11,9 @@ import { RequestLogEntry, SimulatorOptions, StartedSimulator, startSimulator } f
 
 const fastRetries = { ...defaultRetryPolicy, baseDelayMs: 5, maxDelayMs: 40 };
 const OWNER_FIELD = "pulumi_owner";
+// The fingerprint of the backend of these runs (backend.ts), and the mark a resource of it writes.
+const BACKEND = "0123abcd";
+const markOf = (owner: string) => `${owner} @${BACKEND}`;
 const lines = (log: RequestLogEntry[]) => log.map((e) => `${e.method} ${e.path.split("?")[0]} ${e.status}`);
 
 describe("Contact provider: ownership of contacts (takeover and delete)", function () {
@@ -20,7 +23,7 @@ describe("Contact provider: ownership of contacts (takeover and delete)", functi
 
   /** One provider process (one `pulumi` run): its settings, and what it warned. */
   function run(overrides: Partial<ProviderSettings> = {}): ContactProvider {
-    const settings: ProviderSettings = { apiUrl: sim.url, apiToken: sim.token, ...overrides };
+    const settings: ProviderSettings = { apiUrl: sim.url, apiToken: sim.token, backend: BACKEND, ...overrides };
     let client: ContactsClient | undefined;
     return makeContactProvider({
       settings: () => settings,
@@ -66,8 +69,9 @@ describe("Contact provider: ownership of contacts (takeover and delete)", functi
       assert.equal(created.id, leftover.uuid);
       assert.equal((created.outs as ContactOutputs).origin, "created");
       assert.deepEqual(lines(await sim.admin.requests()), ["GET /v1/contacts/phone/393331234567 200", `PATCH /v1/contacts/${created.id} 200`]);
+      const later = run({ recoverCreates: true });
       await assert.rejects(
-        run({ recoverCreates: true }).create!(await checked(provider, { ...alice, name: "Someone Else" }, "proj/dev/other")),
+        later.create!(await checked(later, { ...alice, name: "Someone Else" }, "proj/dev/other")),
         /nothing shows that this stack made it/,
         "another name is still refused",
       );
@@ -127,13 +131,18 @@ describe("Contact provider: ownership of contacts (takeover and delete)", functi
       const news = await checked(next, { ...alice, identifier: "393331234568" }, "proj/dev/qa-alice");
       const diff = await next.diff!(created.id, created.outs as ContactOutputs, news);
       assert.deepEqual(diff.replaces, ["identifier"]);
+      assert.deepEqual(
+        warnings,
+        [`replacing deletes contact "QA Alice" (393331234567) (uuid ${created.id}) and its conversation history (identifier changed)`],
+        "the preview's diff says what the replacement deletes",
+      );
       const replacement = await next.create!(news);
       await next.delete!(created.id, created.outs as ContactOutputs);
       assert.deepEqual(
         (await sim.admin.contacts()).map((c) => c.uuid),
         [replacement.id],
       );
-      assert.deepEqual(warnings, []);
+      assert.equal(warnings.length, 1, "the delete itself warns nothing more");
     });
 
     it("refuses a second resource of the same program that declares a contact another one keeps", async () => {
@@ -142,9 +151,22 @@ describe("Contact provider: ownership of contacts (takeover and delete)", functi
       const created = await first.create!(await checked(first, alice, "proj/dev/qa-alice"));
       const next = run();
       await next.diff!(created.id, created.outs as ContactOutputs, await checked(next, alice, "proj/dev/qa-alice"));
-      await assert.rejects(
-        next.create!(await checked(next, { ...alice, adopt: true }, "proj/dev/twin")),
-        /another resource of this program already manages it; declare each contact once/,
+      // check refuses the second declaration, in the number's other spelling too: the preview fails.
+      const twin = await next.check!({} as ContactInputs, { ...alice, identifier: "+39 333 123 4567", adopt: true, [ownerInput]: "proj/dev/twin" } as never);
+      assert.deepEqual(twin.failures, [
+        {
+          property: "identifier",
+          reason:
+            '393331234567 is also declared by resource "qa-alice": both would be the same Callbell contact; ' +
+            "declare each contact once (remove one of the two, or merge them)",
+        },
+      ]);
+      // create refuses too, for a declaration check could not see (an identifier not known at preview).
+      const unchecked = await checked(run(), { ...alice, adopt: true }, "proj/dev/twin");
+      await assert.rejects(next.create!(unchecked), /another resource of this program already manages it; declare each contact once/);
+      assert.deepEqual(
+        (await sim.admin.contacts()).map((c) => c.uuid),
+        [created.id],
       );
     });
   });
@@ -155,8 +177,8 @@ describe("Contact provider: ownership of contacts (takeover and delete)", functi
       const provider = run({ ownerField: OWNER_FIELD });
       const created = await provider.create!(await checked(provider, alice, "proj/dev/qa-alice"));
       const log = await sim.admin.requests();
-      assert.deepEqual((log[1].body as { custom_fields: Record<string, string> }).custom_fields, { [OWNER_FIELD]: "proj/dev/qa-alice" });
-      assert.equal((await sim.admin.contact(created.id)).customFields?.[OWNER_FIELD], "proj/dev/qa-alice");
+      assert.deepEqual((log[1].body as { custom_fields: Record<string, string> }).custom_fields, { [OWNER_FIELD]: markOf("proj/dev/qa-alice") });
+      assert.equal((await sim.admin.contact(created.id)).customFields?.[OWNER_FIELD], markOf("proj/dev/qa-alice"));
       assert.equal((created.outs as ContactOutputs).customFields, undefined, "the mark is no declared field: no diff");
       // The state lost it (killed run): the next create finds it and knows it by its mark.
       await sim.admin.clearRequests();
@@ -202,7 +224,7 @@ describe("Contact provider: ownership of contacts (takeover and delete)", functi
       const next = run({ ownerField: OWNER_FIELD });
       const renamed = await next.create!(await checked(next, alice, "proj/dev/alice"));
       assert.equal(renamed.id, created.id);
-      assert.equal((await sim.admin.contact(created.id)).customFields?.[OWNER_FIELD], "proj/dev/alice");
+      assert.equal((await sim.admin.contact(created.id)).customFields?.[OWNER_FIELD], markOf("proj/dev/alice"));
       await next.delete!(created.id, created.outs as ContactOutputs);
       // And in a later run (e.g. `pulumi destroy --target` of the old name), the mark alone keeps it.
       await run({ ownerField: OWNER_FIELD }).delete!(created.id, created.outs as ContactOutputs);
@@ -221,7 +243,7 @@ describe("Contact provider: ownership of contacts (takeover and delete)", functi
       const updated = await provider.update!(created.id, created.outs as ContactOutputs, news);
       const log = await sim.admin.requests();
       assert.deepEqual(lines(log), [`PATCH /v1/contacts/${created.id} 200`]);
-      assert.deepEqual(log[0].body, { custom_fields: { [OWNER_FIELD]: "proj/dev/qa-alice" } });
+      assert.deepEqual(log[0].body, { custom_fields: { [OWNER_FIELD]: markOf("proj/dev/qa-alice") } });
       assert.equal((await provider.diff!(created.id, updated.outs as ContactOutputs, news)).changes, false);
     });
 

@@ -1,5 +1,6 @@
 // Where the provider's settings come from: the stack's config first (callbell:*), then the
 // environment. Knows nothing about HTTP.
+import { backendFingerprint, backendUrl } from "./backend";
 
 /** The stack config keys the provider reads. */
 export const configKeys = {
@@ -39,6 +40,8 @@ export interface ProviderSettings {
   recoverCreates?: boolean;
   /** Check assignees, team and channel uuids against the account at preview (a few list reads per run); on by default. */
   checkAccount?: boolean;
+  /** Fingerprint of the Pulumi backend that holds the stack (backend.ts), written into owner marks; undefined when unknown. */
+  backend?: string;
 }
 
 /** A setting is missing or malformed: the message says which and how to set it. */
@@ -55,32 +58,37 @@ export function resolveSettings(config: (key: string) => string | undefined, env
   const pick = (name: keyof typeof configKeys) => nonEmpty(config(configKeys[name])) ?? nonEmpty(env[envVars[name]]);
   const apiUrl = pick("apiUrl") ?? defaultApiUrl;
   const url = URL.canParse(apiUrl) && /^https?:\/\/[^\s/]+/.test(apiUrl) ? new URL(apiUrl) : undefined;
+  // The value is never echoed whole: a token pasted into the wrong variable must not end up in a log.
   if (!url) {
-    throw new CallbellConfigError(`${configKeys.apiUrl} "${apiUrl}" is not an http(s) URL; set it to e.g. ${defaultApiUrl}, or unset it to use that default`);
+    throw new CallbellConfigError(
+      `${configKeys.apiUrl} (or ${envVars.apiUrl}) is not an http(s) URL (its value is not shown, in case it is a token); ` +
+        `set it to e.g. ${defaultApiUrl}, or unset it to use that default`,
+    );
   }
   // Without the version, every path is a 404, and a phone lookup's 404 means "no such contact".
   if (!/\/v1\/?$/.test(url.pathname)) {
     throw new CallbellConfigError(
-      `${configKeys.apiUrl} "${apiUrl}" does not end with /v1, the API version this provider speaks; ` +
+      `${configKeys.apiUrl} ${url.protocol}//${url.host}/… does not end with /v1, the API version this provider speaks; ` +
         `set it to the base URL including /v1, e.g. ${defaultApiUrl}`,
     );
   }
   const rateText = pick("requestsPerSecond");
   const requestsPerSecond = rateText === undefined ? undefined : Number(rateText);
   if (requestsPerSecond !== undefined && !(Number.isFinite(requestsPerSecond) && requestsPerSecond > 0 && requestsPerSecond <= 300)) {
-    throw new CallbellConfigError(`${configKeys.requestsPerSecond} "${rateText}" must be a number above 0 and at most 300 (Callbell's limit)`);
+    throw new CallbellConfigError(`${configKeys.requestsPerSecond} ${shown(String(rateText))} must be a number above 0 and at most 300 (Callbell's limit)`);
   }
   const flag = (name: "recoverCreates" | "checkAccount", unset: boolean): boolean => {
     const text = pick(name)?.toLowerCase();
     if (text === undefined) return unset;
-    if (!["true", "false", "1", "0"].includes(text)) throw new CallbellConfigError(`${configKeys[name]} "${text}" must be true or false`);
+    if (!["true", "false", "1", "0"].includes(text)) throw new CallbellConfigError(`${configKeys[name]} ${shown(text)} must be true or false`);
     return text === "true" || text === "1";
   };
   const recoverCreates = flag("recoverCreates", false);
   // On unless turned off: a preview that knows the account should say a wrong assignee, team or channel before any write.
   const checkAccount = flag("checkAccount", true);
   const settings = { apiToken: pick("apiToken"), apiUrl, expectedAccount: pick("expectedAccount"), requestsPerSecond, ownerField: pick("ownerField") };
-  return { ...settings, recoverCreates, checkAccount };
+  const backend = backendUrl(env);
+  return { ...settings, recoverCreates, checkAccount, backend: backend ? backendFingerprint(backend, env.PULUMI_ORGANIZATION) : undefined };
 }
 
 /** The token, or an error that names both ways to set it. */
@@ -90,6 +98,12 @@ export function requireToken(settings: ProviderSettings): string {
     `No Callbell API token: run 'pulumi config set --secret ${configKeys.apiToken} <token>' or set the ${envVars.apiToken} environment variable ` +
       "(create a token in the Callbell dashboard, Settings > API)",
   );
+}
+
+// A setting's value in a message: short values as written, anything longer withheld, since a token pasted into the
+// wrong variable is long and would otherwise be printed.
+function shown(value: string): string {
+  return value.length <= 12 ? `"${value}"` : "(a value of " + value.length + " characters, not shown in case it is a token)";
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

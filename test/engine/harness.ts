@@ -43,6 +43,8 @@ export interface OutputRecorder {
   };
   /** Everything seen so far: CLI stdout, CLI stderr and every engine event as JSON. */
   text(): string;
+  /** What the CLI printed so far (stdout and stderr), as a user's terminal shows it. */
+  output(): string;
   /** Engine events seen so far. */
   events: EngineEvent[];
 }
@@ -54,17 +56,19 @@ export interface OutputRecorder {
  */
 export function recordOutput(): OutputRecorder {
   const chunks: string[] = [];
+  const printed: string[] = [];
   const events: EngineEvent[] = [];
   return {
     opts: {
-      onOutput: (out) => chunks.push(out),
-      onError: (err) => chunks.push(err),
+      onOutput: (out) => chunks.push(out) && printed.push(out),
+      onError: (err) => chunks.push(err) && printed.push(err),
       onEvent: (event) => {
         events.push(event);
         chunks.push(JSON.stringify(event));
       },
     },
     text: () => chunks.join(""),
+    output: () => printed.join(""),
     events,
   };
 }

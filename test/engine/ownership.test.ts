@@ -7,11 +7,14 @@ import { strict as assert } from "assert";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import type { ContactArgs } from "pulumi-callbell";
-import { exportState, openStack, recordOutput, resourcesOfType } from "./harness";
+import { backendFingerprint } from "../../provider/src/backend";
+import { ensureEngine, exportState, openStack, recordOutput, resourcesOfType } from "./harness";
 import { RequestLogEntry, StartedSimulator, startSimulator } from "callbell-simulator";
 
 const CONTACT = "pulumi-nodejs:dynamic/callbell:Contact";
 const OWNER_FIELD = "pulumi_owner";
+// The fingerprint of this process's file:// backend, which every owner mark of these stacks carries (backend.ts).
+const backend = () => backendFingerprint(ensureEngine().env.PULUMI_BACKEND_URL);
 const program = async () => (require(path.join(__dirname, "programs", "contacts")) as () => Promise<Record<string, unknown>>)();
 type Declared = Record<string, ContactArgs>;
 
@@ -109,7 +112,7 @@ describe("engine end to end: no command sequence loses a contact", function () {
     const stack = await open("rename-marked", { "qa-alice": alice }, { ownerField: true });
     await stack.up();
     const before = await stateOf(stack);
-    assert.equal((await sim.admin.contact(before["qa-alice"])).customFields?.[OWNER_FIELD], "callbell-owners/rename-marked/qa-alice");
+    assert.equal((await sim.admin.contact(before["qa-alice"])).customFields?.[OWNER_FIELD], `callbell-owners/rename-marked/qa-alice @${backend()}`);
     await sim.admin.clearRequests();
     await declare(stack, { alice });
     const rec = recordOutput();
@@ -117,7 +120,7 @@ describe("engine end to end: no command sequence loses a contact", function () {
     assert.deepEqual(writes(await sim.admin.requests()), [`PATCH /v1/contacts/${before["qa-alice"]}`], "a re-mark, no DELETE");
     assert.match(rec.text(), new RegExp(`uuid ${before["qa-alice"]}\\) was left in Callbell, not deleted: another resource of this program now manages it`));
     assert.deepEqual(await stateOf(stack), { alice: before["qa-alice"] });
-    assert.equal((await sim.admin.contact(before["qa-alice"])).customFields?.[OWNER_FIELD], "callbell-owners/rename-marked/alice");
+    assert.equal((await sim.admin.contact(before["qa-alice"])).customFields?.[OWNER_FIELD], `callbell-owners/rename-marked/alice @${backend()}`);
     await stack.destroy();
     assert.deepEqual(await uuidsInCallbell(), [], "the contact is alice's now, and goes with it");
   });

@@ -3,7 +3,7 @@
 // provider to the host: settings from the stack config (else the environment), one client made on first use, and
 // error messages printed once.
 import { ContactsClient } from "../client/contacts";
-import { ProviderSettings, requireToken, resolveSettings } from "../config";
+import { CallbellConfigError, ProviderSettings, requireToken, resolveSettings } from "../config";
 import { ContactError } from "./error";
 import { ContactProvider, ProviderContext, makeContactProvider } from "./provider";
 
@@ -36,15 +36,16 @@ const host = hostContext();
 let hostProvider: ContactProvider | undefined;
 const provider = (): ContactProvider => (hostProvider ??= makeContactProvider(host));
 
-// The provider host prints `${error}: ${error.stack}` to stderr for a failed read or delete
-// before it hands the error to the engine, which shows it anyway: one message, said twice, the
-// second time as a diagnostic of the stack. Our errors are whole sentences already, so that
-// one stderr line is dropped, and nothing else.
+// The provider host prints `${error}: ${error.stack}` to stderr for a failed check, diff, read or
+// delete before it hands the error to the engine, which shows it anyway: one message, said twice,
+// the second time as a diagnostic of the stack ("CallbellConfigError: <message>: CallbellConfigError:
+// <message>"). Our errors are whole sentences already, so that one stderr line is dropped, and
+// nothing else.
 const reported = new Set<string>();
 let consoleQuieted = false;
 function sayOnce<T>(call: () => Promise<T>): Promise<T> {
   return call().catch((error: unknown) => {
-    if (error instanceof ContactError) {
+    if (error instanceof ContactError || error instanceof CallbellConfigError) {
       reported.add(`${error}: ${error.stack}`);
       if (!consoleQuieted) {
         consoleQuieted = true;
@@ -61,11 +62,9 @@ function sayOnce<T>(call: () => Promise<T>): Promise<T> {
 
 /** The provider handler() hands to the Pulumi provider host; stacks written with the old serialized stub reach it through provider.ts. */
 export const contactProvider: ContactProvider = {
-  async configure(req) {
-    host.configure((key) => req.config.get(key));
-  },
-  check: (olds, news) => provider().check(olds, news),
-  diff: (id, olds, news) => provider().diff(id, olds, news),
+  configure: (req) => sayOnce(async () => host.configure((key) => req.config.get(key))),
+  check: (olds, news) => sayOnce(() => provider().check(olds, news)),
+  diff: (id, olds, news) => sayOnce(() => provider().diff(id, olds, news)),
   create: (inputs) => provider().create(inputs),
   read: (id, props) => sayOnce(() => provider().read(id, props)),
   update: (id, olds, news) => provider().update(id, olds, news),

@@ -4,17 +4,52 @@
 //
 // Proof comes from two places:
 // - the owner mark: with `callbell:ownerField` set, every contact this provider creates or takes
-//   over carries "<project>/<stack>/<resource name>" in that text custom field (written by the
-//   POST itself, so even a create whose run was killed is marked);
+//   over carries "<project>/<stack>/<resource name> @<backend>" in that text custom field (written
+//   by the POST itself, so even a create whose run was killed is marked). <backend> fingerprints
+//   the Pulumi backend that holds the stack's state (backend.ts): a stack of the same name in
+//   another backend (a laptop's file:// next to the pipeline's) is another stack, and a mark it
+//   cannot match is not its own;
 // - the run: the dynamic-provider host serves every Contact of a `pulumi` run in one process,
-//   and the engine runs the deletes of removed resources after the program's creates and
-//   diffs, so the provider knows which contacts a live resource keeps before any delete comes.
+//   and the engine runs the deletes of removed or replaced resources after the program's creates
+//   and diffs, so the provider knows which contacts a live resource keeps before any delete comes.
+//   A resource replaced with the same URN (`up --replace`) keeps its contact through its
+//   replacement: Callbell holds one contact per number, so the replacement takes the same one.
 
 /** Who a resource is: "<project>/<stack>/<resource name>", passed by Contact as the `__owner` input. */
 export type Owner = string;
 
 /** How a resource came to hold its contact; kept in state, so delete knows. */
 export type Origin = "created" | "adopted";
+
+/** A live resource of this run that keeps a contact: created or taken over here, or diffed without a replacement. */
+export interface Keeper {
+  owner?: Owner;
+  origin?: Origin;
+}
+
+/**
+ * An owner mark: whose contact it is, the fingerprint of the backend of that owner's stack (none in marks of earlier
+ * versions), and whether the owner adopted it. The mark says "adopted" because `up --replace` gives the replacement no
+ * old state: the mark is then the only record that the contact, which is never deleted, was adopted.
+ */
+export interface OwnerMark {
+  owner: Owner;
+  backend?: string;
+  adopted?: boolean;
+}
+
+const markPattern = /^(.*) @([0-9a-f]{8})( adopted)?$/s;
+
+/** The text of an owner mark: "<project>/<stack>/<resource> @<backend>[ adopted]". */
+export function writeMark(mark: OwnerMark): string {
+  return `${mark.owner}${mark.backend ? ` @${mark.backend}` : ""}${mark.backend && mark.adopted ? " adopted" : ""}`;
+}
+
+/** Parses an owner field's text; a mark without a backend is one an earlier version wrote. */
+export function readMark(text: string): OwnerMark {
+  const match = markPattern.exec(text.trim());
+  return match ? { owner: match[1], backend: match[2], adopted: match[3] !== undefined } : { owner: text.trim() };
+}
 
 /** What create may do with a contact that already has the declared identifier. */
 export type TakeoverDecision = { takeOver: true; origin: Origin; why: string } | { takeOver: false; refusal: string };
@@ -23,16 +58,18 @@ export type TakeoverDecision = { takeOver: true; origin: Origin; why: string } |
 export interface TakeoverFacts {
   /** This resource. */
   owner?: Owner;
+  /** The fingerprint of this run's backend, when it is known. */
+  backend?: string;
   /** The value of the owner field on the existing contact; undefined without `callbell:ownerField`. */
   mark?: string;
   /** True when `callbell:ownerField` is set. */
   marking: boolean;
   adopt: boolean;
-  /** `callbell:recoverCreates`: a contact with the declared name is this stack's own earlier create. */
+  /** `callbell:recoverCreates`: a contact with the declared name, or marked for this stack, is this stack's own earlier create. */
   recoverCreates: boolean;
   sameName: boolean;
-  /** Another resource of this run already keeps the contact. */
-  keptByAnother: boolean;
+  /** The live resource of this run that keeps the contact, if any. */
+  keeper?: Keeper;
 }
 
 /** The stack part of an owner: "<project>/<stack>/". */
@@ -41,21 +78,49 @@ function stackOf(owner: Owner): string {
   return parts.length >= 3 ? `${parts[0]}/${parts[1]}/` : owner;
 }
 
+/** Where a mark's stack lives, said to a user whose run is in `backend`. */
+function elsewhere(mark: OwnerMark, backend: string | undefined): string {
+  if (!mark.backend) return " (a mark written before marks named their Pulumi backend, so its backend cannot be told)";
+  return mark.backend === backend ? "" : ` in another Pulumi backend (backend ${mark.backend}; this run's is ${backend ?? "unknown"})`;
+}
+
 /** Decides whether create may take over an existing contact, or why not. */
 export function decideTakeover(f: TakeoverFacts): TakeoverDecision {
-  if (f.keptByAnother) {
+  if (f.keeper) {
+    if (f.owner !== undefined && f.keeper.owner === f.owner) {
+      // The state of this very resource holds the contact: it is being replaced (`up --replace`, or replaced
+      // before its delete), and Callbell holds one contact per number, so the replacement keeps it as it was held.
+      return { takeOver: true, origin: f.keeper.origin ?? "created", why: "this resource already holds it (a replacement keeps its contact)" };
+    }
     return { takeOver: false, refusal: "another resource of this program already manages it; declare each contact once" };
   }
-  const mark = f.mark?.trim();
-  if (f.marking && mark) {
-    if (f.owner && mark === f.owner) return { takeOver: true, origin: "created", why: "its owner mark names this resource (an earlier, interrupted create)" };
-    if (f.owner && stackOf(mark) === stackOf(f.owner)) {
-      return { takeOver: true, origin: "created", why: `its owner mark names ${mark}, a resource of this stack (a rename)` };
+  const text = f.mark?.trim();
+  if (f.marking && text) {
+    const mark = readMark(text);
+    const ours = f.owner !== undefined && (mark.owner === f.owner || stackOf(mark.owner) === stackOf(f.owner));
+    // Held as the mark says: a contact adopted once stays adopted (never deleted) through a rename or a replacement.
+    const origin: Origin = mark.adopted || f.adopt ? "adopted" : "created";
+    if (ours && mark.backend !== undefined && mark.backend === f.backend) {
+      const why =
+        mark.owner === f.owner
+          ? "its owner mark names this resource (an interrupted create, or this resource's replacement)"
+          : `its owner mark names ${mark.owner}, a resource of this stack (a rename)`;
+      return { takeOver: true, origin, why };
+    }
+    if (ours && f.recoverCreates) return { takeOver: true, origin, why: `callbell:recoverCreates and its owner mark names ${mark.owner}` };
+    if (ours) {
+      return {
+        takeOver: false,
+        refusal:
+          `its owner field says it is managed by ${mark.owner}${elsewhere(mark, f.backend)}; a stack of the same name in another backend is ` +
+          "another stack, so declare the contact in that one only. If it really is this stack's (a killed run of this stack, or a stack " +
+          "moved here without its state), run the next up with callbell:recoverCreates=true (or CALLBELL_RECOVER_CREATES=true)",
+      };
     }
     return {
       takeOver: false,
       refusal:
-        `its owner field says it is managed by ${mark}; a contact has one owner, so declare it in that stack only ` +
+        `its owner field says it is managed by ${mark.owner}${elsewhere(mark, f.backend)}; a contact has one owner, so declare it in that stack only ` +
         "(or, to move it here, remove it from that stack with retainOnDelete and clear the field in the dashboard)",
     };
   }
@@ -67,34 +132,47 @@ export function decideTakeover(f: TakeoverFacts): TakeoverDecision {
     refusal:
       `${unmarked}. If you renamed this resource, add aliases: [{ name: "<its old name>" }]; ` +
       "if a killed run of this stack created it, run the next up with callbell:recoverCreates=true (or CALLBELL_RECOVER_CREATES=true); " +
+      "if this is 'pulumi up --replace' of this resource, Callbell holds one contact per number, so the replacement can only keep it: " +
+      "run that up with callbell:recoverCreates=true too (with callbell:ownerField set, --replace needs nothing); " +
       "to manage an existing contact, set adopt: true",
   };
 }
 
-/** What delete may do. */
-export type DeleteDecision = { delete: true } | { delete: false; reason: string };
+/** What delete may do; when it leaves the contact, whether Pulumi still holds it through another resource. */
+export type DeleteDecision = { delete: true } | { delete: false; reason: string; stillHeld: boolean };
 
 /** The facts delete decides on. */
 export interface DeleteFacts {
+  /** The resource being deleted. */
+  owner?: Owner;
   /** The owner mark the resource being deleted wrote, if any. */
   ownMark?: string;
   origin?: Origin;
   /** State written before origins were recorded: adopt was set, so the contact may not be ours. */
   legacyAdopt: boolean;
-  /** Another resource of this run keeps the contact. */
-  keptByAnother: boolean;
+  /** The live resource of this run that keeps the contact, if any. */
+  keeper?: Keeper;
   marking: boolean;
   /** The owner field on the contact as Callbell has it now (marking only). */
   mark?: string;
+  /** The fingerprint of this run's backend, when it is known. */
+  backend?: string;
 }
 
 /** Decides whether delete may send DELETE, or why the contact is left in Callbell. */
 export function decideDelete(f: DeleteFacts): DeleteDecision {
-  if (f.keptByAnother) return { delete: false, reason: "another resource of this program now manages it (a rename?)" };
+  if (f.keeper) {
+    const replaced = f.owner !== undefined && f.keeper.owner === f.owner;
+    const reason = replaced ? "the resource that replaces it keeps the same contact" : "another resource of this program now manages it (a rename?)";
+    return { delete: false, reason, stillHeld: true };
+  }
   if (f.origin === "adopted" || (f.origin === undefined && f.legacyAdopt)) {
-    return { delete: false, reason: "it was adopted, not created, by this stack, and adopted contacts are never deleted" };
+    return { delete: false, reason: "it was adopted, not created, by this stack, and adopted contacts are never deleted", stillHeld: false };
   }
   const mark = f.mark?.trim();
-  if (f.marking && mark && mark !== f.ownMark) return { delete: false, reason: `its owner field says it is managed by ${mark}` };
+  if (f.marking && mark && mark !== f.ownMark?.trim()) {
+    const theirs = readMark(mark);
+    return { delete: false, reason: `its owner field says it is managed by ${theirs.owner}${elsewhere(theirs, f.backend)}`, stillHeld: false };
+  }
   return { delete: true };
 }

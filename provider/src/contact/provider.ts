@@ -6,7 +6,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { ApiContact, ContactsClient, canLookUpByPhone } from "../client/contacts";
 import { CallbellError, CallbellNotFoundError, redact } from "../client/errors";
 import { CallbellConfigError, ProviderSettings } from "../config";
-import { canonicalTags } from "../normalize";
+import { canonicalTags, containsUnknown } from "../normalize";
 import { maskInput, maskPersonalData, personalValues } from "../personal-data";
 import { diffContact } from "./diff";
 import { ContactError } from "./error";
@@ -23,7 +23,8 @@ import {
   toCreateBody,
   withOwnerMark,
 } from "./mapping";
-import { Origin, Owner, decideDelete, decideTakeover } from "./ownership";
+import { Keeper, Origin, Owner, decideDelete, decideTakeover, writeMark } from "./ownership";
+import { StackWriteLock } from "./write-lock";
 import { AccountReferences } from "./references";
 import { validateInputs } from "./schema";
 import { ContactInputs, ContactOutputs, ownerInput } from "./shape";
@@ -38,6 +39,8 @@ export interface ProviderContext {
   client(): ContactsClient;
   /** Where a warning goes (default: the host's stderr, which the engine shows as a diagnostic). */
   warn?(message: string): void;
+  /** The guard against a second run of the stack writing beside this one (default: a lock file per stack on this machine). */
+  writeLock?: StackWriteLock;
 }
 
 type Operations = "check" | "diff" | "create" | "read" | "update" | "delete";
@@ -51,12 +54,16 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
   const warn = context.warn ?? ((message: string) => process.stderr.write(`warning: ${message}\n`));
   let accountChecked: Promise<void> | undefined;
   const references = new AccountReferences(() => context.settings(), warn);
+  const writeLock = context.writeLock ?? new StackWriteLock();
 
-  // Environment fencing: before the first write of this process, make sure the token belongs
-  // to the account the stack expects, so a prod token in a dev stack cannot seed prod.
-  const beforeWrite = (): Promise<void> => {
+  // Before the first write of this process: no other run of this stack on this machine may still be writing (a run
+  // cancelled with `pulumi cancel` goes on until it ends, and a second `up` beside it would create every contact it
+  // is creating a second time); and the token must belong to the account the stack expects, so a prod token in a dev
+  // stack cannot seed prod.
+  const beforeWrite = async (owner: Owner | undefined): Promise<void> => {
+    await writeLock.acquire(owner, context.settings().backend);
     const expected = context.settings().expectedAccount;
-    if (!expected) return Promise.resolve();
+    if (!expected) return;
     accountChecked ??= context
       .client()
       .me()
@@ -91,22 +98,48 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
   };
 
   // The owner mark this resource should carry, when the account has an owner field.
-  const markFor = (owner: Owner | undefined): string | undefined => (context.settings().ownerField ? owner : undefined);
+  const markFor = (owner: Owner | undefined, origin: Origin | undefined): string | undefined =>
+    context.settings().ownerField && owner ? writeMark({ owner, backend: context.settings().backend, adopted: origin === "adopted" }) : undefined;
   const withMark = <T extends OwnerMarkable>(body: T, mark: string | undefined): T => withOwnerMark(body, context.settings().ownerField, mark);
   const markOn = (contact: ApiContact): string | undefined => ownerMarkOn(contact, context.settings().ownerField);
 
-  // Contacts a live resource of this run keeps (uuid → that resource): created or taken over
-  // here, or diffed or updated without a replacement. Deleting one of them for another resource
-  // would delete a contact the program still declares (a renamed resource that took it over).
-  const kept = new Map<string, Owner | undefined>();
-  const keptByAnother = (uuid: string, owner: Owner | undefined) => kept.has(uuid) && kept.get(uuid) !== owner;
+  // Contacts a live resource of this run keeps (uuid → that resource and how it holds it): created or taken over
+  // here, or diffed or updated without a replacement. Deleting one of them would delete a contact the program still
+  // declares: a renamed resource took it over, or the replacement of a resource (`up --replace`) kept it.
+  const kept = new Map<string, Keeper>();
+  // The contact each resource keeps (owner → uuid), to find the one a replacement lets go.
+  const keptFor = new Map<Owner | undefined, string>();
+  const keep = (uuid: string, keeper: Keeper) => {
+    // A replacement that holds another contact than its resource's old one lets the old one go: that is the one the
+    // replace deletes.
+    const before = keeper.owner === undefined ? undefined : keptFor.get(keeper.owner);
+    if (before !== undefined && before !== uuid && kept.get(before)?.owner === keeper.owner) kept.delete(before);
+    kept.set(uuid, keeper);
+    if (keeper.owner !== undefined) keptFor.set(keeper.owner, uuid);
+  };
+
+  // Which resource declares each contact in this run (identity → owner): one contact declared twice, e.g. as
+  // "393331234567" and "+39 333 123 4567", would otherwise become two creates that both find nothing and both POST.
+  const declaredBy = new Map<string, Owner>();
+  // Creates of one number run one after the other, so the second finds what the first made (identities not known
+  // at check time, e.g. an identifier taken from another resource's output, reach create unchecked).
+  const creating = new Map<string, Promise<unknown>>();
+  const oneAtATime = async <T>(key: string, work: () => Promise<T>): Promise<T> => {
+    const turn = (creating.get(key) ?? Promise.resolve()).catch(() => undefined).then(work);
+    creating.set(key, turn);
+    try {
+      return await turn;
+    } finally {
+      if (creating.get(key) === turn) creating.delete(key);
+    }
+  };
 
   // Brings an existing contact to the declared state (adoption, or a POST whose answer was lost).
   const takeOver = async (existing: ApiContact, inputs: ContactInputs, origin: Origin, owner: Owner | undefined) => {
-    const mark = markFor(owner);
+    const mark = markFor(owner, origin);
     const current = { ...outputsFrom(existing, inputs), botStatus: undefined };
     const patch = markOn(existing) === mark ? patchFor(current, inputs) : withMark(patchFor(current, inputs), mark);
-    kept.set(existing.uuid, owner);
+    keep(existing.uuid, { owner, origin });
     try {
       const updated = Object.keys(patch).length ? await context.client().update(existing.uuid, patch) : existing;
       return { id: existing.uuid, outs: stateFrom(updated, inputs, { origin, owner, ownerMark: mark }) };
@@ -117,6 +150,10 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
       throw failure;
     }
   };
+
+  // What makes two declarations one contact: where it lives and its number (as check normalised it).
+  const identityOf = (inputs: ContactInputs) => `${inputs.source}\u0000${inputs.channelUuid ?? ""}\u0000${inputs.identifier}`;
+  const resourceName = (owner: Owner) => owner.split("/").slice(2).join("/") || owner;
 
   return {
     async configure(req) {
@@ -130,20 +167,48 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
       const masked = (news as unknown as Record<string, unknown>)[maskInput] === true;
       // Team and channel names become uuids here, so the state records the uuid (references.ts).
       const resolved = result.ok ? await references.resolve(olds, result.inputs) : undefined;
-      if (resolved && resolved.problems.length === 0) {
+      const problems = resolved ? [...resolved.problems] : result.ok ? [] : [...result.problems];
+      const ownerField = context.settings().ownerField;
+      const declaredFields = resolved?.inputs.customFields ?? {};
+      const clash = ownerField ? Object.keys(declaredFields).find((field) => field.trim().toLowerCase() === ownerField.toLowerCase()) : undefined;
+      if (clash !== undefined) {
+        problems.push({
+          property: `customFields.${clash}`,
+          reason:
+            `customFields.${clash} is the owner field (callbell:ownerField), where the provider writes which stack manages the contact; ` +
+            "remove it from customFields, or set callbell:ownerField to another text field",
+        });
+      }
+      if (resolved && problems.length === 0 && owner !== undefined && !containsUnknown(resolved.inputs.identifier)) {
+        const identity = identityOf(resolved.inputs);
+        const other = declaredBy.get(identity);
+        if (other !== undefined && other !== owner) {
+          problems.push({
+            property: "identifier",
+            reason:
+              `${resolved.inputs.identifier} is also declared by resource "${resourceName(other)}": both would be the same Callbell contact; ` +
+              "declare each contact once (remove one of the two, or merge them)",
+          });
+        } else declaredBy.set(identity, owner);
+      }
+      if (resolved && problems.length === 0) {
         const inputs = { ...resolved.inputs, tags: canonicalTags(resolved.inputs.tags), [ownerInput]: owner, [maskInput]: masked || undefined };
         return { inputs: dropUndefined(inputs) };
       }
-      const problems = resolved ? resolved.problems : result.ok ? [] : result.problems;
       return { inputs: news, failures: problems.map((p) => ({ property: p.property, reason: said(p.reason, news) })) };
     },
 
     async diff(id, olds, news) {
       const d = diffContact(olds, news);
-      if (d.replaces.length === 0) kept.set(id, ownerOf(news));
-      // With an owner field, a resource whose mark is not its own (renamed with aliases, or the
-      // field newly configured) is updated to carry it.
-      const remark = markFor(ownerOf(news)) !== undefined && olds.ownerMark !== markFor(ownerOf(news));
+      if (d.replaces.length === 0) keep(id, { owner: ownerOf(news), origin: olds.origin });
+      else if (olds.origin !== "adopted" && olds.adopt !== true) {
+        // The engine shows a replacement as "+-" only; the contact and its conversation history are what it deletes.
+        warn(said(`replacing deletes contact ${describeContact(olds)} (uuid ${id}) and its conversation history (${d.replaces.join(", ")} changed)`, olds));
+      }
+      // With an owner field, a resource whose mark is not its own (renamed with aliases, the field newly configured,
+      // or the stack moved to another backend) is updated to carry it.
+      const wanted = markFor(ownerOf(news), olds.origin);
+      const remark = wanted !== undefined && olds.ownerMark !== wanted;
       // A resource renamed with aliases is an update of its owner alone (no request), so the
       // state names the resource that holds the contact now.
       const renamed = olds.owner !== undefined && ownerOf(news) !== undefined && olds.owner !== ownerOf(news);
@@ -151,38 +216,41 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
     },
 
     async create(inputs) {
+      const owner = ownerOf(inputs);
       try {
-        await beforeWrite();
-        const client = context.client();
-        // Look before creating: Callbell may silently accept a second contact with the same
-        // identifier, and a create interrupted earlier (a killed `pulumi up`) may have landed.
-        const owner = ownerOf(inputs);
-        const settings = context.settings();
-        const existing = canLookUpByPhone(inputs.source, inputs.channelUuid) ? await client.findByPhone(inputs.identifier, inputs.channelUuid) : undefined;
-        if (existing) {
-          const decision = decideTakeover({
-            owner,
-            mark: markOn(existing),
-            marking: !!settings.ownerField,
-            adopt: inputs.adopt === true,
-            recoverCreates: settings.recoverCreates === true,
-            sameName: existing.name.trim() === inputs.name.trim(),
-            keptByAnother: keptByAnother(existing.uuid, owner),
-          });
-          if (decision.takeOver) return await takeOver(existing, inputs, decision.origin, owner);
-          throw refuse(
-            `Could not create contact "${inputs.name}" (${inputs.identifier}): Callbell already has a contact with this identifier ` +
-              `("${existing.name}", uuid ${existing.uuid}), and ${decision.refusal}. Nothing was written.`,
-            inputs,
-            [existing.name],
-          );
-        }
-        const mark = markFor(owner);
-        const outcome = await client.create(withMark(toCreateBody(inputs), mark));
-        if (outcome.recoveredAfterLostAnswer) return await takeOver(outcome.contact, inputs, "created", owner);
-        kept.set(outcome.contact.uuid, owner);
-        const outs = stateFrom(outcome.contact, inputs, { origin: "created", owner, ownerMark: mark });
-        return { id: outcome.contact.uuid, outs };
+        await beforeWrite(owner);
+        return await oneAtATime(`${inputs.source}\u0000${inputs.identifier}`, async () => {
+          const client = context.client();
+          // Look before creating: Callbell may silently accept a second contact with the same
+          // identifier, and a create interrupted earlier (a killed `pulumi up`) may have landed.
+          const settings = context.settings();
+          const existing = canLookUpByPhone(inputs.source, inputs.channelUuid) ? await client.findByPhone(inputs.identifier, inputs.channelUuid) : undefined;
+          if (existing) {
+            const decision = decideTakeover({
+              owner,
+              backend: settings.backend,
+              mark: markOn(existing),
+              marking: !!settings.ownerField,
+              adopt: inputs.adopt === true,
+              recoverCreates: settings.recoverCreates === true,
+              sameName: existing.name.trim() === inputs.name.trim(),
+              keeper: kept.get(existing.uuid),
+            });
+            if (decision.takeOver) return await takeOver(existing, inputs, decision.origin, owner);
+            throw refuse(
+              `Could not create contact "${inputs.name}" (${inputs.identifier}): Callbell already has a contact with this identifier ` +
+                `("${existing.name}", uuid ${existing.uuid}), and ${decision.refusal}. Nothing was written.`,
+              inputs,
+              [existing.name],
+            );
+          }
+          const mark = markFor(owner, "created");
+          const outcome = await client.create(withMark(toCreateBody(inputs), mark));
+          if (outcome.recoveredAfterLostAnswer) return await takeOver(outcome.contact, inputs, "created", owner);
+          keep(outcome.contact.uuid, { owner, origin: "created" });
+          const outs = stateFrom(outcome.contact, inputs, { origin: "created", owner, ownerMark: mark });
+          return { id: outcome.contact.uuid, outs };
+        });
       } catch (error) {
         throw error instanceof ContactError ? error : fail(error, inputs, "create");
       }
@@ -204,10 +272,10 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
 
     async update(id, olds, news) {
       try {
-        await beforeWrite();
         const owner = ownerOf(news);
-        kept.set(id, owner);
-        const mark = markFor(owner) ?? olds.ownerMark;
+        await beforeWrite(owner);
+        keep(id, { owner, origin: olds.origin });
+        const mark = markFor(owner, olds.origin) ?? olds.ownerMark;
         const patch = mark !== olds.ownerMark ? withMark(patchFor(olds, news), mark) : patchFor(olds, news);
         if (Object.keys(patch).length === 0) return { outs: dropUndefined({ ...olds, owner, ownerMark: mark, [maskInput]: maskOf(news) }) }; // a rename
         const contact = await context.client().update(id, patch);
@@ -228,11 +296,13 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
       try {
         const settings = context.settings();
         const facts = {
+          owner: props.owner,
           ownMark: props.ownerMark,
           origin: props.origin,
           legacyAdopt: props.adopt === true,
-          keptByAnother: keptByAnother(id, props.owner),
+          keeper: kept.get(id),
           marking: !!settings.ownerField,
+          backend: settings.backend,
         };
         let decision = decideDelete(facts);
         if (decision.delete && settings.ownerField) {
@@ -241,16 +311,13 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
           decision = decideDelete({ ...facts, mark: markOn(contact) });
         }
         if (!decision.delete) {
-          warn(
-            said(
-              `contact ${describeContact(props)} (uuid ${id}) was left in Callbell, not deleted: ${decision.reason}. ` +
-                "Pulumi no longer tracks it through this resource; delete it in the Callbell dashboard if it is really no longer needed.",
-              props,
-            ),
-          );
+          const after = decision.stillHeld
+            ? "It stays under Pulumi, held by the resource that keeps it."
+            : "Pulumi no longer tracks it through this resource; delete it in the Callbell dashboard if it is really no longer needed.";
+          warn(said(`contact ${describeContact(props)} (uuid ${id}) was left in Callbell, not deleted: ${decision.reason}. ${after}`, props));
           return;
         }
-        await beforeWrite();
+        await beforeWrite(props.owner);
         await context.client().remove(id);
       } catch (error) {
         throw fail(error, props, "delete");

@@ -1,0 +1,102 @@
+// One writer per stack on this machine. `pulumi cancel` releases the backend's lock while the cancelled run goes on
+// writing until it ends; a second `up` started in that window finds nothing for the contacts the first is still
+// creating and creates them again (seen: 4 duplicate pairs). So before its first write, a provider host takes a lock
+// file for its stack (fingerprinted by project, stack and backend) and holds it until it exits. A lock whose holder is
+// gone (a killed run) is taken over; a live one is waited for a little (a run's host that is just ending), then refused.
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import type { Owner } from "./ownership";
+import { ContactError } from "./error";
+
+/** How long a second run waits for the first one's host to end before it refuses. */
+const patienceMs = 15_000;
+
+/** The lock of this process on its stack: taken on the first write, released when the process exits. */
+export class StackWriteLock {
+  private held?: string;
+  private taking?: Promise<void>;
+
+  /** Folder of the lock files; one machine shares it, so runs of different users and homes see each other. */
+  constructor(private readonly folder = path.join(os.tmpdir(), "pulumi-callbell-locks")) {}
+
+  /** Takes the lock of the owner's stack, or throws a ContactError naming the process that holds it; nothing without an owner. */
+  acquire(owner: Owner | undefined, backend: string | undefined): Promise<void> {
+    if (owner === undefined || this.held !== undefined) return this.taking ?? Promise.resolve();
+    const stack = owner.split("/").slice(0, 2).join("/");
+    this.taking ??= this.take(stack, backend).catch((error: unknown) => {
+      this.taking = undefined;
+      throw error;
+    });
+    return this.taking;
+  }
+
+  private async take(stack: string, backend: string | undefined): Promise<void> {
+    fs.mkdirSync(this.folder, { recursive: true });
+    const file = path.join(
+      this.folder,
+      `${createHash("sha256")
+        .update(`${stack}\u0000${backend ?? ""}`)
+        .digest("hex")
+        .slice(0, 24)}.lock`,
+    );
+    const deadline = Date.now() + patienceMs;
+    for (;;) {
+      try {
+        fs.writeFileSync(file, identityOf(process.pid), { flag: "wx" });
+        this.held = file;
+        process.once("exit", () => this.release());
+        return;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      }
+      const written = readOr(file, "");
+      const holder = Number(written.split(" ")[0]);
+      if (holder === process.pid || !alive(holder) || identityOf(holder) !== written) {
+        fs.rmSync(file, { force: true });
+        continue;
+      }
+      if (Date.now() >= deadline) {
+        throw new ContactError(
+          `Refusing to write: another pulumi run of stack ${stack} on this machine (process ${holder}) is still writing to Callbell, ` +
+            "for example a run stopped with 'pulumi cancel', which goes on until it ends. Two runs at once would create the same contacts " +
+            `twice. Wait for it to end, or end it (kill ${holder}), then run up again. Nothing was written.`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
+  /** Removes the lock file if this process holds it. */
+  release(): void {
+    if (this.held && readOr(this.held, "") === identityOf(process.pid)) fs.rmSync(this.held, { force: true });
+    this.held = undefined;
+    this.taking = undefined;
+  }
+}
+
+function readOr(file: string, fallback: string): string {
+  try {
+    return fs.readFileSync(file, "utf8").trim();
+  } catch {
+    return fallback;
+  }
+}
+
+// A process as "<pid> <start time>" (Linux /proc; the pid alone elsewhere), so a reused pid is not taken for the holder.
+function identityOf(pid: number): string {
+  const stat = readOr(`/proc/${pid}/stat`, "");
+  const started = stat ? stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] : undefined;
+  return started ? `${pid} ${started}` : String(pid);
+}
+
+function alive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
