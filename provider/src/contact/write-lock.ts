@@ -18,8 +18,11 @@ export class StackWriteLock {
   private held?: string;
   private taking?: Promise<void>;
 
-  /** Folder of the lock files; one machine shares it, so runs of different users and homes see each other. */
-  constructor(private readonly folder = path.join(os.tmpdir(), "pulumi-callbell-locks")) {}
+  /** Folder of the lock files (one machine shares it, so runs of different homes see each other), and how long to wait. */
+  constructor(
+    private readonly folder = path.join(os.tmpdir(), "pulumi-callbell-locks"),
+    private readonly patience = patienceMs,
+  ) {}
 
   /** Takes the lock of the owner's stack, or throws a ContactError naming the process that holds it; nothing without an owner. */
   acquire(owner: Owner | undefined, backend: string | undefined): Promise<void> {
@@ -41,7 +44,7 @@ export class StackWriteLock {
         .digest("hex")
         .slice(0, 24)}.lock`,
     );
-    const deadline = Date.now() + patienceMs;
+    const deadline = Date.now() + this.patience;
     for (;;) {
       try {
         fs.writeFileSync(file, identityOf(process.pid), { flag: "wx" });

@@ -1,0 +1,140 @@
+// The pure ownership decisions (ownership.ts), the backend fingerprint (backend.ts) and the one-writer lock
+// (write-lock.ts): who may take over or delete a contact, and how two runs or two backends are told apart.
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { backendFingerprint, backendUrl } from "../../provider/src/backend";
+import { TakeoverFacts, decideDelete, decideTakeover, readMark, writeMark } from "../../provider/src/contact/ownership";
+import { StackWriteLock } from "../../provider/src/contact/write-lock";
+
+const here = "1a2b3c4d";
+const there = "9f8e7d6c";
+const facts = (more: Partial<TakeoverFacts>): TakeoverFacts => ({
+  owner: "p/dev/alice",
+  backend: here,
+  marking: true,
+  adopt: false,
+  recoverCreates: false,
+  sameName: true,
+  ...more,
+});
+
+describe("ownership decisions", () => {
+  it("a mark is written and read back with its backend and whether it was adopted; an old mark has neither", () => {
+    assert.equal(writeMark({ owner: "p/dev/alice", backend: here }), "p/dev/alice @1a2b3c4d");
+    assert.equal(writeMark({ owner: "p/dev/alice", backend: here, adopted: true }), "p/dev/alice @1a2b3c4d adopted");
+    assert.deepEqual(readMark("p/dev/alice @1a2b3c4d adopted"), { owner: "p/dev/alice", backend: here, adopted: true });
+    assert.deepEqual(readMark(" p/dev/a b @1a2b3c4d "), { owner: "p/dev/a b", backend: here, adopted: false });
+    assert.deepEqual(readMark("p/dev/alice"), { owner: "p/dev/alice" });
+  });
+
+  it("takes over its own mark, or its stack's (a rename), only in the same backend", () => {
+    assert.deepEqual(decideTakeover(facts({ mark: "p/dev/alice @1a2b3c4d" })), {
+      takeOver: true,
+      origin: "created",
+      why: "its owner mark names this resource (an interrupted create, or this resource's replacement)",
+    });
+    assert.equal(decideTakeover(facts({ mark: "p/dev/bob @1a2b3c4d" })).takeOver, true);
+    const elsewhere = decideTakeover(facts({ mark: "p/dev/alice @9f8e7d6c" }));
+    assert.equal(elsewhere.takeOver, false);
+    assert.match((elsewhere as { refusal: string }).refusal, /managed by p\/dev\/alice in another Pulumi backend \(backend 9f8e7d6c; this run's is 1a2b3c4d\)/);
+    assert.match((decideTakeover(facts({ mark: "p/dev/alice" })) as { refusal: string }).refusal, /a mark written before marks named their Pulumi backend/);
+    assert.equal(decideTakeover(facts({ mark: "p/dev/alice @9f8e7d6c", recoverCreates: true })).takeOver, true, "recoverCreates is the override");
+    assert.equal(decideTakeover(facts({ mark: "p/prod/alice @1a2b3c4d", recoverCreates: true, adopt: true })).takeOver, false, "never another stack's");
+  });
+
+  it("a contact adopted once stays adopted through its mark", () => {
+    assert.deepEqual(decideTakeover(facts({ mark: "p/dev/alice @1a2b3c4d adopted" })), {
+      takeOver: true,
+      origin: "adopted",
+      why: "its owner mark names this resource (an interrupted create, or this resource's replacement)",
+    });
+    assert.equal((decideTakeover(facts({ mark: "p/dev/alice @1a2b3c4d", adopt: true })) as { origin: string }).origin, "adopted");
+  });
+
+  it("the run memory decides first: the replacement keeps its resource's contact, another resource's is refused", () => {
+    assert.deepEqual(decideTakeover(facts({ marking: false, keeper: { owner: "p/dev/alice", origin: "adopted" } })), {
+      takeOver: true,
+      origin: "adopted",
+      why: "this resource already holds it (a replacement keeps its contact)",
+    });
+    assert.deepEqual(decideTakeover(facts({ keeper: { owner: "p/dev/twin" }, adopt: true, mark: "p/dev/alice @1a2b3c4d" })), {
+      takeOver: false,
+      refusal: "another resource of this program already manages it; declare each contact once",
+    });
+  });
+
+  it("delete: skipped for a kept contact, an adopted one, or one another owner (or backend) marked; else deleted", () => {
+    const base = { owner: "p/dev/alice", ownMark: "p/dev/alice @1a2b3c4d", origin: "created" as const, legacyAdopt: false, marking: true, backend: here };
+    assert.deepEqual(decideDelete({ ...base, keeper: { owner: "p/dev/alice" } }), {
+      delete: false,
+      reason: "the resource that replaces it keeps the same contact",
+      stillHeld: true,
+    });
+    assert.equal(
+      (decideDelete({ ...base, keeper: { owner: "p/dev/bob" } }) as { reason: string }).reason,
+      "another resource of this program now manages it (a rename?)",
+    );
+    assert.equal(decideDelete({ ...base, origin: "adopted" }).delete, false);
+    assert.equal(decideDelete({ ...base, origin: undefined, legacyAdopt: true }).delete, false);
+    assert.deepEqual(decideDelete({ ...base, mark: "p/dev/alice @9f8e7d6c" }), {
+      delete: false,
+      reason: "its owner field says it is managed by p/dev/alice in another Pulumi backend (backend 9f8e7d6c; this run's is 1a2b3c4d)",
+      stillHeld: false,
+    });
+    assert.deepEqual(decideDelete({ ...base, mark: "p/dev/alice @1a2b3c4d" }), { delete: true });
+    assert.deepEqual(decideDelete({ ...base, marking: false }), { delete: true });
+  });
+});
+
+describe("backend fingerprint", () => {
+  it("follows the CLI's choice: PULUMI_BACKEND_URL, then Pulumi.yaml's backend.url, then the login in credentials.json", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "callbell-backend-"));
+    try {
+      const home = path.join(dir, "home");
+      fs.mkdirSync(home);
+      fs.writeFileSync(path.join(home, "credentials.json"), JSON.stringify({ current: "s3://from-login" }));
+      assert.equal(backendUrl({ PULUMI_HOME: home }, dir), "s3://from-login");
+      fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: p\nruntime: nodejs\nbackend:\n  url: gs://from-project\n");
+      assert.equal(backendUrl({ PULUMI_HOME: home }, dir), "gs://from-project");
+      assert.equal(backendUrl({ PULUMI_HOME: home, PULUMI_BACKEND_URL: "file:///from/env" }, dir), "file:///from/env");
+      assert.equal(backendUrl({ PULUMI_HOME: path.join(dir, "nowhere") }, path.join(dir, "nothing")), undefined);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("is the same for spellings of one backend and differs between backends and organizations", () => {
+    const f = backendFingerprint;
+    assert.match(f("s3://bucket"), /^[0-9a-f]{8}$/);
+    assert.equal(f("s3://bucket/"), f("s3://bucket?region=eu-west-1"));
+    assert.equal(f("file://~"), f(`file://${os.homedir()}/`));
+    assert.equal(f("HTTPS://API.pulumi.com"), f("https://api.pulumi.com"));
+    assert.notEqual(f("file:///builds/state"), f("file:///home/me/state"));
+    assert.notEqual(f("https://api.pulumi.com", "acme"), f("https://api.pulumi.com", "me"));
+    assert.equal(f("https://api.pulumi.com", "organization"), f("https://api.pulumi.com"), "the DIY default names no organization");
+  });
+});
+
+describe("one writer per stack", () => {
+  it("takes a free or stale lock, waits for a live holder, then refuses naming it", async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), "callbell-locks-"));
+    try {
+      await new StackWriteLock(folder, 50).acquire("p/dev/alice", here);
+      await new StackWriteLock(folder, 50).acquire("p/dev/bob", here); // this process holds it: fine
+      const [file] = fs.readdirSync(folder);
+      // Held by a live process that is not this one (pid 1, with its real start time): refused after the wait.
+      const init = fs.readFileSync("/proc/1/stat", "utf8");
+      fs.writeFileSync(path.join(folder, file), `1 ${init.slice(init.lastIndexOf(")") + 2).split(" ")[19]}`);
+      await assert.rejects(new StackWriteLock(folder, 50).acquire("p/dev/alice", here), /another pulumi run of stack p\/dev on this machine \(process 1\)/);
+      await new StackWriteLock(folder, 50).acquire("p/prod/alice", here); // another stack: its own lock
+      await new StackWriteLock(folder, 50).acquire("p/dev/alice", there); // the same names in another backend: another stack
+      // A holder that is gone, or a pid now used by another process, is stale.
+      fs.writeFileSync(path.join(folder, file), "1 0");
+      await new StackWriteLock(folder, 50).acquire("p/dev/alice", here);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
