@@ -53,6 +53,8 @@ describe("Contact provider: ownership of contacts (takeover and delete)", functi
           `Could not create contact "QA Alice" (393331234567): Callbell already has a contact with this identifier ("QA Alice", uuid ${leftover.uuid}), ` +
             'and nothing shows that this stack made it. If you renamed this resource, add aliases: [{ name: "<its old name>" }]; ' +
             "if a killed run of this stack created it, run the next up with callbell:recoverCreates=true (or CALLBELL_RECOVER_CREATES=true); " +
+            "if this is 'pulumi up --replace' of this resource, Callbell holds one contact per number, so the replacement can only keep it: " +
+            "run that up with callbell:recoverCreates=true too (with callbell:ownerField set, --replace needs nothing); " +
             "to manage an existing contact, set adopt: true. Nothing was written.",
         );
         return true;

@@ -1,6 +1,7 @@
 // Where the provider's settings come from: the stack's config first (callbell:*), then the
 // environment. Knows nothing about HTTP.
 import { backendFingerprint, backendUrl } from "./backend";
+import { CallbellProblem } from "./problem";
 
 /** The stack config keys the provider reads. */
 export const configKeys = {
@@ -45,11 +46,9 @@ export interface ProviderSettings {
 }
 
 /** A setting is missing or malformed: the message says which and how to set it. */
-export class CallbellConfigError extends Error {
+export class CallbellConfigError extends CallbellProblem {
   constructor(message: string) {
-    super(message);
-    this.name = "CallbellConfigError";
-    this.stack = `${this.name}: ${message}`; // shown to users as is; a stack trace would only hide it
+    super(message, "named");
   }
 }
 
@@ -60,9 +59,12 @@ export function resolveSettings(config: (key: string) => string | undefined, env
   const url = URL.canParse(apiUrl) && /^https?:\/\/[^\s/]+/.test(apiUrl) ? new URL(apiUrl) : undefined;
   // The value is never echoed whole: a token pasted into the wrong variable must not end up in a log.
   if (!url) {
+    // A URL of another scheme is shown by its scheme and host only; anything else not at all.
+    const other = URL.canParse(apiUrl) ? new URL(apiUrl) : undefined;
+    const value = other?.host ? `"${other.protocol}//${other.host}"` : `(or ${envVars.apiUrl})`;
+    const hidden = other?.host ? "" : " (its value is not shown, in case it is a token)";
     throw new CallbellConfigError(
-      `${configKeys.apiUrl} (or ${envVars.apiUrl}) is not an http(s) URL (its value is not shown, in case it is a token); ` +
-        `set it to e.g. ${defaultApiUrl}, or unset it to use that default`,
+      `${configKeys.apiUrl} ${value} is not an http(s) URL${hidden}; set it to e.g. ${defaultApiUrl}, or unset it to use that default`,
     );
   }
   // Without the version, every path is a 404, and a phone lookup's 404 means "no such contact".

@@ -8,6 +8,7 @@ import { redact, shownMessage } from "./client/errors";
 import { findChannel, findTeam } from "./client/names";
 import { ProviderSettings, requireToken, resolveSettings } from "./config";
 import { phoneDigits } from "./normalize";
+import { CallbellProblem } from "./problem";
 
 /** A team of the account. */
 export interface TeamInfo {
@@ -46,13 +47,7 @@ export interface ContactInfo {
 }
 
 /** A lookup that found nothing, or more than one: the message names the known names. */
-export class CallbellLookupError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "CallbellLookupError";
-    this.stack = message; // shown to users as is
-  }
-}
+export class CallbellLookupError extends CallbellProblem {}
 
 interface Session {
   settings: ProviderSettings;

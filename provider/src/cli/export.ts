@@ -10,6 +10,7 @@ import { ContactSource, contactSources } from "../client/contacts";
 import { CallbellConfigError, configKeys, envVars, requireToken, resolveSettings } from "../config";
 import { sameName } from "../client/names";
 import { buildSeedFile } from "./export-file";
+import { CallbellProblem } from "../problem";
 
 /** Where the command writes; tests pass their own. */
 export interface CliIo {
@@ -33,7 +34,7 @@ Callbell) and writes them to FILE as a seed file for ContactSet, each with adopt
 The API token is read from ${envVars.apiToken} only (never a flag, so it stays out of shell history).`;
 
 /** A usage or setting problem: exit code 2, message shown as is. */
-class UsageError extends Error {}
+class UsageError extends CallbellProblem {}
 
 interface ExportOptions {
   out: string;

@@ -2,6 +2,7 @@
 // HTTP method, the API path (never the base URL's credentials, never a header) and Callbell's
 // own message, with every known secret redacted — these messages end up in `pulumi up` output
 // and CI logs, so they must be safe to print and useful without a stack trace.
+import { CallbellProblem } from "../problem";
 import type { BodyFault } from "./retry";
 
 /** Facts about one failed exchange with the Callbell API. */
@@ -25,7 +26,7 @@ export interface FailureDetails {
 const maxApiMessageChars = 1000;
 
 /** Base class: every failure talking to Callbell. */
-export class CallbellError extends Error {
+export class CallbellError extends CallbellProblem {
   readonly method: string;
   readonly path: string;
   readonly status?: number;
@@ -39,7 +40,6 @@ export class CallbellError extends Error {
   constructor(details: FailureDetails, headline: string) {
     const apiMessage = details.apiMessage === undefined ? undefined : cut(details.apiMessage, maxApiMessageChars);
     super(`${headline}: ${details.method} ${details.path}${details.status ? ` answered ${details.status}` : ""}` + (apiMessage ? ` — ${apiMessage}` : ""));
-    this.name = new.target.name;
     this.method = details.method;
     this.path = details.path;
     this.status = details.status;

@@ -1,7 +1,9 @@
+import { CallbellProblem } from "../problem";
+
 // The error the Contact provider fails with: the engine shows its message as the step's failure.
 
 /** An error Pulumi shows as is: one line naming the contact, no stack trace. */
-export class ContactError extends Error {
+export class ContactError extends CallbellProblem {
   /** Set when Callbell holds the contact although the operation failed, so Pulumi keeps it in state. */
   id?: string;
   properties?: Record<string, unknown>;
@@ -9,7 +11,5 @@ export class ContactError extends Error {
 
   constructor(message: string) {
     super(message);
-    this.name = "ContactError";
-    this.stack = message;
   }
 }

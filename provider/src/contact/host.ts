@@ -3,8 +3,8 @@
 // provider to the host: settings from the stack config (else the environment), one client made on first use, and
 // error messages printed once.
 import { ContactsClient } from "../client/contacts";
-import { CallbellConfigError, ProviderSettings, requireToken, resolveSettings } from "../config";
-import { ContactError } from "./error";
+import { ProviderSettings, requireToken, resolveSettings } from "../config";
+import { CallbellProblem } from "../problem";
 import { ContactProvider, ProviderContext, makeContactProvider } from "./provider";
 
 /** The context the provider host uses: settings from configure (stack config), else the environment. */
@@ -45,7 +45,7 @@ const reported = new Set<string>();
 let consoleQuieted = false;
 function sayOnce<T>(call: () => Promise<T>): Promise<T> {
   return call().catch((error: unknown) => {
-    if (error instanceof ContactError || error instanceof CallbellConfigError) {
+    if (error instanceof CallbellProblem) {
       reported.add(`${error}: ${error.stack}`);
       if (!consoleQuieted) {
         consoleQuieted = true;

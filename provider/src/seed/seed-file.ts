@@ -6,6 +6,7 @@ import { LineCounter, parseDocument, isMap, isScalar, isSeq, YAMLMap, Node as Ya
 import { isMainChannel, validateInputs } from "../contact/schema";
 import { ContactInputs, inputNames } from "../contact/shape";
 import { mergeTags } from "../normalize";
+import { CallbellProblem } from "../problem";
 import { seedKey } from "./keys";
 import { maskPersonalData, personalValues } from "../personal-data";
 
@@ -25,13 +26,11 @@ export interface SeedContact {
 }
 
 /** Every problem of one or more seed files, listed with file, line, entry and field (the first 100 in the message). */
-export class SeedFileError extends Error {
+export class SeedFileError extends CallbellProblem {
   constructor(readonly problems: string[]) {
     const listed = problems.slice(0, maxListedProblems);
     const more = problems.length > listed.length ? `\n  … and ${problems.length - listed.length} more problems` : "";
     super(`Invalid seed file${problems.length > 1 ? "s" : ""} — nothing was written to Callbell:\n  - ${listed.join("\n  - ")}${more}`);
-    this.name = "SeedFileError";
-    this.stack = this.message; // shown to users as is
   }
 }
 
