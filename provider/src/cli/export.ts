@@ -4,11 +4,12 @@
 // only, so it never lands in shell history.
 import * as fs from "fs";
 import * as path from "path";
-import { AccountClient, ApiTeam, ContactFilters, ListedContact } from "../client/account";
+import { AccountClient, ApiTeam, ContactFilters } from "../client/account";
 import { CallbellError, redact } from "../client/errors";
 import { ContactSource, contactSources } from "../client/contacts";
 import { CallbellConfigError, configKeys, envVars, requireToken, resolveSettings } from "../config";
-import { sameName } from "../client/names";
+import { teamsNamed } from "../client/names";
+import { isUuid } from "../client/uuid";
 import { buildSeedFile } from "./export-file";
 import { CallbellProblem } from "../problem";
 
@@ -65,7 +66,7 @@ export async function runExport(args: readonly string[], env: NodeJS.ProcessEnv,
     const teams = await client.listTeams();
     const channels = await client.listChannels();
     const filters: ContactFilters = { source: options.source, tags: options.tags, teamUuid: options.team ? resolveTeam(options.team, teams) : undefined };
-    const contacts = await readAllContacts(client, filters, io);
+    const contacts = await client.listAllContacts(filters, true, (page, total) => io.err(`read page ${page} (${total} contacts)`));
     const result = buildSeedFile(contacts, {
       teams,
       channels,
@@ -177,28 +178,15 @@ function requireTokenForCli(settings: ReturnType<typeof resolveSettings>): strin
 /** The team uuid for --team: a uuid of the account, or a name (case-insensitive) exactly one team has. */
 function resolveTeam(team: string, teams: readonly ApiTeam[]): string {
   const known = () => teams.map((t) => `${t.name} (${t.uuid})`).join(", ") || "none";
-  if (/^[0-9a-f]{32}$/.test(team)) {
+  if (isUuid(team)) {
     if (teams.some((t) => t.uuid === team)) return team;
     throw new UsageError(`--team ${team} is not a team of this account; known teams: ${known()}`);
   }
-  const matches = teams.filter((t) => sameName(t.name, team));
+  const matches = teamsNamed(teams, team);
   if (matches.length === 1) return matches[0].uuid;
   if (matches.length > 1)
     throw new UsageError(`--team "${team}" names ${matches.length} teams; pass one uuid instead: ` + `${matches.map((t) => t.uuid).join(", ")}`);
   throw new UsageError(`--team "${team}" is not a team of this account; known teams: ${known()}`);
-}
-
-// The page size is not documented: read until a page is empty or shorter than the first one.
-async function readAllContacts(client: AccountClient, filters: ContactFilters, io: CliIo): Promise<ListedContact[]> {
-  const all: ListedContact[] = [];
-  let firstSize: number | undefined;
-  for (let page = 1; ; page++) {
-    const contacts = await client.listContacts(page, filters, true);
-    all.push(...contacts);
-    firstSize ??= contacts.length;
-    if (contacts.length > 0) io.err(`read page ${page} (${all.length} contacts)`);
-    if (contacts.length === 0 || contacts.length < firstSize) return all;
-  }
 }
 
 function describeFilters(options: ExportOptions, teams: readonly ApiTeam[]): string {

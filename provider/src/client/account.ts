@@ -93,6 +93,21 @@ export class AccountClient {
     });
   }
 
+  /**
+   * GET /contacts, every page, until an empty page or one shorter than the first (the page size is not documented);
+   * `onPage` hears each page read, with the count so far.
+   */
+  async listAllContacts(filters: ContactFilters = {}, includeFieldTypes = false, onPage?: (page: number, total: number) => void): Promise<ListedContact[]> {
+    const all: ListedContact[] = [];
+    await readPages(async (page) => {
+      const contacts = await this.listContacts(page, filters, includeFieldTypes);
+      all.push(...contacts);
+      if (contacts.length > 0) onPage?.(page, all.length);
+      return { size: contacts.length };
+    });
+    return all;
+  }
+
   /** GET /teams, every page. */
   async listTeams(): Promise<ApiTeam[]> {
     const raw = await this.allPages("/teams", "teams");
@@ -123,17 +138,31 @@ export class AccountClient {
 
   private async allPages(path: string, key: string, query: Record<string, string | undefined> = {}): Promise<unknown[]> {
     const items: unknown[] = [];
-    let firstSize: number | undefined;
-    for (let page = 1; page <= maxPages; page++) {
+    await readPages(async (page) => {
       const answer = await this.http.send({ method: "GET", path, query: { ...query, page: String(page) } });
       const list = listOf(answer.body, key, "GET", path, answer.status);
       items.push(...list);
       const pages = meta.safeParse((answer.body as Record<string, unknown>).meta);
-      const lastPage = pages.success ? pages.data?.pages : undefined;
-      firstSize ??= list.length;
-      if (lastPage !== undefined ? page >= lastPage : list.length === 0 || list.length < firstSize) break;
-    }
+      return { size: list.length, lastPage: pages.success ? pages.data?.pages : undefined };
+    });
     return items;
+  }
+}
+
+/** What one page read tells the paging loop: how many items it held, and the last page when the answer says. */
+interface PageRead {
+  size: number;
+  lastPage?: number;
+}
+
+// The one paging loop: pages from 1 until meta.pages when the answer has it, else until the first empty page or one
+// shorter than the first; never past maxPages, which bounds a misbehaving server too.
+async function readPages(read: (page: number) => Promise<PageRead>): Promise<void> {
+  let firstSize: number | undefined;
+  for (let page = 1; page <= maxPages; page++) {
+    const { size, lastPage } = await read(page);
+    firstSize ??= size;
+    if (lastPage !== undefined ? page >= lastPage : size === 0 || size < firstSize) return;
   }
 }
 

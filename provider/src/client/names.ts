@@ -12,9 +12,12 @@ export const quoteList = (names: readonly string[]): string => (names.length ? n
 /** What a search by name found: exactly one, or the reason (what the account has, and the fix). */
 export type NameMatch<T> = { found: T; problem?: undefined } | { found?: undefined; problem: string };
 
+/** The teams with this name (the matching rule for teams). */
+export const teamsNamed = (teams: readonly ApiTeam[], name: string): ApiTeam[] => teams.filter((t) => sameName(t.name, name));
+
 /** The team with this name, or why there is not exactly one. */
 export function findTeam(teams: readonly ApiTeam[], name: string): NameMatch<ApiTeam> {
-  const matches = teams.filter((t) => sameName(t.name, name));
+  const matches = teamsNamed(teams, name);
   if (matches.length === 1) return { found: matches[0] };
   if (matches.length === 0) return { problem: `no team of this Callbell account is named so; known teams: ${quoteList(teams.map((t) => t.name))}` };
   return {
