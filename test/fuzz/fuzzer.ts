@@ -320,16 +320,16 @@ export class World {
     }
     const s = this.stackOf(spec.stack);
     const names = Object.keys(s.declared);
-    const edit = (title: string) => {
-      record.title = `${s.label}: ${title}`;
-      this.writeConfig(s);
-      record.shell.push(`# edit ${s.folder}'s program: ${title}`, ...this.configLines(s));
+    const edit = (title: string, changed = true) => {
+      record.title = `${s.label}: ${title}${changed ? "" : " (a no-op)"}`;
+      if (changed) this.writeConfig(s);
+      if (changed) record.shell.push(...this.configLines(s));
       return "edit" as const;
     };
     switch (spec.kind) {
       case "add": {
         const free = PERSONS.map((_, i) => (spec.person + i) % PERSONS.length).find((p) => !names.some((n) => s.declared[n].person === p));
-        if (free === undefined) return edit("nothing to add (every person is declared)");
+        if (free === undefined) return edit("nothing to add (every person is declared)", false);
         const name = s.declared[`p${free}`] ? `p${free}-${this.serial}` : `p${free}`;
         const tags = [["qa"], ["qa", "vip"], []][spec.tags % 3];
         s.declared[name] = { person: free, format: spec.format, name: `Person ${free}`, tags };
@@ -337,21 +337,21 @@ export class World {
       }
       case "twice": {
         const of = this.pick(names, spec.pick);
-        if (!of) return edit("nothing to declare twice");
+        if (!of) return edit("nothing to declare twice", false);
         const name = `p${s.declared[of].person}-twice${this.serial}`;
         s.declared[name] = { ...s.declared[of], format: spec.format };
         return edit(`declare ${of}'s number again as ${name} = ${PERSONS[s.declared[of].person].formats[spec.format]}`);
       }
       case "remove": {
         const name = this.pick(names, spec.pick);
-        if (!name) return edit("nothing to remove");
+        if (!name) return edit("nothing to remove", false);
         delete s.declared[name];
         delete s.aliases[name];
         return edit(`remove ${name}`);
       }
       case "rename": {
         const old = this.pick(names, spec.pick);
-        if (!old) return edit("nothing to rename");
+        if (!old) return edit("nothing to rename", false);
         const name = `p${s.declared[old].person}-r${this.serial}`;
         s.declared[name] = s.declared[old];
         delete s.declared[old];
@@ -361,14 +361,14 @@ export class World {
       }
       case "reformat": {
         const name = this.pick(names, spec.pick);
-        if (!name) return edit("nothing to reformat");
+        if (!name) return edit("nothing to reformat", false);
         const d = s.declared[name];
         d.format = spec.format === d.format ? (d.format + 1) % PERSONS[d.person].formats.length : spec.format;
         return edit(`write ${name}'s number as ${PERSONS[d.person].formats[d.format]}`);
       }
       case "edit": {
         const name = this.pick(names, spec.pick);
-        if (!name) return edit("nothing to edit");
+        if (!name) return edit("nothing to edit", false);
         const d = s.declared[name];
         if (spec.tags) d.tags = d.tags.includes("vip") ? ["qa"] : ["qa", "vip"];
         else d.name = `Person ${d.person} v${this.serial}`;
@@ -391,7 +391,7 @@ export class World {
       }
       case "replace": {
         const name = this.pick(s.claims, spec.pick)?.name ?? this.pick(names, spec.pick);
-        if (!name) return edit("nothing to replace");
+        if (!name) return edit("nothing to replace", false);
         if (this.config.ownerField && this.exclude.has("replace-owner")) {
           record.title = `${s.label}: pulumi up (not --replace: excluded with an owner field)`;
           await this.command(record, s, up);
@@ -409,7 +409,7 @@ export class World {
       }
       case "state-delete": {
         const claim = this.pick(s.claims, spec.pick);
-        if (!claim) return edit("nothing in the state to delete");
+        if (!claim) return edit("nothing in the state to delete", false);
         record.title = `${s.label}: pulumi state delete ${claim.name}`;
         await this.command(record, s, ["state", "delete", claim.urn, "--yes"]);
         return s;
@@ -640,6 +640,8 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
     numRuns: replaying ? 1 : options.numRuns,
     path: options.path,
     endOnFailure: replaying,
+    // Unbiased: a biased first run draws one-step sequences and the smallest targets, and a run here is a few sequences.
+    plugins: [fc.unbiased()],
   });
   if (details.failed && lastFailure && details.counterexample) {
     const { world, violations } = lastFailure;

@@ -8,8 +8,8 @@ import { formatFailure, fuzz } from "./fuzzer";
 
 /** The fixed seed and size of the run in `npm test` (about 3 to 4 minutes on a 2-core machine when nothing fails). */
 const SEED = 20;
-const SEQUENCES = 5;
-const STEPS = 10;
+const SEQUENCES = 8;
+const STEPS = 12;
 
 describe("sequence fuzzer: no command sequence loses or doubles a contact", function () {
   this.timeout(60 * 60_000); // a cold engine build, then shrinking a failure through the real CLI
@@ -18,7 +18,7 @@ describe("sequence fuzzer: no command sequence loses or doubles a contact", func
 
   it(`${SEQUENCES} sequences of up to ${STEPS} steps (seed ${SEED}): the invariant holds after every step`, async () => {
     sim = await startSimulator({ duplicates: "allow", seed: SEED });
-    const result = await fuzz({ sim, seed: SEED, numRuns: SEQUENCES, maxSteps: STEPS, shrinkRuns: 15 });
+    const result = await fuzz({ sim, seed: SEED, numRuns: SEQUENCES, maxSteps: STEPS, shrinkRuns: 25 });
     console.log(`      ${result.sequences} sequences, ${result.steps} steps (shrinking: ${result.shrinkSequences} sequences)`);
     assert.ok(!result.failure, formatFailure(result));
   });

@@ -1,7 +1,7 @@
 // `npm run soak`: the sequence fuzzer for longer, with a random seed (or --seed N to replay), until --minutes have
 // passed. Each round draws up to 25 sequences from seed + round; after a failure (shrunk) the soak goes on with the
 // next round, so one soak can report several violations.
-//   npm run soak -- [--minutes 30] [--seed N] [--steps 10] [--shrink-runs 40] [--exclude trunk0,twice,backend,replace-owner]
+//   npm run soak -- [--minutes 30] [--seed N] [--steps 12] [--shrink-runs 40] [--exclude trunk0,twice,backend,replace-owner]
 //   npm run soak -- --seed N --path P      replays one shrunk counterexample (printed with every failure)
 import { startSimulator } from "callbell-simulator";
 import { KnownBugInput, formatFailure, fuzz } from "./fuzzer";
@@ -37,7 +37,7 @@ async function main(): Promise<number> {
         sim,
         seed: seed + round,
         numRuns: 25,
-        maxSteps: Number(o.steps ?? 10),
+        maxSteps: Number(o.steps ?? 12),
         shrinkRuns: Number(o["shrink-runs"] ?? 40),
         deadline: o.path ? undefined : end,
         path: o.path,
