@@ -184,7 +184,11 @@ export class World {
     if (config.second === "backend") await make("B", "dev", "backend-2", config.initialB);
     world.transcript.push({
       title: "setup",
-      shell: ["# a simulator with duplicates allowed; export CALLBELL_API_URL=$SIM/v1 CALLBELL_API_TOKEN=[redacted] PULUMI_CONFIG_PASSPHRASE=...", ...setup],
+      shell: [
+        "$ npm run simulator -- --port 4010 --duplicates allow   # the fuzzer's also answers with 40 ms latency and 40 ms jitter",
+        "$ SIM=http://127.0.0.1:4010; export CALLBELL_API_URL=$SIM/v1 CALLBELL_API_TOKEN=<the token it prints> PULUMI_CONFIG_PASSPHRASE=any",
+        ...setup,
+      ],
       output: "",
       violations: [],
     });
@@ -363,7 +367,9 @@ export class World {
         const name = this.pick(names, spec.pick);
         if (!name) return edit("nothing to reformat", false);
         const d = s.declared[name];
-        d.format = spec.format === d.format ? (d.format + 1) % PERSONS[d.person].formats.length : spec.format;
+        // Another format than the current one; the third (trunk-0 for person 2) only when trunk0 is not excluded.
+        const formats = this.exclude.has("trunk0") ? 2 : PERSONS[d.person].formats.length;
+        d.format = spec.format === d.format ? (d.format + 1) % formats : spec.format;
         return edit(`write ${name}'s number as ${PERSONS[d.person].formats[d.format]}`);
       }
       case "edit": {
