@@ -290,6 +290,11 @@ export class World {
     record.output += `--- ${s.folder}$ ${shown} (exit ${r.code})\n${redact(r.output, [this.sim.token])}\n`;
   }
 
+  /** The format drawn, or the international one when it is a trunk-0 format ("+44 07911 ...") and trunk0 is excluded. */
+  private format(person: number, format: number): number {
+    return this.exclude.has("trunk0") && /\s0\d/.test(PERSONS[person].formats[format]) ? 1 : format;
+  }
+
   private pick<T>(items: T[], n: number): T | undefined {
     return items.length === 0 ? undefined : items[n % items.length];
   }
@@ -336,15 +341,15 @@ export class World {
         if (free === undefined) return edit("nothing to add (every person is declared)", false);
         const name = s.declared[`p${free}`] ? `p${free}-${this.serial}` : `p${free}`;
         const tags = [["qa"], ["qa", "vip"], []][spec.tags % 3];
-        s.declared[name] = { person: free, format: spec.format, name: `Person ${free}`, tags };
-        return edit(`add ${name} = ${PERSONS[free].formats[spec.format]}`);
+        s.declared[name] = { person: free, format: this.format(free, spec.format), name: `Person ${free}`, tags };
+        return edit(`add ${name} = ${PERSONS[free].formats[s.declared[name].format]}`);
       }
       case "twice": {
         const of = this.pick(names, spec.pick);
         if (!of) return edit("nothing to declare twice", false);
         const name = `p${s.declared[of].person}-twice${this.serial}`;
-        s.declared[name] = { ...s.declared[of], format: spec.format };
-        return edit(`declare ${of}'s number again as ${name} = ${PERSONS[s.declared[of].person].formats[spec.format]}`);
+        s.declared[name] = { ...s.declared[of], format: this.format(s.declared[of].person, spec.format) };
+        return edit(`declare ${of}'s number again as ${name} = ${PERSONS[s.declared[of].person].formats[s.declared[name].format]}`);
       }
       case "remove": {
         const name = this.pick(names, spec.pick);
@@ -367,9 +372,7 @@ export class World {
         const name = this.pick(names, spec.pick);
         if (!name) return edit("nothing to reformat", false);
         const d = s.declared[name];
-        // Another format than the current one; the third (trunk-0 for person 2) only when trunk0 is not excluded.
-        const formats = this.exclude.has("trunk0") ? 2 : PERSONS[d.person].formats.length;
-        d.format = spec.format === d.format ? (d.format + 1) % formats : spec.format;
+        d.format = this.format(d.person, spec.format === d.format ? (d.format + 1) % PERSONS[d.person].formats.length : spec.format);
         return edit(`write ${name}'s number as ${PERSONS[d.person].formats[d.format]}`);
       }
       case "edit": {
@@ -545,7 +548,7 @@ export function configArbitrary(exclude: ReadonlySet<KnownBugInput>): fc.Arbitra
 export function stepArbitrary(exclude: ReadonlySet<KnownBugInput>): fc.Arbitrary<StepSpec> {
   const stack = fc.nat(1);
   const pick = fc.nat(7);
-  const format = fc.nat(2).map((f) => (f === 2 && exclude.has("trunk0") ? 1 : f));
+  const format = fc.nat(2);
   const w = (weight: number, arbitrary: fc.Arbitrary<StepSpec>) => ({ weight, arbitrary });
   return fc.oneof(
     w(3, fc.record({ kind: fc.constant("add" as const), stack, person: fc.nat(PERSONS.length - 1), format, tags: fc.nat(2) })),
