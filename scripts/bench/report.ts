@@ -2,7 +2,7 @@
 // time-vs-n.svg (vega-lite: time against N per phase, engine and physical floors dashed).
 import * as fs from "fs";
 import * as path from "path";
-import type { BenchResults, Kind, NResult, PhaseResult, RateLimitResult } from "./run";
+import type { BenchResults, Kind, NResult, PhaseResult, RateLimitResult } from "./results";
 
 const PHASE_ORDER = ["preview (new)", "up (create)", "up (no-op)", "preview (unchanged)", "up (update all)", "refresh", "destroy"];
 /** Requests a phase cannot do without, per contact: what the physical floor divides by the limit. */
