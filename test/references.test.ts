@@ -4,7 +4,7 @@
 import { strict as assert } from "assert";
 import { ContactsClient } from "../provider/src/client/contacts";
 import { ProviderSettings, requireToken, resolveSettings } from "../provider/src/config";
-import { ContactProvider, makeContactProvider } from "../provider/src/contact/provider";
+import { ContactProvider, makeContactProvider } from "../provider/src/contact/lifecycle";
 import { validateInputs } from "../provider/src/contact/schema";
 import { ContactInputs } from "../provider/src/contact/shape";
 import { unknownValue } from "../provider/src/normalize";

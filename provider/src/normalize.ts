@@ -51,3 +51,8 @@ export function containsUnknown(value: unknown): boolean {
   if (value && typeof value === "object") return Object.values(value).some(containsUnknown);
   return false;
 }
+
+/** Removes keys whose value is undefined (the API treats an absent key as "leave unchanged", and state keeps no undefined). */
+export function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

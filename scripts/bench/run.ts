@@ -418,7 +418,7 @@ async function runRateLimit(parallel: number | undefined): Promise<Pick<BenchRes
  * its requests per contact, its retries), with no engine in the way.
  */
 async function providerAlone(sim: SimulatorProcess, n: number, extraConfig: Record<string, string>): Promise<ProviderAloneResult> {
-  const { contactProvider } = require("pulumi-callbell/dist/contact/provider") as typeof import("pulumi-callbell/dist/contact/provider");
+  const { contactProvider } = require("pulumi-callbell/dist/contact/host") as typeof import("pulumi-callbell/dist/contact/host");
   const config: Record<string, string> = { "callbell:apiUrl": sim.url, "callbell:apiToken": sim.token, ...extraConfig };
   await contactProvider.configure({ config: { get: (key: string) => config[key] } } as never);
   let failures = 0;

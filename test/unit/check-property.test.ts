@@ -2,7 +2,7 @@
 // inputs pass, and every invalid property is named by a CheckFailure (no more, no less).
 import { strict as assert } from "assert";
 import fc from "fast-check";
-import { makeContactProvider } from "../../provider/src/contact/provider";
+import { makeContactProvider } from "../../provider/src/contact/lifecycle";
 import { ContactInputs } from "../../provider/src/contact/shape";
 import { unknownValue } from "../../provider/src/normalize";
 

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ContactInputs } from "../../provider/src/contact/shape";
-import { makeContactProvider } from "../../provider/src/contact/provider";
+import { makeContactProvider } from "../../provider/src/contact/lifecycle";
 import { maskInput, maskPersonalData, maskValue } from "../../provider/src/personal-data";
 import { loadSeedFiles } from "../../provider/src/seed/seed-file";
 

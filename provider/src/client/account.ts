@@ -5,6 +5,7 @@ import { z } from "zod";
 import { CallbellError, callbellErrorFor } from "./errors";
 import { CallbellHttp, HttpSettings, createHttp } from "./http";
 import { ApiContact, ContactSource, apiContactSchema } from "./contacts";
+import { dropUndefined } from "../normalize";
 
 /** Filters of GET /contacts, as Callbell documents them. */
 export interface ContactFilters {
@@ -182,8 +183,4 @@ function parseItem<T extends z.ZodType>(schema: T, item: unknown, path: string, 
 // An answer that is not what the API documents: status is 2xx here, so the factory makes it a CallbellResponseError.
 function shapeError(method: string, path: string, status: number, message: string): CallbellError {
   return callbellErrorFor({ method, path, status, apiMessage: message });
-}
-
-function dropUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

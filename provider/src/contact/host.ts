@@ -5,7 +5,7 @@
 import { ContactsClient } from "../client/contacts";
 import { ProviderSettings, requireToken, resolveSettings } from "../config";
 import { CallbellProblem } from "../problem";
-import { ContactProvider, ProviderContext, makeContactProvider } from "./provider";
+import { ContactProvider, ProviderContext, makeContactProvider } from "./lifecycle";
 
 /** The context the provider host uses: settings from configure (stack config), else the environment. */
 export function hostContext(): ProviderContext & { configure(config: (key: string) => string | undefined): void } {
@@ -31,8 +31,7 @@ export function hostContext(): ProviderContext & { configure(config: (key: strin
 }
 
 const host = hostContext();
-// Made on first call, not on load: provider.ts re-exports contactProvider from here (old stubs read it there), so
-// when provider.ts is required first this module runs before makeContactProvider is defined.
+// Made on first call, not on load: cheap for a host that only loads the module.
 let hostProvider: ContactProvider | undefined;
 const provider = (): ContactProvider => (hostProvider ??= makeContactProvider(host));
 

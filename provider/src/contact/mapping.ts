@@ -1,7 +1,7 @@
 // The two mappings between a contact's shape (shape.ts) and Callbell's API: inputs → the POST and PATCH bodies
 // (snake_case), and Callbell's answer → the state, and a state back → the inputs it stands for (read). Pure: no I/O.
 import type { ApiContact, CreateContactBody, UpdateContactBody } from "../client/contacts";
-import { canonicalTags } from "../normalize";
+import { canonicalTags, dropUndefined } from "../normalize";
 import { maskInput } from "../personal-data";
 import { fieldChanged, sameCustomValue } from "./diff";
 import type { Owner } from "./ownership";
@@ -123,11 +123,6 @@ export function inputsFrom(props: ContactOutputs): Record<string, unknown> {
   if (props.owner) inputs[ownerInput] = props.owner;
   if (maskOf(props)) inputs[maskInput] = true;
   return inputs;
-}
-
-/** Removes keys whose value is undefined (the API treats an absent key as "leave unchanged"). */
-export function dropUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
 // Callbell may return a checkbox value as a JSON-encoded string and numbers as numbers.

@@ -1,9 +1,8 @@
 // ContactSet: the contacts of one environment, declared from seed files.
 import * as pulumi from "@pulumi/pulumi";
 import { Contact, ContactArgs, ContactOptions } from "../contact/resource";
-import { dropUndefined } from "../contact/mapping";
 import { ContactInputs, personalInputNames, personalOutputNames } from "../contact/shape";
-import { mergeTags } from "../normalize";
+import { dropUndefined, mergeTags } from "../normalize";
 import { SeedContact, SeedFileError, loadSeedFiles, oneForm } from "./seed-file";
 import { hashedSeedKey, legacySeedKeys, seedKey } from "./keys";
 import { maskInput } from "../personal-data";

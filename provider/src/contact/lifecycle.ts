@@ -1,0 +1,235 @@
+// The Contact lifecycle: Pulumi's check, diff, create, read, update and delete mapped onto the typed Callbell client,
+// one function each, over a ContactRun (run.ts: settings, client, account checks, run memory). The ownership rules
+// (ownership.ts) decide every takeover and delete. Knows no front door: the dynamic-provider host (host.ts) and
+// makeContactProvider below call these, and so can any other. It never builds a URL; mapping.ts turns inputs into
+// bodies and answers into state.
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { ApiContact, canLookUpByPhone } from "../client/contacts";
+import { CallbellNotFoundError } from "../client/errors";
+import { canonicalTags, containsUnknown, dropUndefined } from "../normalize";
+import { maskInput } from "../personal-data";
+import { diffContact } from "./diff";
+import { ContactError } from "./error";
+import { inputsFrom, maskOf, outputsFrom, ownerOf, patchFor, stateFrom, toCreateBody } from "./mapping";
+import { Origin, Owner, decideDelete, decideTakeover } from "./ownership";
+import { ContactRun, ProviderContext } from "./run";
+import { validateInputs } from "./schema";
+import { ContactInputs, ContactOutputs, ownerInput } from "./shape";
+
+export type { ProviderContext } from "./run";
+
+type Operations = "check" | "diff" | "create" | "read" | "update" | "delete";
+/** The operations the Pulumi dynamic-provider host calls. */
+export type ContactProvider = Required<Pick<dynamic.ResourceProvider<ContactInputs, ContactOutputs>, Operations>> & {
+  configure(req: dynamic.ConfigureRequest): Promise<void>;
+};
+
+type CheckResult = Awaited<ReturnType<ContactProvider["check"]>>;
+type DiffResult = Awaited<ReturnType<ContactProvider["diff"]>>;
+type CreateResult = Awaited<ReturnType<ContactProvider["create"]>>;
+type ReadResult = Awaited<ReturnType<ContactProvider["read"]>>;
+type UpdateResult = Awaited<ReturnType<ContactProvider["update"]>>;
+
+/** Builds a provider over a context (tests pass their own; the host uses the configured one): one run, six operations. */
+export function makeContactProvider(context: ProviderContext): ContactProvider {
+  const run = new ContactRun(context);
+  return {
+    // Settings are read by the context; nothing to do per provider instance.
+    configure: async () => undefined,
+    check: (olds, news) => checkContact(run, olds, news),
+    diff: (id, olds, news) => diffContactState(run, id, olds, news),
+    create: (inputs) => createContact(run, inputs),
+    read: (id, props) => readContact(run, id, props),
+    update: (id, olds, news) => updateContact(run, id, olds, news),
+    delete: (id, props) => deleteContact(run, id, props),
+  };
+}
+
+// What makes two declarations one contact: where it lives and its number (as check normalised it).
+const identityOf = (inputs: ContactInputs) => `${inputs.source}\u0000${inputs.channelUuid ?? ""}\u0000${inputs.identifier}`;
+const resourceName = (owner: Owner) => owner.split("/").slice(2).join("/") || owner;
+
+/** Validates and normalises inputs, resolves team and channel names, and refuses a contact the run declares twice. */
+export async function checkContact(run: ContactRun, olds: ContactInputs, news: ContactInputs): Promise<CheckResult> {
+  const result = validateInputs(news);
+  const owner = ownerOf(news);
+  const masked = (news as unknown as Record<string, unknown>)[maskInput] === true;
+  // Team and channel names become uuids here, so the state records the uuid (references.ts).
+  const resolved = result.ok ? await run.references.resolve(olds, result.inputs) : undefined;
+  const problems = resolved ? [...resolved.problems] : result.ok ? [] : [...result.problems];
+  const ownerField = run.settings().ownerField;
+  const declaredFields = resolved?.inputs.customFields ?? {};
+  const clash = ownerField ? Object.keys(declaredFields).find((field) => field.trim().toLowerCase() === ownerField.toLowerCase()) : undefined;
+  if (clash !== undefined) {
+    problems.push({
+      property: `customFields.${clash}`,
+      reason:
+        `customFields.${clash} is the owner field (callbell:ownerField), where the provider writes which stack manages the contact; ` +
+        "remove it from customFields, or set callbell:ownerField to another text field",
+    });
+  }
+  if (resolved && problems.length === 0 && owner !== undefined && !containsUnknown(resolved.inputs.identifier)) {
+    const other = run.memory.declare(identityOf(resolved.inputs), owner);
+    if (other !== undefined) {
+      problems.push({
+        property: "identifier",
+        reason:
+          `${resolved.inputs.identifier} is also declared by resource "${resourceName(other)}": both would be the same Callbell contact; ` +
+          "declare each contact once (remove one of the two, or merge them)",
+      });
+    }
+  }
+  if (resolved && problems.length === 0) {
+    const inputs = { ...resolved.inputs, tags: canonicalTags(resolved.inputs.tags), [ownerInput]: owner, [maskInput]: masked || undefined };
+    return { inputs: dropUndefined(inputs) };
+  }
+  return { inputs: news, failures: problems.map((p) => ({ property: p.property, reason: run.said(p.reason, news) })) };
+}
+
+/** Compares the state with the code (diff.ts), and says what a replacement would delete. */
+export async function diffContactState(run: ContactRun, id: string, olds: ContactOutputs, news: ContactInputs): Promise<DiffResult> {
+  const d = diffContact(olds, news);
+  if (d.replaces.length === 0) run.memory.keep(id, { owner: ownerOf(news), origin: olds.origin });
+  else if (olds.origin !== "adopted" && olds.adopt !== true) {
+    // The engine shows a replacement as "+-" only; the contact and its conversation history are what it deletes.
+    run.warn(run.said(`replacing deletes contact ${run.describe(olds)} (uuid ${id}) and its conversation history (${d.replaces.join(", ")} changed)`, olds));
+  }
+  // With an owner field, a resource whose mark is not its own (renamed with aliases, the field newly configured,
+  // or the stack moved to another backend) is updated to carry it.
+  const wanted = run.markFor(ownerOf(news), olds.origin);
+  const remark = wanted !== undefined && olds.ownerMark !== wanted;
+  // A resource renamed with aliases is an update of its owner alone (no request), so the
+  // state names the resource that holds the contact now.
+  const renamed = olds.owner !== undefined && ownerOf(news) !== undefined && olds.owner !== ownerOf(news);
+  return { changes: d.changed.length > 0 || remark || renamed, replaces: d.replaces, stables: d.stables, deleteBeforeReplace: false };
+}
+
+/** Creates the contact, or takes over the one Callbell already has when ownership.ts finds proof that it is this resource's. */
+export async function createContact(run: ContactRun, inputs: ContactInputs): Promise<CreateResult> {
+  const owner = ownerOf(inputs);
+  try {
+    await run.beforeWrite(owner);
+    return await run.memory.oneAtATime(`${inputs.source}\u0000${inputs.identifier}`, async () => {
+      const client = run.client();
+      // Look before creating: Callbell may silently accept a second contact with the same
+      // identifier, and a create interrupted earlier (a killed `pulumi up`) may have landed.
+      const settings = run.settings();
+      const existing = canLookUpByPhone(inputs.source, inputs.channelUuid) ? await client.findByPhone(inputs.identifier, inputs.channelUuid) : undefined;
+      if (existing) {
+        const decision = decideTakeover({
+          owner,
+          backend: settings.backend,
+          mark: run.markOn(existing),
+          marking: !!settings.ownerField,
+          adopt: inputs.adopt === true,
+          recoverCreates: settings.recoverCreates === true,
+          sameName: existing.name.trim() === inputs.name.trim(),
+          keeper: run.memory.keeperOf(existing.uuid),
+        });
+        if (decision.takeOver) return await takeOver(run, existing, inputs, decision.origin, owner);
+        throw run.refuse(
+          `Could not create contact "${inputs.name}" (${inputs.identifier}): Callbell already has a contact with this identifier ` +
+            `("${existing.name}", uuid ${existing.uuid}), and ${decision.refusal}. Nothing was written.`,
+          inputs,
+          [existing.name],
+        );
+      }
+      const mark = run.markFor(owner, "created");
+      const outcome = await client.create(run.withMark(toCreateBody(inputs), mark));
+      if (outcome.recoveredAfterLostAnswer) return await takeOver(run, outcome.contact, inputs, "created", owner);
+      run.memory.keep(outcome.contact.uuid, { owner, origin: "created" });
+      return { id: outcome.contact.uuid, outs: stateFrom(outcome.contact, inputs, { origin: "created", owner, ownerMark: mark }) };
+    });
+  } catch (error) {
+    throw error instanceof ContactError ? error : run.fail(error, inputs, "create");
+  }
+}
+
+// Brings an existing contact to the declared state (adoption, a replacement, or a POST whose answer was lost). A
+// failed PATCH still leaves the contact in the state: the error carries its id and properties.
+async function takeOver(run: ContactRun, existing: ApiContact, inputs: ContactInputs, origin: Origin, owner: Owner | undefined): Promise<CreateResult> {
+  const mark = run.markFor(owner, origin);
+  const current = { ...outputsFrom(existing, inputs), botStatus: undefined };
+  const patch = run.markOn(existing) === mark ? patchFor(current, inputs) : run.withMark(patchFor(current, inputs), mark);
+  run.memory.keep(existing.uuid, { owner, origin });
+  try {
+    const updated = Object.keys(patch).length ? await run.client().update(existing.uuid, patch) : existing;
+    return { id: existing.uuid, outs: stateFrom(updated, inputs, { origin, owner, ownerMark: mark }) };
+  } catch (error) {
+    const failure = run.fail(error, inputs, "update the adopted");
+    const properties = dropUndefined({ ...current, origin, owner, ownerMark: run.markOn(existing), [maskInput]: maskOf(inputs) });
+    Object.assign(failure, { id: existing.uuid, properties, reasons: [failure.message] });
+    throw failure;
+  }
+}
+
+/** Reads the contact as Callbell has it now; an empty id means it is gone. */
+export async function readContact(run: ContactRun, id: string, props?: ContactOutputs): Promise<ReadResult> {
+  const managed = (props ?? {}) as ContactOutputs;
+  try {
+    const contact = await run.client().get(id);
+    if (!contact) return { id: "" }; // gone: Pulumi drops it from state
+    const state = stateFrom(contact, managed, managed);
+    // The inputs as Callbell has them now, so that after a refresh a preview shows each
+    // drifted field (`~ name: "edited" => "QA Alice"`) that the next up puts back.
+    return { id, props: state, inputs: inputsFrom(state) as unknown as ContactOutputs }; // the SDK types inputs like outputs
+  } catch (error) {
+    throw run.fail(error, managed, "read");
+  }
+}
+
+/** Sends the PATCH that takes Callbell from the state to the code (none for a rename or a mark already right). */
+export async function updateContact(run: ContactRun, id: string, olds: ContactOutputs, news: ContactInputs): Promise<UpdateResult> {
+  try {
+    const owner = ownerOf(news);
+    await run.beforeWrite(owner);
+    run.memory.keep(id, { owner, origin: olds.origin });
+    const mark = run.markFor(owner, olds.origin) ?? olds.ownerMark;
+    const patch = mark !== olds.ownerMark ? run.withMark(patchFor(olds, news), mark) : patchFor(olds, news);
+    if (Object.keys(patch).length === 0) return { outs: dropUndefined({ ...olds, owner, ownerMark: mark, [maskInput]: maskOf(news) }) }; // a rename
+    const contact = await run.client().update(id, patch);
+    return { outs: stateFrom(contact, news, { origin: olds.origin, owner, ownerMark: mark }) };
+  } catch (error) {
+    if (error instanceof CallbellNotFoundError) {
+      throw run.refuse(
+        `Could not update contact ${run.describe(news)}: Callbell has no contact ${id} any more (deleted in the dashboard?); ` +
+          "run 'pulumi refresh' to drop it from the state, then 'pulumi up' to create it again",
+        news,
+      );
+    }
+    throw error instanceof ContactError ? error : run.fail(error, news, "update");
+  }
+}
+
+/** Deletes the contact when ownership.ts says it is this resource's to delete; otherwise leaves it, with a warning. */
+export async function deleteContact(run: ContactRun, id: string, props: ContactOutputs): Promise<void> {
+  try {
+    const settings = run.settings();
+    const facts = {
+      owner: props.owner,
+      ownMark: props.ownerMark,
+      origin: props.origin,
+      legacyAdopt: props.adopt === true,
+      keeper: run.memory.keeperOf(id),
+      marking: !!settings.ownerField,
+      backend: settings.backend,
+    };
+    let decision = decideDelete(facts);
+    if (decision.delete && settings.ownerField) {
+      const contact = await run.client().get(id);
+      if (!contact) return; // already gone
+      decision = decideDelete({ ...facts, mark: run.markOn(contact) });
+    }
+    if (!decision.delete) {
+      const after = decision.stillHeld
+        ? "It stays under Pulumi, held by the resource that keeps it."
+        : "Pulumi no longer tracks it through this resource; delete it in the Callbell dashboard if it is really no longer needed.";
+      run.warn(run.said(`contact ${run.describe(props)} (uuid ${id}) was left in Callbell, not deleted: ${decision.reason}. ${after}`, props));
+      return;
+    }
+    await run.beforeWrite(props.owner);
+    await run.client().remove(id);
+  } catch (error) {
+    throw run.fail(error, props, "delete");
+  }
+}

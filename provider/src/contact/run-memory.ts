@@ -1,0 +1,56 @@
+// What one run of the provider remembers between its operations. The engine serves every Contact of a `pulumi` run
+// from one provider process and runs the deletes of removed or replaced resources after the creates and diffs, so
+// this memory knows, before any delete, which contacts a live resource keeps and which resource declares which
+// contact. Pure bookkeeping: no I/O.
+import type { Keeper, Owner } from "./ownership";
+
+/** The run's memory of who keeps and who declares each contact, and the queue of creates per number. */
+export class RunMemory {
+  // Contacts a live resource of this run keeps (uuid → that resource and how it holds it): created or taken over
+  // here, or diffed or updated without a replacement. Deleting one of them would delete a contact the program still
+  // declares: a renamed resource took it over, or the replacement of a resource (`up --replace`) kept it.
+  private readonly kept = new Map<string, Keeper>();
+  // The contact each resource keeps (owner → uuid), to find the one a replacement lets go.
+  private readonly keptFor = new Map<Owner, string>();
+  // Which resource declares each contact in this run (identity → owner): one contact declared twice, e.g. as
+  // "393331234567" and "+39 333 123 4567", would otherwise become two creates that both find nothing and both POST.
+  private readonly declaredBy = new Map<string, Owner>();
+  private readonly creating = new Map<string, Promise<unknown>>();
+
+  /** Records that a live resource keeps this contact. */
+  keep(uuid: string, keeper: Keeper): void {
+    // A replacement that holds another contact than its resource's old one lets the old one go: that is the one the
+    // replace deletes.
+    const before = keeper.owner === undefined ? undefined : this.keptFor.get(keeper.owner);
+    if (before !== undefined && before !== uuid && this.kept.get(before)?.owner === keeper.owner) this.kept.delete(before);
+    this.kept.set(uuid, keeper);
+    if (keeper.owner !== undefined) this.keptFor.set(keeper.owner, uuid);
+  }
+
+  /** The live resource of this run that keeps the contact, if any. */
+  keeperOf(uuid: string): Keeper | undefined {
+    return this.kept.get(uuid);
+  }
+
+  /** Records that `owner` declares the contact of this identity; returns the other resource that already does, if any. */
+  declare(identity: string, owner: Owner): Owner | undefined {
+    const other = this.declaredBy.get(identity);
+    if (other !== undefined && other !== owner) return other;
+    this.declaredBy.set(identity, owner);
+    return undefined;
+  }
+
+  /**
+   * Runs creates of one number one after the other, so the second finds what the first made (a declaration whose
+   * number check could not see, e.g. one taken from another resource's output, reaches create unchecked).
+   */
+  async oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const turn = (this.creating.get(key) ?? Promise.resolve()).catch(() => undefined).then(work);
+    this.creating.set(key, turn);
+    try {
+      return await turn;
+    } finally {
+      if (this.creating.get(key) === turn) this.creating.delete(key);
+    }
+  }
+}

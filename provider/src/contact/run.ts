@@ -1,0 +1,124 @@
+// Everything the lifecycle's operations (lifecycle.ts) share during one run: the settings and the client, the
+// account checks before a write, the run's memory, the owner marks in the settings' owner field, and the sentences
+// about a contact, masked when its personal data is secret. Each front door builds one: the dynamic-provider host
+// (host.ts) and tests, over a ProviderContext.
+import { ApiContact, ContactsClient } from "../client/contacts";
+import { CallbellError, redact } from "../client/errors";
+import { CallbellConfigError, ProviderSettings } from "../config";
+import { maskInput, maskPersonalData, personalValues } from "../personal-data";
+import { ContactError } from "./error";
+import { OwnerMarkable, ownerMarkOn, withOwnerMark } from "./mapping";
+import { Origin, Owner, writeMark } from "./ownership";
+import { AccountReferences } from "./references";
+import { RunMemory } from "./run-memory";
+import { ContactInputs } from "./shape";
+import { StackWriteLock } from "./write-lock";
+
+/** What the lifecycle needs from its surroundings: a client, made on first use, and the settings. */
+export interface ProviderContext {
+  settings(): ProviderSettings;
+  client(): ContactsClient;
+  /** Where a warning goes (default: the process's stderr, which the engine shows as a diagnostic). */
+  warn?(message: string): void;
+  /** The guard against a second run of the stack writing beside this one (default: a lock file per stack on this machine). */
+  writeLock?: StackWriteLock;
+}
+
+/** One run of the provider: its context, its memory and the helpers every operation uses. */
+export class ContactRun {
+  /** Team, channel and assignee checks and name resolution, with one read of each list per run. */
+  readonly references: AccountReferences;
+  /** Who keeps and who declares each contact in this run. */
+  readonly memory = new RunMemory();
+  private readonly writeLock: StackWriteLock;
+  private accountChecked?: Promise<void>;
+
+  constructor(private readonly context: ProviderContext) {
+    this.references = new AccountReferences(
+      () => context.settings(),
+      (message) => this.warn(message),
+    );
+    this.writeLock = context.writeLock ?? new StackWriteLock();
+  }
+
+  /** The resolved settings. */
+  settings(): ProviderSettings {
+    return this.context.settings();
+  }
+
+  /** The Callbell client, made on first use. */
+  client(): ContactsClient {
+    return this.context.client();
+  }
+
+  /** Says a warning once, as a diagnostic of the run. */
+  warn(message: string): void {
+    if (this.context.warn) this.context.warn(message);
+    else process.stderr.write(`warning: ${message}\n`);
+  }
+
+  /**
+   * Before the first write of this process: no other run of this stack on this machine may still be writing (a run
+   * cancelled with `pulumi cancel` goes on until it ends, and a second `up` beside it would create every contact it
+   * is creating a second time); and the token must belong to the account the stack expects, so a prod token in a dev
+   * stack cannot seed prod.
+   */
+  async beforeWrite(owner: Owner | undefined): Promise<void> {
+    await this.writeLock.acquire(owner, this.settings().backend);
+    const expected = this.settings().expectedAccount;
+    if (!expected) return;
+    this.accountChecked ??= this.client()
+      .me()
+      .then((account) => {
+        if (account.email.toLowerCase() !== expected.toLowerCase()) {
+          throw new CallbellConfigError(
+            `Refusing to write: this stack expects the Callbell account ${expected} (callbell:expectedAccount), but the API token belongs to ` +
+              `${account.email}. Use the token of ${expected}, or change callbell:expectedAccount if the stack really targets ${account.email}.`,
+          );
+        }
+      });
+    this.accountChecked.catch(() => {
+      this.accountChecked = undefined;
+    });
+    return this.accountChecked;
+  }
+
+  /** The owner mark this resource should carry, when the account has an owner field. */
+  markFor(owner: Owner | undefined, origin: Origin | undefined): string | undefined {
+    const { ownerField, backend } = this.settings();
+    return ownerField && owner ? writeMark({ owner, backend, adopted: origin === "adopted" }) : undefined;
+  }
+
+  /** The body, also writing this mark in the owner field. */
+  withMark<T extends OwnerMarkable>(body: T, mark: string | undefined): T {
+    return withOwnerMark(body, this.settings().ownerField, mark);
+  }
+
+  /** The owner mark a contact carries now. */
+  markOn(contact: ApiContact): string | undefined {
+    return ownerMarkOn(contact, this.settings().ownerField);
+  }
+
+  /** A contact as sentences name it: `"QA Alice" (393331234567)`. */
+  describe(inputs: Partial<ContactInputs>): string {
+    return `${inputs.name ? `"${inputs.name}" ` : ""}(${inputs.identifier ?? "?"})`;
+  }
+
+  /** A sentence about a contact, masked when its personal data is secret. */
+  said(text: string, inputs: Partial<ContactInputs> | undefined, more: readonly unknown[] = []): string {
+    const record = inputs as Record<string, unknown> | undefined;
+    return record?.[maskInput] === true ? maskPersonalData(text, personalValues(record, more)) : text;
+  }
+
+  /** The error that refuses an operation with this sentence. */
+  refuse(text: string, inputs: Partial<ContactInputs> | undefined, more: readonly unknown[] = []): ContactError {
+    return new ContactError(this.said(text, inputs, more));
+  }
+
+  /** The error for a failed `action` on a contact, with the token redacted. */
+  fail(error: unknown, inputs: Partial<ContactInputs>, action: string): ContactError {
+    let detail = error instanceof Error ? error.message : String(error);
+    if (error instanceof CallbellError && error.status === 409) detail += `; to manage the existing contact, set adopt: true`;
+    return this.refuse(redact(`Could not ${action} contact ${this.describe(inputs)}: ${detail}`, [this.settings().apiToken]), inputs);
+  }
+}
