@@ -209,7 +209,9 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
         kept.set(id, owner);
         const mark = markFor(owner) ?? olds.ownerMark;
         const patch = mark !== olds.ownerMark ? withMark(patchFor(olds, news), mark) : patchFor(olds, news);
-        if (Object.keys(patch).length === 0) return { outs: dropUndefined({ ...olds, owner, ownerMark: mark, [maskInput]: maskOf(news) }) }; // a rename
+        // A rename, or an identifier in today's normal form (diff.ts): the state alone changes, with news' identifier.
+        if (Object.keys(patch).length === 0)
+          return { outs: dropUndefined({ ...olds, identifier: news.identifier, owner, ownerMark: mark, [maskInput]: maskOf(news) }) };
         const contact = await context.client().update(id, patch);
         return { outs: stateFrom(contact, news, { origin: olds.origin, owner, ownerMark: mark }) };
       } catch (error) {
