@@ -1,13 +1,27 @@
 // The rules that say when two values people write are the same value: phone numbers, tag names, and values Pulumi
 // does not know yet. Each rule is written once, here, and used by the schema, the diff, the seed files, ContactSet,
-// the lookups and the client. A leaf: it imports nothing, so the client may use it without reaching into contact/.
+// the lookups and the client. A leaf: it imports no module of this project (only libphonenumber-js), so the client may
+// use it without reaching into contact/.
+import { parsePhoneNumberFromString } from "libphonenumber-js";
+
+/**
+ * A phone number as the E.164 digits Callbell keys it by, without the "+": "+39 333-123 4567" → "393331234567",
+ * "+44 07911 123456" → "447911123456" (the national trunk 0 is not part of the number; Italy's leading 0 is).
+ * A number libphonenumber does not find valid is only stripped of its formatting (strippedPhoneDigits), so the
+ * schema refuses it as before.
+ */
+export function phoneDigits(identifier: string): string {
+  const digits = strippedPhoneDigits(identifier);
+  const parsed = /^\d{1,17}$/.test(digits) ? parsePhoneNumberFromString(`+${digits}`) : undefined;
+  return parsed?.isValid() ? parsed.number.slice(1) : digits;
+}
 
 /**
  * Strips the formatting people write phone numbers with: "+39 333-123 4567" → "393331234567".
  * One leading "+" (or "00") is the international prefix; a "+" anywhere else is kept, so the
- * result is not digits and the number is refused.
+ * result is not digits and the number is refused. Not a normal form (a trunk 0 stays): phoneDigits is.
  */
-export function phoneDigits(identifier: string): string {
+export function strippedPhoneDigits(identifier: string): string {
   const compact = identifier.trim().replace(/[\s\-().]/g, "");
   return compact.startsWith("+") ? compact.slice(1) : compact.replace(/^00/, "");
 }

@@ -13,6 +13,12 @@ export type ContactSource = (typeof contactSources)[number];
 /** Sources whose identifier is a phone number, so a contact can be looked up by it. */
 export const phoneSources: readonly ContactSource[] = ["whatsapp", "telegram"];
 
+/** The identifier as Callbell keys a contact: E.164 digits for phone sources (phoneDigits), trimmed text otherwise. */
+export function normalizedIdentifier(source: string, identifier: string): string {
+  const text = String(identifier).trim();
+  return (phoneSources as readonly string[]).includes(source) ? phoneDigits(text) : text;
+}
+
 /**
  * True when GET /contacts/phone/:number can find such a contact: the lookup takes a phone
  * number and, without channel_uuid, searches the main WhatsApp channel only.
@@ -119,7 +125,7 @@ export class ContactsClient {
     return this.lookUp(`/contacts/${encodeURIComponent(uuid)}`);
   }
 
-  /** GET /contacts/phone/:number (the identifier's phoneDigits), on the given channel or the main WhatsApp one. */
+  /** GET /contacts/phone/:number (the identifier's E.164 digits, phoneDigits), on the given channel or the main WhatsApp one. */
   async findByPhone(identifier: string, channelUuid?: string): Promise<ApiContact | undefined> {
     return this.lookUp(`/contacts/phone/${encodeURIComponent(phoneDigits(identifier))}`, { channel_uuid: channelUuid });
   }

@@ -1,5 +1,6 @@
 // Pure decisions about a contact: what changed between the state and the code, and whether that
 // needs a replacement (mapping.ts turns the changes into a PATCH body). No I/O.
+import { normalizedIdentifier } from "../client/contacts";
 import { containsUnknown, sameTags } from "../normalize";
 import { ContactInputs, ContactOutputs, computedNames } from "./shape";
 
@@ -59,11 +60,22 @@ export function diffContact(olds: ContactOutputs, news: ContactInputs): ContactD
   const replaces = replaceProperties.filter((p) => {
     const next = news[p];
     if (p === "channelUuid" && next === undefined) return false; // "the default channel": keep the current one
+    if (p === "identifier" && !containsUnknown(next)) return !sameIdentifier(olds, news) && olds.identifier !== next;
     return containsUnknown(next) || olds[p] !== next;
   });
-  const changed: string[] = [...replaces];
+  // A state written before identifiers were normalized as they are now holds the same number in its old form: an
+  // update of the state alone (no request), never a replacement, which would delete the contact and its history.
+  const renormalized = replaces.length === 0 && olds.identifier !== news.identifier;
+  const changed: string[] = [...replaces, ...(renormalized ? ["identifier"] : [])];
   for (const field of Object.keys(fieldChanged) as Managed[]) {
     if (containsUnknown(news[field]) || fieldChanged[field](olds, news)) changed.push(field);
   }
-  return { changed, replaces, stables: replaces.length ? [] : [...stableOutputs] };
+  const stables = replaces.length ? [] : stableOutputs.filter((p) => !(renormalized && p === "identifier"));
+  return { changed, replaces, stables };
+}
+
+// The state's identifier read with today's rule (normalizedIdentifier) is the code's.
+function sameIdentifier(olds: ContactOutputs, news: ContactInputs): boolean {
+  const today = (source: string, identifier: unknown) => normalizedIdentifier(source, String(identifier));
+  return olds.source === news.source && today(olds.source, olds.identifier) === today(news.source, news.identifier);
 }

@@ -186,7 +186,9 @@ export async function updateContact(run: ContactRun, id: string, olds: ContactOu
     run.memory.keep(id, { owner, origin: olds.origin });
     const mark = run.markFor(owner, olds.origin) ?? olds.ownerMark;
     const patch = mark !== olds.ownerMark ? run.withMark(patchFor(olds, news), mark) : patchFor(olds, news);
-    if (Object.keys(patch).length === 0) return { outs: dropUndefined({ ...olds, owner, ownerMark: mark, [maskInput]: maskOf(news) }) }; // a rename
+    // A rename, or an identifier in today's normal form (diff.ts): the state alone changes, with news' identifier.
+    if (Object.keys(patch).length === 0)
+      return { outs: dropUndefined({ ...olds, identifier: news.identifier, owner, ownerMark: mark, [maskInput]: maskOf(news) }) };
     const contact = await run.client().update(id, patch);
     return { outs: stateFrom(contact, news, { origin: olds.origin, owner, ownerMark: mark }) };
   } catch (error) {

@@ -2,8 +2,8 @@
 // is ContactInputs (shape.ts). Pure: no I/O, no Pulumi runtime.
 import { z } from "zod";
 import { parsePhoneNumberFromString } from "libphonenumber-js";
-import { ContactSource, canLookUpByPhone, contactSources, phoneSources } from "../client/contacts";
-import { containsUnknown, phoneDigits, tagKey } from "../normalize";
+import { ContactSource, canLookUpByPhone, contactSources, normalizedIdentifier, phoneSources } from "../client/contacts";
+import { containsUnknown, tagKey } from "../normalize";
 import { ContactInputs, SameShape, botStatuses, inputNames } from "./shape";
 
 /** One problem with one input, in the words a user needs to fix it. */
@@ -184,7 +184,7 @@ export function validateInputs(raw: unknown): InputValidation {
   problems.push(...crossFieldProblems(known, problems));
   if (problems.length) return { ok: false, problems: distinctProblems(problems) };
   const inputs = { ...(parsed.success ? parsed.data : {}), ...pending } as ContactInputs;
-  if (!Object.hasOwn(pending, "identifier") && phoneSources.includes(inputs.source)) inputs.identifier = phoneDigits(inputs.identifier);
+  if (!Object.hasOwn(pending, "identifier") && phoneSources.includes(inputs.source)) inputs.identifier = normalizedIdentifier(inputs.source, inputs.identifier);
   return { ok: true, inputs };
 }
 
@@ -209,7 +209,7 @@ function crossFieldProblems(known: Record<string, unknown>, found: InputProblem[
   const fine = (property: string) => Object.hasOwn(known, property) && !found.some((p) => p.property.split(".")[0] === property);
   const source = fine("source") ? (known.source as ContactSource) : undefined;
   const problems: InputProblem[] = [];
-  if (source && phoneSources.includes(source) && fine("identifier") && !isPhoneNumber(phoneDigits(String(known.identifier)))) {
+  if (source && phoneSources.includes(source) && fine("identifier") && !isPhoneNumber(normalizedIdentifier(source, String(known.identifier)))) {
     const shown = String(known.identifier).trim();
     const plus = /^\+*[^+]+\+/.test(shown) || /^\+{2,}/.test(shown) ? " (a '+' may only start the number, once)" : "";
     problems.push({

@@ -92,7 +92,8 @@ function formerNames(seeds: readonly SeedContact[], keyOf: (seed: SeedContact) =
   const claims = new Map<string, string[]>();
   for (const seed of seeds) {
     const key = keyOf(seed);
-    const names = new Set([seedKey(seed.inputs), hashedSeedKey(seed.inputs), ...legacySeedKeys(seed.inputs)]);
+    const legacy = (seed.identifiersAsWritten ?? []).flatMap((identifier) => legacySeedKeys({ ...seed.inputs, identifier }));
+    const names = new Set([seedKey(seed.inputs), hashedSeedKey(seed.inputs), ...legacySeedKeys(seed.inputs), ...legacy]);
     names.delete(key);
     for (const name of names) claims.set(name, [...(claims.get(name) ?? []), key]);
   }

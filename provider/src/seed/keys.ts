@@ -3,8 +3,8 @@
 // are valid, and two different identities never share a name: a shared or shifting name makes
 // the engine delete one contact and create another, and a Callbell delete cannot be undone.
 import { createHash } from "crypto";
-import { phoneSources } from "../client/contacts";
-import { phoneDigits } from "../normalize";
+import { normalizedIdentifier, phoneSources } from "../client/contacts";
+import { strippedPhoneDigits } from "../normalize";
 
 /** What makes a contact the same contact: where it lives and its identifier. */
 export interface ContactIdentity {
@@ -22,11 +22,8 @@ const channelPattern = /^[0-9a-f]{32}$/;
 
 const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
 
-/** The identifier as check stores it: digits for phone sources, trimmed text otherwise. */
-export function normalizedIdentifier(identity: ContactIdentity): string {
-  const text = String(identity.identifier).trim();
-  return (phoneSources as readonly string[]).includes(identity.source) ? phoneDigits(text) : text;
-}
+/** The identifier as check stores it (normalizedIdentifier of the client). */
+const identifierOf = (identity: ContactIdentity): string => normalizedIdentifier(identity.source, identity.identifier);
 
 function identifierPart(identifier: string): string {
   if (readableIdentifier.test(identifier)) return identifier;
@@ -54,29 +51,36 @@ function prefix(identity: ContactIdentity): string {
 
 /** The readable resource name: "whatsapp-393331234567", "instagram-alice.smith", "instagram-alice~3f2a…". */
 export function seedKey(identity: ContactIdentity): string {
-  return `${prefix(identity)}-${identifierPart(normalizedIdentifier(identity))}`;
+  return `${prefix(identity)}-${identifierPart(identifierOf(identity))}`;
 }
 
 /** The resource name with personalData "secret": a hash stands for the identifier. */
 export function hashedSeedKey(identity: ContactIdentity): string {
-  return `${prefix(identity)}-${sha256(normalizedIdentifier(identity)).slice(0, 16)}`;
+  return `${prefix(identity)}-${sha256(identifierOf(identity)).slice(0, 16)}`;
 }
 
 /**
  * Names earlier versions gave the same contact, so a ContactSet can pass them as aliases and
  * the engine moves the resource instead of deleting it: the key before channels were spelled
- * out and before identifiers were encoded injectively, in both personal-data modes.
+ * out and before identifiers were encoded injectively, in both personal-data modes, and the
+ * keys made from a phone number's digits before numbers were normalized to E.164 (for those,
+ * pass the identifier as the seed file wrote it).
  */
 export function legacySeedKeys(identity: ContactIdentity): string[] {
-  // Channels by title came after those schemes: no earlier name stands for such an entry.
-  if (identity.channelUuid === undefined && typeof identity.channel === "string") return [];
-  const identifier = normalizedIdentifier(identity);
+  const identifier = identifierOf(identity);
+  // Versions before E.164 only stripped a number's formatting: "+44 07911 123456" was named
+  // whatsapp-4407911123456, now whatsapp-447911123456. This is the only use of that old rule.
+  const stripped = (phoneSources as readonly string[]).includes(identity.source) ? strippedPhoneDigits(String(identity.identifier)) : identifier;
+  const beforeE164 = stripped === identifier ? [] : [`${prefix(identity)}-${identifierPart(stripped)}`, `${prefix(identity)}-${sha256(stripped).slice(0, 16)}`];
+  // Channels by title came after the lossy schemes: no lossy name stands for such an entry.
+  if (identity.channelUuid === undefined && typeof identity.channel === "string") return beforeE164;
   const channel = identity.channelUuid === undefined ? undefined : String(identity.channelUuid).slice(0, 8);
-  const slug = identifier
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-|-$/g, "");
-  const plain = [identity.source, channel, slug].filter(Boolean).join("-");
-  const hashed = `${identity.source}-${sha256(identifier).slice(0, 16)}`;
-  return [plain, hashed];
+  const lossy = (digits: string) => {
+    const slug = digits
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "");
+    return [[identity.source, channel, slug].filter(Boolean).join("-"), `${identity.source}-${sha256(digits).slice(0, 16)}`];
+  };
+  return [...new Set([...lossy(identifier), ...beforeE164, ...(stripped === identifier ? [] : lossy(stripped))])];
 }

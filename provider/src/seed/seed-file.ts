@@ -23,6 +23,8 @@ export interface SeedContact {
   inputs: ContactInputs;
   /** Where it was declared, e.g. "contacts.dev.yaml:12". */
   origin: string;
+  /** The identifier as each merged entry wrote it ("+44 07911 123456"): earlier versions named the contact after it (legacySeedKeys). */
+  identifiersAsWritten?: string[];
 }
 
 /** Every problem of one or more seed files, listed with file, line, entry and field (the first 100 in the message). */
@@ -58,7 +60,7 @@ const maxListedProblems = 100;
 export function loadSeedFiles(files: readonly string[], options: SeedFileOptions = {}): SeedContact[] {
   const problems: string[] = [];
   const personal: string[] = [];
-  const merged = new Map<string, { raw: Record<string, unknown>; origin: string; file: string }>();
+  const merged = new Map<string, { raw: Record<string, unknown>; origin: string; file: string; written: string[] }>();
   const seenFiles = new Map<string, string>();
   for (const file of files) {
     const absolute = path.resolve(file);
@@ -113,13 +115,14 @@ export function loadSeedFiles(files: readonly string[], options: SeedFileOptions
         }
         continue;
       }
-      merged.set(key, { raw: oneForm({ ...(earlier?.raw ?? {}), ...fields }, fields), origin: entry.origin, file: absolute });
+      const written = [...new Set([...(earlier?.written ?? []), String(entry.raw.identifier)])];
+      merged.set(key, { raw: oneForm({ ...(earlier?.raw ?? {}), ...fields }, fields), origin: entry.origin, file: absolute, written });
     }
   }
   const contacts: SeedContact[] = [];
-  for (const [key, { raw, origin }] of merged) {
+  for (const [key, { raw, origin, written }] of merged) {
     const validation = validateInputs(raw);
-    if (validation.ok) contacts.push({ key, inputs: validation.inputs, origin });
+    if (validation.ok) contacts.push({ key, inputs: validation.inputs, origin, identifiersAsWritten: written });
     else {
       for (const p of validation.problems) {
         // Most reasons name their property; prefix the others (e.g. "customFields.seats").

@@ -1,4 +1,5 @@
 // In-memory contact store, indexed so every request-path operation is O(1).
+import { parsePhoneNumberFromString } from "libphonenumber-js";
 import type { ChannelType } from "./types";
 
 /** bot_status values; write-only in the API (never returned). */
@@ -25,10 +26,15 @@ export interface StoredContact {
   closedAt: string | null;
 }
 
-/** The key duplicates and phone lookups use: the channel plus the identifier's digits (or the whole identifier when it has none). */
+/**
+ * The key duplicates and phone lookups use: the channel plus the identifier's digits (or the whole identifier when it
+ * has none), in E.164 when they are a valid number, as Callbell compares numbers: 4407911123456 and 447911123456 are
+ * both +44 7911 123456.
+ */
 export function identifierKey(channelUuid: string, identifier: string): string {
   const digits = identifier.replace(/\D/g, "");
-  return `${channelUuid}/${digits === "" ? identifier : digits}`;
+  const parsed = /^\d{1,17}$/.test(digits) ? parsePhoneNumberFromString(`+${digits}`) : undefined;
+  return `${channelUuid}/${digits === "" ? identifier : parsed?.isValid() ? parsed.number.slice(1) : digits}`;
 }
 
 /** Contacts by uuid (in creation order), by channel + identifier, and by bsuid. */

@@ -173,6 +173,16 @@ describe("simulator: lookups by phone and bsuid", () => {
     }
   });
 
+  it("a number with its national trunk 0 is the same number: lookups find it written either way", async () => {
+    const created = await createContact(context.sim, { identifier: "4407911123456" });
+    assert.equal(created.phoneNumber, "+44 7911 123456");
+    for (const number of ["447911123456", "4407911123456", encodeURIComponent("+44 07911 123456")]) {
+      const answer = await call(context.sim, "GET", `/contacts/phone/${number}`);
+      assert.equal(answer.status, 200, number);
+      assert.equal(answer.body.contact.uuid, created.uuid, number);
+    }
+  });
+
   it("without channel_uuid it looks on the main WhatsApp channel; with it, on that channel", async () => {
     const onSales = await createContact(context.sim, { identifier: "393337654321", channel_uuid: CHANNELS.whatsappSales });
     expectError(await call(context.sim, "GET", "/contacts/phone/393337654321"), 404, "not_found", "number", "393337654321");
@@ -325,6 +335,13 @@ describe("simulator: duplicates", () => {
       expectError(answer, 409, "duplicate_contact", "identifier", identifier);
       assert.match(answer.body.error.message, new RegExp(`${identifier}.*${first.uuid}`));
       assert.equal((await context.sim.admin.contacts()).length, 1);
+    });
+
+    it("a number written with its national trunk 0 is the same identifier: 4407911123456 after 447911123456 is 409", async () => {
+      const first = await createContact(context.sim, { identifier: "447911123456" });
+      const answer = await call(context.sim, "POST", "/contacts", { body: newContactBody({ identifier: "4407911123456" }) });
+      expectError(answer, 409, "duplicate_contact", "identifier", "4407911123456");
+      assert.match(answer.body.error.message, new RegExp(first.uuid));
     });
 
     it("the same identifier on another channel is a different contact", async () => {
