@@ -26,6 +26,14 @@ export function strippedPhoneDigits(identifier: string): string {
   return compact.startsWith("+") ? compact.slice(1) : compact.replace(/^00/, "");
 }
 
+/** What makes two emails the same account user: Callbell compares them case-insensitively. */
+export function emailKey(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** True when two emails name the same user. */
+export const sameEmail = (a: string | undefined, b: string | undefined): boolean => a !== undefined && b !== undefined && emailKey(a) === emailKey(b);
+
 /** What makes two tag names the same tag: Callbell's tags are case-insensitive, and surrounding spaces are not part of a name. */
 export function tagKey(tag: string): string {
   return tag.trim().toLowerCase();

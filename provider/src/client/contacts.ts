@@ -5,6 +5,7 @@ import { CallbellError, CallbellNotFoundError, callbellErrorFor, cut } from "./e
 import { phoneDigits } from "../normalize";
 import { CallbellHttp, HttpSettings, createHttp, sleep } from "./http";
 import { AttemptFailure, decideRetry, unknownOutcome } from "./retry";
+import { uuidPattern } from "./uuid";
 
 /** The channel types Callbell contacts come from. */
 export const contactSources = ["whatsapp", "facebook", "instagram", "telegram"] as const;
@@ -32,7 +33,7 @@ const channelSchema = z.looseObject({ uuid: z.string(), type: z.string().optiona
 
 /** A contact as Callbell returns it (fields the provider reads; others pass through). */
 export const apiContactSchema = z.looseObject({
-  uuid: z.string().regex(/^[0-9a-f]{32}$/, "uuid must be 32 lowercase hex characters"),
+  uuid: z.string().regex(uuidPattern, "uuid must be 32 lowercase hex characters"),
   name: z.string(),
   phoneNumber: z.string().nullish(),
   avatarUrl: z.string().nullish(),

@@ -1,7 +1,7 @@
 // Pure decisions about a contact: what changed between the state and the code, and whether that
 // needs a replacement (mapping.ts turns the changes into a PATCH body). No I/O.
 import { normalizedIdentifier } from "../client/contacts";
-import { containsUnknown, sameTags } from "../normalize";
+import { containsUnknown, sameEmail, sameTags } from "../normalize";
 import { ContactInputs, ContactOutputs, computedNames } from "./shape";
 
 /** Inputs whose change needs a new contact: Callbell cannot change them in place. */
@@ -47,7 +47,7 @@ export const fieldChanged: Record<Managed, (olds: ContactOutputs, news: ContactI
   name: (o, n) => o.name !== n.name,
   tags: (o, n) => managedChanged(o.tags, n.tags, sameTags, noItems),
   customFields: (o, n) => managedChanged(o.customFields, n.customFields, sameCustomFields, noItems),
-  assignedUser: (o, n) => managedChanged(o.assignedUser, n.assignedUser, (a, b) => a.toLowerCase() === b.toLowerCase(), noText),
+  assignedUser: (o, n) => managedChanged(o.assignedUser, n.assignedUser, sameEmail, noText),
   // Every contact has a team and Callbell cannot unset it: only a declared team is compared.
   teamUuid: (o, n) => n.teamUuid !== undefined && o.teamUuid !== n.teamUuid,
   // Write-only: Callbell does not return it, so only a new declared value is a change.

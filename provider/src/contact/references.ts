@@ -6,8 +6,9 @@ import { AccountClient, ApiChannel, ApiTeam } from "../client/account";
 import { shownMessage } from "../client/errors";
 import { activeChannels, findChannel, findTeam, sameName } from "../client/names";
 import { ProviderSettings, configKeys } from "../config";
-import { containsUnknown, unknownValue } from "../normalize";
-import { InputProblem, isMainChannel, isUuid } from "./schema";
+import { containsUnknown, emailKey, sameEmail, unknownValue } from "../normalize";
+import { isUuid } from "../client/uuid";
+import { InputProblem, isMainChannel } from "./schema";
 import { ChannelRef, ContactInputs } from "./shape";
 
 /** The inputs with team and channel uuids resolved, or the problems that fail the check. */
@@ -109,7 +110,7 @@ export class AccountReferences {
     const team = inputs.team === undefined && isUuid(inputs.teamUuid) && inputs.teamUuid !== olds.teamUuid ? inputs.teamUuid : undefined;
     const channel = inputs.channel === undefined && isUuid(inputs.channelUuid) && inputs.channelUuid !== olds.channelUuid ? inputs.channelUuid : undefined;
     const assignee =
-      typeof inputs.assignedUser === "string" && !containsUnknown(inputs.assignedUser) && inputs.assignedUser.toLowerCase() !== olds.assignedUser?.toLowerCase()
+      typeof inputs.assignedUser === "string" && !containsUnknown(inputs.assignedUser) && !sameEmail(inputs.assignedUser, olds.assignedUser)
         ? inputs.assignedUser
         : undefined;
     if (!team && !channel && !assignee) return [];
@@ -148,7 +149,7 @@ export class AccountReferences {
           });
         }
       }
-      if (assignee && !(await this.assigneeList()).has(assignee.toLowerCase())) {
+      if (assignee && !(await this.assigneeList()).has(emailKey(assignee))) {
         problems.push({
           property: "assignedUser",
           reason:
@@ -202,7 +203,7 @@ export class AccountReferences {
     return (this.assignees ??= kept(
       this.teamList().then(async (teams) => {
         const members = await Promise.all(teams.map((t) => this.account().listTeamMembers(t.uuid)));
-        return new Set(members.flat().map((m) => m.email.toLowerCase()));
+        return new Set(members.flat().map((m) => emailKey(m.email)));
       }),
     ));
   }

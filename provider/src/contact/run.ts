@@ -5,6 +5,7 @@
 import { ApiContact, ContactsClient } from "../client/contacts";
 import { CallbellError, redact } from "../client/errors";
 import { CallbellConfigError, ProviderSettings } from "../config";
+import { sameEmail } from "../normalize";
 import { maskInput, maskPersonalData, personalValues } from "../personal-data";
 import { ContactError } from "./error";
 import { OwnerMarkable, ownerMarkOn, withOwnerMark } from "./mapping";
@@ -70,7 +71,7 @@ export class ContactRun {
     this.accountChecked ??= this.client()
       .me()
       .then((account) => {
-        if (account.email.toLowerCase() !== expected.toLowerCase()) {
+        if (!sameEmail(account.email, expected)) {
           throw new CallbellConfigError(
             `Refusing to write: this stack expects the Callbell account ${expected} (callbell:expectedAccount), but the API token belongs to ` +
               `${account.email}. Use the token of ${expected}, or change callbell:expectedAccount if the stack really targets ${account.email}.`,

@@ -5,6 +5,7 @@ import { parsePhoneNumberFromString } from "libphonenumber-js";
 import { ContactSource, canLookUpByPhone, contactSources, normalizedIdentifier, phoneSources } from "../client/contacts";
 import { containsUnknown, tagKey } from "../normalize";
 import { ContactInputs, SameShape, botStatuses, inputNames } from "./shape";
+import { uuidPattern } from "../client/uuid";
 
 /** One problem with one input, in the words a user needs to fix it. */
 export interface InputProblem {
@@ -14,11 +15,6 @@ export interface InputProblem {
 
 /** The result of validating inputs: normalized inputs, or the problems found. */
 export type InputValidation = { ok: true; inputs: ContactInputs } | { ok: false; problems: InputProblem[] };
-
-const uuidPattern = /^[0-9a-f]{32}$/;
-
-/** True for a Callbell uuid: 32 lowercase hex characters. */
-export const isUuid = (value: unknown): value is string => typeof value === "string" && uuidPattern.test(value);
 
 /** Longest identifier Callbell stores for sources that are not phone-based (instagram, facebook). */
 const maxPlatformIdentifierChars = 255;

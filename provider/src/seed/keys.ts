@@ -5,6 +5,7 @@
 import { createHash } from "crypto";
 import { normalizedIdentifier, phoneSources } from "../client/contacts";
 import { strippedPhoneDigits } from "../normalize";
+import { isUuid } from "../client/uuid";
 
 /** What makes a contact the same contact: where it lives and its identifier. */
 export interface ContactIdentity {
@@ -18,7 +19,6 @@ export interface ContactIdentity {
 // An identifier made only of these is its own name part; any other is written as a slug plus
 // a hash, and only that form contains "~", so the two forms can never meet.
 const readableIdentifier = /^[a-z0-9](?:[a-z0-9._-]{0,98}[a-z0-9])?$/;
-const channelPattern = /^[0-9a-f]{32}$/;
 
 const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
 
@@ -46,7 +46,7 @@ function prefix(identity: ContactIdentity): string {
     return `${identity.source}.~${sha256(`title\u0000${identity.channel.trim().toLowerCase()}`).slice(0, 12)}`;
   }
   if (channel === undefined) return identity.source;
-  return `${identity.source}.${channelPattern.test(channel) ? channel : `~${sha256(channel).slice(0, 12)}`}`;
+  return `${identity.source}.${isUuid(channel) ? channel : `~${sha256(channel).slice(0, 12)}`}`;
 }
 
 /** The readable resource name: "whatsapp-393331234567", "instagram-alice.smith", "instagram-alice~3f2a…". */
