@@ -6,7 +6,7 @@ import { Document, isMap, isScalar, isSeq, YAMLMap } from "yaml";
 import type { ListedContact, ApiChannel, ApiTeam } from "../client/account";
 import { ContactSource, contactSources, phoneSources } from "../client/contacts";
 import { textProblem, validateInputs } from "../contact/schema";
-import { ChannelRef, ContactInputs } from "../contact/shape";
+import { ChannelRef, ContactInputs, fieldRules } from "../contact/shape";
 import { findChannel, findTeam } from "../client/names";
 import { phoneDigits } from "../normalize";
 import { seedKey } from "../seed/keys";
@@ -155,20 +155,11 @@ function parseList(text: string): string[] {
   return [text];
 }
 
-const fieldOrder = [
-  "identifier",
-  "source",
-  "name",
-  "tags",
-  "assignedUser",
-  "team",
-  "teamUuid",
-  "channel",
-  "channelUuid",
-  "note",
-  "customFields",
-  "adopt",
-] as const;
+// The fields an exported entry has, in the table's export order (shape.ts contactFields).
+const fieldOrder = fieldRules
+  .filter(([, rule]) => rule.exportAt !== undefined)
+  .sort(([, a], [, b]) => a.exportAt! - b.exportAt!)
+  .map(([name]) => name);
 
 function ordered(inputs: ContactInputs): Record<string, unknown> {
   const out: Record<string, unknown> = {};

@@ -2,10 +2,10 @@
 // needs a replacement (mapping.ts turns the changes into a PATCH body). No I/O.
 import { normalizedIdentifier } from "../client/contacts";
 import { containsUnknown, sameEmail, sameTags } from "../normalize";
-import { ContactInputs, ContactOutputs, computedNames } from "./shape";
+import { ChangeRule, ContactInputs, ContactOutputs, FieldName, computedNames, contactFields, fieldsWhere } from "./shape";
 
 /** Inputs whose change needs a new contact: Callbell cannot change them in place. */
-const replaceProperties = ["identifier", "source", "channelUuid"] as const;
+const replaceProperties = fieldsWhere((rule) => rule.change === "replace");
 /** Outputs that an in-place update never changes: what Callbell computed, what forces a replacement, and the origin. */
 const stableOutputs: readonly (keyof ContactOutputs)[] = [...computedNames, ...replaceProperties, "origin"];
 
@@ -15,8 +15,6 @@ export interface ContactDiff {
   replaces: string[];
   stables: string[];
 }
-
-type Managed = "name" | "tags" | "customFields" | "assignedUser" | "teamUuid" | "botStatus" | "note";
 
 /** Custom field values compare as strings, or as sets for checkbox lists. */
 export function sameCustomValue(a: string | string[] | undefined, b: string | string[] | undefined): boolean {
@@ -42,18 +40,25 @@ const sameText = (a: string, b: string) => a === b;
 const noText = (v: string) => v === "";
 const noItems = (v: readonly unknown[] | Record<string, unknown>) => Object.keys(v).length === 0;
 
-/** For each managed field, whether the code changes it (read by mapping.ts for the PATCH body). */
-export const fieldChanged: Record<Managed, (olds: ContactOutputs, news: ContactInputs) => boolean> = {
-  name: (o, n) => o.name !== n.name,
-  tags: (o, n) => managedChanged(o.tags, n.tags, sameTags, noItems),
-  customFields: (o, n) => managedChanged(o.customFields, n.customFields, sameCustomFields, noItems),
-  assignedUser: (o, n) => managedChanged(o.assignedUser, n.assignedUser, sameEmail, noText),
-  // Every contact has a team and Callbell cannot unset it: only a declared team is compared.
-  teamUuid: (o, n) => n.teamUuid !== undefined && o.teamUuid !== n.teamUuid,
-  // Write-only: Callbell does not return it, so only a new declared value is a change.
-  botStatus: (o, n) => n.botStatus !== undefined && o.botStatus !== n.botStatus,
-  note: (o, n) => managedChanged(o.note, n.note, sameText, noText),
+// Each in-place rule (shape.ts ChangeRule), as a comparison of the state's value with the code's.
+type Compare = (olds: unknown, news: unknown) => boolean;
+const changedBy: Record<Exclude<ChangeRule, "replace" | "local">, Compare> = {
+  always: (o, n) => o !== n,
+  tags: (o, n) => managedChanged(o as string[], n as string[], sameTags, noItems),
+  customFields: (o, n) => managedChanged(o as Record<string, string | string[]>, n as Record<string, string | string[]>, sameCustomFields, noItems),
+  email: (o, n) => managedChanged(o as string, n as string, sameEmail, noText),
+  clearable: (o, n) => managedChanged(o as string, n as string, sameText, noText),
+  // A team Callbell cannot unset, a bot status it does not return: only a declared value is compared.
+  declaredOnly: (o, n) => n !== undefined && o !== n,
 };
+
+/** The fields an update changes in place, in the table's order (read by mapping.ts for the PATCH body). */
+export const managedFields = fieldsWhere((rule) => rule.change !== "replace" && rule.change !== "local");
+
+/** Whether the code changes this managed field (read by mapping.ts for the PATCH body). */
+export function fieldChanged(field: FieldName, olds: ContactOutputs, news: ContactInputs): boolean {
+  return changedBy[contactFields[field].change as keyof typeof changedBy](olds[field], news[field]);
+}
 
 /** Compares the state with the code: which properties change and which force a replacement. */
 export function diffContact(olds: ContactOutputs, news: ContactInputs): ContactDiff {
@@ -67,9 +72,7 @@ export function diffContact(olds: ContactOutputs, news: ContactInputs): ContactD
   // update of the state alone (no request), never a replacement, which would delete the contact and its history.
   const renormalized = replaces.length === 0 && olds.identifier !== news.identifier;
   const changed: string[] = [...replaces, ...(renormalized ? ["identifier"] : [])];
-  for (const field of Object.keys(fieldChanged) as Managed[]) {
-    if (containsUnknown(news[field]) || fieldChanged[field](olds, news)) changed.push(field);
-  }
+  for (const field of managedFields) if (containsUnknown(news[field]) || fieldChanged(field, olds, news)) changed.push(field);
   const stables = replaces.length ? [] : stableOutputs.filter((p) => !(renormalized && p === "identifier"));
   return { changed, replaces, stables };
 }

@@ -3,9 +3,9 @@
 import type { ApiContact, CreateContactBody, UpdateContactBody } from "../client/contacts";
 import { canonicalTags, dropUndefined } from "../normalize";
 import { maskInput } from "../personal-data";
-import { fieldChanged, sameCustomValue } from "./diff";
+import { fieldChanged, managedFields, sameCustomValue } from "./diff";
 import type { Owner } from "./ownership";
-import { ContactHolding, ContactInputs, ContactOutputs, inputNames, ownerInput } from "./shape";
+import { ContactHolding, ContactInputs, ContactOutputs, FieldRule, contactFields, fieldRules, inputNames, ownerInput } from "./shape";
 
 /** The owner a Contact passed in its hidden `__owner` input, if any. */
 export const ownerOf = (props: unknown): Owner | undefined => {
@@ -16,46 +16,48 @@ export const ownerOf = (props: unknown): Owner | undefined => {
 /** True when the contact's personal data is secret (the hidden mask input), else undefined so that it is not stored. */
 export const maskOf = (props: unknown): true | undefined => ((props as Record<string, unknown> | undefined)?.[maskInput] === true ? true : undefined);
 
-/** The POST /contacts body for these inputs. */
+/** The POST /contacts body for these inputs: every field the API takes, under its API name (shape.ts contactFields). */
 export function toCreateBody(inputs: ContactInputs): CreateContactBody {
-  return dropUndefined({
-    identifier: inputs.identifier,
-    source: inputs.source,
-    name: inputs.name,
-    tags: inputs.tags,
-    custom_fields: inputs.customFields,
-    assigned_user: inputs.assignedUser,
-    team_uuid: inputs.teamUuid,
-    channel_uuid: inputs.channelUuid,
-    bot_status: inputs.botStatus,
-    note: inputs.note,
-  });
+  const body: Record<string, unknown> = {};
+  for (const [field, rule] of fieldRules) if (rule.api) body[rule.api] = inputs[field];
+  return dropUndefined(body) as unknown as CreateContactBody;
 }
 
 /** The PATCH body that takes Callbell from `olds` to `news`: only what changed (diff.ts decides what did). */
 export function patchFor(olds: ContactOutputs, news: ContactInputs): UpdateContactBody {
-  const body: UpdateContactBody = {};
-  if (fieldChanged.name(olds, news)) body.name = news.name;
-  if (fieldChanged.tags(olds, news)) body.tags = news.tags ?? [];
-  if (fieldChanged.customFields(olds, news)) {
-    const fields: Record<string, string | string[]> = {};
-    for (const [k, v] of Object.entries(news.customFields ?? {})) {
-      if (!sameCustomValue(olds.customFields?.[k], v)) fields[k] = v;
+  const body: Record<string, unknown> = {};
+  for (const field of managedFields) {
+    if (!fieldChanged(field, olds, news)) continue;
+    const rule: FieldRule = contactFields[field];
+    const value = news[field];
+    switch (rule.change) {
+      case "tags":
+        body[rule.api!] = value ?? [];
+        break;
+      case "customFields":
+        body[rule.api!] = customFieldsPatch(olds.customFields, news.customFields);
+        break;
+      case "email":
+        if (value) body[rule.api!] = value;
+        else body.unassign_user = true;
+        break;
+      case "clearable":
+        body[rule.api!] = value ?? "";
+        break;
+      default:
+        body[rule.api!] = value;
     }
-    // A removed field is cleared with an empty value (Callbell has no documented way to remove one).
-    for (const [k, v] of Object.entries(olds.customFields ?? {})) {
-      if (!(k in (news.customFields ?? {}))) fields[k] = Array.isArray(v) ? [] : "";
-    }
-    body.custom_fields = fields;
   }
-  if (fieldChanged.assignedUser(olds, news)) {
-    if (news.assignedUser) body.assigned_user = news.assignedUser;
-    else body.unassign_user = true;
-  }
-  if (fieldChanged.teamUuid(olds, news)) body.team_uuid = news.teamUuid;
-  if (fieldChanged.botStatus(olds, news)) body.bot_status = news.botStatus;
-  if (fieldChanged.note(olds, news)) body.note = news.note ?? "";
-  return dropUndefined(body);
+  return dropUndefined(body) as UpdateContactBody;
+}
+
+// The declared fields whose value changed, and each field removed from the code cleared with an empty value
+// (Callbell has no documented way to remove one).
+function customFieldsPatch(olds: Record<string, string | string[]> | undefined, news: Record<string, string | string[]> | undefined) {
+  const fields: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(news ?? {})) if (!sameCustomValue(olds?.[k], v)) fields[k] = v;
+  for (const [k, v] of Object.entries(olds ?? {})) if (!(k in (news ?? {}))) fields[k] = Array.isArray(v) ? [] : "";
+  return fields;
 }
 
 /** A body that can carry custom fields: POST and PATCH. */
@@ -77,29 +79,10 @@ export function ownerMarkOn(contact: ApiContact, ownerField: string | undefined)
  * in `managed`) are reflected, so a field the code does not declare never shows as a diff.
  */
 export function outputsFrom(contact: ApiContact, managed: ContactInputs): ContactOutputs {
-  const declaredFields = managed.customFields;
-  let customFields: Record<string, string | string[]> | undefined;
-  if (declaredFields !== undefined) {
-    customFields = {};
-    for (const [key, declared] of Object.entries(declaredFields)) {
-      const value = customValueFrom(contact.customFields?.[key], Array.isArray(declared));
-      if (value !== undefined) customFields[key] = value;
-    }
-  }
+  const fields: Record<string, unknown> = {};
+  for (const [field, rule] of fieldRules) fields[field] = answered(rule, contact, managed[field]);
   return dropUndefined({
-    identifier: managed.identifier,
-    source: managed.source,
-    channelUuid: contact.channel?.uuid ?? managed.channelUuid,
-    name: contact.name,
-    tags: managed.tags !== undefined ? (contact.tags ?? []) : undefined,
-    customFields,
-    assignedUser: managed.assignedUser !== undefined ? (contact.assignedUser ?? "") : undefined,
-    teamUuid: contact.team?.uuid ?? managed.teamUuid,
-    team: managed.team,
-    channel: managed.channel,
-    botStatus: managed.botStatus,
-    note: managed.note !== undefined ? (contact.note ?? "") : undefined,
-    adopt: managed.adopt,
+    ...(fields as Partial<ContactInputs>),
     uuid: contact.uuid,
     href: contact.href,
     conversationHref: contact.conversationHref ?? undefined,
@@ -107,7 +90,35 @@ export function outputsFrom(contact: ApiContact, managed: ContactInputs): Contac
     phoneNumber: contact.phoneNumber ?? undefined,
     avatarUrl: contact.avatarUrl ?? undefined,
     bsuid: contact.bsuid ?? undefined,
-  });
+  }) as ContactOutputs;
+}
+
+// A field of the state as Callbell answered it. A field the code does not manage stays out (no diff for it); a
+// managed list or text Callbell left empty reads as empty; a field Callbell does not return keeps the declared value.
+function answered(rule: FieldRule, contact: ApiContact, declared: unknown): unknown {
+  if (!rule.answer) return declared;
+  const value = rule.answer(contact) ?? undefined;
+  switch (rule.change) {
+    case "customFields":
+      return declared === undefined ? undefined : declaredCustomFields(value as Record<string, unknown> | undefined, declared as Record<string, unknown>);
+    case "tags":
+      return declared === undefined ? undefined : (value ?? []);
+    case "email":
+    case "clearable":
+      return declared === undefined ? undefined : (value ?? "");
+    default:
+      return value ?? declared;
+  }
+}
+
+// Only the custom fields the code declares, read as their declared kind (a list for checkbox fields).
+function declaredCustomFields(answer: Record<string, unknown> | undefined, declared: Record<string, unknown>): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [key, value] of Object.entries(declared)) {
+    const read = customValueFrom(answer?.[key], Array.isArray(value));
+    if (read !== undefined) out[key] = read;
+  }
+  return out;
 }
 
 /** The whole state of a contact: what Callbell returned, plus how and by whom it is held, and whether to mask it. */

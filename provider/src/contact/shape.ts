@@ -1,7 +1,9 @@
 // The contact's shape, in one place: its inputs, what Callbell computes, and what the provider keeps in state, with the
-// lists of their names. Contact's arguments and outputs (resource.ts) and the input schema (schema.ts) are derived from
-// or checked against these types; the mappings to and from the API's bodies are in mapping.ts. Types and constants only.
-import type { ContactSource } from "../client/contacts";
+// table of what each input field is (contactFields: how it changes, its API name, whether it is personal, a seed
+// default, where the export puts it) and the lists of names derived from it. The diff, the mappings (mapping.ts), the
+// seed files and the export read the table; Contact's arguments and outputs (resource.ts) and the input schema
+// (schema.ts) are derived from or checked against these types. Types, constants and the table only.
+import type { ApiContact, ContactSource, CreateContactBody } from "../client/contacts";
 import type { Origin, Owner } from "./ownership";
 
 /** Bot states a contact can be put in (needs a bot enabled in the account). */
@@ -76,26 +78,97 @@ export interface ContactHolding {
 /** What Pulumi keeps in state for a contact: the managed inputs, what Callbell computed, and how it is held. */
 export interface ContactOutputs extends ContactInputs, ContactComputed, ContactHolding {}
 
+/** How a field changes: the rule the diff compares it by, and the PATCH body writes it with. */
+export type ChangeRule =
+  /** Callbell cannot change it: a change replaces the contact. */
+  | "replace"
+  /** Compared as is, and always sent (the name). */
+  | "always"
+  /** A list compared as a set of tag keys; removed from the code, it is sent as []. */
+  | "tags"
+  /** Field name → value; only the declared fields are managed, and a removed one is cleared with "". */
+  | "customFields"
+  /** An email compared case-insensitively; removed from the code, the contact is unassigned. */
+  | "email"
+  /** Text that, removed from the code, is cleared with "". */
+  | "clearable"
+  /** Only a declared value is compared: Callbell cannot unset it, or does not return it. */
+  | "declaredOnly"
+  /** Read by the provider only (a name it resolves to a uuid, or how to take a contact over): never sent. */
+  | "local";
+
+/** The type a seed file's `defaults:` value must have, with an example for its message. */
+export type SeedDefault = readonly ["string" | "list" | "mapping" | "boolean" | "title or { main: true }", string];
+
+/** What one input field is: the table every mapping, diff, seed-file and export rule reads. */
+export interface FieldRule {
+  change: ChangeRule;
+  /** Its name in Callbell's POST and PATCH bodies (none for local fields). */
+  api?: keyof CreateContactBody;
+  /** What Callbell's answer says of it, for the state; without it, the state keeps the declared value. */
+  answer?: (contact: ApiContact) => unknown;
+  /** Callbell never returns it, so it is no output of a Contact. */
+  writeOnly?: true;
+  /** It holds personal data: a secret, and masked in messages, with personalData "secret". */
+  personal?: true;
+  /** A seed file's `defaults:` may set it. */
+  seedDefault?: SeedDefault;
+  /** Its place in an exported seed file (none: not exported). */
+  exportAt?: number;
+}
+
+/** Every input field of a contact, in the order they are documented. The compiler refuses a table that misses or adds one. */
+export const contactFields = {
+  identifier: { change: "replace", api: "identifier", personal: true, exportAt: 1 },
+  source: { change: "replace", api: "source", seedDefault: ["string", "source: whatsapp"], exportAt: 2 },
+  name: { change: "always", api: "name", answer: (c) => c.name, personal: true, exportAt: 3 },
+  tags: { change: "tags", api: "tags", answer: (c) => c.tags, seedDefault: ["list", "tags: [seed]"], exportAt: 4 },
+  customFields: {
+    change: "customFields",
+    api: "custom_fields",
+    answer: (c) => c.customFields,
+    personal: true,
+    seedDefault: ["mapping", "customFields: { plan: pro }"],
+    exportAt: 11,
+  },
+  assignedUser: {
+    change: "email",
+    api: "assigned_user",
+    answer: (c) => c.assignedUser,
+    personal: true,
+    seedDefault: ["string", "assignedUser: alice@example.com"],
+    exportAt: 5,
+  },
+  team: { change: "local", seedDefault: ["string", "team: Support"], exportAt: 6 },
+  teamUuid: { change: "declaredOnly", api: "team_uuid", answer: (c) => c.team?.uuid, seedDefault: ["string", 'teamUuid: "<32 hex characters>"'], exportAt: 7 },
+  channel: { change: "local", seedDefault: ["title or { main: true }", "channel: WhatsApp Sales Line"], exportAt: 8 },
+  channelUuid: {
+    change: "replace",
+    api: "channel_uuid",
+    answer: (c) => c.channel?.uuid,
+    seedDefault: ["string", 'channelUuid: "<32 hex characters>"'],
+    exportAt: 9,
+  },
+  botStatus: { change: "declaredOnly", api: "bot_status", writeOnly: true, seedDefault: ["string", "botStatus: bot_end"] },
+  note: { change: "clearable", api: "note", answer: (c) => c.note, personal: true, exportAt: 10 },
+  adopt: { change: "local", writeOnly: true, seedDefault: ["boolean", "adopt: true"], exportAt: 12 },
+} as const satisfies Record<keyof ContactInputs, FieldRule>;
+
+/** The name of an input field. */
+export type FieldName = keyof ContactInputs;
+
+/** The table's rows, in its order. */
+export const fieldRules = Object.entries(contactFields) as [FieldName, FieldRule][];
+
+/** The names of the fields whose rule passes `which`, in the table's order. */
+export const fieldsWhere = (which: (rule: FieldRule) => boolean | undefined): FieldName[] => fieldRules.filter(([, rule]) => which(rule)).map(([name]) => name);
+
+/** Names of every input property, in the order they are documented. */
+export const inputNames: FieldName[] = fieldsWhere(() => true);
+
 // The keys of T as a list, in the order written. Passing an object literal makes the compiler refuse a list that
 // misses a key of T or names one T lacks, so each list below follows its type.
 const keyList = <T>(keys: Record<keyof T, true>): (keyof T)[] => Object.keys(keys) as (keyof T)[];
-
-/** Names of every input property, in the order they are documented. */
-export const inputNames = keyList<ContactInputs>({
-  identifier: true,
-  source: true,
-  name: true,
-  tags: true,
-  customFields: true,
-  assignedUser: true,
-  team: true,
-  teamUuid: true,
-  channel: true,
-  channelUuid: true,
-  botStatus: true,
-  note: true,
-  adopt: true,
-});
 
 /** Names of what Callbell computes. */
 export const computedNames = keyList<ContactComputed>({
@@ -109,21 +182,16 @@ export const computedNames = keyList<ContactComputed>({
 });
 
 /** Inputs that are not outputs of a Contact: Callbell does not return them. */
-const writeOnlyInputs = ["botStatus", "adopt"] as const;
+type WriteOnlyInput = { [K in FieldName]: (typeof contactFields)[K] extends { writeOnly: true } ? K : never }[FieldName];
 
 /** What a Contact resource exposes as outputs: its inputs as Callbell has them (but the write-only ones), and what Callbell computed. */
-export type ContactPublicOutputs = Omit<ContactInputs, (typeof writeOnlyInputs)[number]> & ContactComputed;
+export type ContactPublicOutputs = Omit<ContactInputs, WriteOnlyInput> & ContactComputed;
 
 /** Names of every output of a Contact resource: each becomes an Output on the instance (resource.ts). */
-export const contactOutputNames: (keyof ContactPublicOutputs)[] = [
-  ...computedNames,
-  ...inputNames.filter(
-    (name): name is Exclude<keyof ContactInputs, (typeof writeOnlyInputs)[number]> => !(writeOnlyInputs as readonly string[]).includes(name),
-  ),
-];
+export const contactOutputNames = [...computedNames, ...fieldsWhere((rule) => !rule.writeOnly)] as (keyof ContactPublicOutputs)[];
 
 /** Inputs that hold personal data: Pulumi secrets, and masked in our messages, with personalData "secret". */
-export const personalInputNames = ["identifier", "name", "note", "assignedUser", "customFields"] as const satisfies readonly (keyof ContactInputs)[];
+export const personalInputNames: readonly FieldName[] = fieldsWhere((rule) => rule.personal);
 
 /** State that holds personal data, made secret with personalData "secret" (owner names the resource, so a number in plain mode). */
 export const personalOutputNames: readonly (keyof ContactOutputs)[] = [...personalInputNames, "phoneNumber", "bsuid", "owner", "ownerMark"];

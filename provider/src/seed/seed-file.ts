@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { LineCounter, parseDocument, isMap, isScalar, isSeq, YAMLMap, Node as YamlNode } from "yaml";
 import { isMainChannel, validateInputs } from "../contact/schema";
-import { ContactInputs, inputNames } from "../contact/shape";
+import { ContactInputs, FieldRule, contactFields, fieldsWhere, inputNames } from "../contact/shape";
 import { mergeTags } from "../normalize";
 import { CallbellProblem } from "../problem";
 import { seedKey } from "./keys";
@@ -37,7 +37,7 @@ export class SeedFileError extends CallbellProblem {
 }
 
 /** Fields a file's `defaults:` block may set for all its contacts. */
-const defaultableFields = ["source", "tags", "customFields", "assignedUser", "team", "teamUuid", "channel", "channelUuid", "botStatus", "adopt"] as const;
+const defaultableFields = fieldsWhere((rule) => rule.seedDefault !== undefined);
 
 /** Largest seed file read, in bytes: far above any real list of contacts, far below what would hurt a CI runner. */
 export const maxSeedFileBytes = 5 * 1024 * 1024;
@@ -168,20 +168,6 @@ interface RawEntry {
   /** The text a scalar field was written as, e.g. 1234 for `channelUuid: 1234`. */
   sources: Map<string, string>;
 }
-
-/** The type each default must have, with an example for the message. */
-const defaultTypes: Record<(typeof defaultableFields)[number], ["string" | "list" | "mapping" | "boolean" | "title or { main: true }", string]> = {
-  source: ["string", "source: whatsapp"],
-  tags: ["list", "tags: [seed]"],
-  customFields: ["mapping", "customFields: { plan: pro }"],
-  assignedUser: ["string", "assignedUser: alice@example.com"],
-  team: ["string", "team: Support"],
-  teamUuid: ["string", 'teamUuid: "<32 hex characters>"'],
-  channel: ["title or { main: true }", "channel: WhatsApp Sales Line"],
-  channelUuid: ["string", 'channelUuid: "<32 hex characters>"'],
-  botStatus: ["string", "botStatus: bot_end"],
-  adopt: ["boolean", "adopt: true"],
-};
 
 function readText(file: string, shown: string, problems: string[]): string | undefined {
   try {
@@ -317,7 +303,7 @@ function readDefaults(
       problems.push(`${at(fieldNode)}: 'defaults.${shownText(key)}' cannot be a default; defaults may set ${defaultableFields.join(", ")}`);
       continue;
     }
-    const [type, example] = defaultTypes[key as keyof typeof defaultTypes];
+    const [type, example] = (contactFields[key as keyof typeof contactFields] as FieldRule).seedDefault!;
     const item = value[key];
     const fits =
       item === null ||
