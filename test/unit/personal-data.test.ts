@@ -6,7 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { ContactInputs } from "../../provider/src/contact/shape";
 import { makeContactProvider } from "../../provider/src/contact/lifecycle";
-import { maskInput, maskPersonalData, maskValue } from "../../provider/src/personal-data";
+import { maskInput, maskPersonalData, maskValue } from "../../provider/src/contact/personal-data";
 import { loadSeedFiles } from "../../provider/src/seed/seed-file";
 
 describe("personal data in secret mode", () => {

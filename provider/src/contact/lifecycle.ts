@@ -7,7 +7,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { ApiContact, canLookUpByPhone } from "../client/contacts";
 import { CallbellNotFoundError } from "../client/errors";
 import { canonicalTags, containsUnknown, dropUndefined } from "../normalize";
-import { maskInput } from "../personal-data";
+import { maskInput } from "./personal-data";
 import { diffContact } from "./diff";
 import { ContactError } from "./error";
 import { inputsFrom, maskOf, outputsFrom, ownerOf, patchFor, stateFrom, toCreateBody } from "./mapping";

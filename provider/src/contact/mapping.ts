@@ -2,7 +2,7 @@
 // (snake_case), and Callbell's answer → the state, and a state back → the inputs it stands for (read). Pure: no I/O.
 import type { ApiContact, CreateContactBody, UpdateContactBody } from "../client/contacts";
 import { canonicalTags, dropUndefined } from "../normalize";
-import { maskInput } from "../personal-data";
+import { maskInput } from "./personal-data";
 import { fieldChanged, managedFields, sameCustomValue } from "./diff";
 import type { Owner } from "./ownership";
 import { ContactHolding, ContactInputs, ContactOutputs, FieldRule, contactFields, fieldRules, inputNames, ownerInput } from "./shape";

@@ -6,7 +6,7 @@ import { ApiContact, ContactsClient } from "../client/contacts";
 import { CallbellError, redact } from "../client/errors";
 import { CallbellConfigError, ProviderSettings } from "../config";
 import { sameEmail } from "../normalize";
-import { maskInput, maskPersonalData, personalValues } from "../personal-data";
+import { maskInput, maskPersonalData, personalValues } from "./personal-data";
 import { ContactError } from "./error";
 import { OwnerMarkable, ownerMarkOn, withOwnerMark } from "./mapping";
 import { Origin, Owner, writeMark } from "./ownership";

@@ -5,7 +5,7 @@ import { ContactInputs, personalInputNames, personalOutputNames } from "../conta
 import { dropUndefined, mergeTags } from "../normalize";
 import { SeedContact, SeedFileError, loadSeedFiles, oneForm } from "./seed-file";
 import { hashedSeedKey, legacySeedKeys, seedKey } from "./keys";
-import { maskInput } from "../personal-data";
+import { maskInput } from "../contact/personal-data";
 
 /** Arguments of a ContactSet. */
 export interface ContactSetArgs {

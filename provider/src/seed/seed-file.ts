@@ -8,7 +8,7 @@ import { ContactInputs, FieldRule, contactFields, fieldsWhere, inputNames } from
 import { mergeTags } from "../normalize";
 import { CallbellProblem } from "../problem";
 import { seedKey } from "./keys";
-import { maskPersonalData, personalValues } from "../personal-data";
+import { maskPersonalData, personalValues } from "../contact/personal-data";
 
 /** How seed files are read. */
 export interface SeedFileOptions {

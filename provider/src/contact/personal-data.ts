@@ -1,7 +1,7 @@
 // Masking of personal data in what this project prints, for contacts declared with
 // personalData "secret": their numbers, names, notes, assignees and custom field values are
 // Pulumi secrets, so no error or warning of ours may print them either. Pure, no I/O.
-import { personalInputNames } from "./contact/shape";
+import { personalInputNames } from "./shape";
 
 /** The hidden input a Contact carries when its personal data is secret, so the provider masks it. */
 export const maskInput = "__maskPersonalData";
