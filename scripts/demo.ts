@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { REPO_ROOT, countChangesOfType, ensureEngine, openStack } from "./engine";
+import { REPO_ROOT, countChangesOfType, ensureEngine, openStack } from "../test/harness/engine";
 import { startSimulator } from "callbell-simulator";
 import { contactType } from "pulumi-callbell";
 

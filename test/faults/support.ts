@@ -4,7 +4,7 @@ import { strict as assert } from "assert";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import type { ContactArgs } from "pulumi-callbell";
-import { ensureEngine, exportState, openStack, resourcesOfType } from "../engine/harness";
+import { ensureEngine, exportState, openStack, programNamed, resourcesOfType } from "../harness";
 import { plainCliTools } from "../plain-cli/support";
 import { StartedSimulator } from "callbell-simulator";
 
@@ -52,7 +52,7 @@ export async function contactsStack(
   contacts: Record<string, ContactArgs>,
   { ownerField = true, ownProcess = false, projectName = "callbell-faults", env = {} }: ContactsStackOptions = {},
 ): Promise<Stack> {
-  const inline = async () => (require(path.join(__dirname, "..", "engine", "programs", "contacts")) as () => Promise<Record<string, unknown>>)();
+  const inline = programNamed("contacts");
   const tools = ownProcess ? plainCliTools() : undefined;
   return openStack({
     projectName,

@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { StartedSimulator } from "callbell-simulator";
-import { REPO_ROOT } from "../engine/harness";
+import { REPO_ROOT } from "../harness";
 import { CONTACT, OWNER_FIELD } from "../faults/support";
 import { cliEnv, plainCliTools, redact } from "../plain-cli/support";
 

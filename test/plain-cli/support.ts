@@ -11,7 +11,7 @@ import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { REPO_ROOT, ensureEngine } from "../engine/harness";
+import { REPO_ROOT, ensureEngine } from "../harness";
 
 /** The tools of the plain-CLI tests: the CLI folder and the Node LTS folder. */
 export interface PlainCliTools {

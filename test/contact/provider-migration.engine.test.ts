@@ -10,11 +10,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import * as callbell from "pulumi-callbell";
 import { contactProviderSource } from "pulumi-callbell/dist/contact/resource";
-import { countChangesOfType, exportState, exportText, openStack, recordOutput, resourcesOfType } from "./harness";
+import { countChangesOfType, exportState, exportText, openStack, recordOutput, resourcesOfType } from "../harness";
 import { StartedSimulator, startSimulator } from "callbell-simulator";
 
 const CONTACT = "pulumi-nodejs:dynamic/callbell:Contact";
-const OLD_STUB = fs.readFileSync(path.join(__dirname, "fixtures", "contact-provider-v0.1-stub.js"), "utf8");
+const OLD_STUB = fs.readFileSync(path.join(__dirname, "..", "harness", "fixtures", "contact-provider-v0.1-stub.js"), "utf8");
 
 const declared: Record<string, callbell.ContactArgs> = {
   "qa-alice": { identifier: "393331234567", source: "whatsapp", name: "QA Alice", tags: ["qa"], customFields: { plan: "pro" } },

@@ -10,15 +10,15 @@ import * as fs from "fs";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import type { ContactArgs } from "pulumi-callbell";
-import { REPO_ROOT, StateResource, countChangesOfType, exportState, openStack, recordOutput, resourcesOfType } from "./harness";
+import { countChangesOfType, exportState, openStack, programNamed, recordOutput, REPO_ROOT, resourcesOfType, StateResource } from "../harness";
 import { RequestLogEntry, StartedSimulator, startSimulator } from "callbell-simulator";
 
 const CONTACT = "pulumi-nodejs:dynamic/callbell:Contact";
 const E164 = "447911123456";
 const OLD_DIGITS = "4407911123456"; // what versions before E.164 stored for "+44 07911 123456"
 const WRITTEN = "+44 07911 123456";
-const contactsProgram = async () => (require(path.join(__dirname, "programs", "contacts")) as () => Promise<Record<string, unknown>>)();
-const seedProgram = async () => (require(path.join(__dirname, "programs", "seed-set")) as () => Promise<Record<string, unknown>>)();
+const contactsProgram = programNamed("contacts");
+const seedProgram = programNamed("seed-set");
 const writes = (log: RequestLogEntry[]) => log.filter((e) => e.method !== "GET").map((e) => `${e.method} ${e.path.split("?")[0]}`);
 const sha16 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex").slice(0, 16);
 const nameOf = (r: StateResource) => r.urn.split("::").pop()!;

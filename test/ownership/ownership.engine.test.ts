@@ -4,18 +4,17 @@
 // the test checks Callbell's contacts, the request log (no DELETE where none may be sent) and
 // the state (every id in it exists in Callbell).
 import { strict as assert } from "assert";
-import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import type { ContactArgs } from "pulumi-callbell";
 import { backendFingerprint } from "../../provider/src/backend";
-import { ensureEngine, exportState, openStack, recordOutput, resourcesOfType } from "./harness";
+import { ensureEngine, exportState, openStack, programNamed, recordOutput, resourcesOfType } from "../harness";
 import { RequestLogEntry, StartedSimulator, startSimulator } from "callbell-simulator";
 
 const CONTACT = "pulumi-nodejs:dynamic/callbell:Contact";
 const OWNER_FIELD = "pulumi_owner";
 // The fingerprint of this process's file:// backend, which every owner mark of these stacks carries (backend.ts).
 const backend = () => backendFingerprint(ensureEngine().env.PULUMI_BACKEND_URL);
-const program = async () => (require(path.join(__dirname, "programs", "contacts")) as () => Promise<Record<string, unknown>>)();
+const program = programNamed("contacts");
 type Declared = Record<string, ContactArgs>;
 
 const alice: ContactArgs = { identifier: "393331234567", source: "whatsapp", name: "QA Alice", tags: ["qa"] };

@@ -2,12 +2,12 @@
 // simulator: what check resolves, the exact messages, and the list reads (once per provider
 // host, never per contact).
 import { strict as assert } from "assert";
-import { ContactsClient } from "../provider/src/client/contacts";
-import { ProviderSettings, requireToken, resolveSettings } from "../provider/src/config";
-import { ContactProvider, makeContactProvider } from "../provider/src/contact/lifecycle";
-import { validateInputs } from "../provider/src/contact/schema";
-import { ContactInputs } from "../provider/src/contact/shape";
-import { unknownValue } from "../provider/src/normalize";
+import { ContactsClient } from "../../provider/src/client/contacts";
+import { ProviderSettings, requireToken, resolveSettings } from "../../provider/src/config";
+import { ContactProvider, makeContactProvider } from "../../provider/src/contact/lifecycle";
+import { validateInputs } from "../../provider/src/contact/schema";
+import { ContactInputs } from "../../provider/src/contact/shape";
+import { unknownValue } from "../../provider/src/normalize";
 import { CHANNELS, RequestLogEntry, StartedSimulator, TEAMS, startSimulator } from "callbell-simulator";
 
 const base = { identifier: "393331234567", source: "whatsapp", name: "QA Alice" };

@@ -1,14 +1,13 @@
 // callbell.Contact through the real Pulumi engine against the simulator: every scenario a
 // user lives through, asserting engine results, the requests Callbell received and the state.
 import { strict as assert } from "assert";
-import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import type { ContactArgs } from "pulumi-callbell";
-import { countChangesOfType, exportState, exportText, openStack, rawStateText, recordOutput, resourcesOfType } from "./harness";
+import { countChangesOfType, exportState, exportText, openStack, programNamed, rawStateText, recordOutput, resourcesOfType } from "../harness";
 import { RequestLogEntry, StartedSimulator, startSimulator } from "callbell-simulator";
 
 const CONTACT = "pulumi-nodejs:dynamic/callbell:Contact";
-const program = async () => (require(path.join(__dirname, "programs", "contacts")) as () => Promise<Record<string, unknown>>)();
+const program = programNamed("contacts");
 const writes = (log: RequestLogEntry[]) => log.filter((e) => e.method !== "GET");
 type Declared = Record<string, ContactArgs & Record<string, unknown>>;
 

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import type { ContactArgs } from "pulumi-callbell";
-import { ensureEngine, exportState, resourcesOfType } from "../engine/harness";
+import { ensureEngine, exportState, resourcesOfType } from "../harness";
 import { StartedSimulator, startSimulator } from "callbell-simulator";
 import { CONTACT, assertConverged, contactsStack, declaredContacts, reconcile } from "./support";
 import { killEngine } from "./kill";

@@ -5,7 +5,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { REPO_ROOT } from "../engine/harness";
+import { REPO_ROOT } from "../harness";
 import { RequestLogEntry, StartedSimulator, startSimulator } from "callbell-simulator";
 import { CliResult, cliEnv, ok, plainCliTools, run, scratchDir, summary } from "./support";
 

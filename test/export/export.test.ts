@@ -7,12 +7,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { runExport } from "../provider/src/cli/export";
-import { buildSeedFile, noIdentifierReason } from "../provider/src/cli/export-file";
-import { loadSeedFiles } from "../provider/src/seed/seed-file";
-import type { ListedContact } from "../provider/src/client/account";
-import { REPO_ROOT } from "./engine/harness";
-import { seedAccount, seededPhone, withoutIdentifier } from "./export-support";
+import { runExport } from "../../provider/src/cli/export";
+import { buildSeedFile, noIdentifierReason } from "../../provider/src/cli/export-file";
+import { loadSeedFiles } from "../../provider/src/seed/seed-file";
+import type { ListedContact } from "../../provider/src/client/account";
+import { REPO_ROOT } from "../harness";
+import { seedAccount, seededPhone, withoutIdentifier } from "./support";
 import { CHANNELS, RequestLogEntry, StartedSimulator, TEAMS, startSimulator } from "callbell-simulator";
 
 interface Run {

@@ -2,11 +2,11 @@
 // real HTTP, asserting the exact requests Callbell receives. A delete cannot be undone, so every
 // case where the provider cannot show a contact is its own must end with no DELETE and no POST.
 import { strict as assert } from "assert";
-import { ContactsClient } from "../provider/src/client/contacts";
-import { defaultRetryPolicy } from "../provider/src/client/retry";
-import { ProviderSettings, requireToken } from "../provider/src/config";
-import { ContactProvider, makeContactProvider } from "../provider/src/contact/lifecycle";
-import { ContactInputs, ContactOutputs, ownerInput } from "../provider/src/contact/shape";
+import { ContactsClient } from "../../provider/src/client/contacts";
+import { defaultRetryPolicy } from "../../provider/src/client/retry";
+import { ProviderSettings, requireToken } from "../../provider/src/config";
+import { ContactProvider, makeContactProvider } from "../../provider/src/contact/lifecycle";
+import { ContactInputs, ContactOutputs, ownerInput } from "../../provider/src/contact/shape";
 import { RequestLogEntry, SimulatorOptions, StartedSimulator, startSimulator } from "callbell-simulator";
 
 const fastRetries = { ...defaultRetryPolicy, baseDelayMs: 5, maxDelayMs: 40 };

@@ -4,9 +4,19 @@
 import * as fs from "fs";
 import * as path from "path";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { ensureEngine } from "../../scripts/engine";
+import { ensureEngine } from "./engine";
 
-export * from "../../scripts/engine";
+export * from "./engine";
+
+/** The Pulumi programs the engine suites run, by folder name under test/harness/programs (contacts, seed-set, smoke). */
+export const programsDir = path.join(__dirname, "programs");
+
+/**
+ * An inline program for openStack: the program folder's module, required when the engine runs it (not at load time),
+ * so that each stack gets it fresh.
+ */
+export const programNamed = (name: string) => async (): Promise<Record<string, unknown>> =>
+  (require(path.join(programsDir, name)) as () => Promise<Record<string, unknown>>)();
 
 /**
  * Every file the backend keeps for the stack (current state, backups, history), exactly

@@ -8,7 +8,7 @@ import { strict as assert } from "assert";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { ensureEngine, exportState, resourcesOfType } from "../engine/harness";
+import { ensureEngine, exportState, resourcesOfType } from "../harness";
 import { StartedSimulator, startSimulator } from "callbell-simulator";
 import { CONTACT, assertConverged, contactsStack, declaredContacts, reconcile } from "./support";
 import { killEngine } from "./kill";

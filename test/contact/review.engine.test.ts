@@ -7,12 +7,12 @@ import * as os from "os";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import type { ContactArgs } from "pulumi-callbell";
-import { REPO_ROOT, exportState, openStack, recordOutput, resourcesOfType } from "./harness";
+import { exportState, openStack, programNamed, recordOutput, REPO_ROOT, resourcesOfType } from "../harness";
 import { StartedSimulator, startSimulator } from "callbell-simulator";
 
 const CONTACT = "pulumi-nodejs:dynamic/callbell:Contact";
-const contactsProgram = async () => (require(path.join(__dirname, "programs", "contacts")) as () => Promise<Record<string, unknown>>)();
-const seedProgram = async () => (require(path.join(__dirname, "programs", "seed-set")) as () => Promise<Record<string, unknown>>)();
+const contactsProgram = programNamed("contacts");
+const seedProgram = programNamed("seed-set");
 const alice: ContactArgs = { identifier: "393331234567", source: "whatsapp", name: "QA Alice", tags: ["seed", "qa"], note: "first" };
 const occurrences = (text: string, part: string) => text.split(part).length - 1;
 

@@ -34,8 +34,8 @@ import { EngineEvent, LocalWorkspace, LocalWorkspaceOptions, OpMap, PulumiComman
 
 const execFileAsync = promisify(execFile);
 
-/** The repository root (this file is <root>/scripts/engine.ts). */
-export const REPO_ROOT = path.resolve(__dirname, "..");
+/** The repository root (this file is <root>/test/harness/engine.ts). */
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
 /** Passphrase of the throwaway stacks' secrets provider (the demo passes its own). */
 const DEFAULT_PASSPHRASE = "pulumi-callbell-test-passphrase";

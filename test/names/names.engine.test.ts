@@ -6,11 +6,11 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
-import { REPO_ROOT, countChangesOfType, exportState, openStack, recordOutput, resourcesOfType } from "./harness";
+import { countChangesOfType, exportState, openStack, programNamed, recordOutput, REPO_ROOT, resourcesOfType } from "../harness";
 import { CHANNELS, RequestLogEntry, StartedSimulator, TEAMS, startSimulator } from "callbell-simulator";
 
 const CONTACT = "pulumi-nodejs:dynamic/callbell:Contact";
-const program = async () => (require(path.join(__dirname, "programs", "seed-set")) as () => Promise<Record<string, unknown>>)();
+const program = programNamed("seed-set");
 const writes = (log: RequestLogEntry[]) => log.filter((e) => e.method !== "GET").map((e) => `${e.method} ${e.path}`);
 /** Requests by kind: list reads with their uuid and page left out. */
 const kinds = (log: RequestLogEntry[]) =>

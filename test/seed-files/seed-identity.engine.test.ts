@@ -7,11 +7,11 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
-import { REPO_ROOT, exportState, exportText, openStack, recordOutput, resourcesOfType } from "./harness";
+import { exportState, exportText, openStack, programNamed, recordOutput, REPO_ROOT, resourcesOfType } from "../harness";
 import { RequestLogEntry, StartedSimulator, startSimulator } from "callbell-simulator";
 
 const CONTACT = "pulumi-nodejs:dynamic/callbell:Contact";
-const program = async () => (require(path.join(__dirname, "programs", "seed-set")) as () => Promise<Record<string, unknown>>)();
+const program = programNamed("seed-set");
 const writes = (log: RequestLogEntry[]) => log.filter((e) => e.method !== "GET").map((e) => `${e.method} ${e.path.split("?")[0]}`);
 
 describe("engine end to end: seed contacts keep their names (no delete-and-create)", function () {

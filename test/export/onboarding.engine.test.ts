@@ -7,12 +7,12 @@ import * as fs from "fs";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import { runExport } from "../../provider/src/cli/export";
-import { REPO_ROOT, countChangesOfType, exportState, openStack, recordOutput, resourcesOfType } from "./harness";
-import { seedAccount, withoutIdentifier } from "../export-support";
+import { countChangesOfType, exportState, openStack, programNamed, recordOutput, REPO_ROOT, resourcesOfType } from "../harness";
+import { seedAccount, withoutIdentifier } from "./support";
 import { StartedSimulator, startSimulator } from "callbell-simulator";
 
 const CONTACT = "pulumi-nodejs:dynamic/callbell:Contact";
-const program = async () => (require(path.join(__dirname, "programs", "seed-set")) as () => Promise<Record<string, unknown>>)();
+const program = programNamed("seed-set");
 const ACCOUNT_SIZE = 250;
 
 describe("engine end to end: onboarding an existing account (export, then up of the file)", function () {

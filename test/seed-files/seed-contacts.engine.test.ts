@@ -6,7 +6,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
-import { REPO_ROOT, countChangesOfType, exportText, openStack, recordOutput } from "./harness";
+import { REPO_ROOT, countChangesOfType, exportText, openStack, recordOutput } from "../harness";
 import { RequestLogEntry, StartedSimulator, startSimulator } from "callbell-simulator";
 
 const CONTACT = "pulumi-nodejs:dynamic/callbell:Contact";

@@ -8,7 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import { StartedSimulator, startSimulator } from "callbell-simulator";
 
-const REPO_ROOT = path.resolve(__dirname, "..");
+const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const TOKEN_MARKER = "sim_serialization_marker_token_4f2a";
 
 // Runs in a child process, so mocks and module state never touch the mocha process. It

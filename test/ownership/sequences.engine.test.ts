@@ -9,13 +9,13 @@ import * as os from "os";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import type { ContactArgs } from "pulumi-callbell";
-import { exportState, openStack, recordOutput, resourcesOfType } from "./harness";
+import { exportState, openStack, programNamed, recordOutput, resourcesOfType } from "../harness";
 import { RequestLogEntry, StartedSimulator, startSimulator } from "callbell-simulator";
 
 const CONTACT = "pulumi-nodejs:dynamic/callbell:Contact";
 const OWNER_FIELD = "pulumi_owner";
 const PROJECT = "callbell-sequences";
-const program = async () => (require(path.join(__dirname, "programs", "contacts")) as () => Promise<Record<string, unknown>>)();
+const program = programNamed("contacts");
 type Declared = Record<string, ContactArgs>;
 
 const alice: ContactArgs = { identifier: "393331239999", source: "whatsapp", name: "QA Alice" };

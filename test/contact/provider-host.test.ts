@@ -15,8 +15,8 @@ const provrpc = require("@pulumi/pulumi/proto/provider_grpc_pb");
 
 const provproto = require("@pulumi/pulumi/proto/provider_pb");
 
-const REPO_ROOT = path.resolve(__dirname, "..");
-const OLD_STUB = fs.readFileSync(path.join(__dirname, "engine", "fixtures", "contact-provider-v0.1-stub.js"), "utf8");
+const REPO_ROOT = path.resolve(__dirname, "..", "..");
+const OLD_STUB = fs.readFileSync(path.join(__dirname, "..", "harness", "fixtures", "contact-provider-v0.1-stub.js"), "utf8");
 
 // A provider text that reports how often the host called handler() and configure(), per text.
 const countingProvider = (tag: string) => `

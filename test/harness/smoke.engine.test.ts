@@ -3,7 +3,7 @@
 import { strict as assert } from "assert";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
-import { REPO_ROOT, countChanges, countChangesOfType, ensureEngine, exportState, openStack, rawStateText, recordOutput, resourcesOfType } from "./harness";
+import { REPO_ROOT, countChanges, countChangesOfType, ensureEngine, exportState, openStack, rawStateText, recordOutput, resourcesOfType } from ".";
 import smoke, { SMOKE_NAMES, SMOKE_TYPE } from "./programs/smoke";
 
 describe("engine smoke: the real pulumi CLI drives three dynamic resources", function () {

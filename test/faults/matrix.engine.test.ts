@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
-import { countChangesOfType, recordOutput } from "../engine/harness";
+import { countChangesOfType, recordOutput } from "../harness";
 import { FaultConfig, StartedSimulator, startSimulator } from "callbell-simulator";
 import { CONTACT, Reconciliation, assertConverged, contactsStack, declaredContacts, reconcile } from "./support";
 

@@ -1,11 +1,11 @@
 // The Contact provider's whole lifecycle against the simulator, over real HTTP, asserting the
 // exact requests Callbell receives and the contacts it ends up holding.
 import { strict as assert } from "assert";
-import { ContactsClient } from "../provider/src/client/contacts";
-import { defaultRetryPolicy } from "../provider/src/client/retry";
-import { ProviderSettings, requireToken } from "../provider/src/config";
-import { ContactProvider, makeContactProvider } from "../provider/src/contact/lifecycle";
-import { ContactInputs, ContactOutputs } from "../provider/src/contact/shape";
+import { ContactsClient } from "../../provider/src/client/contacts";
+import { defaultRetryPolicy } from "../../provider/src/client/retry";
+import { ProviderSettings, requireToken } from "../../provider/src/config";
+import { ContactProvider, makeContactProvider } from "../../provider/src/contact/lifecycle";
+import { ContactInputs, ContactOutputs } from "../../provider/src/contact/shape";
 import { RequestLogEntry, SimulatorOptions, StartedSimulator, startSimulator } from "callbell-simulator";
 
 const fastRetries = { ...defaultRetryPolicy, baseDelayMs: 5, maxDelayMs: 40 };
