@@ -13,6 +13,7 @@ import { ContactError } from "./error";
 import {
   OwnerMarkable,
   dropUndefined,
+  importedState,
   inputsFrom,
   maskOf,
   outputsFrom,
@@ -261,7 +262,13 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
       try {
         const contact = await context.client().get(id);
         if (!contact) return { id: "" }; // gone: Pulumi drops it from state
-        const props = stateFrom(contact, managed, managed);
+        // `pulumi import` reads with no state: the contact is then declared from what Callbell has, as an adopted one.
+        const imported = managed.identifier === undefined ? importedState(contact, ownerOf(managed)) : undefined;
+        if (managed.identifier === undefined && !imported) {
+          throw refuse(`Could not import contact ${id}: Callbell gives it no phone number or no known source, so it cannot be declared`, undefined);
+        }
+        const basis = imported ?? managed;
+        const props = stateFrom(contact, basis, basis);
         // The inputs as Callbell has them now, so that after a refresh a preview shows each
         // drifted field (`~ name: "edited" => "QA Alice"`) that the next up puts back.
         return { id, props, inputs: inputsFrom(props) as unknown as ContactOutputs }; // the SDK types inputs like outputs
