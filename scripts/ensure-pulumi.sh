@@ -207,6 +207,16 @@ install_python_venv() {
   link_beside_cli "$venv" python-venv
 }
 
+# `pulumi-gen-python-sdk` (scripts/pulumi-engine/gen-python-sdk): Pulumi's Python code generator of the CLI's release,
+# since `pulumi package gen-sdk --language python` asks the Python host, and the one built here predates that method.
+install_python_sdk_generator() {
+  local built="$cache_root/gen-python-sdk/v$PINNED_VERSION/pulumi-gen-python-sdk"
+  [[ -x "$built" ]] || build_into_cache "$engine_module" "v$PINNED_VERSION" ./gen-python-sdk "$built" "the Python SDK generator" generator_runs
+  link_beside_cli "$built" pulumi-gen-python-sdk
+}
+# True when the generator at $1 starts (it prints its usage and exits 1 without arguments).
+generator_runs() { { "$1" 2>&1 || true; } | grep -q usage; }
+
 # Everything beside the CLI that runs programs: the Node.js, YAML and Python hosts and the Python SDK.
 install_hosts() {
   install_nodejs_provider_host
@@ -214,6 +224,7 @@ install_hosts() {
   install_yaml_host
   install_python_host
   install_python_venv
+  install_python_sdk_generator
 }
 
 # 2. The cached build.
