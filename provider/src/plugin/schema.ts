@@ -131,7 +131,7 @@ export function packageSchema(version: string): string {
       },
     },
     language: {
-      python: { packageName: "pulumi_callbell", requires: { pulumi: ">=3.0.0,<4.0.0" }, pyproject: { enabled: true } },
+      python: { packageName: "pulumi_callbell", requires: { pulumi: ">=3.0.0,<4.0.0" }, pyproject: { enabled: true }, respectSchemaVersion: true },
       nodejs: { packageName: "@pulumi-callbell/callbell" },
     },
   };
