@@ -16,6 +16,7 @@ import { CallbellConfigError, configKeys, resolveSettings } from "../config";
 import { diffContact } from "../contact/diff";
 import { hostContext } from "../contact/host";
 import { ownerFromUrn } from "../contact/ownership";
+import { StackWriteLock } from "../contact/write-lock";
 import { ContactProvider, makeContactProvider } from "../contact/provider";
 import { ContactInputs, ContactOutputs, computedNames, ownerInput, personalInputNames, personalOutputNames } from "../contact/shape";
 import { getChannel, getContact, getTeam } from "../lookups";
@@ -39,10 +40,11 @@ export class CallbellPluginServer {
   ) {
     if (engineAddress) this.engine = new engineRpc.EngineClient(engineAddress, grpc.credentials.createInsecure());
     this.core = makeContactProvider({
-      ...this.context,
       settings: () => this.context.settings(),
       client: () => this.context.client(),
       warn: (m) => this.warn(m),
+      // The engine starts one plugin process per provider: the run (the engine), not this process, is the stack's writer.
+      writeLock: new StackWriteLock(undefined, undefined, process.ppid),
     });
   }
 
