@@ -9,7 +9,8 @@
 #   2. the cached build  $CACHE/engine/v$PINNED/pulumi  if `pulumi version` works;
 #   3. a fresh build of the CLI from scripts/pulumi-engine (the project's Go tools module,
 #      whose go.mod/go.sum pin github.com/pulumi/pulumi/pkg/v3) into that cache.
-# With 2 and 3, the Node.js language host `pulumi-language-nodejs` (which runs program
+# With 2 and 3, the YAML and Python language hosts (scripts/pulumi-language-yaml, -python) and a
+# virtualenv with the Python SDK (linked as python-venv) are made too, and the Node.js language host `pulumi-language-nodejs` (which runs program
 # folders for the plain CLI) is built from scripts/pulumi-language-host into
 # $CACHE/language-host/<sdk version>/ and linked next to `pulumi` (see install_language_host).
 # A `pulumi` from PATH (1) brings its own language host.
@@ -26,10 +27,13 @@ set -euo pipefail
 
 PINNED_VERSION="3.259.0"   # keep in step with scripts/pulumi-engine/go.mod
 MIN_VERSION="3.200.0"
+PYTHON_SDK_VERSION="3.259.0"  # the Python package `pulumi`, the same release as the CLI
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 engine_module="$here/pulumi-engine"
 host_module="$here/pulumi-language-host"
+yaml_module="$here/pulumi-language-yaml"
+python_module="$here/pulumi-language-python"
 cache_root="${PULUMI_CALLBELL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-callbell}"
 cache_dir="$cache_root/engine/v$PINNED_VERSION"
 
@@ -91,7 +95,10 @@ build_into_cache() {
   mkdir -p "$(dirname "$dest")"
   tmp="$(mktemp "$(dirname "$dest")/.build.XXXXXX")"
   temp_files+=("$tmp")
-  log "building $label $version with $(go version) into $(dirname "$dest") (a cold build takes a while)"
+  mkdir -p "$cache_root/logs"
+  build_log="$cache_root/logs/$(basename "$dest")-$version.log"
+  # Module downloads print a line per module (hundreds): they go to the log, and one line here.
+  log "building $label $version with $(go version) into $(dirname "$dest") (a cold build takes a while; log: $build_log)"
   start=$SECONDS
   (
     cd "$module"
@@ -100,7 +107,7 @@ build_into_cache() {
     GOFLAGS="${GOFLAGS:-} -mod=mod -buildvcs=false" go build -trimpath \
       -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version" \
       -o "$tmp" "$package"
-  ) >&2 || die "go build of $label $version failed (see above)"
+  ) >"$build_log" 2>&1 || { tail -n 30 "$build_log" >&2; die "go build of $label $version failed (the last lines of $build_log are above)"; }
   chmod 0755 "$tmp"
   log "build of $label took $((SECONDS - start)) s"
   "$check" "$tmp" || die "the freshly built $label does not run ($check $tmp failed)"
@@ -138,11 +145,92 @@ install_language_host() {
   log "language host: pulumi-language-nodejs from sdk/v3 $version"
 }
 
+# Links the built file $1 as $cache_dir/$2 (atomic), where the engine takes it as a bundled plugin.
+link_beside_cli() {
+  local built="$1" link="$cache_dir/$2" tmp
+  [[ "$(readlink "$link" 2>/dev/null)" == "$built" ]] && return 0
+  tmp="$cache_dir/.link.$$"
+  ln -sfn "$built" "$tmp"
+  mv -fT "$tmp" "$link"
+}
+
+# The version module $2 has in the go.mod of tools module $1.
+module_version() {
+  local version
+  version="$(awk -v m="$2" '$1 == m { print $2; exit } $1 == "require" && $2 == m { print $3; exit }' "$1/go.mod")"
+  [[ "$version" =~ ^v[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "cannot read the $2 version from $1/go.mod"
+  printf '%s\n' "$version"
+}
+
+# The YAML language host `pulumi-language-yaml` (runs `runtime: yaml` programs), from the tools module
+# scripts/pulumi-language-yaml, cached under the pulumi-yaml version.
+install_yaml_host() {
+  local version built
+  version="$(module_version "$yaml_module" github.com/pulumi/pulumi-yaml)"
+  built="$cache_root/language-yaml/$version/pulumi-language-yaml"
+  [[ -x "$built" ]] || build_into_cache "$yaml_module" "$version" github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml \
+    "$built" "the YAML language host" language_host_runs
+  link_beside_cli "$built" pulumi-language-yaml
+}
+
+# The Python language host `pulumi-language-python` from sdk/v3 (scripts/pulumi-language-python), with the script
+# `pulumi-language-python-exec` of the same module beside it: the host runs that script to start a program.
+install_python_host() {
+  local version built exec_src
+  version="$(module_version "$python_module" github.com/pulumi/pulumi/sdk/v3)"
+  built="$cache_root/language-python/$version/pulumi-language-python"
+  if [[ ! -x "$built" || ! -x "$(dirname "$built")/pulumi-language-python-exec" ]]; then
+    [[ -x "$built" ]] || build_into_cache "$python_module" "$version" github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python \
+      "$built" "the Python language host" language_host_runs
+    exec_src="$(cd "$python_module" && GOFLAGS=-mod=mod go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)/python/cmd/pulumi-language-python-exec"
+    [[ -f "$exec_src" ]] || die "no pulumi-language-python-exec in the sdk/v3 $version module ($exec_src)"
+    install -m 0755 "$exec_src" "$(dirname "$built")/pulumi-language-python-exec"
+  fi
+  link_beside_cli "$built" pulumi-language-python
+  link_beside_cli "$(dirname "$built")/pulumi-language-python-exec" pulumi-language-python-exec
+}
+
+# A virtualenv with the Python SDK `pulumi` $PYTHON_SDK_VERSION (from PyPI), linked as $cache_dir/python-venv. Python
+# programs run with its bin first on PATH: the host's `virtualenv:` option did not find the SDK with this host.
+install_python_venv() {
+  local venv="$cache_root/python-venv/pulumi-$PYTHON_SDK_VERSION"
+  # The stamp is written last, so a venv whose install was cut short is made again.
+  if [[ ! -f "$venv/.complete" ]]; then
+    command -v python3 >/dev/null 2>&1 || die "python3 is not installed: the Python programs need it"
+    rm -rf "$venv"
+    mkdir -p "$cache_root/logs"
+    log "making a virtualenv with pulumi $PYTHON_SDK_VERSION from PyPI in $venv"
+    { python3 -m venv "$venv" && "$venv/bin/pip" install --disable-pip-version-check "pulumi==$PYTHON_SDK_VERSION"; } >"$cache_root/logs/python-venv.log" 2>&1 ||
+      { tail -n 20 "$cache_root/logs/python-venv.log" >&2; die "the virtualenv with pulumi==$PYTHON_SDK_VERSION could not be made (log above)"; }
+    touch "$venv/.complete"
+  fi
+  link_beside_cli "$venv" python-venv
+}
+
+# `pulumi-gen-python-sdk` (scripts/pulumi-engine/gen-python-sdk): Pulumi's Python code generator of the CLI's release,
+# since `pulumi package gen-sdk --language python` asks the Python host, and the one built here predates that method.
+install_python_sdk_generator() {
+  local built="$cache_root/gen-python-sdk/v$PINNED_VERSION/pulumi-gen-python-sdk"
+  [[ -x "$built" ]] || build_into_cache "$engine_module" "v$PINNED_VERSION" ./gen-python-sdk "$built" "the Python SDK generator" generator_runs
+  link_beside_cli "$built" pulumi-gen-python-sdk
+}
+# True when the generator at $1 starts (it prints its usage and exits 1 without arguments).
+generator_runs() { { "$1" 2>&1 || true; } | grep -q usage; }
+
+# Everything beside the CLI that runs programs: the Node.js, YAML and Python hosts and the Python SDK.
+install_hosts() {
+  install_nodejs_provider_host
+  install_language_host
+  install_yaml_host
+  install_python_host
+  install_python_venv
+  install_python_sdk_generator
+}
+
 # 2. The cached build.
 if [[ -x "$cache_dir/pulumi" ]]; then
   if v="$(cli_version "$cache_dir/pulumi")"; then
-    install_nodejs_provider_host
-    install_language_host
+    install_hosts
     log "using cached pulumi v$v: $cache_dir/pulumi"
     printf '%s\n' "$cache_dir"
     exit 0
@@ -154,8 +242,7 @@ fi
 build_into_cache "$engine_module" "v$PINNED_VERSION" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi \
   "$cache_dir/pulumi" "the pulumi CLI" cli_is_pinned
 v="$(cli_version "$cache_dir/pulumi")"
-install_nodejs_provider_host
-install_language_host
+install_hosts
 
 log "using built pulumi v$v: $cache_dir/pulumi"
 printf '%s\n' "$cache_dir"

@@ -61,9 +61,10 @@ interface Session {
 // reads the team list once.
 const sessions = new Map<string, Session>();
 
-function session(): Session {
-  const config = new pulumi.Config("callbell");
-  const settings = resolveSettings((key) => config.get(key.replace(/^callbell:/, "")));
+// The settings: given by the caller (the provider plugin, from its configuration), else the program's stack config.
+function session(given?: ProviderSettings): Session {
+  const config = given ? undefined : new pulumi.Config("callbell");
+  const settings = given ?? resolveSettings((key) => config?.get(key.replace(/^callbell:/, "")));
   const token = requireToken(settings);
   const key = `${settings.apiUrl}\u0000${token}`;
   let found = sessions.get(key);
@@ -84,8 +85,8 @@ function cached<T>(s: Session, field: "teams" | "channels", load: () => Promise<
   return promise;
 }
 
-async function lookup<T>(call: string, run: (s: Session) => Promise<T>): Promise<T> {
-  const s = session();
+async function lookup<T>(call: string, run: (s: Session) => Promise<T>, settings?: ProviderSettings): Promise<T> {
+  const s = session(settings);
   try {
     return await run(s);
   } catch (error) {
@@ -95,33 +96,41 @@ async function lookup<T>(call: string, run: (s: Session) => Promise<T>): Promise
 }
 
 /** The team with this name (case-insensitive), with its members. */
-export async function getTeam(args: { name: string }): Promise<TeamInfo> {
+export async function getTeam(args: { name: string }, settings?: ProviderSettings): Promise<TeamInfo> {
   const call = `getTeam({ name: ${JSON.stringify(args?.name)} })`;
   if (typeof args?.name !== "string" || args.name.trim() === "") throw new CallbellLookupError(`${call}: name must be a team's name, e.g. "Support"`);
-  return lookup(call, async (s) => {
-    const teams = await cached(s, "teams", () => s.account.listTeams());
-    const match = findTeam(teams, args.name);
-    if (!match.found) throw new CallbellLookupError(`${call}: ${match.problem}`);
-    const team = match.found;
-    const members = await s.account.listTeamMembers(team.uuid);
-    return { uuid: team.uuid, name: team.name, isDefault: team.default, members };
-  });
+  return lookup(
+    call,
+    async (s) => {
+      const teams = await cached(s, "teams", () => s.account.listTeams());
+      const match = findTeam(teams, args.name);
+      if (!match.found) throw new CallbellLookupError(`${call}: ${match.problem}`);
+      const team = match.found;
+      const members = await s.account.listTeamMembers(team.uuid);
+      return { uuid: team.uuid, name: team.name, isDefault: team.default, members };
+    },
+    settings,
+  );
 }
 
 /** The channel of a source with this title (case-insensitive); without a title, the source's main channel. */
-export async function getChannel(args: { source: ContactSource; title?: string }): Promise<ChannelInfo> {
+export async function getChannel(args: { source: ContactSource; title?: string }, settings?: ProviderSettings): Promise<ChannelInfo> {
   const call = `getChannel({ source: ${JSON.stringify(args?.source)}${args?.title !== undefined ? `, title: ${JSON.stringify(args.title)}` : ""} })`;
   checkSource(call, args?.source);
-  return lookup(call, async (s) => {
-    const match = findChannel(await cached(s, "channels", () => s.account.listChannels()), args.source, args.title);
-    if (!match.found) throw new CallbellLookupError(`${call}: ${match.problem}`);
-    const c = match.found;
-    return { uuid: c.uuid, title: c.title, source: args.source, main: c.main };
-  });
+  return lookup(
+    call,
+    async (s) => {
+      const match = findChannel(await cached(s, "channels", () => s.account.listChannels()), args.source, args.title);
+      if (!match.found) throw new CallbellLookupError(`${call}: ${match.problem}`);
+      const c = match.found;
+      return { uuid: c.uuid, title: c.title, source: args.source, main: c.main };
+    },
+    settings,
+  );
 }
 
 /** The contact with this phone number on the given channel, else on the source's main channel. */
-export async function getContact(args: { identifier: string; source: ContactSource; channelUuid?: string }): Promise<ContactInfo> {
+export async function getContact(args: { identifier: string; source: ContactSource; channelUuid?: string }, settings?: ProviderSettings): Promise<ContactInfo> {
   const call =
     `getContact({ identifier: ${JSON.stringify(args?.identifier)}, source: ` +
     `${JSON.stringify(args?.source)}${args?.channelUuid ? `, channelUuid: "${args.channelUuid}"` : ""} })`;
@@ -133,22 +142,26 @@ export async function getContact(args: { identifier: string; source: ContactSour
   }
   const digits = phoneDigits(String(args.identifier ?? ""));
   if (!/^\d+$/.test(digits)) throw new CallbellLookupError(`${call}: identifier must be a phone number with country code, e.g. "393331234567"`);
-  return lookup(call, async (s) => {
-    let channelUuid = args.channelUuid;
-    // Without channel_uuid Callbell searches the main WhatsApp channel, so a telegram number needs its channel.
-    if (!channelUuid && args.source === "telegram") channelUuid = (await getChannel({ source: "telegram" })).uuid;
-    const contact = await s.contacts.findByPhone(digits, channelUuid);
-    if (!contact) {
-      throw new CallbellLookupError(
-        `${call}: Callbell has no contact with this number on ` +
-          `${channelUuid ? `channel ${channelUuid}` : "the main whatsapp channel"}; check the number, or pass the channelUuid it is on`,
-      );
-    }
-    if (contact.source && contact.source !== args.source) {
-      throw new CallbellLookupError(`${call}: the contact with this number is a ${contact.source} contact, not ${args.source}`);
-    }
-    return contactInfo(contact, args.source);
-  });
+  return lookup(
+    call,
+    async (s) => {
+      let channelUuid = args.channelUuid;
+      // Without channel_uuid Callbell searches the main WhatsApp channel, so a telegram number needs its channel.
+      if (!channelUuid && args.source === "telegram") channelUuid = (await getChannel({ source: "telegram" }, settings)).uuid;
+      const contact = await s.contacts.findByPhone(digits, channelUuid);
+      if (!contact) {
+        throw new CallbellLookupError(
+          `${call}: Callbell has no contact with this number on ` +
+            `${channelUuid ? `channel ${channelUuid}` : "the main whatsapp channel"}; check the number, or pass the channelUuid it is on`,
+        );
+      }
+      if (contact.source && contact.source !== args.source) {
+        throw new CallbellLookupError(`${call}: the contact with this number is a ${contact.source} contact, not ${args.source}`);
+      }
+      return contactInfo(contact, args.source);
+    },
+    settings,
+  );
 }
 
 function checkSource(call: string, source: unknown): asserts source is ContactSource {

@@ -10,7 +10,7 @@ import { canonicalTags, containsUnknown, dropUndefined } from "../normalize";
 import { maskInput } from "./personal-data";
 import { diffContact } from "./diff";
 import { ContactError } from "./error";
-import { inputsFrom, maskOf, outputsFrom, ownerOf, patchFor, stateFrom, toCreateBody } from "./mapping";
+import { importedState, inputsFrom, maskOf, outputsFrom, ownerOf, patchFor, stateFrom, toCreateBody } from "./mapping";
 import { Origin, Owner, decideDelete, decideTakeover } from "./ownership";
 import { ContactRun, ProviderContext } from "./run";
 import { validateInputs } from "./schema";
@@ -169,7 +169,13 @@ export async function readContact(run: ContactRun, id: string, props?: ContactOu
   try {
     const contact = await run.client().get(id);
     if (!contact) return { id: "" }; // gone: Pulumi drops it from state
-    const state = stateFrom(contact, managed, managed);
+    // `pulumi import` reads with no state: the contact is then declared from what Callbell has, as an adopted one.
+    const imported = managed.identifier === undefined ? importedState(contact, ownerOf(managed)) : undefined;
+    if (managed.identifier === undefined && !imported) {
+      throw run.refuse(`Could not import contact ${id}: Callbell gives it no phone number or no known source, so it cannot be declared`, undefined);
+    }
+    const basis = imported ?? managed;
+    const state = stateFrom(contact, basis, basis);
     // The inputs as Callbell has them now, so that after a refresh a preview shows each
     // drifted field (`~ name: "edited" => "QA Alice"`) that the next up puts back.
     return { id, props: state, inputs: inputsFrom(state) as unknown as ContactOutputs }; // the SDK types inputs like outputs

@@ -1,7 +1,7 @@
 // The two mappings between a contact's shape (shape.ts) and Callbell's API: inputs → the POST and PATCH bodies
 // (snake_case), and Callbell's answer → the state, and a state back → the inputs it stands for (read). Pure: no I/O.
-import type { ApiContact, CreateContactBody, UpdateContactBody } from "../client/contacts";
-import { canonicalTags, dropUndefined } from "../normalize";
+import { type ApiContact, type CreateContactBody, type UpdateContactBody, contactSources } from "../client/contacts";
+import { canonicalTags, dropUndefined, phoneDigits } from "../normalize";
 import { maskInput } from "./personal-data";
 import { fieldChanged, managedFields, sameCustomValue } from "./diff";
 import type { Owner } from "./ownership";
@@ -134,6 +134,30 @@ export function inputsFrom(props: ContactOutputs): Record<string, unknown> {
   if (props.owner) inputs[ownerInput] = props.owner;
   if (maskOf(props)) inputs[maskInput] = true;
   return inputs;
+}
+
+/**
+ * What `pulumi import` declares for a contact: its number, source and name, and the tags, assignee and note it has
+ * (fields left out stay unmanaged). Held like an adopted contact, so no destroy ever deletes it. Undefined when
+ * Callbell gives no phone number or no known source: such a contact cannot be declared from what Callbell returns.
+ */
+export function importedState(contact: ApiContact, owner: Owner | undefined): ContactOutputs | undefined {
+  const source = contactSources.find((s) => s === contact.source);
+  const identifier = contact.phoneNumber ? phoneDigits(contact.phoneNumber) : undefined;
+  if (!source || !identifier) return undefined;
+  return dropUndefined({
+    identifier,
+    source,
+    name: contact.name,
+    tags: contact.tags?.length ? canonicalTags(contact.tags) : undefined,
+    assignedUser: contact.assignedUser ?? undefined,
+    note: contact.note || undefined,
+    uuid: contact.uuid,
+    href: contact.href,
+    createdAt: contact.createdAt,
+    origin: "adopted" as const,
+    owner,
+  });
 }
 
 // Callbell may return a checkbox value as a JSON-encoded string and numbers as numbers.

@@ -18,6 +18,16 @@
 /** Who a resource is: "<project>/<stack>/<resource name>", passed by Contact as the `__owner` input. */
 export type Owner = string;
 
+/** The owner of resource `name` of a stack: what Contact passes as `__owner`. */
+export const ownerName = (project: string, stack: string, name: string): Owner => `${project}/${stack}/${name}`;
+
+/** The owner named by a resource URN, "urn:pulumi:<stack>::<project>::<type>::<name>" (the provider plugin's view). */
+export function ownerFromUrn(urn: string): Owner | undefined {
+  const [head, project, , ...name] = urn.split("::");
+  const stack = head?.startsWith("urn:pulumi:") ? head.slice("urn:pulumi:".length) : undefined;
+  return stack && project && name.length ? ownerName(project, stack, name.join("::")) : undefined;
+}
+
 /** How a resource came to hold its contact; kept in state, so delete knows. */
 export type Origin = "created" | "adopted";
 

@@ -6,6 +6,7 @@
 // implementation by package name. Stacks written with the old stub keep working: its text requires the same
 // module, and the provider's diff ignores `__provider`, so moving to the constant shows no change.
 import * as pulumi from "@pulumi/pulumi";
+import { ownerName } from "./ownership";
 import { ContactInputs, ContactPublicOutputs, contactOutputNames, ownerInput } from "./shape";
 
 // A resolved type as a Contact takes it: the value, or a Promise or Output of it, and so for each list item and
@@ -45,7 +46,7 @@ export class Contact extends pulumi.CustomResource {
     // unless declared (an undefined value is not sent to the engine).
     const outputs = Object.fromEntries(contactOutputNames.map((key) => [key, undefined]));
     // Which resource this is, so the provider can tell its own contacts from others' (ownership.ts).
-    const owner = `${pulumi.getProject()}/${pulumi.getStack()}/${name}`;
+    const owner = ownerName(pulumi.getProject(), pulumi.getStack(), name);
     const props = { ...outputs, ...args, [ownerInput]: owner, __provider: contactProviderSource };
     // The SDK stores `new Error().stack` on 4 promises per property (dozens for a Contact), each one source-mapped under
     // ts-node, and reads them only to report a leaked promise. Measured for 500 contacts under ts-node: 5.9 s of CPU

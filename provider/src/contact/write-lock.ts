@@ -18,10 +18,15 @@ export class StackWriteLock {
   private held?: string;
   private taking?: Promise<void>;
 
-  /** Folder of the lock files (one machine shares it, so runs of different homes see each other), and how long to wait. */
+  /**
+   * Folder of the lock files (one machine shares it, so runs of different homes see each other), how long to wait, and
+   * the process whose life holds the lock: this one (the dynamic host, one per run), or the engine that started the
+   * provider plugin, whose every provider process (one per explicit provider) belongs to the same run.
+   */
   constructor(
     private readonly folder = path.join(os.tmpdir(), "pulumi-callbell-locks"),
     private readonly patience = patienceMs,
+    private readonly holderPid = process.pid,
   ) {}
 
   /** Takes the lock of the owner's stack, or throws a ContactError naming the process that holds it; nothing without an owner. */
@@ -47,16 +52,17 @@ export class StackWriteLock {
     const deadline = Date.now() + this.patience;
     for (;;) {
       try {
-        fs.writeFileSync(file, identityOf(process.pid), { flag: "wx" });
+        fs.writeFileSync(file, identityOf(this.holderPid), { flag: "wx" });
         this.held = file;
-        process.once("exit", () => this.release());
+        // A lock held for the engine lasts as long as the run; a later run takes it over once the engine is gone.
+        if (this.holderPid === process.pid) process.once("exit", () => this.release());
         return;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       }
       const written = readOr(file, "");
       const holder = Number(written.split(" ")[0]);
-      if (holder === process.pid || !alive(holder) || identityOf(holder) !== written) {
+      if (holder === this.holderPid || !alive(holder) || identityOf(holder) !== written) {
         fs.rmSync(file, { force: true });
         continue;
       }
@@ -73,7 +79,7 @@ export class StackWriteLock {
 
   /** Removes the lock file if this process holds it. */
   release(): void {
-    if (this.held && readOr(this.held, "") === identityOf(process.pid)) fs.rmSync(this.held, { force: true });
+    if (this.held && readOr(this.held, "") === identityOf(this.holderPid)) fs.rmSync(this.held, { force: true });
     this.held = undefined;
     this.taking = undefined;
   }

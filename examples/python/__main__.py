@@ -1,0 +1,13 @@
+"""One Callbell contact, declared from Python."""
+import pulumi
+import pulumi_callbell as callbell
+
+alice = callbell.Contact(
+    "alice",
+    identifier="393331234567",
+    source="whatsapp",
+    name="QA Alice",
+    tags=["qa"],
+)
+
+pulumi.export("uuid", alice.uuid)

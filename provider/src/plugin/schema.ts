@@ -1,0 +1,139 @@
+// The package schema the plugin serves (GetSchema): package `callbell` with its config, the explicit provider, the
+// Contact resource and the lookups as functions. Contact's properties come from shape.ts's names and the table in
+// contact/shape-docs.ts; nothing here lists a contact field.
+import { contactSources } from "../client/contacts";
+import { configKeys, defaultApiUrl, envVars } from "../config";
+import { PropertySpec, contactPropertySpecs } from "../contact/shape-docs";
+import { contactOutputNames, inputNames } from "../contact/shape";
+
+/** The package name, also the plugin's name (pulumi-resource-callbell). */
+export const packageName = "callbell";
+/** The Contact resource's type token. */
+export const contactToken = "callbell:index:Contact";
+/** The type tokens of the lookups served through Invoke. */
+export const functionTokens = { getTeam: "callbell:index:getTeam", getChannel: "callbell:index:getChannel", getContact: "callbell:index:getContact" } as const;
+
+/** The provider's settings as schema properties, one per configKeys entry (config.ts). */
+const settingSpecs = {
+  apiToken: { type: "string", description: `Callbell API token (Settings > API in the dashboard); else ${envVars.apiToken}.` },
+  apiUrl: { type: "string", description: `API base URL including /v1; default ${defaultApiUrl}; else ${envVars.apiUrl}.` },
+  expectedAccount: { type: "string", description: `Email that GET /auth/me must report before anything is written; else ${envVars.expectedAccount}.` },
+  requestsPerSecond: { type: "number", description: `Request rate limit, above 0 and at most 300; else ${envVars.requestsPerSecond}.` },
+  ownerField: { type: "string", description: `Text custom field in which each contact carries its owner; else ${envVars.ownerField}.` },
+  recoverCreates: {
+    type: "boolean",
+    description: `Take over a found contact with the declared name (recovery after a killed run); else ${envVars.recoverCreates}.`,
+  },
+  checkAccount: {
+    type: "boolean",
+    description: `Check assignees, team and channel uuids against the account at preview (default true); else ${envVars.checkAccount}.`,
+  },
+} satisfies Record<keyof typeof configKeys, PropertySpec>;
+
+/** The settings that are secret in config and state. */
+export const secretSettings: readonly (keyof typeof configKeys)[] = ["apiToken"];
+
+const pick = (names: readonly string[]) =>
+  Object.fromEntries(
+    names.map((n) => [n, { ...(contactPropertySpecs as Record<string, PropertySpec>)[n], ...(secretSettings.includes(n as never) ? { secret: true } : {}) }]),
+  );
+const settingsProperties = () =>
+  Object.fromEntries(Object.entries(settingSpecs).map(([n, spec]) => [n, secretSettings.includes(n as never) ? { ...spec, secret: true } : spec]));
+const strings = (names: readonly string[], description: Record<string, string>) =>
+  Object.fromEntries(names.map((n) => [n, { type: "string", description: description[n] }]));
+
+/** The schema, as GetSchema returns it (JSON text). */
+export function packageSchema(version: string): string {
+  const contactOutputs = [...contactOutputNames, "origin", "owner", "ownerMark"];
+  const schema = {
+    name: packageName,
+    displayName: "Callbell",
+    version,
+    description: "Callbell contacts (WhatsApp CRM) as Pulumi resources. A contact delete is irreversible: adopted and imported contacts are never deleted.",
+    keywords: ["pulumi", "callbell", "whatsapp", "crm"],
+    license: "Apache-2.0",
+    meta: { moduleFormat: "(.*)" },
+    config: { variables: settingsProperties() },
+    provider: {
+      description: "The Callbell provider: one account (token and settings) per provider; two explicit providers reach two accounts.",
+      inputProperties: settingsProperties(),
+    },
+    types: {
+      "callbell:index:MainChannel": {
+        type: "object",
+        description: "The main channel of the contact's source.",
+        properties: { main: { type: "boolean", description: "Always true." } },
+        required: ["main"],
+      },
+      "callbell:index:TeamMember": {
+        type: "object",
+        properties: {
+          ...strings(["email", "name"], { email: "The member's email (Callbell's id for users).", name: "Display name." }),
+          available: { type: "boolean", description: "Whether the member is available." },
+        },
+        required: ["email", "name", "available"],
+      },
+    },
+    resources: {
+      [contactToken]: {
+        description: "A Callbell contact, created with POST /contacts and kept as declared. Adopted and imported contacts are never deleted.",
+        inputProperties: pick(inputNames),
+        requiredInputs: ["identifier", "source", "name"],
+        properties: pick(contactOutputs),
+        required: ["uuid", "href", "createdAt", "identifier", "source", "name"],
+      },
+    },
+    functions: {
+      [functionTokens.getTeam]: {
+        description: "The team with this name (case-insensitive), with its members.",
+        inputs: { properties: strings(["name"], { name: 'The team\'s name, e.g. "Support".' }), required: ["name"] },
+        outputs: {
+          properties: {
+            ...strings(["uuid", "name"], { uuid: "Team uuid.", name: "Team name." }),
+            isDefault: { type: "boolean", description: "True for the team new contacts land in." },
+            members: { type: "array", items: { $ref: "#/types/callbell:index:TeamMember" } },
+          },
+          required: ["uuid", "name", "isDefault", "members"],
+        },
+      },
+      [functionTokens.getChannel]: {
+        description: "The channel of a source with this title (case-insensitive); without a title, the source's main channel.",
+        inputs: {
+          properties: strings(["source", "title"], { source: `One of ${contactSources.join(", ")}.`, title: "The channel's title." }),
+          required: ["source"],
+        },
+        outputs: {
+          properties: {
+            ...strings(["uuid", "title", "source"], { uuid: "Channel uuid.", title: "Channel title.", source: "Its source." }),
+            main: { type: "boolean", description: "True for the source's main channel." },
+          },
+          required: ["uuid", "title", "source", "main"],
+        },
+      },
+      [functionTokens.getContact]: {
+        description: "The contact with this phone number on the given channel, else on the source's main channel.",
+        inputs: {
+          properties: strings(["identifier", "source", "channelUuid"], {
+            identifier: "Phone number with country code.",
+            source: `One of ${contactSources.join(", ")}.`,
+            channelUuid: "The channel to look on.",
+          }),
+          required: ["identifier", "source"],
+        },
+        outputs: {
+          properties: {
+            ...strings(["uuid", "name", "source", "phoneNumber", "assignedUser", "teamUuid", "channelUuid", "note", "href", "createdAt"], {}),
+            tags: { type: "array", items: { type: "string" } },
+            customFields: { type: "object", additionalProperties: { $ref: "pulumi.json#/Any" } },
+          },
+          required: ["uuid", "name", "source", "tags", "customFields", "href", "createdAt"],
+        },
+      },
+    },
+    language: {
+      python: { packageName: "pulumi_callbell", requires: { pulumi: ">=3.0.0,<4.0.0" }, pyproject: { enabled: true }, respectSchemaVersion: true },
+      nodejs: { packageName: "@pulumi-callbell/callbell" },
+    },
+  };
+  return JSON.stringify(schema);
+}
