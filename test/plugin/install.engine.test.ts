@@ -6,7 +6,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { StartedSimulator, startSimulator } from "callbell-simulator";
-import { REPO_ROOT } from "../engine/harness";
+import { REPO_ROOT } from "../harness";
 import { ok, summary } from "../plain-cli/support";
 import { pluginEnv, projectFrom, stateOf, writes } from "./support";
 

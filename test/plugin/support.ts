@@ -6,7 +6,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import type { RequestLogEntry, StartedSimulator } from "callbell-simulator";
-import { REPO_ROOT } from "../engine/harness";
+import { REPO_ROOT } from "../harness";
 import { CliResult, cliEnv, ok, plainCliTools, scratchDir } from "../plain-cli/support";
 
 /** The plugin's folder: the wrapper pulumi-resource-callbell and the compiled dist/ beside it. */

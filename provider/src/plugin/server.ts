@@ -17,11 +17,11 @@ import { diffContact } from "../contact/diff";
 import { hostContext } from "../contact/host";
 import { ownerFromUrn } from "../contact/ownership";
 import { StackWriteLock } from "../contact/write-lock";
-import { ContactProvider, makeContactProvider } from "../contact/provider";
+import { ContactProvider, makeContactProvider } from "../contact/lifecycle";
 import { ContactInputs, ContactOutputs, computedNames, ownerInput, personalInputNames, personalOutputNames } from "../contact/shape";
 import { getChannel, getContact, getTeam } from "../lookups";
 import { unknownValue } from "../normalize";
-import { maskInput } from "../personal-data";
+import { maskInput } from "../contact/personal-data";
 import { contactToken, functionTokens, packageSchema, secretSettings } from "./schema";
 import { unwrap, wrap } from "./values";
 
