@@ -3,7 +3,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 
 /** Children of a process, from /proc (Linux). */
-function childrenOf(pid: number): number[] {
+export function childrenOf(pid: number): number[] {
   const kids: number[] = [];
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;

@@ -13,6 +13,7 @@ import { StartedSimulator } from "callbell-simulator";
 import { REPO_ROOT } from "../harness";
 import { CONTACT, OWNER_FIELD } from "../faults/support";
 import { cliEnv, plainCliTools, redact } from "../plain-cli/support";
+import { childrenOf } from "../faults/kill";
 
 /** The people the programs declare: the number as Callbell stores it (digits) and ways a person may write it. */
 export const PERSONS: readonly { number: string; formats: readonly string[] }[] = [
@@ -101,21 +102,6 @@ interface RunResult {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const digits = (phone: string | null) => String(phone ?? "").replace(/\D/g, "");
 const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
-/** Children of a process, from /proc (Linux). */
-function childrenOf(pid: number): number[] {
-  const kids: number[] = [];
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid) kids.push(Number(entry));
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return kids;
-}
 
 /** SIGKILLs a process and everything it started (collected first, so reparented children are not missed). */
 function killTree(pid: number): number {

@@ -4,7 +4,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { ensureEngine } from "./engine";
+import { strict as assert } from "assert";
+import type { StartedSimulator } from "callbell-simulator";
+import { ensureEngine, exportState, resourcesOfType } from "./engine";
 
 export * from "./engine";
 
@@ -81,4 +83,15 @@ export function recordOutput(): OutputRecorder {
     output: () => printed.join(""),
     events,
   };
+}
+
+/**
+ * The Contacts a stack holds, as resource name → uuid, after asserting that every uuid in its state exists in the
+ * simulator: the check the data-safety suites make after every step.
+ */
+export async function heldContacts(stack: Stack, sim: StartedSimulator, type = "pulumi-nodejs:dynamic/callbell:Contact"): Promise<Record<string, string>> {
+  const resources = resourcesOfType(await exportState(stack), type);
+  const inCallbell = new Set((await sim.admin.contacts()).map((c) => c.uuid));
+  for (const r of resources) assert.ok(inCallbell.has(String(r.id)), `${r.urn} holds ${r.id}, which Callbell no longer has`);
+  return Object.fromEntries(resources.map((r) => [r.urn.split("::").pop()!, String(r.id)]));
 }

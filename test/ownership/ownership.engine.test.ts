@@ -7,10 +7,9 @@ import { strict as assert } from "assert";
 import { Stack } from "@pulumi/pulumi/automation";
 import type { ContactArgs } from "pulumi-callbell";
 import { backendFingerprint } from "../../provider/src/backend";
-import { ensureEngine, exportState, openStack, programNamed, recordOutput, resourcesOfType } from "../harness";
+import { ensureEngine, heldContacts, openStack, programNamed, recordOutput } from "../harness";
 import { RequestLogEntry, StartedSimulator, startSimulator } from "callbell-simulator";
 
-const CONTACT = "pulumi-nodejs:dynamic/callbell:Contact";
 const OWNER_FIELD = "pulumi_owner";
 // The fingerprint of this process's file:// backend, which every owner mark of these stacks carries (backend.ts).
 const backend = () => backendFingerprint(ensureEngine().env.PULUMI_BACKEND_URL);
@@ -48,13 +47,8 @@ describe("engine end to end: no command sequence loses a contact", function () {
     await stack.setConfig("test:contacts", { value: JSON.stringify(declared) });
     await stack.setConfig("test:aliases", { value: JSON.stringify(aliases) });
   }
-  /** The stack's contacts as name → id, after checking that every id in it exists in Callbell. */
-  async function stateOf(stack: Stack): Promise<Record<string, string>> {
-    const resources = resourcesOfType(await exportState(stack), CONTACT);
-    const inCallbell = new Set((await sim.admin.contacts()).map((c) => c.uuid));
-    for (const r of resources) assert.ok(inCallbell.has(String(r.id)), `${r.urn} holds ${r.id}, which Callbell no longer has`);
-    return Object.fromEntries(resources.map((r) => [r.urn.split("::").pop()!, String(r.id)]));
-  }
+  /** The stack's contacts as name → id, after checking that every id in it exists in Callbell (heldContacts). */
+  const stateOf = (stack: Stack) => heldContacts(stack, sim);
   const uuidsInCallbell = async () => (await sim.admin.contacts()).map((c) => c.uuid).sort();
 
   before(async function () {

@@ -9,7 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import type { ContactArgs } from "pulumi-callbell";
-import { exportState, openStack, programNamed, recordOutput, resourcesOfType } from "../harness";
+import { exportState, heldContacts, openStack, programNamed, recordOutput, resourcesOfType } from "../harness";
 import { RequestLogEntry, StartedSimulator, startSimulator } from "callbell-simulator";
 
 const CONTACT = "pulumi-nodejs:dynamic/callbell:Contact";
@@ -55,13 +55,8 @@ describe("engine end to end: the sequences that once lost or doubled a contact",
     stacks.push(stack);
     return stack;
   }
-  /** The stack's contacts as name → id, after checking that every id in it exists in Callbell. */
-  async function stateOf(stack: Stack): Promise<Record<string, string>> {
-    const resources = resourcesOfType(await exportState(stack), CONTACT);
-    const inCallbell = new Set((await sim.admin.contacts()).map((c) => c.uuid));
-    for (const r of resources) assert.ok(inCallbell.has(String(r.id)), `${r.urn} holds ${r.id}, which Callbell no longer has`);
-    return Object.fromEntries(resources.map((r) => [r.urn.split("::").pop()!, String(r.id)]));
-  }
+  /** The stack's contacts as name → id, after checking that every id in it exists in Callbell (heldContacts). */
+  const stateOf = (stack: Stack) => heldContacts(stack, sim);
   const uuidsInCallbell = async () => (await sim.admin.contacts()).map((c) => c.uuid).sort();
 
   before(async function () {

@@ -7,10 +7,9 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
-import { exportState, exportText, openStack, programNamed, recordOutput, REPO_ROOT, resourcesOfType } from "../harness";
+import { exportText, heldContacts, openStack, programNamed, recordOutput, REPO_ROOT } from "../harness";
 import { RequestLogEntry, StartedSimulator, startSimulator } from "callbell-simulator";
 
-const CONTACT = "pulumi-nodejs:dynamic/callbell:Contact";
 const program = programNamed("seed-set");
 const writes = (log: RequestLogEntry[]) => log.filter((e) => e.method !== "GET").map((e) => `${e.method} ${e.path.split("?")[0]}`);
 
@@ -39,12 +38,8 @@ describe("engine end to end: seed contacts keep their names (no delete-and-creat
     stacks.push(stack);
     return stack;
   }
-  async function stateOf(stack: Stack): Promise<Record<string, string>> {
-    const resources = resourcesOfType(await exportState(stack), CONTACT);
-    const inCallbell = new Set((await sim.admin.contacts()).map((c) => c.uuid));
-    for (const r of resources) assert.ok(inCallbell.has(String(r.id)), `${r.urn} holds ${r.id}, which Callbell no longer has`);
-    return Object.fromEntries(resources.map((r) => [r.urn.split("::").pop()!, String(r.id)]));
-  }
+  /** The stack's contacts as name → id, after checking that every id in it exists in Callbell (heldContacts). */
+  const stateOf = (stack: Stack) => heldContacts(stack, sim);
 
   before(async function () {
     this.timeout(30 * 60_000);

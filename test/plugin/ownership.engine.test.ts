@@ -1,0 +1,161 @@
+// The data-safety cases through the provider plugin, on the same core as the dynamic resource: a rename with and
+// without aliases, two stacks on one account, and the takeover whose PATCH fails. YAML programs written per step, the
+// plain `pulumi` CLI, a simulator allowing duplicates (the riskiest Callbell). After every step: the simulator's
+// contacts, its request log (no DELETE where none may be sent) and the state (every id in it exists in Callbell).
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { StartedSimulator, startSimulator } from "callbell-simulator";
+import { CliResult, ok, run, scratchDir } from "../plain-cli/support";
+import { CONTACT_TYPE, PLUGIN_DIR, pluginEnv, stateOf, writes } from "./support";
+
+const PROJECT = "callbell-owners-yaml";
+const OWNER_FIELD = "pulumi_owner";
+const alice = { identifier: "393331234567", source: "whatsapp", name: "QA Alice", tags: ["qa"] };
+const bob = { identifier: "393331234568", source: "whatsapp", name: "QA Bob" };
+
+interface Declared {
+  [name: string]: { properties: Record<string, unknown>; aliases?: string[] };
+}
+
+describe("provider plugin: no command sequence loses a contact (YAML programs)", function () {
+  this.timeout(5 * 60_000);
+  let sim: StartedSimulator;
+
+  /** A project folder outside the repository whose YAML program declares these contacts (JSON is YAML). */
+  function project(declared: Declared, folder = scratchDir("plugin-owners")): string {
+    const resources = Object.fromEntries(
+      Object.entries(declared).map(([name, { properties, aliases }]) => [
+        name,
+        { type: CONTACT_TYPE, properties, ...(aliases ? { options: { aliases } } : {}) },
+      ]),
+    );
+    const program = { name: PROJECT, runtime: "yaml", plugins: { providers: [{ name: "callbell", path: PLUGIN_DIR }] }, resources };
+    fs.mkdirSync(folder, { recursive: true });
+    fs.writeFileSync(path.join(folder, "Pulumi.yaml"), JSON.stringify(program, null, 2));
+    return folder;
+  }
+  const urn = (stack: string, name: string) => `urn:pulumi:${stack}::${PROJECT}::${CONTACT_TYPE}::${name}`;
+  const pulumi = (dir: string, env: NodeJS.ProcessEnv, ...args: string[]) => ok(dir, env, args, "pulumi", [sim.token]);
+  const shown = (r: CliResult) => `${r.command}\n${r.stdout}${r.stderr}`.split(sim.token).join("[token]");
+  /** The stack's contacts as name → id, after checking that every id in it exists in Callbell. */
+  async function held(dir: string, env: NodeJS.ProcessEnv): Promise<Record<string, string>> {
+    const inCallbell = new Set((await sim.admin.contacts()).map((c) => c.uuid));
+    const resources = await stateOf(dir, env);
+    for (const r of resources) assert.ok(inCallbell.has(String(r.id)), `${r.urn} holds ${r.id}, which Callbell no longer has`);
+    return Object.fromEntries(resources.map((r) => [r.urn.split("::").pop()!, String(r.id)]));
+  }
+  const uuids = async () => (await sim.admin.contacts()).map((c) => c.uuid).sort();
+  const logged = async () => writes(await sim.admin.requests());
+
+  before(async () => {
+    sim = await startSimulator({ duplicates: "allow", rateLimitPerSecond: 0 });
+  });
+  beforeEach(async () => sim.admin.reset());
+  after(async () => sim?.close());
+
+  it("a rename with aliases moves the resource: no POST, no DELETE, the same contact; destroy then deletes it", async () => {
+    const dir = project({ "qa-alice": { properties: alice } });
+    const env = pluginEnv(dir, sim);
+    await pulumi(dir, env, "stack", "init", "dev");
+    await pulumi(dir, env, "up", "--yes");
+    const before = await held(dir, env);
+    await sim.admin.clearRequests();
+    project({ alice: { properties: alice, aliases: [urn("dev", "qa-alice")] } }, dir);
+    await pulumi(dir, env, "up", "--yes");
+    assert.deepEqual(await logged(), [], "no write at all");
+    assert.deepEqual(await held(dir, env), { alice: before["qa-alice"] });
+    const [state] = await stateOf(dir, env);
+    assert.equal(state.outputs?.owner, `${PROJECT}/dev/alice`, "the state names the resource that holds it now");
+    await pulumi(dir, env, "destroy", "--yes");
+    assert.deepEqual(await uuids(), []);
+  });
+
+  it("a rename without aliases (no owner field): up refuses naming the fix, nothing is written or deleted", async () => {
+    const dir = project({ "qa-alice": { properties: alice }, "qa-bob": { properties: bob } });
+    const env = pluginEnv(dir, sim);
+    await pulumi(dir, env, "stack", "init", "dev");
+    await pulumi(dir, env, "up", "--yes");
+    const before = await held(dir, env);
+    await sim.admin.clearRequests();
+    project({ alice: { properties: alice }, "qa-bob": { properties: bob } }, dir);
+    const r = await run(dir, env, ["up", "--yes"]);
+    assert.notEqual(r.code, 0, shown(r));
+    assert.match(
+      r.stdout + r.stderr,
+      /Callbell already has a contact with this identifier .* nothing shows that this stack made it\. If you renamed this resource, add aliases/,
+    );
+    assert.deepEqual(await logged(), [], "no POST, no DELETE");
+    assert.deepEqual(await held(dir, env), before, "qa-alice is still in the state, with its contact");
+    project({ alice: { properties: alice, aliases: [urn("dev", "qa-alice")] }, "qa-bob": { properties: bob } }, dir);
+    await pulumi(dir, env, "up", "--yes");
+    assert.deepEqual(await logged(), []);
+    assert.deepEqual(await held(dir, env), { alice: before["qa-alice"], "qa-bob": before["qa-bob"] });
+  });
+
+  it("a rename without aliases (owner field): the new name takes the contact over, the old one's delete is skipped", async () => {
+    const dir = project({ "qa-alice": { properties: alice } });
+    const env = pluginEnv(dir, sim, { CALLBELL_OWNER_FIELD: OWNER_FIELD });
+    await pulumi(dir, env, "stack", "init", "dev");
+    await pulumi(dir, env, "up", "--yes");
+    const before = await held(dir, env);
+    assert.match(String((await sim.admin.contact(before["qa-alice"])).customFields?.[OWNER_FIELD]), new RegExp(`^${PROJECT}/dev/qa-alice @[0-9a-f]{8}$`));
+    await sim.admin.clearRequests();
+    project({ alice: { properties: alice } }, dir);
+    const r = await pulumi(dir, env, "up", "--yes");
+    assert.deepEqual(await logged(), ["PATCH /contacts/:uuid"], "a re-mark, no POST, no DELETE");
+    assert.match(r.stdout + r.stderr, /was left in Callbell, not deleted: another resource of this program now manages it/);
+    assert.deepEqual(await held(dir, env), { alice: before["qa-alice"] });
+    assert.match(String((await sim.admin.contact(before["qa-alice"])).customFields?.[OWNER_FIELD]), new RegExp(`^${PROJECT}/dev/alice @`));
+  });
+
+  it("two stacks on one account: dev refuses prod's contact and writes nothing; destroying dev deletes none of prod's", async () => {
+    const dir = project({ shared: { properties: alice }, "prod-only": { properties: bob } });
+    const env = pluginEnv(dir, sim, { CALLBELL_OWNER_FIELD: OWNER_FIELD });
+    await pulumi(dir, env, "stack", "init", "prod");
+    await pulumi(dir, env, "up", "--yes");
+    const prod = await held(dir, env);
+    await sim.admin.clearRequests();
+    await pulumi(dir, env, "stack", "init", "dev");
+    project({ shared: { properties: { ...alice, adopt: true } } }, dir);
+    const r = await run(dir, env, ["up", "--yes"]);
+    assert.notEqual(r.code, 0, shown(r));
+    assert.match(r.stdout + r.stderr, new RegExp(`its owner field says it is managed by ${PROJECT}/prod/shared; a contact has one owner`));
+    assert.deepEqual(await logged(), [], "dev wrote nothing");
+    assert.deepEqual(await held(dir, env), {});
+    await pulumi(dir, env, "destroy", "--yes");
+    assert.deepEqual(await logged(), [], "destroying dev sends no DELETE");
+    assert.deepEqual(await uuids(), Object.values(prod).sort());
+    await pulumi(dir, env, "stack", "select", "prod");
+    project({ shared: { properties: alice }, "prod-only": { properties: bob } }, dir);
+    assert.deepEqual(await held(dir, env), prod);
+  });
+
+  it("a takeover whose PATCH fails keeps the contact in the state (a partial failure), and the next up completes it", async () => {
+    const existing = await sim.admin.createContact({ identifier: alice.identifier, source: "whatsapp", name: "Made by hand" });
+    // The first attempt and its 6 retries fail, so exactly one up fails.
+    await sim.admin.script([{ method: "PATCH", path: `/v1/contacts/${existing.uuid}`, action: "500", times: 7 }]);
+    const dir = project({ alice: { properties: { ...alice, adopt: true } } });
+    const env = pluginEnv(dir, sim);
+    await pulumi(dir, env, "stack", "init", "dev");
+    const r = await run(dir, env, ["up", "--yes"]);
+    assert.notEqual(r.code, 0, shown(r));
+    assert.match(r.stdout + r.stderr, /Could not update the adopted contact "QA Alice" \(393331234567\)/);
+    assert.deepEqual(await held(dir, env), { alice: existing.uuid }, "kept in the state with its id");
+    assert.deepEqual(
+      (await logged()).filter((w) => !w.startsWith("PATCH")),
+      [],
+      "no POST, no DELETE",
+    );
+    await sim.admin.clearRequests();
+    await pulumi(dir, env, "up", "--yes");
+    assert.deepEqual(await logged(), ["PATCH /contacts/:uuid"]);
+    assert.equal((await sim.admin.contact(existing.uuid)).name, "QA Alice");
+    assert.deepEqual(await held(dir, env), { alice: existing.uuid });
+    assert.equal((await sim.admin.contacts()).length, 1);
+    await sim.admin.clearRequests();
+    await pulumi(dir, env, "destroy", "--yes");
+    assert.deepEqual(await logged(), [], "adopted: destroy leaves it");
+    assert.deepEqual(await uuids(), [existing.uuid]);
+  });
+});
