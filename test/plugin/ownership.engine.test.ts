@@ -22,8 +22,8 @@ describe("provider plugin: no command sequence loses a contact (YAML programs)",
   this.timeout(5 * 60_000);
   let sim: StartedSimulator;
 
-  /** A project folder outside the repository whose YAML program declares these contacts (JSON is YAML). */
-  function project(declared: Declared, folder = scratchDir("plugin-owners")): string {
+  /** A project folder outside the repository (its backend beside it) whose YAML program declares these contacts (JSON is YAML). */
+  function project(declared: Declared, folder = path.join(scratchDir("plugin-owners"), PROJECT)): string {
     const resources = Object.fromEntries(
       Object.entries(declared).map(([name, { properties, aliases }]) => [
         name,
