@@ -3,7 +3,7 @@
 // default, where the export puts it) and the lists of names derived from it. The diff, the mappings (mapping.ts), the
 // seed files and the export read the table; Contact's arguments and outputs (resource.ts) and the input schema
 // (schema.ts) are derived from or checked against these types. Types, constants and the table only.
-import type { ApiContact, ContactSource, CreateContactBody } from "../client/contacts";
+import { type ApiContact, type ContactSource, type CreateContactBody, contactSources } from "../client/contacts";
 import type { Origin, Owner } from "./ownership";
 
 /** Bot states a contact can be put in (needs a bot enabled in the account). */
@@ -100,8 +100,20 @@ export type ChangeRule =
 /** The type a seed file's `defaults:` value must have, with an example for its message. */
 export type SeedDefault = readonly ["string" | "list" | "mapping" | "boolean" | "title or { main: true }", string];
 
-/** What one input field is: the table every mapping, diff, seed-file and export rule reads. */
+/** A property in Pulumi's package schema (the provider plugin's GetSchema): its type and its documentation. */
+export interface PropertySpec {
+  type?: "string" | "boolean" | "number" | "integer" | "array" | "object";
+  items?: PropertySpec;
+  additionalProperties?: PropertySpec;
+  oneOf?: PropertySpec[];
+  $ref?: string;
+  description?: string;
+}
+
+/** What one input field is: the table every mapping, diff, seed-file, export and schema rule reads. */
 export interface FieldRule {
+  /** Its type and documentation in the provider plugin's schema. */
+  spec: PropertySpec;
   change: ChangeRule;
   /** Its name in Callbell's POST and PATCH bodies (none for local fields). */
   api?: keyof CreateContactBody;
@@ -117,13 +129,43 @@ export interface FieldRule {
   exportAt?: number;
 }
 
+const text = (description: string): PropertySpec => ({ type: "string", description });
+const texts: PropertySpec = { type: "array", items: { type: "string" } };
+
 /** Every input field of a contact, in the order they are documented. The compiler refuses a table that misses or adds one. */
 export const contactFields = {
-  identifier: { change: "replace", api: "identifier", personal: true, exportAt: 1 },
-  source: { change: "replace", api: "source", seedDefault: ["string", "source: whatsapp"], exportAt: 2 },
-  name: { change: "always", api: "name", answer: (c) => c.name, personal: true, exportAt: 3 },
-  tags: { change: "tags", api: "tags", answer: (c) => c.tags, seedDefault: ["list", "tags: [seed]"], exportAt: 4 },
+  identifier: {
+    spec: text(
+      'Phone number in international format for whatsapp/telegram ("393331234567" or "+39 333 123 4567"); the platform id otherwise. ' +
+        "Changing it replaces the contact.",
+    ),
+    change: "replace",
+    api: "identifier",
+    personal: true,
+    exportAt: 1,
+  },
+  source: {
+    spec: text(`Channel type: ${contactSources.join(", ")}. Changing it replaces the contact.`),
+    change: "replace",
+    api: "source",
+    seedDefault: ["string", "source: whatsapp"],
+    exportAt: 2,
+  },
+  name: { spec: text("Display name."), change: "always", api: "name", answer: (c) => c.name, personal: true, exportAt: 3 },
+  tags: {
+    spec: { ...texts, description: "Tag names; each must already exist in the account. Case-insensitive, order ignored." },
+    change: "tags",
+    api: "tags",
+    answer: (c) => c.tags,
+    seedDefault: ["list", "tags: [seed]"],
+    exportAt: 4,
+  },
   customFields: {
+    spec: {
+      type: "object",
+      additionalProperties: { oneOf: [{ type: "string" }, texts] },
+      description: 'Custom field name → value: a string ("42", "2026-03-03"), or a list of options for checkbox fields. Each field must exist.',
+    },
     change: "customFields",
     api: "custom_fields",
     answer: (c) => c.customFields,
@@ -132,6 +174,7 @@ export const contactFields = {
     exportAt: 11,
   },
   assignedUser: {
+    spec: text("Email of the account user the contact is assigned to; removing it unassigns."),
     change: "email",
     api: "assigned_user",
     answer: (c) => c.assignedUser,
@@ -139,19 +182,59 @@ export const contactFields = {
     seedDefault: ["string", "assignedUser: alice@example.com"],
     exportAt: 5,
   },
-  team: { change: "local", seedDefault: ["string", "team: Support"], exportAt: 6 },
-  teamUuid: { change: "declaredOnly", api: "team_uuid", answer: (c) => c.team?.uuid, seedDefault: ["string", 'teamUuid: "<32 hex characters>"'], exportAt: 7 },
-  channel: { change: "local", seedDefault: ["title or { main: true }", "channel: WhatsApp Sales Line"], exportAt: 8 },
+  team: {
+    spec: text('Team by name, e.g. "Support" (case-insensitive); the state records its uuid, so a rename in the dashboard changes nothing.'),
+    change: "local",
+    seedDefault: ["string", "team: Support"],
+    exportAt: 6,
+  },
+  teamUuid: {
+    spec: text("Team inbox uuid (or set team)."),
+    change: "declaredOnly",
+    api: "team_uuid",
+    answer: (c) => c.team?.uuid,
+    seedDefault: ["string", 'teamUuid: "<32 hex characters>"'],
+    exportAt: 7,
+  },
+  channel: {
+    spec: {
+      oneOf: [{ type: "string" }, { $ref: "#/types/callbell:index:MainChannel" }],
+      description: 'Channel by title, e.g. "WhatsApp Sales Line", or { main: true } for the source\'s main channel (or set channelUuid).',
+    },
+    change: "local",
+    seedDefault: ["title or { main: true }", "channel: WhatsApp Sales Line"],
+    exportAt: 8,
+  },
   channelUuid: {
+    spec: text("Channel uuid; default is the account's main channel for the source. Changing it replaces the contact."),
     change: "replace",
     api: "channel_uuid",
     answer: (c) => c.channel?.uuid,
     seedDefault: ["string", 'channelUuid: "<32 hex characters>"'],
     exportAt: 9,
   },
-  botStatus: { change: "declaredOnly", api: "bot_status", writeOnly: true, seedDefault: ["string", "botStatus: bot_end"] },
-  note: { change: "clearable", api: "note", answer: (c) => c.note, personal: true, exportAt: 10 },
-  adopt: { change: "local", writeOnly: true, seedDefault: ["boolean", "adopt: true"], exportAt: 12 },
+  botStatus: {
+    spec: text(`${botStatuses.join(" or ")} (needs a bot enabled in the account); write-only.`),
+    change: "declaredOnly",
+    api: "bot_status",
+    writeOnly: true,
+    seedDefault: ["string", "botStatus: bot_end"],
+  },
+  note: {
+    spec: text("Free text, at most 1000 characters; removing it clears the note."),
+    change: "clearable",
+    api: "note",
+    answer: (c) => c.note,
+    personal: true,
+    exportAt: 10,
+  },
+  adopt: {
+    spec: { type: "boolean", description: "When a contact with this identifier already exists, take it over instead of creating one." },
+    change: "local",
+    writeOnly: true,
+    seedDefault: ["boolean", "adopt: true"],
+    exportAt: 12,
+  },
 } as const satisfies Record<keyof ContactInputs, FieldRule>;
 
 /** The name of an input field. */
