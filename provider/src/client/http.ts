@@ -3,7 +3,7 @@
 // translation of every failure into the CallbellError family with secrets redacted.
 import type { AxiosError, AxiosInstance, AxiosResponse } from "axios";
 import { AttemptFailure, RetryPolicy, decideRetry, defaultRetryPolicy, parseRetryAfter } from "./retry";
-import { CallbellError, FailureDetails, callbellErrorFor, redact, safeExcerpt } from "./errors";
+import { CallbellError, FailureDetails, callbellErrorFor, errorBodyDetails, redact, safeExcerpt } from "./errors";
 
 /** Where and how to reach Callbell. */
 export interface HttpSettings {
@@ -269,8 +269,7 @@ function toCallbellError(
   return callbellErrorFor(details);
 }
 
-// Callbell does not document its error body; accept the usual shapes and fall back to text.
-// Every text is redacted whole before it is cut (see safeExcerpt).
+// Every text is redacted whole before it is cut (see safeExcerpt); errors.ts reads the shapes.
 function describeErrorBody(raw: unknown, secrets: string[]): Pick<FailureDetails, "apiMessage" | "field"> {
   const text = typeof raw === "string" ? raw : "";
   let parsed: unknown;
@@ -279,15 +278,8 @@ function describeErrorBody(raw: unknown, secrets: string[]): Pick<FailureDetails
   } catch {
     return { apiMessage: text.trim() ? `not JSON: ${describeNonJson(text, secrets)}` : "empty body" };
   }
-  const record = (v: unknown): Record<string, unknown> | undefined =>
-    v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-  const top = record(parsed);
-  const inner = record(top?.error) ?? top;
-  const message = [inner?.message, top?.error, top?.message, Array.isArray(top?.errors) ? (top?.errors as unknown[]).join("; ") : undefined].find(
-    (m): m is string => typeof m === "string" && m.length > 0,
-  );
-  const field = typeof inner?.field === "string" ? safeExcerpt(inner.field, secrets, 80) : undefined;
-  return { apiMessage: safeExcerpt(message ?? JSON.stringify(parsed), secrets, 300), field };
+  const { message, field } = errorBodyDetails(parsed);
+  return { apiMessage: safeExcerpt(message ?? JSON.stringify(parsed), secrets, 300), field: field === undefined ? undefined : safeExcerpt(field, secrets, 80) };
 }
 
 function describeNonJson(text: string, secrets: string[]): string {
