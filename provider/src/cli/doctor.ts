@@ -193,7 +193,7 @@ class Doctor {
     private readonly settings: ProviderSettings,
     token: string,
   ) {
-    this.http = createHttp({ baseUrl: settings.apiUrl, token, requestsPerSecond: settings.requestsPerSecond ?? 5 });
+    this.http = createHttp({ baseUrl: settings.apiUrl, token, requestsPerSecond: settings.requestsPerSecond });
   }
 
   async run(options: DoctorOptions): Promise<DoctorReport> {
