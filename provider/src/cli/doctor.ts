@@ -80,7 +80,8 @@ export async function runDoctor(args: readonly string[], env: NodeJS.ProcessEnv,
     secrets.push(settings.apiToken);
     const doctor = new Doctor(settings, settings.apiToken);
     io.out(
-      `pulumi-callbell doctor: ${settings.apiUrl} (${options.probe ? `probe on ${options.probe}: writes one throwaway contact` : "read-only: GET requests only"})`,
+      `pulumi-callbell doctor: ${settings.apiUrl} ` +
+        `(${options.probe ? `probe on ${options.probe}: writes one throwaway contact` : "read-only: GET requests only"})`,
     );
     if (options.probe) {
       io.out(
@@ -313,7 +314,8 @@ class Doctor {
       "rate-limit headers",
       "ok",
       seen || "none seen",
-      `the provider paces itself at ${this.settings.requestsPerSecond ?? 250} requests/s (${configKeys.requestsPerSecond}) and retries a 429 after its Retry-After, or with backoff without one`,
+      `the provider paces itself at ${this.settings.requestsPerSecond ?? 250} requests/s (${configKeys.requestsPerSecond}) ` +
+        "and retries a 429 after its Retry-After, or with backoff without one",
     );
     return true;
   }
