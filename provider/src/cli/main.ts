@@ -15,9 +15,11 @@ if (command === "export") {
     process.exitCode = code;
   });
 } else if (command === undefined || command === "--help" || command === "-h" || command === "help") {
-  io.out(
-    `Usage: pulumi-callbell <command>\n\nCommands:\n  export    write an account's contacts to a seed file (read-only)\n  doctor    check the account the provider would use (read-only; --probe writes one throwaway contact)\n\n${exportUsage}\n\n${doctorUsage}`,
-  );
+  const commands = [
+    "  export    write an account's contacts to a seed file (read-only)",
+    "  doctor    check the account the provider would use (read-only; --probe writes one throwaway contact)",
+  ];
+  io.out(`Usage: pulumi-callbell <command>\n\nCommands:\n${commands.join("\n")}\n\n${exportUsage}\n\n${doctorUsage}`);
   process.exitCode = command === undefined ? 2 : 0;
 } else {
   io.err(`error: unknown command '${command}'; the commands are: export, doctor. Run 'pulumi-callbell --help'.`);
