@@ -162,9 +162,7 @@ describe("pulumi-callbell doctor", function () {
 
 /** doctor's output as the README shows it: the simulator's port and the contacts' uuids made stable. */
 export function readmeExample(out: string[]): string {
-  return out
-    .map((line) => line.replace(/127\.0\.0\.1:\d+/g, "127.0.0.1:4010").replace(/\b[0-9a-f]{32}\b/g, "<uuid>"))
-    .join("\n");
+  return out.map((line) => line.replace(/127\.0\.0\.1:\d+/g, "127.0.0.1:4010").replace(/\b[0-9a-f]{32}\b/g, "<uuid>")).join("\n");
 }
 
 describe("README: Check your account first", () => {
