@@ -63,6 +63,14 @@ const contactEnvelope = z.object({
     z.record(z.string(), z.unknown()),
   ]),
 });
+/** The contact an answer carries, in either documented envelope (`{contact: [..]}` or `{contact: {..}}`); undefined when it carries none. */
+export function contactInAnswer(body: unknown): { contact: ApiContact; shape: "array" | "object" } | undefined {
+  const envelope = contactEnvelope.safeParse(body);
+  const parsed = envelope.success ? apiContactSchema.safeParse(envelope.data.contact) : undefined;
+  if (!parsed?.success) return undefined;
+  return { contact: parsed.data, shape: Array.isArray((body as { contact: unknown }).contact) ? "array" : "object" };
+}
+
 const meEnvelope = z.looseObject({ user_email: z.string(), user_name: z.string().nullish() });
 
 /** Body of POST /contacts (API field names). */

@@ -120,6 +120,49 @@ export function callbellErrorFor(details: FailureDetails, situation: { outcomeUn
   return new CallbellResponseError(details);
 }
 
+/** The message and the blamed field an error body carries, whatever its shape. */
+export interface ErrorBodyDetails {
+  message?: string;
+  field?: string;
+  /** Which shape it was: what `doctor` reports. */
+  shape: ErrorBodyShape;
+}
+
+/** The error body shapes the client reads (Callbell does not document its own). */
+export const errorBodyShapes = {
+  nested: '{"error": {"message", "field"}}',
+  flat: '{"error": "message"}',
+  list: '{"errors": [{"field", "message"}]}',
+  keyed: '{"errors": {"field": ["message"]}}',
+  message: '{"message"}',
+  other: "another shape (only the raw text is shown)",
+} as const;
+/** One of errorBodyShapes. */
+export type ErrorBodyShape = keyof typeof errorBodyShapes;
+
+/** Reads an error body (already parsed JSON) in any of errorBodyShapes; nothing is redacted here. */
+export function errorBodyDetails(body: unknown): ErrorBodyDetails {
+  const record = (v: unknown): Record<string, unknown> | undefined =>
+    v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  const text = (v: unknown): string | undefined => (typeof v === "string" && v.length > 0 ? v : undefined);
+  const top = record(body);
+  const nested = record(top?.error);
+  if (nested && text(nested.message)) return { message: text(nested.message), field: text(nested.field), shape: "nested" };
+  if (text(top?.error)) return { message: text(top?.error), field: text(top?.field), shape: "flat" };
+  if (Array.isArray(top?.errors) && top.errors.length > 0) {
+    const items = top.errors.map((item) => (typeof item === "string" ? { message: item } : (record(item) ?? {})));
+    const messages = items.map((item) => (text(item.field) && text(item.message) ? `${item.field}: ${item.message}` : text(item.message))).filter(Boolean);
+    return { message: messages.length ? messages.join("; ") : undefined, field: items.map((item) => text(item.field)).find(Boolean), shape: "list" };
+  }
+  const keyed = record(top?.errors);
+  if (keyed && Object.keys(keyed).length > 0) {
+    const said = Object.entries(keyed).map(([field, v]) => `${field}: ${Array.isArray(v) ? v.join(", ") : String(v)}`);
+    return { message: said.join("; "), field: Object.keys(keyed)[0], shape: "keyed" };
+  }
+  if (text(top?.message)) return { message: text(top?.message), field: text(top?.field), shape: "message" };
+  return { shape: "other" };
+}
+
 /** Shortest run of a secret that is redacted wherever it appears (a cut-off token still leaks its prefix). */
 const minRedactedRun = 8;
 

@@ -3,7 +3,7 @@
 // translation of every failure into the CallbellError family with secrets redacted.
 import type { AxiosError, AxiosInstance, AxiosResponse } from "axios";
 import { AttemptFailure, RetryPolicy, decideRetry, defaultRetryPolicy, parseRetryAfter } from "./retry";
-import { CallbellError, FailureDetails, callbellErrorFor, redact, safeExcerpt } from "./errors";
+import { CallbellError, FailureDetails, callbellErrorFor, errorBodyDetails, redact, safeExcerpt } from "./errors";
 
 /** Where and how to reach Callbell. */
 export interface HttpSettings {
@@ -23,6 +23,8 @@ export interface HttpSettings {
 export interface HttpAnswer {
   status: number;
   body: unknown;
+  /** The answer's headers, lower-case names (only with anyStatus). */
+  headers?: Record<string, string>;
 }
 
 /** One request: method, API path (relative to the base URL), optional JSON body and query. */
@@ -33,6 +35,8 @@ export interface HttpRequest {
   query?: Record<string, string | undefined>;
   /** A 404 is an answer (status 404, no body), not an error: a lookup that finds nothing. */
   absentOn404?: boolean;
+  /** Every status is an answer, never retried, with its headers and its body parsed when it is JSON: what `doctor` observes. */
+  anyStatus?: boolean;
 }
 
 /** The transport the typed client is built on. */
@@ -187,14 +191,30 @@ export function createHttp(settings: HttpSettings): CallbellHttp {
           url: path,
           data: request.body === undefined ? undefined : JSON.stringify(request.body),
           ...(request.absentOn404 ? { validateStatus: (status: number) => (status >= 200 && status < 300) || status === 404 } : {}),
+          ...(request.anyStatus ? { validateStatus: () => true } : {}),
         });
       } catch (error) {
         throw toCallbellError(request.method, path, error, secrets, { timeoutMs, maxResponseBytes });
       }
+      if (request.anyStatus) return { status: response.status, body: lenientJson(response.data), headers: headersOf(response.headers) };
       if (response.status === 404) return { status: 404, body: undefined };
       return { status: response.status, body: parseBody(request.method, path, response.status, response.data, secrets) };
     },
   };
+}
+
+function lenientJson(text: unknown): unknown {
+  try {
+    return typeof text === "string" && text.trim() !== "" ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function headersOf(headers: AxiosResponse["headers"]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) if (value !== undefined && value !== null) out[name.toLowerCase()] = String(value);
+  return out;
 }
 
 function queryString(query: HttpRequest["query"]): string {
@@ -269,8 +289,7 @@ function toCallbellError(
   return callbellErrorFor(details);
 }
 
-// Callbell does not document its error body; accept the usual shapes and fall back to text.
-// Every text is redacted whole before it is cut (see safeExcerpt).
+// Every text is redacted whole before it is cut (see safeExcerpt); errors.ts reads the shapes.
 function describeErrorBody(raw: unknown, secrets: string[]): Pick<FailureDetails, "apiMessage" | "field"> {
   const text = typeof raw === "string" ? raw : "";
   let parsed: unknown;
@@ -279,15 +298,8 @@ function describeErrorBody(raw: unknown, secrets: string[]): Pick<FailureDetails
   } catch {
     return { apiMessage: text.trim() ? `not JSON: ${describeNonJson(text, secrets)}` : "empty body" };
   }
-  const record = (v: unknown): Record<string, unknown> | undefined =>
-    v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-  const top = record(parsed);
-  const inner = record(top?.error) ?? top;
-  const message = [inner?.message, top?.error, top?.message, Array.isArray(top?.errors) ? (top?.errors as unknown[]).join("; ") : undefined].find(
-    (m): m is string => typeof m === "string" && m.length > 0,
-  );
-  const field = typeof inner?.field === "string" ? safeExcerpt(inner.field, secrets, 80) : undefined;
-  return { apiMessage: safeExcerpt(message ?? JSON.stringify(parsed), secrets, 300), field };
+  const { message, field } = errorBodyDetails(parsed);
+  return { apiMessage: safeExcerpt(message ?? JSON.stringify(parsed), secrets, 300), field: field === undefined ? undefined : safeExcerpt(field, secrets, 80) };
 }
 
 function describeNonJson(text: string, secrets: string[]): string {

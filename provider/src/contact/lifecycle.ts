@@ -10,7 +10,8 @@ import { canonicalTags, containsUnknown, dropUndefined } from "../normalize";
 import { maskInput } from "./personal-data";
 import { diffContact } from "./diff";
 import { ContactError } from "./error";
-import { importedState, inputsFrom, maskOf, outputsFrom, ownerOf, patchFor, stateFrom, toCreateBody } from "./mapping";
+import { importedState, inputsFrom, maskOf, outputsFrom, ownerOf, patchFor, stateFrom, toCreateBody, unreachedRemovals, withoutUnreached } from "./mapping";
+import type { UpdateContactBody } from "../client/contacts";
 import { Origin, Owner, decideDelete, decideTakeover } from "./ownership";
 import { ContactRun, ProviderContext } from "./run";
 import { validateInputs } from "./schema";
@@ -153,7 +154,7 @@ async function takeOver(run: ContactRun, existing: ApiContact, inputs: ContactIn
   const patch = run.markOn(existing) === mark ? patchFor(current, inputs) : run.withMark(patchFor(current, inputs), mark);
   run.memory.keep(existing.uuid, { owner, origin });
   try {
-    const updated = Object.keys(patch).length ? await run.client().update(existing.uuid, patch) : existing;
+    const updated = Object.keys(patch).length ? await patchContact(run, existing.uuid, patch, inputs) : existing;
     return { id: existing.uuid, outs: stateFrom(updated, inputs, { origin, owner, ownerMark: mark }) };
   } catch (error) {
     const failure = run.fail(error, inputs, "update the adopted");
@@ -161,6 +162,24 @@ async function takeOver(run: ContactRun, existing: ApiContact, inputs: ContactIn
     Object.assign(failure, { id: existing.uuid, properties, reasons: [failure.message] });
     throw failure;
   }
+}
+
+// Sends a PATCH. Where the answer shows a removal the account did not make (its PATCH merges tags, or ignores "" for a
+// custom field), says so once, naming each, and answers the contact as declared: a diff no PATCH can settle would
+// otherwise come back at every `up`.
+async function patchContact(run: ContactRun, id: string, patch: UpdateContactBody, inputs: ContactInputs): Promise<ApiContact> {
+  const answer = await run.client().update(id, patch);
+  const unreached = unreachedRemovals(patch, answer);
+  const said: string[] = [];
+  if (unreached.customFields.length) {
+    said.push(`this account does not clear custom fields on PATCH: remove ${unreached.customFields.map((f) => `\`${f}\``).join(", ")} in the dashboard`);
+  }
+  if (unreached.tags.length) {
+    said.push(`this account merges tags on PATCH instead of replacing them: remove tag ${unreached.tags.map((t) => `\`${t}\``).join(", ")} in the dashboard`);
+  }
+  if (said.length === 0) return answer;
+  run.warn(run.said(`contact ${run.describe(inputs)} (uuid ${id}): ${said.join("; ")}`, inputs));
+  return withoutUnreached(answer, unreached);
 }
 
 /** Reads the contact as Callbell has it now; an empty id means it is gone. */
@@ -195,7 +214,7 @@ export async function updateContact(run: ContactRun, id: string, olds: ContactOu
     // A rename, or an identifier in today's normal form (diff.ts): the state alone changes, with news' identifier.
     if (Object.keys(patch).length === 0)
       return { outs: dropUndefined({ ...olds, identifier: news.identifier, owner, ownerMark: mark, [maskInput]: maskOf(news) }) };
-    const contact = await run.client().update(id, patch);
+    const contact = await patchContact(run, id, patch, news);
     return { outs: stateFrom(contact, news, { origin: olds.origin, owner, ownerMark: mark }) };
   } catch (error) {
     if (error instanceof CallbellNotFoundError) {

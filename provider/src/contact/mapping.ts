@@ -60,6 +60,28 @@ function customFieldsPatch(olds: Record<string, string | string[]> | undefined, 
   return fields;
 }
 
+/** What a PATCH removed that Callbell's answer still has: tags its PATCH merged in, custom fields whose "" it ignored. */
+export interface Unreached {
+  tags: string[];
+  customFields: string[];
+}
+
+/** The removals a PATCH asked for that the answer shows were not made (empty lists when every one was). */
+export function unreachedRemovals(patch: UpdateContactBody, answer: ApiContact): Unreached {
+  const sentTags = patch.tags?.map((t) => t.toLowerCase());
+  const tags = sentTags ? (answer.tags ?? []).filter((t) => !sentTags.includes(t.toLowerCase())) : [];
+  const cleared = Object.entries(patch.custom_fields ?? {}).filter(([, v]) => v === "" || (Array.isArray(v) && v.length === 0));
+  const customFields = cleared.map(([k]) => k).filter((k) => customValueFrom(answer.customFields?.[k], false) !== undefined);
+  return { tags, customFields };
+}
+
+/** The answer as the code declared it: without the unreached tags and fields, so the state shows no diff that a PATCH cannot remove. */
+export function withoutUnreached(answer: ApiContact, unreached: Unreached): ApiContact {
+  const customFields = { ...(answer.customFields ?? {}) };
+  for (const field of unreached.customFields) delete customFields[field];
+  return { ...answer, tags: (answer.tags ?? []).filter((t) => !unreached.tags.includes(t)), customFields };
+}
+
 /** A body that can carry custom fields: POST and PATCH. */
 export type OwnerMarkable = { custom_fields?: Record<string, string | string[]> };
 

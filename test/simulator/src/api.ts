@@ -5,7 +5,7 @@ import { memberView } from "./account";
 import { ApiError, notFound, validationError } from "./errors";
 import { Route, Router } from "./router";
 import type { ContactStore, StoredContact } from "./store";
-import { CHANNEL_TYPES, type ChannelType, type Contact, type DuplicatePolicy } from "./types";
+import { CHANNEL_TYPES, type ApiVariants, type ChannelType, type Contact } from "./types";
 import { applyChanges, validateCreate, validatePatch } from "./validation";
 import { contactView } from "./view";
 
@@ -25,9 +25,8 @@ export interface ApiAnswer {
   headers?: Record<string, string>;
 }
 
-/** Settings of the API that are not part of the account. */
-export interface ApiSettings {
-  duplicates: DuplicatePolicy;
+/** Settings of the API that are not part of the account: the contact endpoints' variants, dashboard URL and page size. */
+export interface ApiSettings extends Pick<ApiVariants, "duplicates" | "emptyFieldOnPatch" | "patchTags" | "deleteMissing" | "contactShape"> {
   dashboardUrl: string;
   pageSize: number;
 }
@@ -93,28 +92,43 @@ export class CallbellApi {
     return contactView(contact, this.account, this.settings.dashboardUrl, includeFieldTypes);
   }
 
+  // The envelope of one contact: the documented array (POST, PATCH, GET by uuid) or object (lookups), unless the run chose one shape.
+  private wrap(contact: Contact, documented: "array" | "object"): { contact: Contact | Contact[] } {
+    const shape = this.settings.contactShape === "documented" ? documented : this.settings.contactShape;
+    return { contact: shape === "array" ? [contact] : contact };
+  }
+
   private createContactRoute(request: ApiRequest): ApiAnswer {
     const contact = this.createContact(request.body);
-    return { status: 200, body: { contact: [this.view(contact)] }, committed: true };
+    return { status: 200, body: this.wrap(this.view(contact), "array"), committed: true };
   }
 
   private getContact(request: ApiRequest): ApiAnswer {
     const contact = this.requireContact(request.params.uuid);
     const includeFieldTypes = booleanParam(request.query, "include_field_types");
-    return { status: 200, body: { contact: [this.view(contact, includeFieldTypes)] }, committed: false };
+    return { status: 200, body: this.wrap(this.view(contact, includeFieldTypes), "array"), committed: false };
   }
 
   private updateContact(request: ApiRequest): ApiAnswer {
     const contact = this.requireContact(request.params.uuid);
     const changes = validatePatch(request.body, this.account);
+    if (changes.customFields && this.settings.emptyFieldOnPatch === "ignored") {
+      changes.customFields = Object.fromEntries(Object.entries(changes.customFields).filter(([, value]) => value !== null));
+    }
+    if (changes.tags && this.settings.patchTags === "merge") {
+      const sent = changes.tags;
+      changes.tags = [...contact.tags, ...sent.filter((tag) => !contact.tags.includes(tag))];
+    }
     this.store.update(contact, (target) => applyChanges(target, changes));
-    return { status: 200, body: { contact: [this.view(contact)] }, committed: true };
+    return { status: 200, body: this.wrap(this.view(contact), "array"), committed: true };
   }
 
   private deleteContact(request: ApiRequest): ApiAnswer {
+    const destroyed = { status: "contact was destroyed" };
+    if (this.settings.deleteMissing === "200" && !this.store.get(request.params.uuid)) return { status: 200, body: destroyed, committed: false };
     this.requireContact(request.params.uuid);
     this.store.delete(request.params.uuid);
-    return { status: 200, body: { status: "contact was destroyed" }, committed: true };
+    return { status: 200, body: destroyed, committed: true };
   }
 
   private listContacts(request: ApiRequest): ApiAnswer {
@@ -156,13 +170,13 @@ export class CallbellApi {
     if (!channel) throw notFound("this account has no main whatsapp channel; pass channel_uuid", "channel_uuid");
     const contact = /\d/.test(number) ? this.store.findByIdentifier(channel.uuid, number) : undefined;
     if (!contact) throw notFound(`no contact with phone number '${number}' on channel ${channel.uuid}`, "number", number);
-    return { status: 200, body: { contact: this.view(contact) }, committed: false };
+    return { status: 200, body: this.wrap(this.view(contact), "object"), committed: false };
   }
 
   private findByBsuid(request: ApiRequest): ApiAnswer {
     const contact = this.store.findByBsuid(request.params.bsuid);
     if (!contact) throw notFound(`no contact with bsuid '${request.params.bsuid}'`, "bsuid", request.params.bsuid);
-    return { status: 200, body: { contact: this.view(contact) }, committed: false };
+    return { status: 200, body: this.wrap(this.view(contact), "object"), committed: false };
   }
 
   private me(request: ApiRequest): ApiAnswer {

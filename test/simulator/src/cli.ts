@@ -1,10 +1,26 @@
 // Command line:
-// `npm run simulator -- --port 4010 [--data FILE] [--fixture FILE] [--duplicates allow|reject] [--rate N] [--token T] [--seed N] [--page-size N]`.
+// `npm run simulator -- --port 4010 [--data FILE] [--fixture FILE] [--rate N] [--token T] [--seed N] [--page-size N] [variant flags]`.
 import { startSimulator, type SimulatorOptions } from "./index";
+import { VARIANT_VALUES, type ApiVariants } from "./types";
+
+/** The flag of each variant (SimulatorOptions of the same name). */
+export const VARIANT_FLAGS: { readonly [K in keyof ApiVariants]: string } = {
+  duplicates: "--duplicates",
+  emptyFieldOnPatch: "--empty-field",
+  patchTags: "--patch-tags",
+  errorBody: "--error-body",
+  retryAfter: "--retry-after",
+  deleteMissing: "--delete-missing",
+  contactShape: "--contact-shape",
+};
+
+const VARIANT_USAGE = (Object.keys(VARIANT_FLAGS) as (keyof ApiVariants)[]).map((key) => `[${VARIANT_FLAGS[key]} ${VARIANT_VALUES[key].join("|")}]`);
 
 const USAGE = `usage: npm run simulator -- [--port N] [--host H] [--data FILE] [--fixture FILE]
-         [--duplicates allow|reject] [--rate N (0 disables)] [--token T]... [--seed N] [--page-size N]
-The token is, in order: --token, $CALLBELL_SIMULATOR_TOKEN, a random one.`;
+         [--rate N (0 disables)] [--token T]... [--seed N] [--page-size N]
+         ${VARIANT_USAGE.slice(0, 4).join(" ")}
+         ${VARIANT_USAGE.slice(4).join(" ")}
+The token is, in order: --token, $CALLBELL_SIMULATOR_TOKEN, a random one. A variant's first value is the default.`;
 
 /** Parses command-line arguments into simulator options; throws with a message on bad input. */
 export function parseArguments(args: string[], env: NodeJS.ProcessEnv = process.env): SimulatorOptions {
@@ -45,12 +61,13 @@ export function parseArguments(args: string[], env: NodeJS.ProcessEnv = process.
       case "--page-size":
         options.pageSize = integer(flag, value);
         break;
-      case "--duplicates":
-        if (value !== "allow" && value !== "reject") throw new Error(`--duplicates must be allow or reject, got '${value}'`);
-        options.duplicates = value;
-        break;
-      default:
-        throw new Error(`unknown option ${flag}\n${USAGE}`);
+      default: {
+        const variant = (Object.keys(VARIANT_FLAGS) as (keyof ApiVariants)[]).find((key) => VARIANT_FLAGS[key] === flag);
+        if (!variant) throw new Error(`unknown option ${flag}\n${USAGE}`);
+        const values = VARIANT_VALUES[variant] as readonly string[];
+        if (!values.includes(value)) throw new Error(`${flag} must be ${values.join(" or ")}, got '${value}'`);
+        (options as Record<string, unknown>)[variant] = value;
+      }
     }
   }
   if (tokens.length === 0 && env.CALLBELL_SIMULATOR_TOKEN) tokens.push(env.CALLBELL_SIMULATOR_TOKEN);

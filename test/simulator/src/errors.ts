@@ -1,5 +1,5 @@
 // The single error type the simulator's handlers throw, and the JSON body it becomes.
-import type { ApiErrorBody } from "./types";
+import type { AnyErrorBody, ApiErrorBody, ErrorBodyShape } from "./types";
 
 /** An HTTP error answer: status, machine-readable code, message, and optionally the offending field and value. */
 export class ApiError extends Error {
@@ -14,8 +14,10 @@ export class ApiError extends Error {
     super(message);
   }
 
-  /** The JSON body of this error, in the one format used by every endpoint. */
-  toBody(): ApiErrorBody {
+  /** The JSON body of this error, in the one format every endpoint of a run uses (nested unless the run chose another). */
+  toBody(shape: ErrorBodyShape = "nested"): AnyErrorBody {
+    if (shape === "flat") return { error: this.message };
+    if (shape === "list") return { errors: [this.field === undefined ? { message: this.message } : { field: this.field, message: this.message }] };
     const error: ApiErrorBody["error"] = { status: this.status, code: this.code, message: this.message };
     if (this.field !== undefined) error.field = this.field;
     if (this.value !== undefined) error.value = this.value;

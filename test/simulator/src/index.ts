@@ -10,12 +10,21 @@ import { DataFile } from "./persistence";
 import { RequestLog } from "./request-log";
 import { SimulatorServer } from "./server";
 import { ContactStore, type StoredContact } from "./store";
-import type { SimulatorOptions } from "./types";
+import { VARIANT_VALUES, type ApiVariants, type SimulatorOptions } from "./types";
 
 export { AdminClient, AdminError } from "./admin";
 export { CHANNELS, DEFAULT_FIXTURE_PATH, TEAMS } from "./account";
+export { VARIANT_VALUES } from "./types";
 export type {
   AccountFixture,
+  AnyErrorBody,
+  ApiVariants,
+  ContactShape,
+  DeleteMissingPolicy,
+  EmptyFieldPolicy,
+  ErrorBodyShape,
+  PatchTagsPolicy,
+  RetryAfterPolicy,
   ApiErrorBody,
   Channel,
   ChannelType,
@@ -49,6 +58,29 @@ export const SIMULATOR_DEFAULTS = {
   pageSize: 50,
   seed: 1,
 } as const;
+
+/** Today's behaviour for each variant: the first value of each in VARIANT_VALUES. */
+export const DEFAULT_VARIANTS: ApiVariants = {
+  duplicates: SIMULATOR_DEFAULTS.duplicates,
+  emptyFieldOnPatch: "clears",
+  patchTags: "replace",
+  errorBody: "nested",
+  retryAfter: "sent",
+  deleteMissing: "404",
+  contactShape: "documented",
+};
+
+/** The variants of a run: the options' choices over the defaults; throws on a value the variant does not have. */
+export function variantsOf(options: Partial<ApiVariants>): ApiVariants {
+  const variants = { ...DEFAULT_VARIANTS };
+  for (const key of Object.keys(VARIANT_VALUES) as (keyof ApiVariants)[]) {
+    const value = options[key];
+    if (value === undefined) continue;
+    if (!(VARIANT_VALUES[key] as readonly string[]).includes(value)) throw new Error(`simulator ${key} must be one of ${VARIANT_VALUES[key].join(", ")}`);
+    (variants as unknown as Record<string, string>)[key] = value;
+  }
+  return variants;
+}
 
 /** A running simulator: where it listens, the token to use, its admin client, and how to stop it. */
 export interface StartedSimulator {
@@ -85,8 +117,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<St
       store.insert(contact, false);
     }
   }
+  const variants = variantsOf(options);
   const api = new CallbellApi(account, store, {
-    duplicates: options.duplicates ?? SIMULATOR_DEFAULTS.duplicates,
+    ...variants,
     dashboardUrl: (options.dashboardUrl ?? SIMULATOR_DEFAULTS.dashboardUrl).replace(/\/+$/, ""),
     pageSize,
   });
@@ -100,6 +133,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<St
     faults,
     rateLimiter,
     tokens: new Set(tokens),
+    errors: variants,
   });
 
   const host = options.host ?? SIMULATOR_DEFAULTS.host;

@@ -5,7 +5,7 @@ import { ApiError, rateLimited } from "./errors";
 import type { FaultInjector, FaultPlan } from "./faults";
 import type { RequestLog } from "./request-log";
 import type { Router } from "./router";
-import type { RequestLogEntry, RequestOutcome } from "./types";
+import type { ApiVariants, RequestLogEntry, RequestOutcome } from "./types";
 
 /** Largest request body accepted; larger ones answer 413 without being read to the end. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -21,6 +21,8 @@ export interface ServerParts {
   faults: FaultInjector;
   rateLimiter: { take(token: string): number };
   tokens: ReadonlySet<string>;
+  /** How /v1 errors look: the body shape and whether a 429 says Retry-After (the admin side door keeps the nested shape). */
+  errors: Pick<ApiVariants, "errorBody" | "retryAfter">;
 }
 
 type Body = { kind: "empty" } | { kind: "text"; text: string } | { kind: "too-large" } | { kind: "aborted" };
@@ -87,7 +89,7 @@ export class SimulatorServer {
     };
     const answerError = (error: ApiError, outcome: RequestOutcome): void => {
       finish(error.status, outcome, false);
-      sendError(response, error);
+      this.sendApiError(response, error);
     };
 
     const token = bearerToken(request.headers.authorization);
@@ -131,7 +133,7 @@ export class SimulatorServer {
     }
     if (failure === "500") {
       finish(500, "commit-then-fail", answer.committed);
-      return sendError(response, new ApiError(500, "internal_error", "simulated server error after the request was processed"));
+      return this.sendApiError(response, new ApiError(500, "internal_error", "simulated server error after the request was processed"));
     }
     finish(answer.status, answer.status < 400 ? "ok" : "error", answer.committed);
     sendJson(response, answer.status, answer.body, answer.headers);
@@ -154,8 +156,18 @@ export class SimulatorServer {
       return match.handler({ params: match.params, query: new URLSearchParams(queryString), body, token });
     } catch (error) {
       const apiError = error instanceof ApiError ? error : internalError(error);
-      return { status: apiError.status, body: apiError.toBody(), committed: false, headers: apiError.headers };
+      return { status: apiError.status, body: apiError.toBody(this.parts.errors.errorBody), committed: false, headers: this.apiErrorHeaders(apiError) };
     }
+  }
+
+  private sendApiError(response: http.ServerResponse, error: ApiError): void {
+    sendJson(response, error.status, error.toBody(this.parts.errors.errorBody), this.apiErrorHeaders(error));
+  }
+
+  private apiErrorHeaders(error: ApiError): Record<string, string> {
+    if (this.parts.errors.retryAfter === "sent") return error.headers;
+    const { "retry-after": _omitted, ...rest } = error.headers;
+    return rest;
   }
 
   private commitFailure(plan: FaultPlan, method: string): "500" | "reset" | undefined {

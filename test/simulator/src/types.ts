@@ -20,6 +20,18 @@ export interface SimulatorOptions {
   fixture?: string | AccountFixture;
   dataFile?: string;
   duplicates?: DuplicatePolicy;
+  /** `""` (or `[]`) for a custom field on PATCH: removes the field (default), or is ignored. */
+  emptyFieldOnPatch?: EmptyFieldPolicy;
+  /** `tags` on PATCH: the new full list (default), or merged into the contact's tags. */
+  patchTags?: PatchTagsPolicy;
+  /** The shape of every error body (default "nested"). */
+  errorBody?: ErrorBodyShape;
+  /** Whether a 429 carries `Retry-After` (default "sent"). */
+  retryAfter?: RetryAfterPolicy;
+  /** DELETE of a contact that does not exist: 404 (default) or 200 as if deleted. */
+  deleteMissing?: DeleteMissingPolicy;
+  /** `contact` in answers: per endpoint as documented (default), or an array or an object everywhere. */
+  contactShape?: ContactShape;
   rateLimitPerSecond?: number;
   faults?: FaultConfig;
   dashboardUrl?: string;
@@ -31,6 +43,46 @@ export interface SimulatorOptions {
 
 /** What a create does when the identifier already exists on the channel. */
 export type DuplicatePolicy = "reject" | "allow";
+
+/** What PATCH does with `""` for a custom field. */
+export type EmptyFieldPolicy = "clears" | "ignored";
+
+/** What PATCH does with `tags`. */
+export type PatchTagsPolicy = "replace" | "merge";
+
+/** Error body shapes: nested `{"error":{status,code,message,field,value}}`, flat `{"error":"message"}`, list `{"errors":[{field,message}]}`. */
+export type ErrorBodyShape = "nested" | "flat" | "list";
+
+/** Whether a 429 answer carries Retry-After. */
+export type RetryAfterPolicy = "sent" | "omitted";
+
+/** The status of a DELETE of a missing contact. */
+export type DeleteMissingPolicy = "404" | "200";
+
+/** How `contact` is wrapped: documented (array for GET/POST/PATCH by uuid, object for lookups), or one shape everywhere. */
+export type ContactShape = "documented" | "array" | "object";
+
+/** The behaviours the reference leaves open, one choice each: a simulator run plays one account's choices. */
+export interface ApiVariants {
+  duplicates: DuplicatePolicy;
+  emptyFieldOnPatch: EmptyFieldPolicy;
+  patchTags: PatchTagsPolicy;
+  errorBody: ErrorBodyShape;
+  retryAfter: RetryAfterPolicy;
+  deleteMissing: DeleteMissingPolicy;
+  contactShape: ContactShape;
+}
+
+/** Every value each variant can take, the default first. */
+export const VARIANT_VALUES: { readonly [K in keyof ApiVariants]: readonly ApiVariants[K][] } = {
+  duplicates: ["reject", "allow"],
+  emptyFieldOnPatch: ["clears", "ignored"],
+  patchTags: ["replace", "merge"],
+  errorBody: ["nested", "flat", "list"],
+  retryAfter: ["sent", "omitted"],
+  deleteMissing: ["404", "200"],
+  contactShape: ["documented", "array", "object"],
+};
 
 /** Random faults applied to /v1 requests (all probabilities in [0, 1]). */
 export interface FaultConfig {
@@ -187,10 +239,13 @@ export interface Contact {
   note: string | null;
 }
 
-/** The error body every failing answer carries. */
+/** The error body every failing answer carries (errorBody "nested", the default). */
 export interface ApiErrorBody {
   error: { status: number; code: string; message: string; field?: string; value?: unknown };
 }
+
+/** Any of the error body shapes (ErrorBodyShape). */
+export type AnyErrorBody = ApiErrorBody | { error: string } | { errors: { field?: string; message: string }[] };
 
 /** Free-form edit applied by the admin API behind the provider's back (no validation). */
 export interface ContactEdit {

@@ -1,0 +1,536 @@
+// `pulumi-callbell doctor`: checks what the provider relies on in the account it would talk to, and with --probe,
+// which way the account behaves where Callbell's reference is silent. Read-only by default (GET only). The token
+// comes from the environment only; the --json file has the token and the probe's number redacted.
+import * as fs from "fs";
+import { createHttp, HttpAnswer, HttpRequest } from "../client/http";
+import { errorBodyDetails, errorBodyShapes, redact } from "../client/errors";
+import { ApiContact, contactInAnswer } from "../client/contacts";
+import { CallbellConfigError, ProviderSettings, configKeys, envVars, resolveSettings } from "../config";
+import { phoneDigits } from "../normalize";
+import { CallbellProblem } from "../problem";
+import type { CliIo } from "./export";
+
+/** What `doctor --help` prints. */
+export const doctorUsage = `Usage: pulumi-callbell doctor [--probe NUMBER [--tags A,B] [--field NAME]] [--json FILE] [--api-url URL]
+
+Checks the Callbell account the provider would use (the same settings: ${envVars.apiUrl}, ${envVars.ownerField},
+${envVars.expectedAccount}, ...): the token, the account, the owner field, that teams, channels and members can
+be read, the page size of GET /contacts and the rate-limit headers. Sends GET requests only.
+
+  --probe NUMBER    also write, on an account you may write to: create one throwaway WhatsApp contact on
+                    NUMBER (which must not be a contact yet; doctor refuses otherwise) and observe how the
+                    account behaves where Callbell's reference is silent; then delete what it created
+  --tags A,B        two existing tags for the probe's tag checks (PATCH tags, tag case, unknown tag)
+  --field NAME      an existing text custom field for the probe's field checks (default: the owner field)
+  --json FILE       also write the findings to FILE, token and phone number redacted, for a bug report
+  --api-url URL     API base URL (default: ${envVars.apiUrl}, else https://api.callbell.eu/v1)
+
+Exit code: 0 when everything the provider relies on holds, 1 when something does not, 2 for a usage error.
+The API token is read from ${envVars.apiToken} only (never a flag, so it stays out of shell history).`;
+
+/** How a finding bears on the provider: holds, holds with a caveat the provider handles or says, does not hold, not checked. */
+export type FindingStatus = "ok" | "note" | "fail" | "skipped";
+
+/** One row of doctor's table. */
+export interface Finding {
+  check: string;
+  result: string;
+  meaning: string;
+  status: FindingStatus;
+}
+
+/** One request doctor sent, as reported. */
+export interface SentRequest {
+  method: string;
+  path: string;
+  status: number;
+}
+
+/** What a run found: the rows and every request sent. */
+export interface DoctorReport {
+  findings: Finding[];
+  requests: SentRequest[];
+}
+
+interface DoctorOptions {
+  probe?: string;
+  tags?: [string, string];
+  field?: string;
+  json?: string;
+  apiUrl?: string;
+}
+
+class UsageError extends CallbellProblem {}
+
+const probeName = "pulumi-callbell doctor probe";
+const unknownTag = "pulumi-callbell-doctor-no-such-tag";
+
+/** Runs `doctor` with these arguments; answers the exit code (0 all holds, 1 something does not, 2 usage). */
+export async function runDoctor(args: readonly string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
+  const secrets: (string | undefined)[] = [env[envVars.apiToken]];
+  try {
+    if (args.includes("--help") || args.includes("-h")) {
+      io.out(doctorUsage);
+      return 0;
+    }
+    const options = parseArgs(args);
+    const settings = resolveSettings((key) => (key === configKeys.apiUrl ? options.apiUrl : undefined), env);
+    if (!settings.apiToken)
+      throw new CallbellConfigError(`No Callbell API token: set the ${envVars.apiToken} environment variable (Settings > API in the dashboard)`);
+    secrets.push(settings.apiToken);
+    const doctor = new Doctor(settings, settings.apiToken);
+    io.out(
+      `pulumi-callbell doctor: ${settings.apiUrl} ` +
+        `(${options.probe ? `probe on ${options.probe}: writes one throwaway contact` : "read-only: GET requests only"})`,
+    );
+    if (options.probe) {
+      io.out(
+        `Every contact the probe creates has the number ${options.probe}; if doctor stops midway, search that number in the Callbell dashboard ` +
+          "(Contacts) and delete what you find.",
+      );
+    }
+    const report = await doctor.run(options);
+    for (const line of formatTable(report.findings)) io.out(redact(line, secrets));
+    io.out("");
+    io.out(`Requests sent (${report.requests.length}): ${report.requests.map((r) => `${r.method} ${r.path} ${r.status}`).join(", ")}`);
+    const failed = report.findings.filter((f) => f.status === "fail");
+    io.out(
+      failed.length
+        ? `${failed.length} check${failed.length === 1 ? "" : "s"} failed: ${failed.map((f) => f.check).join(", ")}.`
+        : "Everything the provider relies on holds.",
+    );
+    if (options.json) {
+      const numbers = options.probe ? [phoneDigits(options.probe)] : [];
+      fs.writeFileSync(options.json, redactNumbers(redact(JSON.stringify(report, null, 2), secrets), numbers) + "\n", { mode: 0o600 });
+      io.out(`Wrote the findings to ${options.json} (token and phone numbers redacted).`);
+    }
+    return failed.length ? 1 : 0;
+  } catch (error) {
+    const message = redact(`error: ${(error as Error)?.message ?? String(error)}`, secrets);
+    io.err(message);
+    if (error instanceof UsageError || error instanceof CallbellConfigError) {
+      if (error instanceof UsageError) io.err("Run 'pulumi-callbell doctor --help' for the options.");
+      return 2;
+    }
+    return 1;
+  }
+}
+
+/** The table: one line per finding, columns padded; the status mark leads the result. */
+export function formatTable(findings: readonly Finding[]): string[] {
+  const mark: Record<FindingStatus, string> = { ok: "ok", note: "note", fail: "FAIL", skipped: "-" };
+  const rows = [["check", "result", "what it means for the provider"], ...findings.map((f) => [f.check, `${mark[f.status]}: ${f.result}`, f.meaning])];
+  const widths = [0, 1].map((i) => Math.max(...rows.map((row) => row[i].length)));
+  return rows.map((row) => `${row[0].padEnd(widths[0])}  ${row[1].padEnd(widths[1])}  ${row[2]}`.trimEnd());
+}
+
+// Every digit run of the number, however it is formatted (spaces, dashes, a leading +), becomes "<number>".
+function redactNumbers(text: string, numbers: readonly string[]): string {
+  let out = text;
+  for (const digits of numbers) {
+    if (digits.length < 6) continue;
+    const pattern = new RegExp(digits.split("").join("[\\s\\-().]*"), "g");
+    out = out.replace(pattern, "<number>");
+  }
+  return out;
+}
+
+function parseArgs(args: readonly string[]): DoctorOptions {
+  const options: DoctorOptions = {};
+  for (let i = 0; i < args.length; i++) {
+    const eq = args[i].startsWith("--") ? args[i].indexOf("=") : -1;
+    const [flag, inline] = eq > 0 ? [args[i].slice(0, eq), args[i].slice(eq + 1)] : [args[i], undefined];
+    const value = (): string => {
+      const v = inline ?? args[++i];
+      if (v === undefined || v === "" || (inline === undefined && v.startsWith("--"))) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case "--probe": {
+        const number = value();
+        const digits = phoneDigits(number);
+        if (!/^\d{8,15}$/.test(digits)) throw new UsageError(`--probe needs an international phone number, e.g. +39 333 123 4567`);
+        options.probe = number;
+        break;
+      }
+      case "--tags": {
+        const tags = value()
+          .split(",")
+          .map((t) => t.trim())
+          .filter(Boolean);
+        if (tags.length !== 2 || tags[0].toLowerCase() === tags[1].toLowerCase())
+          throw new UsageError("--tags needs two different existing tags, e.g. --tags qa,vip");
+        options.tags = [tags[0], tags[1]];
+        break;
+      }
+      case "--field":
+        options.field = value();
+        break;
+      case "--json":
+        options.json = value();
+        break;
+      case "--api-url":
+        options.apiUrl = value();
+        break;
+      case "--token":
+      case "--api-token":
+        throw new UsageError(`${flag}: the token is not taken as a flag, so it does not land in shell history; set ${envVars.apiToken} instead`);
+      default:
+        throw new UsageError(`unknown argument '${args[i]}'`);
+    }
+  }
+  if ((options.tags || options.field) && !options.probe) throw new UsageError("--tags and --field are for --probe NUMBER");
+  return options;
+}
+
+/** One doctor run: the requests it sends (all recorded) and the findings. */
+class Doctor {
+  private readonly http;
+  private readonly findings: Finding[] = [];
+  private readonly requests: SentRequest[] = [];
+  private readonly rateHeaders = new Map<string, string>();
+
+  constructor(
+    private readonly settings: ProviderSettings,
+    token: string,
+  ) {
+    this.http = createHttp({ baseUrl: settings.apiUrl, token, requestsPerSecond: settings.requestsPerSecond });
+  }
+
+  async run(options: DoctorOptions): Promise<DoctorReport> {
+    if (await this.readOnlyChecks()) {
+      if (options.probe) await this.probe(options.probe, options);
+    }
+    return { findings: this.findings, requests: this.requests };
+  }
+
+  private add(check: string, status: FindingStatus, result: string, meaning: string): void {
+    this.findings.push({ check, status, result, meaning });
+  }
+
+  private async send(request: HttpRequest): Promise<HttpAnswer> {
+    const answer = await this.http.send({ ...request, anyStatus: true });
+    const query = request.query ? Object.entries(request.query).filter(([, v]) => v !== undefined) : [];
+    this.requests.push({
+      method: request.method,
+      path: request.path + (query.length ? `?${query.map(([k, v]) => `${k}=${v}`).join("&")}` : ""),
+      status: answer.status,
+    });
+    for (const [name, value] of Object.entries(answer.headers ?? {})) if (/ratelimit|rate-limit|retry-after/.test(name)) this.rateHeaders.set(name, value);
+    return answer;
+  }
+
+  // GET only. Answers false when the token does not work, as nothing else can be checked then.
+  private async readOnlyChecks(): Promise<boolean> {
+    const me = await this.send({ method: "GET", path: "/auth/me" });
+    const email = (me.body as { user_email?: unknown } | undefined)?.user_email;
+    if (me.status !== 200 || typeof email !== "string") {
+      this.add(
+        "token",
+        "fail",
+        `refused (${me.status})`,
+        `the provider cannot run: set ${envVars.apiToken} / ${configKeys.apiToken} to a token from Settings > API`,
+      );
+      return false;
+    }
+    this.add("token", "ok", `valid: account ${email}`, "the provider can read and write with it");
+    const expected = this.settings.expectedAccount;
+    if (!expected)
+      this.add("expectedAccount", "skipped", "not set", `set ${configKeys.expectedAccount} to ${email} so that a token of another account writes nothing`);
+    else if (expected.toLowerCase() === email.toLowerCase()) this.add("expectedAccount", "ok", `matches ${email}`, "the provider writes to this account");
+    else
+      this.add(
+        "expectedAccount",
+        "fail",
+        `is ${expected}, the token's is ${email}`,
+        "the provider refuses every write with this token: fix the token or the setting",
+      );
+
+    const teams = await this.send({ method: "GET", path: "/teams", query: { page: "1" } });
+    const teamList = listIn(teams.body, "teams");
+    this.readable("teams", teams.status, teamList, "team names and uuids are checked and resolved (teamUuid, team)");
+    const channels = await this.send({ method: "GET", path: "/channels", query: { page: "1" } });
+    const channelList = listIn(channels.body, "channels");
+    this.readable("channels", channels.status, channelList, "channel names and uuids are checked and resolved (channelUuid, channel)");
+    const mainWhatsapp = channelList?.some((c) => (c as { type?: unknown; main?: unknown }).type === "whatsapp" && (c as { main?: unknown }).main === true);
+    if (channelList && !mainWhatsapp) {
+      this.add(
+        "main WhatsApp channel",
+        "note",
+        "none",
+        "without channelUuid, Callbell looks phone numbers up on the main WhatsApp channel only: declare channelUuid",
+      );
+    }
+    const firstTeam = (teamList?.[0] as { uuid?: unknown } | undefined)?.uuid;
+    if (typeof firstTeam === "string") {
+      const members = await this.send({ method: "GET", path: `/teams/${encodeURIComponent(firstTeam)}/members`, query: { page: "1" } });
+      this.readable("team members", members.status, listIn(members.body, "users"), "assignedUser is checked against the members of the account's teams");
+    }
+
+    const ownerField = this.settings.ownerField;
+    const page = await this.send({ method: "GET", path: "/contacts", query: { page: "1", include_field_types: ownerField ? "true" : undefined } });
+    const contacts = listIn(page.body, "contacts");
+    if (page.status !== 200 || !contacts) {
+      this.add("contacts", "fail", `not readable (${page.status})`, "the provider cannot check or export contacts");
+    } else {
+      const size = contacts.length;
+      this.add(
+        "contacts page size",
+        "ok",
+        size === 0 ? "no contacts yet" : `${size} on page 1`,
+        "export and lookups page until a page comes back short or empty, whatever the size",
+      );
+    }
+    if (!ownerField) {
+      this.add("owner field", "skipped", "not set", `set ${configKeys.ownerField} to a text custom field: the provider then marks the contacts it holds`);
+    } else {
+      const withField = (contacts ?? []).filter((c) => typeof (c as ApiContact).customFields?.[ownerField] === "string");
+      const type = (withField[0] as { customFieldsMetadata?: Record<string, { type?: string }> } | undefined)?.customFieldsMetadata?.[ownerField]?.type;
+      if (withField.length === 0) {
+        this.add(
+          "owner field",
+          "note",
+          `'${ownerField}' on no contact of page 1`,
+          "its type cannot be seen until a contact has it: run doctor --probe to check a POST stores it",
+        );
+      } else if (type === undefined || type === "text") {
+        this.add(
+          "owner field",
+          "ok",
+          `'${ownerField}' seen on ${withField.length} contact(s), type ${type ?? "not given"}`,
+          "the provider can write and read owner marks",
+        );
+      } else {
+        this.add(
+          "owner field",
+          "fail",
+          `'${ownerField}' is a ${type} field`,
+          `owner marks need a text field: create one and set ${configKeys.ownerField} to it`,
+        );
+      }
+    }
+    const seen = [...this.rateHeaders].map(([k, v]) => `${k}: ${v}`).join(", ");
+    this.add(
+      "rate-limit headers",
+      "ok",
+      seen || "none seen",
+      `the provider paces itself at ${this.settings.requestsPerSecond ?? 250} requests/s (${configKeys.requestsPerSecond}) ` +
+        "and retries a 429 after its Retry-After, or with backoff without one",
+    );
+    return true;
+  }
+
+  private readable(check: string, status: number, list: unknown[] | undefined, meaning: string): void {
+    if (status === 200 && list) this.add(check, "ok", `readable (${list.length} on page 1)`, meaning);
+    else this.add(check, "fail", `not readable (${status})`, `${meaning}: set callbell:checkAccount false to skip these checks`);
+  }
+
+  // Writes only to contacts it created on this number, and deletes each of them before it ends, even after an error.
+  private async probe(number: string, options: DoctorOptions): Promise<void> {
+    const digits = phoneDigits(number);
+    const phonePath = `/contacts/phone/${encodeURIComponent(digits)}`;
+    const before = await this.send({ method: "GET", path: phonePath });
+    if (before.status !== 404) {
+      const why = before.status === 200 ? "is already a contact" : `could not be looked up (${before.status})`;
+      this.add("probe number", "fail", `${number} ${why}`, "doctor wrote nothing: pass a number that is not a contact of this account");
+      return;
+    }
+    this.add("probe number", "ok", "not a contact yet", "the probe creates its throwaway contact on it");
+    const created: string[] = [];
+    try {
+      await this.probeSteps(digits, phonePath, options, created);
+    } catch (error) {
+      this.add("probe", "fail", `stopped: ${(error as Error)?.message ?? String(error)}`, `search +${digits} in the Callbell dashboard for what it left`);
+    }
+    try {
+      await this.cleanUp(digits, phonePath, created);
+    } catch (error) {
+      this.add(
+        "left behind",
+        "fail",
+        `clean-up stopped: ${(error as Error)?.message ?? String(error)}`,
+        `search +${digits} in the Callbell dashboard (Contacts) and delete what the probe left`,
+      );
+    }
+  }
+
+  private async probeSteps(digits: string, phonePath: string, options: DoctorOptions, created: string[]): Promise<void> {
+    const ownerField = this.settings.ownerField;
+    const field = options.field ?? ownerField;
+    const [tagA, tagB] = options.tags ?? [];
+    const customFields: Record<string, string> = {};
+    if (field) customFields[field] = "doctor probe";
+    if (ownerField) customFields[ownerField] = "pulumi-callbell/doctor/probe";
+    const body = { identifier: digits, source: "whatsapp", name: probeName, ...(tagA ? { tags: [tagA, tagB] } : {}), custom_fields: customFields };
+    let post = await this.send({ method: "POST", path: "/contacts", body: field ? body : { ...body, custom_fields: undefined } });
+    let contact = this.ownContact(post, digits, created);
+    if (field) {
+      if (!contact && post.status >= 400 && post.status < 500) {
+        this.add("custom field in POST", "fail", `refused (${post.status})`, "the owner mark and custom fields must be written by a PATCH after the create");
+        post = await this.send({ method: "POST", path: "/contacts", body: { ...body, custom_fields: undefined } });
+        contact = this.ownContact(post, digits, created);
+      } else if (contact) {
+        const stored = contact.customFields?.[field] === "doctor probe";
+        this.add(
+          "custom field in POST",
+          stored ? "ok" : "fail",
+          stored ? "stored" : "dropped",
+          stored ? "custom fields are set by the create itself" : "declared custom fields are not set by the create",
+        );
+        if (ownerField && ownerField !== field) {
+          const mark = contact.customFields?.[ownerField] === "pulumi-callbell/doctor/probe";
+          this.add(
+            "owner mark in POST",
+            mark ? "ok" : "fail",
+            mark ? "stored" : "dropped",
+            mark ? "a create carries its owner mark" : "a create's owner mark is lost",
+          );
+        }
+      }
+    } else {
+      this.add("custom field in POST", "skipped", "no field to try", `pass --field NAME (an existing text field) or set ${configKeys.ownerField}`);
+    }
+    if (!contact) {
+      this.add("create", "fail", `POST /contacts answered ${post.status}`, "the provider cannot create contacts with this account");
+      return;
+    }
+    const uuid = contact.uuid;
+    this.add("contact in answers", "ok", `POST: ${contactInAnswer(post.body)!.shape}`, "the client reads a contact as an array or an object");
+
+    const second = await this.send({ method: "POST", path: "/contacts", body: { identifier: digits, source: "whatsapp", name: probeName } });
+    const again = this.ownContact(second, digits, created);
+    if (!again) {
+      this.add(
+        "duplicates",
+        second.status >= 400 && second.status < 500 ? "ok" : "note",
+        `refused (${second.status})`,
+        "a second create of a number fails; the provider looks up before it creates",
+      );
+    } else if (again.uuid === uuid) {
+      this.add("duplicates", "ok", "answers the existing contact", "a second create of a number is harmless");
+    } else {
+      this.add(
+        "duplicates",
+        "note",
+        "allowed (a second contact)",
+        "the provider looks the number up before each create and after a lost answer, so it never makes one itself",
+      );
+    }
+
+    if (field) {
+      const cleared = await this.send({ method: "PATCH", path: `/contacts/${uuid}`, body: { custom_fields: { [field]: "" } } });
+      const after = contactInAnswer(cleared.body)?.contact;
+      if (!after) this.add('"" on PATCH', "fail", `answered ${cleared.status}`, "removing a custom field from code cannot be sent");
+      else if (after.customFields?.[field] === undefined || after.customFields?.[field] === "") {
+        this.add('"" on PATCH', "ok", "clears", "removing a custom field from code clears it in Callbell");
+      } else {
+        this.add('"" on PATCH', "note", "ignored", "a custom field removed from code stays in Callbell; `up` says which, to remove in the dashboard");
+      }
+    }
+    if (tagA && tagB) {
+      const patched = await this.send({ method: "PATCH", path: `/contacts/${uuid}`, body: { tags: [tagA] } });
+      const tags = contactInAnswer(patched.body)?.contact.tags ?? undefined;
+      if (!tags) this.add("PATCH tags", "fail", `answered ${patched.status}`, "tags cannot be changed with this account");
+      else if (tags.some((t) => t.toLowerCase() === tagB.toLowerCase())) {
+        this.add("PATCH tags", "note", "merge", "a tag removed from code stays in Callbell; `up` says which, to remove in the dashboard");
+      } else this.add("PATCH tags", "ok", "replace", "removing a tag from code removes it in Callbell");
+      const swapped = swapCase(tagA);
+      const cased = await this.send({ method: "PATCH", path: `/contacts/${uuid}`, body: { tags: [swapped] } });
+      const casedTags = contactInAnswer(cased.body)?.contact.tags;
+      if (casedTags) {
+        const stored = casedTags.find((t) => t.toLowerCase() === tagA.toLowerCase());
+        this.add(
+          "tag in another case",
+          "ok",
+          `accepted, stored as '${stored ?? "?"}'`,
+          "tags are compared without case, so a tag's case in code makes no diff",
+        );
+      } else this.add("tag in another case", "note", `refused (${cased.status})`, "write tags in the case the dashboard has them");
+    } else {
+      this.add("PATCH tags", "skipped", "no tags to try", "pass --tags A,B (two existing tags)");
+    }
+    const refused = await this.send({ method: "PATCH", path: `/contacts/${uuid}`, body: { tags: [unknownTag] } });
+    const details = errorBodyDetails(refused.body);
+    if (refused.status < 400) this.add("error body", "note", `an unknown tag was accepted (${refused.status})`, "Callbell may create tags it does not know");
+    else {
+      const named = details.field ? `, names '${details.field}'` : ", names no field";
+      this.add(
+        "error body",
+        details.shape === "other" ? "note" : "ok",
+        `${refused.status} ${errorBodyShapes[details.shape]}${named}`,
+        details.shape === "other" ? "errors show Callbell's raw answer" : "errors quote Callbell's message" + (details.field ? " and the field it blames" : ""),
+      );
+    }
+
+    const lookup = await this.send({ method: "GET", path: phonePath });
+    const found = contactInAnswer(lookup.body);
+    if (found?.contact.uuid === uuid || (found && again && found.contact.uuid === again.uuid)) {
+      this.add("lookup by phone", "ok", `finds it (contact as an ${found.shape})`, "creates are duplicate-safe: a lost answer is found before any re-send");
+    } else
+      this.add("lookup by phone", "fail", `answered ${lookup.status}${found ? " with another contact" : ""}`, "a create whose answer is lost cannot be found");
+    const read = await this.send({ method: "GET", path: `/contacts/${uuid}` });
+    const readShape = contactInAnswer(read.body)?.shape;
+    this.add("GET by uuid", readShape ? "ok" : "fail", readShape ? `contact as an ${readShape}` : `answered ${read.status}`, "refresh reads contacts by uuid");
+
+    const deleted = await this.send({ method: "DELETE", path: `/contacts/${uuid}` });
+    if (deleted.status === 200) created.splice(created.indexOf(uuid), 1);
+    this.add("DELETE", deleted.status === 200 ? "ok" : "fail", `${deleted.status}`, "destroy deletes the contacts it holds");
+    const twice = await this.send({ method: "DELETE", path: `/contacts/${uuid}` });
+    this.add(
+      "DELETE of a missing contact",
+      twice.status === 404 || twice.status === 200 ? "ok" : "note",
+      twice.status === 200 ? "200 (as if deleted)" : `${twice.status}`,
+      "the client takes a 404 or a 200 as already gone",
+    );
+    const gone = await this.send({ method: "GET", path: `/contacts/${uuid}` });
+    this.add(
+      "GET after DELETE",
+      gone.status === 404 ? "ok" : "fail",
+      gone.status === 404 ? "404: gone" : `${gone.status}: still there`,
+      "refresh drops a deleted contact",
+    );
+  }
+
+  // The contact an answer created, remembered for clean-up only when it is on the probe's number.
+  private ownContact(answer: HttpAnswer, digits: string, created: string[]): ApiContact | undefined {
+    const contact = answer.status < 300 ? contactInAnswer(answer.body)?.contact : undefined;
+    if (!contact || phoneDigits(contact.phoneNumber ?? "") !== digits) return undefined;
+    if (!created.includes(contact.uuid)) created.push(contact.uuid);
+    return contact;
+  }
+
+  // Deletes what the probe created, and what a POST whose answer was lost created: a contact on the number (free when the
+  // probe began) that carries the probe's name. Anything else on the number is left alone and reported.
+  private async cleanUp(digits: string, phonePath: string, created: string[]): Promise<void> {
+    for (const uuid of [...created]) {
+      const answer = await this.send({ method: "DELETE", path: `/contacts/${uuid}` });
+      if (answer.status === 200 || answer.status === 404) created.splice(created.indexOf(uuid), 1);
+    }
+    let still: ApiContact | undefined;
+    for (let tries = 0; tries < 3; tries++) {
+      const left = await this.send({ method: "GET", path: phonePath });
+      still = contactInAnswer(left.body)?.contact;
+      if (!still || still.name !== probeName || phoneDigits(still.phoneNumber ?? "") !== digits) break;
+      await this.send({ method: "DELETE", path: `/contacts/${still.uuid}` });
+      still = undefined;
+    }
+    if (created.length === 0 && !still) this.add("left behind", "ok", "nothing", "the probe deleted every contact it created");
+    else
+      this.add(
+        "left behind",
+        "fail",
+        still ? `a contact on +${digits}` : `${created.length} contact(s)`,
+        `search +${digits} in the Callbell dashboard (Contacts) and delete what the probe left`,
+      );
+  }
+}
+
+function listIn(body: unknown, key: string): unknown[] | undefined {
+  const list = body && typeof body === "object" ? (body as Record<string, unknown>)[key] : undefined;
+  return Array.isArray(list) ? list : undefined;
+}
+
+function swapCase(text: string): string {
+  const upper = text.toUpperCase();
+  return upper !== text ? upper : text.toLowerCase();
+}

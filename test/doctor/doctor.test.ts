@@ -1,0 +1,184 @@
+// `pulumi-callbell doctor` against the simulator in each variant: the table names the variant, a read-only run sends
+// only GETs, the probe touches only its own number, and neither the token nor the number leaks where it must not.
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { runDoctor } from "../../provider/src/cli/doctor";
+import { ApiVariants, RequestLogEntry, SimulatorOptions, StartedSimulator, startSimulator } from "callbell-simulator";
+
+const NUMBER = "+39 333 999 0001";
+const DIGITS = "393339990001";
+const PROBE = ["--probe", NUMBER, "--tags", "qa,vip", "--field", "company"];
+
+/** Runs doctor with the simulator's settings; answers the exit code and every line it printed. */
+async function doctor(sim: StartedSimulator, args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string[] }> {
+  const out: string[] = [];
+  const io = { out: (line: string) => out.push(line), err: (line: string) => out.push(line) };
+  const code = await runDoctor(args, { CALLBELL_API_URL: sim.url, CALLBELL_API_TOKEN: sim.token, CALLBELL_OWNER_FIELD: "pulumi_owner", ...env }, io);
+  return { code, out };
+}
+
+/** The result column of a check's row. */
+function resultOf(out: string[], check: string): string {
+  const row = out.find((line) => line.startsWith(`${check}  `));
+  assert.ok(row, `no row '${check}' in:\n${out.join("\n")}`);
+  return row.slice(check.length).trim();
+}
+
+const writes = (log: RequestLogEntry[]) => log.filter((e) => e.method !== "GET");
+
+describe("pulumi-callbell doctor", function () {
+  let sim: StartedSimulator;
+  let bystander: string;
+  const start = async (options: SimulatorOptions = {}) => {
+    sim = await startSimulator({ rateLimitPerSecond: 0, ...options });
+    // A contact of the account that doctor must never touch; it carries the owner field, so its type can be seen.
+    bystander = (await sim.admin.createContact({ identifier: "393331110000", source: "whatsapp", name: "Someone", custom_fields: { pulumi_owner: "x/y/z" } }))
+      .uuid;
+    await sim.admin.clearRequests();
+  };
+  afterEach(async () => sim?.close());
+
+  it("read-only: checks the account with GET requests only and exits 0", async () => {
+    await start();
+    const { code, out } = await doctor(sim, []);
+    assert.equal(code, 0, out.join("\n"));
+    assert.match(resultOf(out, "token"), /^ok: valid: account owner@acme-dev\.example/);
+    assert.match(resultOf(out, "owner field"), /^ok: 'pulumi_owner' seen on 1 contact\(s\), type text/);
+    assert.match(resultOf(out, "contacts page size"), /^ok: 1 on page 1/);
+    for (const check of ["teams", "channels", "team members", "rate-limit headers"]) assert.match(resultOf(out, check), /^ok: /);
+    const log = await sim.admin.requests();
+    assert.ok(log.length >= 5);
+    assert.deepEqual(writes(log), [], "a read-only run sends only GETs");
+    assert.ok(!out.join("\n").includes(sim.token), "the token never appears in the output");
+  });
+
+  it("fails (exit 1) on a wrong expectedAccount and on a token Callbell refuses, and exit 2 on a usage error", async () => {
+    await start();
+    const wrong = await doctor(sim, [], { CALLBELL_EXPECTED_ACCOUNT: "someone@else.example" });
+    assert.equal(wrong.code, 1);
+    assert.match(resultOf(wrong.out, "expectedAccount"), /^FAIL: is someone@else\.example/);
+    const refused = await doctor(sim, [], { CALLBELL_API_TOKEN: "sim_00000000000000000000000000000000" });
+    assert.equal(refused.code, 1);
+    assert.match(resultOf(refused.out, "token"), /^FAIL: refused \(401\)/);
+    assert.ok(!refused.out.join("\n").includes("sim_00000000000000000000000000000000"));
+    assert.equal((await doctor(sim, ["--token", sim.token])).code, 2);
+    assert.equal((await doctor(sim, ["--probe", "12"])).code, 2);
+    assert.equal((await doctor(sim, ["--tags", "qa,vip"])).code, 2);
+  });
+
+  it("--probe refuses, writing nothing, when the number is already a contact", async () => {
+    await start();
+    const { code, out } = await doctor(sim, ["--probe", "+39 333 111 0000"]);
+    assert.equal(code, 1);
+    assert.match(resultOf(out, "probe number"), /^FAIL: \+39 333 111 0000 is already a contact/);
+    assert.deepEqual(writes(await sim.admin.requests()), []);
+  });
+
+  // Each variant, and what the table must say about it.
+  const cases: { variants: Partial<ApiVariants>; rows: Record<string, RegExp> }[] = [
+    {
+      variants: {},
+      rows: {
+        duplicates: /^ok: refused \(409\)/,
+        '"" on PATCH': /^ok: clears/,
+        "PATCH tags": /^ok: replace/,
+        "error body": /^ok: 422 \{"error": \{"message", "field"\}\}, names 'tags'/,
+        "DELETE of a missing contact": /^ok: 404/,
+        "contact in answers": /^ok: POST: array/,
+        "lookup by phone": /^ok: finds it \(contact as an object\)/,
+      },
+    },
+    { variants: { duplicates: "allow" }, rows: { duplicates: /^note: allowed \(a second contact\)/ } },
+    { variants: { emptyFieldOnPatch: "ignored" }, rows: { '"" on PATCH': /^note: ignored/ } },
+    { variants: { patchTags: "merge" }, rows: { "PATCH tags": /^note: merge/ } },
+    { variants: { errorBody: "flat" }, rows: { "error body": /^ok: 422 \{"error": "message"\}, names no field/ } },
+    { variants: { errorBody: "list" }, rows: { "error body": /^ok: 422 \{"errors": \[\{"field", "message"\}\]\}, names 'tags'/ } },
+    { variants: { deleteMissing: "200" }, rows: { "DELETE of a missing contact": /^ok: 200 \(as if deleted\)/ } },
+    { variants: { contactShape: "object" }, rows: { "contact in answers": /^ok: POST: object/, "GET by uuid": /^ok: contact as an object/ } },
+    { variants: { contactShape: "array" }, rows: { "lookup by phone": /^ok: finds it \(contact as an array\)/ } },
+  ];
+  for (const { variants, rows } of cases) {
+    const name =
+      Object.entries(variants)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ") || "the defaults";
+    it(`--probe names the variant (${name}), touches only its own number and leaves nothing`, async () => {
+      await start(variants);
+      const before = await sim.admin.contacts();
+      const { code, out } = await doctor(sim, PROBE);
+      assert.equal(code, 0, out.join("\n"));
+      for (const [check, expected] of Object.entries(rows)) assert.match(resultOf(out, check), expected);
+      assert.match(resultOf(out, "left behind"), /^ok: nothing/);
+      assert.deepEqual(await sim.admin.contacts(), before, "the account is as it was");
+      const log = await sim.admin.requests();
+      // Every write is a POST of the probe's number or goes to a contact created by one: never the bystander.
+      const own = new Set<string>();
+      for (const entry of log) {
+        if (entry.method === "POST") assert.equal((entry.body as { identifier: string }).identifier, DIGITS);
+        if (entry.method !== "GET" && entry.method !== "POST") {
+          const uuid = entry.path.split("/").pop()!;
+          assert.notEqual(uuid, bystander);
+          own.add(uuid);
+        }
+      }
+      assert.ok(own.size >= 1);
+      assert.ok(!log.some((e) => e.path.includes(bystander)), "the bystander is never even read by uuid");
+      const printed = out.join("\n");
+      assert.ok(!printed.includes(sim.token));
+      assert.match(printed, /Requests sent \(\d+\): GET \/auth\/me 200, /);
+    });
+  }
+
+  it("--probe that loses a POST's answer still cleans up, reports it, and says where to look", async () => {
+    await start();
+    await sim.admin.script([{ method: "POST", path: "/v1/contacts", action: "commit-then-reset" }]);
+    const { code, out } = await doctor(sim, PROBE);
+    assert.equal(code, 1);
+    assert.match(resultOf(out, "probe"), /^FAIL: stopped: /);
+    assert.match(out.join("\n"), /search \+393339990001 in the Callbell dashboard/);
+    assert.match(resultOf(out, "left behind"), /^ok: nothing/, "the lost create is found on the number by its name and deleted");
+    assert.deepEqual(
+      (await sim.admin.contacts()).map((c) => c.uuid),
+      [bystander],
+    );
+  });
+
+  it("--json writes the findings with the token and the number redacted", async () => {
+    await start();
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "doctor-")), "findings.json");
+    const { code } = await doctor(sim, [...PROBE, "--json", file]);
+    assert.equal(code, 0);
+    const text = fs.readFileSync(file, "utf8");
+    const report = JSON.parse(text) as { findings: { check: string }[]; requests: unknown[] };
+    assert.ok(report.findings.some((f) => f.check === "duplicates"));
+    assert.ok(report.requests.length > 10);
+    assert.ok(!text.includes(sim.token));
+    assert.ok(!text.includes(DIGITS) && !text.includes("333 999 0001"), "no phone number in the file");
+    assert.match(text, /<number>/);
+  });
+});
+
+/** doctor's output as the README shows it: the simulator's port and the contacts' uuids made stable. */
+export function readmeExample(out: string[]): string {
+  return out.map((line) => line.replace(/127\.0\.0\.1:\d+/g, "127.0.0.1:4010").replace(/\b[0-9a-f]{32}\b/g, "<uuid>")).join("\n");
+}
+
+describe("README: Check your account first", () => {
+  it("shows the output of doctor --probe against the simulator, verbatim", async () => {
+    const sim = await startSimulator({ rateLimitPerSecond: 0 });
+    try {
+      await sim.admin.createContact({ identifier: "393331110000", source: "whatsapp", name: "Someone", custom_fields: { pulumi_owner: "x/y/z" } });
+      const { code, out } = await doctor(sim, PROBE, { CALLBELL_EXPECTED_ACCOUNT: "owner@acme-dev.example" });
+      assert.equal(code, 0);
+      const readme = fs.readFileSync(path.join(__dirname, "../../README.md"), "utf8");
+      const block = /<!-- doctor-example: test\/doctor\/doctor\.test\.ts -->\n```\n\$ [^\n]*\n([\s\S]*?)\n```/.exec(readme);
+      if (process.env.WRITE_README_EXAMPLE) fs.writeFileSync("/tmp/doctor-example.txt", readmeExample(out));
+      assert.ok(block, "the README has the doctor example block");
+      assert.equal(block[1], readmeExample(out));
+    } finally {
+      await sim.close();
+    }
+  });
+});
