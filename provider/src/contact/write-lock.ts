@@ -55,7 +55,7 @@ export class StackWriteLock {
         fs.writeFileSync(file, identityOf(this.holderPid), { flag: "wx" });
         this.held = file;
         // A lock held for the engine lasts as long as the run; a later run takes it over once the engine is gone.
-        if (this.holderPid === process.pid) process.once("exit", () => this.release());
+        if (this.holderPid === process.pid) releasedAtExit.add(this);
         return;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
@@ -79,11 +79,17 @@ export class StackWriteLock {
 
   /** Removes the lock file if this process holds it. */
   release(): void {
+    releasedAtExit.delete(this);
     if (this.held && readOr(this.held, "") === identityOf(this.holderPid)) fs.rmSync(this.held, { force: true });
     this.held = undefined;
     this.taking = undefined;
   }
 }
+
+// The locks this process holds, released when it exits: one exit listener for all of them, however many runs a
+// process (a test) makes.
+const releasedAtExit = new Set<StackWriteLock>();
+process.once("exit", () => releasedAtExit.forEach((lock) => lock.release()));
 
 function readOr(file: string, fallback: string): string {
   try {
