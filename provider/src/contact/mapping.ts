@@ -1,7 +1,7 @@
 // The two mappings between a contact's shape (shape.ts) and Callbell's API: inputs → the POST and PATCH bodies
 // (snake_case), and Callbell's answer → the state, and a state back → the inputs it stands for (read). Pure: no I/O.
 import { type ApiContact, type CreateContactBody, type UpdateContactBody, contactSources } from "../client/contacts";
-import { canonicalTags, dropUndefined, phoneDigits } from "../normalize";
+import { canonicalTags, dropUndefined, phoneDigits, tagKey } from "../normalize";
 import { maskInput } from "./personal-data";
 import { fieldChanged, managedFields, sameCustomValue } from "./diff";
 import type { Owner } from "./ownership";
@@ -68,8 +68,8 @@ export interface Unreached {
 
 /** The removals a PATCH asked for that the answer shows were not made (empty lists when every one was). */
 export function unreachedRemovals(patch: UpdateContactBody, answer: ApiContact): Unreached {
-  const sentTags = patch.tags?.map((t) => t.toLowerCase());
-  const tags = sentTags ? (answer.tags ?? []).filter((t) => !sentTags.includes(t.toLowerCase())) : [];
+  const sentTags = patch.tags ? new Set(patch.tags.map(tagKey)) : undefined;
+  const tags = sentTags ? (answer.tags ?? []).filter((t) => !sentTags.has(tagKey(t))) : [];
   const cleared = Object.entries(patch.custom_fields ?? {}).filter(([, v]) => v === "" || (Array.isArray(v) && v.length === 0));
   const customFields = cleared.map(([k]) => k).filter((k) => customValueFrom(answer.customFields?.[k], false) !== undefined);
   return { tags, customFields };
