@@ -67,10 +67,11 @@ export function resolveSettings(config: (key: string) => string | undefined, env
       `${configKeys.apiUrl} ${value} is not an http(s) URL${hidden}; set it to e.g. ${defaultApiUrl}, or unset it to use that default`,
     );
   }
-  // Without the version, every path is a 404, and a phone lookup's 404 means "no such contact".
+  // Without the version, every path is a 404, and a phone lookup's 404 means "no such contact". The path is not shown:
+  // a token pasted into it would be printed.
   if (!/\/v1\/?$/.test(url.pathname)) {
     throw new CallbellConfigError(
-      `${configKeys.apiUrl} ${url.protocol}//${url.host}/… does not end with /v1, the API version this provider speaks; ` +
+      `${configKeys.apiUrl} "${url.protocol}//${url.host}${url.pathname === "/" ? "" : "/…"}" does not end with /v1, the API version this provider speaks; ` +
         `set it to the base URL including /v1, e.g. ${defaultApiUrl}`,
     );
   }

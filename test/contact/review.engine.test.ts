@@ -176,7 +176,8 @@ describe("engine end to end: what a reviewer and an operator see", function () {
       await stack.up(opts);
       const verbose = { ...rec.opts, logVerbosity: 9, debug: true } as Parameters<Stack["preview"]>[0];
       await stack.preview(verbose); // without --logtostderr: the engine writes its log files under TMPDIR
-      const files = fs.readdirSync(logs).filter((f) => f.startsWith("pulumi"));
+      // The engine's log files (pulumi.<host>.<user>.log.*); the provider's lock folder lives in the same TMPDIR.
+      const files = fs.readdirSync(logs).filter((f) => f.startsWith("pulumi") && fs.statSync(path.join(logs, f)).isFile());
       assert.ok(files.length > 0, "the engine wrote log files");
       const logText = files.map((f) => fs.readFileSync(path.join(logs, f), "utf8")).join("\n");
       assert.ok(

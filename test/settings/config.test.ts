@@ -35,7 +35,8 @@ describe("settings (config.ts)", () => {
 
   it("says what is wrong with each malformed value and how to fix it", () => {
     const wrong = (values: Record<string, string>) => () => resolveSettings(config(values), {});
-    assert.throws(wrong({ "callbell:apiUrl": "https://api.callbell.eu" }), /callbell:apiUrl https:\/\/api\.callbell\.eu\/… does not end with \/v1/);
+    assert.throws(wrong({ "callbell:apiUrl": "https://api.callbell.eu" }), /callbell:apiUrl "https:\/\/api\.callbell\.eu" does not end with \/v1/);
+    assert.throws(wrong({ "callbell:apiUrl": "https://api.callbell.eu/v2" }), /callbell:apiUrl "https:\/\/api\.callbell\.eu\/…" does not end with \/v1/);
     assert.throws(wrong({ "callbell:apiUrl": "ftp://x" }), /^CallbellConfigError: callbell:apiUrl "ftp:\/\/x" is not an http\(s\) URL/);
     assert.throws(wrong({ "callbell:requestsPerSecond": "301" }), /callbell:requestsPerSecond "301" must be a number above 0 and at most 300/);
     assert.throws(wrong({ "callbell:recoverCreates": "yes" }), /callbell:recoverCreates "yes" must be true or false/);
