@@ -96,7 +96,11 @@ describe("provider plugin: explicit providers and bad settings (YAML, plain CLI)
     it("an apiUrl without /v1 in the stack config: names callbell:apiUrl and the fix", async () => {
       const url = dev.url.replace(/\/v1$/, "");
       const r = await attempt("no-v1", { CALLBELL_API_TOKEN: dev.token }, { "callbell:apiUrl": url });
-      assert.match(r.stdout + r.stderr, /callbell:apiUrl \\?"http:\/\/127\.0\.0\.1:\d+\\?" does not end with \/v1.*set it to the base URL including \/v1/, shown(r));
+      assert.match(
+        r.stdout + r.stderr,
+        /callbell:apiUrl \\?"http:\/\/127\.0\.0\.1:\d+\\?" does not end with \/v1.*set it to the base URL including \/v1/,
+        shown(r),
+      );
     });
   });
 });
