@@ -64,10 +64,18 @@ class Trivial extends pulumi.dynamic.Resource {
   }
 }
 
-// A contact of the provider plugin: what its generated SDKs declare, without an SDK (CustomResource is abstract in TypeScript).
+// A contact of the provider plugin, registered as callbell.Contact registers (CustomResource is abstract in TypeScript).
+// Like callbell.Contact it registers with Error.stackTraceLimit at 0: the SDK's debug stacks, source-mapped under
+// ts-node, cost seconds of the program's CPU at N = 500 (README "Performance"), and the plugin is what is measured.
 class PluginContact extends pulumi.CustomResource {
   constructor(name: string, args: Record<string, unknown>) {
-    super(PLUGIN_CONTACT_TYPE, name, args);
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(PLUGIN_CONTACT_TYPE, name, args);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
   }
 }
 
