@@ -21,6 +21,8 @@ export const TARGETS = {
   fastModeN: 500,
   /** Provider host peak RSS ≤ the floor's host + this. */
   hostRssOverFloorMb: 20,
+  /** Issue 22: at this N the provider plugin's state per contact and these phases must be ≤ the dynamic path's. */
+  plugin: { n: 500, phases: ["up (create)", "up (no-op)", "preview (new)", "preview (unchanged)", "destroy"] },
 };
 
 const fmt = (x: number | undefined, digits = 2) => (x === undefined || !Number.isFinite(x) ? "—" : x.toFixed(digits));
@@ -158,6 +160,47 @@ function targets(all: BenchResults): TargetLine[] {
       detail: worst.over <= max ? `worst +${fmt(worst.over, 1)} MB at N=${worst.n}` : `missed by ${fmt(worst.over - max, 1)} MB at N=${worst.n}`,
     });
   }
+  lines.push(...pluginTargets(results));
+  return lines;
+}
+
+/** Issue 22's targets, only when the plugin ran: at TARGETS.plugin.n, its state per contact and its phases ≤ the dynamic path's. */
+function pluginTargets(results: BenchResults): TargetLine[] {
+  const r = results.ns.find((x) => x.n === TARGETS.plugin.n && x.plugin?.length);
+  if (!results.ns.some((x) => x.plugin?.length)) return [];
+  const n = TARGETS.plugin.n;
+  if (!r) return [{ target: `provider plugin at N=${n} ≤ the dynamic path`, measured: `N=${n} not run with the plugin`, met: undefined, detail: "" }];
+  const lines: TargetLine[] = [];
+  const s = r.state.plugin;
+  const c = r.state.callbell;
+  if (s && c) {
+    const met = s.perResourceBytes <= c.perResourceBytes && s.oneResourceBytes <= c.oneResourceBytes;
+    lines.push({
+      target: `provider plugin: state per contact, N=${n} ≤ the dynamic path`,
+      measured: `export ÷ N ${s.perResourceBytes} B vs ${c.perResourceBytes} B; one Contact resource ${s.oneResourceBytes} B vs ${c.oneResourceBytes} B`,
+      met,
+      detail: `${fmt((1 - s.perResourceBytes / c.perResourceBytes) * 100, 0)} % smaller per contact`,
+    });
+  }
+  for (const phase of TARGETS.plugin.phases) {
+    const p = r.plugin!.find((q) => q.phase === phase);
+    const d = r.callbell.find((q) => q.phase === phase);
+    if (!p || !d) {
+      lines.push({ target: `provider plugin: ${phase}, N=${n} ≤ the dynamic path`, measured: "not run (--phases or --kinds)", met: undefined, detail: "" });
+      continue;
+    }
+    const ok = p.failedResources === 0 && !p.engineError;
+    lines.push({
+      target: `provider plugin: ${phase}, N=${n} ≤ the dynamic path`,
+      measured: `${secs(p)} s vs ${secs(d)} s = ${fmt(p.seconds / d.seconds)} ×; load ${fmt(p.loadAverage)}`,
+      met: ok && p.seconds <= d.seconds,
+      detail: !ok
+        ? `${p.failedResources} failed${p.engineError ? ", engine error" : ""}`
+        : p.seconds <= d.seconds
+          ? `${fmt(d.seconds - p.seconds)} s faster`
+          : `missed by ${fmt(p.seconds - d.seconds)} s`,
+    });
+  }
   return lines;
 }
 
@@ -239,7 +282,15 @@ export function markdown(results: BenchResults): string {
 
   const hasPadded = results.ns.some((r) => r.padded?.length);
   const hasFast = results.ns.some((r) => r.fast?.length);
+  const hasPlugin = results.ns.some((r) => r.plugin?.length);
   out.push("## Time, API calls and memory per phase", "");
+  if (hasPlugin) {
+    out.push(
+      '"plugin": the same contacts as `callbell:index:Contact` resources of the provider plugin (the project names provider/ in `plugins: ' +
+        "providers:`), against its own simulator; its API calls and 429s are in results.json. Target (issue 22): ≤ pulumi-callbell.",
+      "",
+    );
+  }
   if (hasFast) {
     out.push(
       '"fast mode": the same callbell stack run with PULUMI_SKIP_CHECKPOINTS=true (the engine saves the state once, at the end; ' +
@@ -254,11 +305,13 @@ export function markdown(results: BenchResults): string {
       "",
     );
   out.push(
-    `| N | phase | pulumi-callbell (s) | engine floor (s) | × engine floor ` +
+    `| N | phase | pulumi-callbell (s) |${hasPlugin ? " plugin (s) | plugin ÷ callbell |" : ""} engine floor (s) | × engine floor ` +
       `|${hasFast ? " fast mode (s) | fast × engine floor |" : ""}${hasPadded ? " padded floor (s) | × padded floor |" : ""} physical floor (s) ` +
       `| × physical floor | API calls | 429s (retried) | failed | host peak RSS MB (callbell / floor) | load |`,
   );
-  out.push(`|---:|---|---:|---:|---:|${hasFast ? "---:|---:|" : ""}${hasPadded ? "---:|---:|" : ""}---:|---:|---|---:|---:|---:|---:|`);
+  out.push(
+    `|---:|---|---:|${hasPlugin ? "---:|---:|" : ""}---:|---:|${hasFast ? "---:|---:|" : ""}${hasPadded ? "---:|---:|" : ""}---:|---:|---|---:|---:|---:|---:|`,
+  );
   for (const r of results.ns) {
     for (const phase of PHASE_ORDER) {
       const p = r.callbell.find((q) => q.phase === phase);
@@ -271,8 +324,11 @@ export function markdown(results: BenchResults): string {
       const q = r.fast?.find((x) => x.phase === phase);
       const fastFailed = q && (q.failedResources || q.engineError) ? ` (${q.failedResources} failed${q.engineError ? ", engine error" : ""})` : "";
       const fastCols = hasFast ? ` ${secs(q)}${fastFailed} | ${fmt(ratio(q?.seconds, f?.seconds))} |` : "";
+      const g = r.plugin?.find((x) => x.phase === phase);
+      const pluginFailed = g && (g.failedResources || g.engineError) ? ` (${g.failedResources} failed${g.engineError ? ", engine error" : ""})` : "";
+      const pluginCols = hasPlugin ? ` ${secs(g)}${pluginFailed} | ${fmt(ratio(g?.seconds, p.seconds))} |` : "";
       out.push(
-        `| ${r.n} | ${phase} | ${secs(p)} | ${secs(f)} | ${fmt(ratio(p.seconds, f?.seconds))} |${fastCols}${paddedCols} ` +
+        `| ${r.n} | ${phase} | ${secs(p)} |${pluginCols} ${secs(f)} | ${fmt(ratio(p.seconds, f?.seconds))} |${fastCols}${paddedCols} ` +
           `${phys ? fmt(phys) : "—"} | ${phys ? fmt(p.seconds / phys, 1) : "—"} | ${calls(p)} | ${p.rateLimited} (${p.retried}) | ${failed} | ` +
           `${fmt(p.rss.peakMb, 1)} / ${fmt(f?.rss.peakMb, 1)} | ${fmt(p.loadAverage)} |`,
       );
@@ -290,17 +346,19 @@ export function markdown(results: BenchResults): string {
       "",
     );
     out.push(
-      `| phase | pulumi-callbell (s) | CPU host / engine / program (s) | engine floor (s) | CPU host / engine / program (s) ` +
-        `|${hasFast ? " fast mode (s) | CPU host / engine / program (s) |" : ""}${hasPadded ? " padded floor (s) | CPU host / engine / program (s) |" : ""}`,
+      `| phase | pulumi-callbell (s) | CPU host / engine / program (s) |${hasPlugin ? " plugin (s) | CPU host / engine / program (s) |" : ""} ` +
+        `engine floor (s) | CPU host / engine / program (s) |${hasFast ? " fast mode (s) | CPU host / engine / program (s) |" : ""}` +
+        `${hasPadded ? " padded floor (s) | CPU host / engine / program (s) |" : ""}`,
     );
-    out.push(`|---|---:|---:|---:|---:|${hasFast ? "---:|---:|" : ""}${hasPadded ? "---:|---:|" : ""}`);
+    out.push(`|---|---:|---:|${hasPlugin ? "---:|---:|" : ""}---:|---:|${hasFast ? "---:|---:|" : ""}${hasPadded ? "---:|---:|" : ""}`);
     for (const phase of PHASE_ORDER) {
       const p = largest.callbell.find((q) => q.phase === phase);
       const f = floorOf(largest, phase);
       const pf = largest.padded?.find((q) => q.phase === phase);
       const q = largest.fast?.find((x) => x.phase === phase);
+      const g = largest.plugin?.find((x) => x.phase === phase);
       out.push(
-        `| ${phase} | ${fmt(p?.seconds)} | ${cpu(p)} | ${fmt(f?.seconds)} | ${cpu(f)} ` +
+        `| ${phase} | ${fmt(p?.seconds)} | ${cpu(p)} |${hasPlugin ? ` ${fmt(g?.seconds)} | ${cpu(g)} |` : ""} ${fmt(f?.seconds)} | ${cpu(f)} ` +
           `|${hasFast ? ` ${fmt(q?.seconds)} | ${cpu(q)} |` : ""}${hasPadded ? ` ${fmt(pf?.seconds)} | ${cpu(pf)} |` : ""}`,
       );
     }
@@ -330,16 +388,18 @@ export function markdown(results: BenchResults): string {
   out.push(
     `| N | exported state (bytes) | bytes per contact | one Contact resource (bytes, compact JSON) | \`__provider\` (bytes) | distinct ` +
       `\`__provider\` values | floor: bytes per resource | floor: one resource (bytes) | floor: \`__provider\` (bytes) ` +
-      `|${hasPadded ? " padded floor: bytes per resource (`__provider` bytes) |" : ""}`,
+      `|${hasPadded ? " padded floor: bytes per resource (`__provider` bytes) |" : ""}` +
+      `${hasPlugin ? " plugin: bytes per contact | plugin: one Contact resource (bytes) |" : ""}`,
   );
-  out.push(`|---:|---:|---:|---:|---:|---:|---:|---:|---:|${hasPadded ? "---:|" : ""}`);
+  out.push(`|---:|---:|---:|---:|---:|---:|---:|---:|---:|${hasPadded ? "---:|" : ""}${hasPlugin ? "---:|---:|" : ""}`);
   for (const r of results.ns) {
     const c = r.state.callbell;
     const f = r.state.trivial;
     out.push(
       `| ${r.n} | ${c?.exportBytes ?? "—"} | ${c?.perResourceBytes ?? "—"} | ${c?.oneResourceBytes ?? "—"} | ${c?.providerBytes ?? "—"} | ` +
         `${c?.distinctProviders ?? "—"} | ${f?.perResourceBytes ?? "—"} | ${f?.oneResourceBytes ?? "—"} | ${f?.providerBytes ?? "—"} ` +
-        `|${hasPadded ? ` ${r.state.padded?.perResourceBytes ?? "—"} (${r.state.padded?.providerBytes ?? "—"}) |` : ""}`,
+        `|${hasPadded ? ` ${r.state.padded?.perResourceBytes ?? "—"} (${r.state.padded?.providerBytes ?? "—"}) |` : ""}` +
+        `${hasPlugin ? ` ${r.state.plugin?.perResourceBytes ?? "—"} | ${r.state.plugin?.oneResourceBytes ?? "—"} |` : ""}`,
     );
   }
   out.push("");
@@ -412,7 +472,7 @@ export function markdown(results: BenchResults): string {
   out.push("");
 
   const errors = [
-    ...results.ns.flatMap((r) => [...r.callbell, ...(r.fast ?? []), ...r.trivial]),
+    ...results.ns.flatMap((r) => [...r.callbell, ...(r.fast ?? []), ...(r.plugin ?? []), ...r.trivial]),
     ...results.rateLimit.flatMap((r) => [r.up, r.destroy]),
   ].filter((p) => p.engineError);
   if (errors.length) {
@@ -533,7 +593,7 @@ export async function writeReport(results: BenchResults, outDir: string): Promis
  */
 export function mergeResults(runs: BenchResults[]): BenchResults {
   const merged = structuredClone(runs[0]);
-  const kinds: Kind[] = ["callbell", "fast", "trivial", "padded"];
+  const kinds: Kind[] = ["callbell", "fast", "plugin", "trivial", "padded"];
   merged.parts = runs.flatMap(
     (run) =>
       run.parts ?? [

@@ -17,11 +17,14 @@ export const PHASES = ["preview (new)", "up (create)", "up (no-op)", "preview (u
 export type Phase = (typeof PHASES)[number];
 /** Phases that change nothing, so they can be repeated and their median reported (they are short and noise-prone). */
 export const REPEATED_PHASES: readonly Phase[] = ["up (no-op)", "preview (unchanged)"];
-/** callbell.Contact; the same in fast mode (PULUMI_SKIP_CHECKPOINTS=true); the engine floor; the floor with a Contact-sized `__provider` (--padded). */
-export type Kind = "callbell" | "fast" | "trivial" | "padded";
+/**
+ * callbell.Contact; the same in fast mode (PULUMI_SKIP_CHECKPOINTS=true); callbell:index:Contact through the provider plugin;
+ * the engine floor; the floor with a Contact-sized `__provider` (--padded).
+ */
+export type Kind = "callbell" | "fast" | "plugin" | "trivial" | "padded";
 
-/** Kinds whose stacks are callbell.Contact stacks talking to the simulator. */
-export const usesApi = (kind: Kind) => kind === "callbell" || kind === "fast";
+/** Kinds whose stacks declare contacts that talk to the simulator. */
+export const usesApi = (kind: Kind) => kind === "callbell" || kind === "fast" || kind === "plugin";
 
 /** One phase of one run. */
 export interface PhaseResult {
@@ -65,9 +68,11 @@ export interface NResult {
   trivial: PhaseResult[];
   /** callbell.Contact with PULUMI_SKIP_CHECKPOINTS=true (the state saved once, at the end); unless --kinds leaves it out. */
   fast?: PhaseResult[];
+  /** callbell:index:Contact through the provider plugin; only when --kinds names plugin. */
+  plugin?: PhaseResult[];
   /** Only with --padded. */
   padded?: PhaseResult[];
-  state: { callbell?: StateSize; fast?: StateSize; trivial?: StateSize; padded?: StateSize };
+  state: { callbell?: StateSize; fast?: StateSize; plugin?: StateSize; trivial?: StateSize; padded?: StateSize };
   scripts: { sequential?: ScriptResult; parallel?: ScriptResult };
 }
 

@@ -1,4 +1,4 @@
-// Peak memory of the dynamic-provider host (node .../@pulumi/pulumi/cmd/dynamic-provider) during
+// Peak memory of the dynamic-provider host (node .../@pulumi/pulumi/cmd/dynamic-provider), or of the provider plugin, during
 // an operation: /proc is scanned every ~100 ms for descendants of this process (so hosts of other
 // people's test runs on the same machine are never counted) whose command line runs the host,
 // and their VmRSS and VmHWM (the kernel's own high-water mark) are recorded.
@@ -56,6 +56,8 @@ function classify(pid: number): ProcessClass {
     const argv = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean);
     // `node <path>/cmd/dynamic-provider ...`; not the wrapper script's `node -e "require.resolve(...)"`.
     if (argv.length >= 2 && /(^|\/)node$/.test(argv[0]) && argv[1].includes("dynamic-provider") && !argv.includes("-e")) return "host";
+    // The provider plugin's host: pulumi-resource-callbell execs `node <repo>/provider/dist/plugin/main.js`.
+    if (argv.length >= 2 && /(^|\/)node$/.test(argv[0]) && argv[1].endsWith("/dist/plugin/main.js")) return "host";
     if (argv.length >= 1 && /(^|\/)pulumi$/.test(argv[0])) return "engine";
     return "other";
   } catch {

@@ -1,11 +1,13 @@
-// `npm run bench [-- --n 10,100,500 | --quick | --full] [--parallel P] [--repeat R] [--padded] [--kinds callbell,trivial]
+// `npm run bench [-- --n 10,100,500 | --quick | --full] [--parallel P] [--repeat R] [--padded] [--kinds callbell,plugin,trivial]
 //   [--no-rate-limit] [--out DIR] [--publish] [--phases update,refresh]`
 //
 // callbell.Contact through the REAL Pulumi engine against the Callbell simulator (40 ms ± 10
 // latency, 300 requests/s), for each N: preview of a new stack, up, no-op up, preview of the
 // unchanged stack, update of every contact, refresh, destroy. In the same run, the baselines every
 // result is divided by: the engine floor (the same program shape with trivial dynamic resources
-// that make no API call, through the same phases), the physical floor (requests the phase needs /
+// that make no API call, through the same phases), with --kinds plugin the same contacts as
+// callbell:index:Contact resources of the provider plugin (provider/, named in the project's
+// plugins: providers:), each against a simulator of its own, the physical floor (requests the phase needs /
 // 300 per s) and the scripts a team would write instead (axios POST loops). Then the rate-limit
 // run: a simulator limited to 50/s, N = 300, the provider at 50/s and at its default 250/s.
 // Writes RESULTS.md, results.json and time-vs-n.svg to .pulumi-local/bench/ (gitignored; --out DIR
@@ -18,7 +20,7 @@ import * as os from "os";
 import * as path from "path";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { REPO_ROOT, countChangesOfType, ensureEngine, exportState, exportText, openStack, resourcesOfType } from "../../test/harness/engine";
-import seedBench, { CONTACT_TYPE, TRIVIAL_TYPE, seedContact } from "./programs/seed";
+import seedBench, { CONTACT_TYPE, PLUGIN_CONTACT_TYPE, TRIVIAL_TYPE, seedContact } from "./programs/seed";
 import { sampleProviderHostRss } from "./rss";
 import { postAll } from "./scripts";
 import { type RequestLogEntry, type SimulatorOptions, SimulatorProcess, spawnSimulator } from "./sim-process";
@@ -46,7 +48,7 @@ interface Args {
   ns: number[];
   /** Repetitions of the phases that change nothing (REPEATED_PHASES). */
   repeat: number;
-  /** Which stacks to run per N: callbell, trivial (the engine floor, and the scripts), padded. */
+  /** Which stacks to run per N: callbell, fast, plugin, trivial (the engine floor, and the scripts), padded. */
   kinds: Kind[];
   parallel?: number;
   rateLimit: boolean;
@@ -62,7 +64,7 @@ export const PUBLISHED_DIR = path.join(__dirname, "results");
 /** Where a run writes by default: outside the source tree, gitignored. */
 export const DEFAULT_OUT_DIR = path.join(REPO_ROOT, ".pulumi-local", "bench");
 const USAGE =
-  "usage: npm run bench -- [--n 10,100,500 | --quick | --full] [--parallel P] [--repeat R] [--padded] [--kinds callbell,trivial]\n" +
+  "usage: npm run bench -- [--n 10,100,500 | --quick | --full] [--parallel P] [--repeat R] [--padded] [--kinds callbell,plugin,trivial]\n" +
   "  [--no-rate-limit] [--out DIR] [--publish] [--phases update,refresh]";
 
 function parseArgs(argv: string[]): Args {
@@ -96,8 +98,8 @@ function parseArgs(argv: string[]): Args {
       args.kinds = value()
         .split(",")
         .map((k) => {
-          if (k !== "callbell" && k !== "fast" && k !== "trivial" && k !== "padded") {
-            throw new Error(`--kinds takes callbell, fast, trivial and padded, not '${k}'`);
+          if (k !== "callbell" && k !== "fast" && k !== "plugin" && k !== "trivial" && k !== "padded") {
+            throw new Error(`--kinds takes callbell, fast, plugin, trivial and padded, not '${k}'`);
           }
           return k;
         });
@@ -141,7 +143,8 @@ async function benchStack(kind: Kind, n: number, name: string, sim?: SimulatorPr
   }
   for (const [k, v] of Object.entries(extraConfig)) config[k] = { value: v };
   const env = kind === "fast" ? { PULUMI_SKIP_CHECKPOINTS: "true" } : undefined;
-  const stack = await openStack({ projectName: "callbell-bench", stackName: `${name}-${runId}`, program: seedBench, config, env });
+  const plugins = kind === "plugin" ? [{ name: "callbell", path: path.join(REPO_ROOT, "provider") }] : undefined;
+  const stack = await openStack({ projectName: "callbell-bench", stackName: `${name}-${runId}`, program: seedBench, config, env, plugins });
   openStacks.push(stack);
   return stack;
 }
@@ -218,7 +221,7 @@ function summarizeError(error: unknown): string {
 }
 
 function typeOf(kind: Kind): string {
-  return usesApi(kind) ? CONTACT_TYPE : TRIVIAL_TYPE;
+  return kind === "plugin" ? PLUGIN_CONTACT_TYPE : usesApi(kind) ? CONTACT_TYPE : TRIVIAL_TYPE;
 }
 
 async function stateSize(stack: Stack, kind: Kind, n: number): Promise<StateSize> {
@@ -258,6 +261,7 @@ async function runPhases(
     callbell: [],
     trivial: [],
     ...(kinds.includes("fast") ? { fast: [] } : {}),
+    ...(kinds.includes("plugin") ? { plugin: [] } : {}),
     ...(padded ? { padded: [] } : {}),
     state: {},
   };
@@ -359,13 +363,17 @@ async function withSimulator<T>(limitPerSecond: number, body: (sim: SimulatorPro
 
 async function runN(n: number, parallel: number | undefined, repeat: number, kinds: Kind[], phases: readonly Phase[] = PHASES): Promise<NResult> {
   const result: NResult = { n, callbell: [], trivial: [], state: {}, scripts: {} };
-  // The fast-mode stack gets a simulator of its own: it declares the same contacts as the callbell stack.
-  await withSimulator(API_LIMIT_PER_SECOND, async (sim) => {
-    if (!kinds.includes("fast")) return Object.assign(result, await runPhases(n, { callbell: sim }, parallel, repeat, kinds, phases));
-    await withSimulator(API_LIMIT_PER_SECOND, async (fast) =>
-      Object.assign(result, await runPhases(n, { callbell: sim, fast }, parallel, repeat, kinds, phases)),
-    );
-  });
+  // The fast-mode and plugin stacks get a simulator each: they declare the same contacts as the callbell stack.
+  const own = kinds.filter(usesApi);
+  const sims: Partial<Record<Kind, SimulatorProcess>> = {};
+  const withSims = async (i: number): Promise<unknown> =>
+    i === own.length
+      ? Object.assign(result, await runPhases(n, sims, parallel, repeat, kinds, phases))
+      : withSimulator(API_LIMIT_PER_SECOND, async (sim) => {
+          sims[own[i]] = sim;
+          return withSims(i + 1);
+        });
+  await withSims(0);
   // The scripts are baselines: they run with the engine floor (a run split with --kinds runs them once).
   for (const [name, concurrency] of kinds.includes("trivial") && phases.length === PHASES.length
     ? ([

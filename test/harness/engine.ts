@@ -199,6 +199,8 @@ export interface OpenStackOptions {
   env?: Record<string, string>;
   /** Another file:// backend folder than the process-wide one (e.g. to share state). */
   backendDir?: string;
+  /** Provider plugins the written Pulumi.yaml names by folder (`plugins: providers:`), e.g. the callbell plugin at <repo>/provider. */
+  plugins?: Array<{ name: string; path: string }>;
 }
 
 /** Creates (or selects) a stack of an inline program (or of the workDir's own) on the local backend, config set. */
@@ -220,7 +222,8 @@ export async function openStack(opts: OpenStackOptions): Promise<Stack> {
     envVars,
     pulumiHome: engine.pulumiHome,
     pulumiCommand: await pulumiCommand(engine),
-    ...(hasProjectFile ? {} : { projectSettings: { name: opts.projectName, runtime } }),
+    // ProjectSettings has no `plugins` field, but the workspace writes the object to Pulumi.yaml as it is.
+    ...(hasProjectFile ? {} : { projectSettings: { name: opts.projectName, runtime, ...(opts.plugins ? { plugins: { providers: opts.plugins } } : {}) } }),
   };
   const stack = opts.program
     ? await LocalWorkspace.createOrSelectStack({ projectName: opts.projectName, stackName: opts.stackName, program: opts.program }, wsOpts)
