@@ -6,9 +6,9 @@ import { createHttp, HttpAnswer, HttpRequest } from "../client/http";
 import { errorBodyDetails, errorBodyShapes, redact } from "../client/errors";
 import { ApiContact, contactInAnswer } from "../client/contacts";
 import { CallbellConfigError, ProviderSettings, configKeys, envVars, resolveSettings } from "../config";
-import { phoneDigits } from "../normalize";
-import { CallbellProblem } from "../problem";
+import { phoneDigits, tagKey } from "../normalize";
 import type { CliIo } from "./export";
+import { UsageError, readFlags } from "./args";
 
 /** What `doctor --help` prints. */
 export const doctorUsage = `Usage: pulumi-callbell doctor [--probe NUMBER [--tags A,B] [--field NAME]] [--json FILE] [--api-url URL]
@@ -59,8 +59,6 @@ interface DoctorOptions {
   json?: string;
   apiUrl?: string;
 }
-
-class UsageError extends CallbellProblem {}
 
 const probeName = "pulumi-callbell doctor probe";
 const unknownTag = "pulumi-callbell-doctor-no-such-tag";
@@ -137,48 +135,37 @@ function redactNumbers(text: string, numbers: readonly string[]): string {
 
 function parseArgs(args: readonly string[]): DoctorOptions {
   const options: DoctorOptions = {};
-  for (let i = 0; i < args.length; i++) {
-    const eq = args[i].startsWith("--") ? args[i].indexOf("=") : -1;
-    const [flag, inline] = eq > 0 ? [args[i].slice(0, eq), args[i].slice(eq + 1)] : [args[i], undefined];
-    const value = (): string => {
-      const v = inline ?? args[++i];
-      if (v === undefined || v === "" || (inline === undefined && v.startsWith("--"))) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
+  readFlags(args, (flag, value) => {
     switch (flag) {
       case "--probe": {
         const number = value();
         const digits = phoneDigits(number);
         if (!/^\d{8,15}$/.test(digits)) throw new UsageError(`--probe needs an international phone number, e.g. +39 333 123 4567`);
         options.probe = number;
-        break;
+        return true;
       }
       case "--tags": {
         const tags = value()
           .split(",")
           .map((t) => t.trim())
           .filter(Boolean);
-        if (tags.length !== 2 || tags[0].toLowerCase() === tags[1].toLowerCase())
-          throw new UsageError("--tags needs two different existing tags, e.g. --tags qa,vip");
+        if (tags.length !== 2 || tagKey(tags[0]) === tagKey(tags[1])) throw new UsageError("--tags needs two different existing tags, e.g. --tags qa,vip");
         options.tags = [tags[0], tags[1]];
-        break;
+        return true;
       }
       case "--field":
         options.field = value();
-        break;
+        return true;
       case "--json":
         options.json = value();
-        break;
+        return true;
       case "--api-url":
         options.apiUrl = value();
-        break;
-      case "--token":
-      case "--api-token":
-        throw new UsageError(`${flag}: the token is not taken as a flag, so it does not land in shell history; set ${envVars.apiToken} instead`);
+        return true;
       default:
-        throw new UsageError(`unknown argument '${args[i]}'`);
+        return false;
     }
-  }
+  });
   if ((options.tags || options.field) && !options.probe) throw new UsageError("--tags and --field are for --probe NUMBER");
   return options;
 }

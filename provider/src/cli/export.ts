@@ -11,7 +11,7 @@ import { CallbellConfigError, configKeys, envVars, requireToken, resolveSettings
 import { teamsNamed } from "../client/names";
 import { isUuid } from "../client/uuid";
 import { buildSeedFile } from "./export-file";
-import { CallbellProblem } from "../problem";
+import { UsageError, readFlags } from "./args";
 
 /** Where the command writes; tests pass their own. */
 export interface CliIo {
@@ -33,9 +33,6 @@ Callbell) and writes them to FILE as a seed file for ContactSet, each with adopt
   --api-url URL     API base URL (default: ${envVars.apiUrl}, else https://api.callbell.eu/v1)
 
 The API token is read from ${envVars.apiToken} only (never a flag, so it stays out of shell history).`;
-
-/** A usage or setting problem: exit code 2, message shown as is. */
-class UsageError extends CallbellProblem {}
 
 interface ExportOptions {
   out: string;
@@ -116,33 +113,26 @@ export async function runExport(args: readonly string[], env: NodeJS.ProcessEnv,
 
 function parseArgs(args: readonly string[]): ExportOptions {
   const options: Partial<ExportOptions> & { force: boolean } = { force: false };
-  for (let i = 0; i < args.length; i++) {
-    const eq = args[i].startsWith("--") ? args[i].indexOf("=") : -1;
-    const [flag, inline] = eq > 0 ? [args[i].slice(0, eq), args[i].slice(eq + 1)] : [args[i], undefined];
-    const value = (): string => {
-      const v = inline ?? args[++i];
-      if (v === undefined || v === "" || (inline === undefined && v.startsWith("--"))) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
+  readFlags(args, (flag, value) => {
     switch (flag) {
       case "--out":
         options.out = value();
-        break;
+        return true;
       case "--force":
         options.force = true;
-        break;
+        return true;
       case "--api-url":
         options.apiUrl = value();
-        break;
+        return true;
       case "--team":
         options.team = value();
-        break;
+        return true;
       case "--source": {
         const s = value();
         if (!(contactSources as readonly string[]).includes(s))
           throw new UsageError(`--source "${s}" is not a Callbell source; use one of ` + `${contactSources.join(", ")}`);
         options.source = s as ContactSource;
-        break;
+        return true;
       }
       case "--tags": {
         const tags = value()
@@ -151,15 +141,12 @@ function parseArgs(args: readonly string[]): ExportOptions {
           .filter((t) => t !== "");
         if (!tags.length) throw new UsageError("--tags needs at least one tag name, e.g. --tags vip,qa");
         options.tags = tags;
-        break;
+        return true;
       }
-      case "--token":
-      case "--api-token":
-        throw new UsageError(`${flag}: the token is not taken as a flag, so it does not land in shell history; set ${envVars.apiToken} instead`);
       default:
-        throw new UsageError(`unknown argument '${args[i]}'`);
+        return false;
     }
-  }
+  });
   if (!options.out) throw new UsageError("--out FILE is required: the seed file to write, e.g. --out contacts.yaml");
   return options as ExportOptions;
 }
