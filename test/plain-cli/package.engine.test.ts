@@ -59,14 +59,15 @@ describe("the package as npm installs it: npm pack of provider/, used from a fre
     if (process.env.PULUMI_CALLBELL_KEEP_TEMP !== "1" && work) fs.rmSync(work, { recursive: true, force: true });
   });
 
-  it("npm pack runs prepack (a fresh build) and packs README, LICENSE, CHANGELOG, package.json and the .js/.d.ts files only", async () => {
+  it("npm pack runs prepack (a fresh build) and packs README, LICENSE, CHANGELOG, package.json, the plugin wrapper and the .js/.d.ts files only", async () => {
     const r = await ok(REPO_ROOT, env, ["pack", "--workspace", "provider", "--pack-destination", work, "--json"], "npm");
     const [info] = JSON.parse(r.stdout.slice(r.stdout.indexOf("[")));
     assert.match(r.stdout + r.stderr, /> node \.\.\/scripts\/provider-pack\.js prepack/, "prepack ran");
     tarball = path.join(work, info.filename);
     assert.equal(info.name, "pulumi-callbell");
     const files = (info.files as { path: string }[]).map((f) => f.path).sort();
-    assert.deepEqual(files, ["CHANGELOG.md", "LICENSE", "README.md", "package.json", ...expectedDist()].sort());
+    // pulumi-resource-callbell: the provider plugin's executable wrapper, beside dist/ (README "From Python, Go, C# or YAML").
+    assert.deepEqual(files, ["CHANGELOG.md", "LICENSE", "README.md", "package.json", "pulumi-resource-callbell", ...expectedDist()].sort());
     for (const f of ["README.md", "LICENSE", "CHANGELOG.md"]) {
       assert.ok(!fs.existsSync(path.join(REPO_ROOT, "provider", f)), `postpack removed provider/${f}`);
     }

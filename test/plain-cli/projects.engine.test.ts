@@ -319,14 +319,18 @@ describe("plain pulumi CLI: a bad seed file, as a user sees it", function () {
 });
 
 describe("plain pulumi CLI: every example is covered", () => {
-  it("each folder under examples/ is either the root project's program or a project run above", () => {
+  it("each folder under examples/ is either the root project's program, a project run above, or a plugin example test/plugin runs", () => {
     const rootMain = fs
       .readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")
       .match(/^main:\s*(\S+)/m)?.[1]
       ?.replace(/\/$/, "");
-    const covered = new Set([rootMain, "examples/single-contact", "examples/lookups"]);
+    // examples/yaml and examples/python are run through the provider plugin by test/plugin (yaml and python suites).
+    const covered = new Set([rootMain, "examples/single-contact", "examples/lookups", "examples/yaml", "examples/python"]);
+    for (const plugin of ["yaml", "python"]) {
+      assert.ok(fs.readFileSync(path.join(__dirname, "..", "plugin", `${plugin}.engine.test.ts`), "utf8").includes(`projectFrom("${plugin}")`));
+    }
     for (const name of fs.readdirSync(path.join(REPO_ROOT, "examples"))) {
-      assert.ok(covered.has(`examples/${name}`), `examples/${name} is run by no plain-CLI test`);
+      assert.ok(covered.has(`examples/${name}`), `examples/${name} is run by no plain-CLI or plugin test`);
     }
   });
 });
