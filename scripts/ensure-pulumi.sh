@@ -173,21 +173,28 @@ install_yaml_host() {
   link_beside_cli "$built" pulumi-language-yaml
 }
 
-# The Python language host `pulumi-language-python` from sdk/v3 (scripts/pulumi-language-python), with the script
-# `pulumi-language-python-exec` of the same module beside it: the host runs that script to start a program.
+# The Python language host. The host that runs programs is the one in sdk/v3 (scripts/pulumi-language-python), with
+# the script `pulumi-language-python-exec` of the same module beside it, which it runs to start a program. That host
+# predates GenerateProgram, so `pulumi import` could not print Python code; the host the engine talks to is
+# scripts/pulumi-engine/python-host, which forwards every call to it (as `pulumi-language-python-runner` in the same
+# folder) and answers GenerateProgram with Pulumi's Python program generator of the CLI's release.
 install_python_host() {
-  local version built exec_src
+  local version dir exec_src
   version="$(module_version "$python_module" github.com/pulumi/pulumi/sdk/v3)"
-  built="$cache_root/language-python/$version/pulumi-language-python"
-  if [[ ! -x "$built" || ! -x "$(dirname "$built")/pulumi-language-python-exec" ]]; then
-    [[ -x "$built" ]] || build_into_cache "$python_module" "$version" github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python \
-      "$built" "the Python language host" language_host_runs
+  dir="$cache_root/language-python/$version+codegen-v$PINNED_VERSION"
+  if [[ ! -x "$dir/pulumi-language-python-runner" ]]; then
+    build_into_cache "$python_module" "$version" github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python \
+      "$dir/pulumi-language-python-runner" "the Python language host" language_host_runs
+  fi
+  if [[ ! -x "$dir/pulumi-language-python-exec" ]]; then
     exec_src="$(cd "$python_module" && GOFLAGS=-mod=mod go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)/python/cmd/pulumi-language-python-exec"
     [[ -f "$exec_src" ]] || die "no pulumi-language-python-exec in the sdk/v3 $version module ($exec_src)"
-    install -m 0755 "$exec_src" "$(dirname "$built")/pulumi-language-python-exec"
+    install -m 0755 "$exec_src" "$dir/pulumi-language-python-exec"
   fi
-  link_beside_cli "$built" pulumi-language-python
-  link_beside_cli "$(dirname "$built")/pulumi-language-python-exec" pulumi-language-python-exec
+  [[ -x "$dir/pulumi-language-python" ]] || build_into_cache "$engine_module" "v$PINNED_VERSION" ./python-host \
+    "$dir/pulumi-language-python" "the Python host's program generator" language_host_runs
+  link_beside_cli "$dir/pulumi-language-python" pulumi-language-python
+  link_beside_cli "$dir/pulumi-language-python-exec" pulumi-language-python-exec
 }
 
 # A virtualenv with the Python SDK `pulumi` $PYTHON_SDK_VERSION (from PyPI), linked as $cache_dir/python-venv. Python

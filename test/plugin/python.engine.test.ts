@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { StartedSimulator, startSimulator } from "callbell-simulator";
 import { CliResult, ok, run, summary } from "../plain-cli/support";
-import { CONTACT_TYPE, installPythonSdk, pluginEnv, previewSteps, projectFrom, stateOf, writes } from "./support";
+import { CONTACT_TYPE, installPythonSdk, pluginEnv, previewSteps, printedCode, projectFrom, stateOf, writes } from "./support";
 
 const shown = (r: CliResult) => `${r.command}\n${r.stdout}${r.stderr}`;
 
@@ -72,28 +72,23 @@ describe("provider plugin: a Python program (examples/python) through the plain 
     assert.deepEqual([...(await sim.admin.contacts())[0].tags].sort(), ["qa", "vip"]);
   });
 
-  it("pulumi import writes nothing and records the contact as adopted; declared as imported, the preview shows no change", async () => {
+  it("pulumi import of a contact made by hand writes nothing; the printed code pasted in previews with no change", async () => {
     const made = await sim.admin.createContact({ identifier: "393339876543", source: "whatsapp", name: "Hand Made", tags: ["vip"] });
-    // The Python host built here (sdk/v3 v3.68.0) cannot print code (GenerateProgram), so the import runs without it.
-    const imported = await logAfter(() => pulumi("import", CONTACT_TYPE, "bob", made.uuid, "--yes", "--generate-code=false"));
+    const imported = await logAfter(() => pulumi("import", CONTACT_TYPE, "bob", made.uuid, "--yes"));
     assert.deepEqual(imported.writes, [], shown(imported.result));
-    const bob = (await stateOf(project, env)).find((s) => s.urn.endsWith("::bob"))!;
-    assert.equal(bob.outputs?.origin, "adopted");
-    assert.deepEqual(bob.inputs, {
-      channelUuid: bob.outputs?.channelUuid,
-      identifier: "393339876543",
-      name: "Hand Made",
-      source: "whatsapp",
-      tags: ["vip"],
-      teamUuid: bob.outputs?.teamUuid,
-    });
-    const args = Object.entries(bob.inputs!)
-      .map(([k, v]) => `${k.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase())}=${JSON.stringify(v)}`)
-      .join(", ");
-    fs.appendFileSync(program, `\nbob = callbell.Contact("bob", ${args}, opts=pulumi.ResourceOptions(protect=True))\n`);
-    const preview = await logAfter(() => pulumi("preview"));
+    const code = printedCode(imported.result);
+    assert.match(code, /^import pulumi\nimport pulumi_callbell as callbell\n\nbob = callbell\.Contact\("bob",\n/, code);
+    assert.match(code, /identifier="393339876543"/, code);
+    assert.match(code, /opts = pulumi\.ResourceOptions\(protect=True\)\)$/, code);
+    // Pasted below the program, without its two imports, which the program already has.
+    fs.appendFileSync(program, "\n" + code.split("\n").slice(3).join("\n") + "\n");
+    const preview = await logAfter(() => pulumi("preview", "--diff"));
     assert.deepEqual(summary(preview.result.stdout), { unchanged: 3 }, shown(preview.result));
     assert.deepEqual(preview.writes, []);
+    const bob = (await stateOf(project, env)).find((s) => s.urn.endsWith("::bob"))!;
+    assert.equal(bob.id, made.uuid);
+    assert.equal(bob.outputs?.origin, "adopted");
+    assert.equal(bob.protect, true);
   });
 
   it("refresh shows the drift by property and writes nothing", async () => {
