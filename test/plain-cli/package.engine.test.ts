@@ -67,7 +67,10 @@ describe("the package as npm installs it: npm pack of provider/, used from a fre
     assert.equal(info.name, "pulumi-callbell");
     const files = (info.files as { path: string }[]).map((f) => f.path).sort();
     // pulumi-resource-callbell: the provider plugin's executable wrapper, beside dist/ (README "From Python, Go, C# or YAML").
-    assert.deepEqual(files, ["CHANGELOG.md", "LICENSE", "README.md", "package.json", "pulumi-resource-callbell", ...expectedDist()].sort());
+    assert.deepEqual(
+      files,
+      ["CHANGELOG.md", "LICENSE", "README.md", "bin/pulumi-callbell.js", "package.json", "pulumi-resource-callbell", ...expectedDist()].sort(),
+    );
     for (const f of ["README.md", "LICENSE", "CHANGELOG.md"]) {
       assert.ok(!fs.existsSync(path.join(REPO_ROOT, "provider", f)), `postpack removed provider/${f}`);
     }
@@ -102,6 +105,8 @@ describe("the package as npm installs it: npm pack of provider/, used from a fre
     assert.equal(installed.version, providerPkg.version, shown(r));
     assert.ok(!fs.lstatSync(path.join(project, "node_modules", "pulumi-callbell")).isSymbolicLink(), "a real install, not a link into the repo");
     assert.ok(fs.existsSync(path.join(project, "node_modules", "pulumi-callbell", "dist", "index.d.ts")));
+    const help = await ok(project, env, ["--no-install", "pulumi-callbell", "--help"], "npx");
+    assert.match(help.stdout, /^Usage: pulumi-callbell <command>/, shown(help));
   });
 
   it("the README's program: preview --diff, up --yes, an update in place, destroy --yes", async () => {
