@@ -84,12 +84,47 @@ HOST
   mv -f "$tmp" "$dest"
 }
 
+# Rough cold-build minutes per label, measured on a shared 2-core machine with empty Go caches (the README's figures).
+cold_minutes() {
+  case "$1" in
+    "the pulumi CLI") echo 6 ;;
+    "the Node.js language host" | "the YAML language host") echo 2 ;;
+    *) echo 1 ;;
+  esac
+}
+
+# Runs the command "$@" with its output appended to $build_log, and says what step $1 of label $2 is doing: on a
+# terminal one line rewritten every second, elsewhere (CI logs) a line every 30 s, each with the elapsed time and the
+# rough cold-build estimate.
+run_step() {
+  local step="$1" label="$2" pid elapsed next_line=30
+  shift 2
+  "$@" >>"$build_log" 2>&1 &
+  pid=$!
+  running_step=$pid
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 1
+    elapsed=$((SECONDS - build_start))
+    if [[ -t 2 ]]; then
+      printf '\rensure-pulumi: %s: %s, %d:%02d elapsed (about %d min when cold) ' "$label" "$step" $((elapsed / 60)) $((elapsed % 60)) "$(cold_minutes "$label")" >&2
+    elif ((elapsed >= next_line)); then
+      log "$label: $step, ${elapsed} s elapsed (about $(cold_minutes "$label") min when cold)"
+      next_line=$((elapsed + 30))
+    fi
+  done
+  [[ -t 2 ]] && printf '\n' >&2
+  running_step=
+  wait "$pid"
+}
+
 # Builds Go package $3 of the tools module $1 into the file $4, stamping version $2 into the
 # SDK's version variable; $5 names it in the log, and the command $6 (given the new binary)
 # must succeed before it replaces $4. Atomic: a temporary file in the same folder, then mv,
-# so a concurrent run never sees a half-written binary. Used for the CLI and the language host.
+# so a concurrent run never sees a half-written binary. Two steps with a progress line: the modules
+# (`go list -deps`, which downloads exactly what the package needs), then the compile. Go's output (hundreds of
+# `go: downloading` lines) goes to a log; a failure prints the log's last lines and what to do.
 build_into_cache() {
-  local module="$1" version="$2" package="$3" dest="$4" label="$5" check="$6" tmp start
+  local module="$1" version="$2" package="$3" dest="$4" label="$5" check="$6" tmp
   command -v go >/dev/null 2>&1 || die "Go is not installed, so $label $version cannot be built (see $module/go.mod for the Go version), and there is no pulumi >= $MIN_VERSION on PATH to use instead."
   [[ -f "$module/go.mod" && -f "$module/go.sum" ]] || die "missing $module/go.mod or go.sum"
   mkdir -p "$(dirname "$dest")"
@@ -97,19 +132,20 @@ build_into_cache() {
   temp_files+=("$tmp")
   mkdir -p "$cache_root/logs"
   build_log="$cache_root/logs/$(basename "$dest")-$version.log"
-  # Module downloads print a line per module (hundreds): they go to the log, and one line here.
-  log "building $label $version with $(go version) into $(dirname "$dest") (a cold build takes a while; log: $build_log)"
-  start=$SECONDS
-  (
-    cd "$module"
-    # -mod=mod lets the build resolve the module graph from go.mod/go.sum (no vendor dir);
-    # go.sum pins every checksum, so nothing unverified can come in.
-    GOFLAGS="${GOFLAGS:-} -mod=mod -buildvcs=false" go build -trimpath \
-      -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version" \
-      -o "$tmp" "$package"
-  ) >"$build_log" 2>&1 || { tail -n 30 "$build_log" >&2; die "go build of $label $version failed (the last lines of $build_log are above)"; }
+  : >"$build_log"
+  log "building $label $version once, with $(go version | awk '{print $3}'), into $(dirname "$dest"); Go's output goes to $build_log"
+  build_start=$SECONDS
+  # -mod=mod lets the build resolve the module graph from go.mod/go.sum (no vendor dir);
+  # go.sum pins every checksum, so nothing unverified can come in.
+  local goflags="${GOFLAGS:-} -mod=mod -buildvcs=false"
+  local fix="check the network to the Go module proxy ($(go env GOPROXY)) and run the command again; it resumes where it stopped"
+  run_step "step 1 of 2, modules" "$label" env GOFLAGS="$goflags" go -C "$module" list -deps "$package" ||
+    { tail -n 30 "$build_log" >&2; die "downloading the modules of $label $version failed (the last lines of $build_log are above): $fix"; }
+  run_step "step 2 of 2, compiling" "$label" env GOFLAGS="$goflags" go -C "$module" build -trimpath \
+    -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version" -o "$tmp" "$package" ||
+    { tail -n 30 "$build_log" >&2; die "go build of $label $version failed (the last lines of $build_log are above); delete $(go env GOCACHE) if it names a corrupt cache entry, then run the command again"; }
   chmod 0755 "$tmp"
-  log "build of $label took $((SECONDS - start)) s"
+  log "built $label in $((SECONDS - build_start)) s"
   "$check" "$tmp" || die "the freshly built $label does not run ($check $tmp failed)"
   mv -f "$tmp" "$dest"
 }
@@ -120,7 +156,8 @@ cli_is_pinned() { [[ "$(cli_version "$1")" == "$PINNED_VERSION" ]]; }
 language_host_runs() { "$1" -help >/dev/null 2>&1; }
 
 temp_files=()
-trap 'rm -f "${temp_files[@]}"' EXIT
+running_step=
+trap 'rm -f "${temp_files[@]}"; [[ -n "$running_step" ]] && kill "$running_step" 2>/dev/null; true' EXIT
 
 # The Node.js language host `pulumi-language-nodejs`, which runs a program folder for the
 # plain CLI (`pulumi up` in a folder with a Pulumi.yaml). The Go module proxy serves no
