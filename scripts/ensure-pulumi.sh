@@ -87,7 +87,7 @@ HOST
 # Rough cold-build minutes per label, measured on a shared 2-core machine with empty Go caches (the README's figures).
 cold_minutes() {
   case "$1" in
-    "the pulumi CLI") echo 6 ;;
+    "the pulumi CLI") echo "6 to 10" ;;
     "the Node.js language host" | "the YAML language host") echo 2 ;;
     *) echo 1 ;;
   esac
@@ -99,6 +99,7 @@ cold_minutes() {
 run_step() {
   local step="$1" label="$2" pid elapsed next_line=30
   shift 2
+  [[ -t 2 ]] || log "$label: $step"
   "$@" >>"$build_log" 2>&1 &
   pid=$!
   running_step=$pid
@@ -106,7 +107,7 @@ run_step() {
     sleep 1
     elapsed=$((SECONDS - build_start))
     if [[ -t 2 ]]; then
-      printf '\rensure-pulumi: %s: %s, %d:%02d elapsed (about %d min when cold) ' "$label" "$step" $((elapsed / 60)) $((elapsed % 60)) "$(cold_minutes "$label")" >&2
+      printf '\rensure-pulumi: %s: %s, %d:%02d elapsed (about %s min when cold) ' "$label" "$step" $((elapsed / 60)) $((elapsed % 60)) "$(cold_minutes "$label")" >&2
     elif ((elapsed >= next_line)); then
       log "$label: $step, ${elapsed} s elapsed (about $(cold_minutes "$label") min when cold)"
       next_line=$((elapsed + 30))
