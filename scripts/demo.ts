@@ -69,7 +69,7 @@ Try next:
   1. Edit examples/seed-contacts/contacts.dev.yaml (rename a contact, add a tag, add a contact).
   2. npm run demo -- preview     # pulumi preview --diff: what would change, nothing is written
   3. npm run demo                # pulumi up: apply it
-With the plain pulumi CLI on the same state: README.md, "The dev stack with your own pulumi CLI".`);
+With the plain pulumi CLI on the same state: docs/dev-stack.md, "The dev stack with your own pulumi CLI".`);
 }
 
 function printContacts(contacts: Summary | undefined): void {

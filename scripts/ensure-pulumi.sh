@@ -84,7 +84,7 @@ HOST
   mv -f "$tmp" "$dest"
 }
 
-# Rough cold-build minutes per label, measured on a shared 2-core machine with empty Go caches (the README's figures).
+# Rough cold-build minutes per label, measured on a shared 2-core machine with empty Go caches (the figures in docs/testing.md, "The Pulumi engine").
 cold_minutes() {
   case "$1" in
     "the pulumi CLI") echo "6 to 10" ;;

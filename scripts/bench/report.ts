@@ -294,7 +294,8 @@ export function markdown(results: BenchResults): string {
   if (hasFast) {
     out.push(
       '"fast mode": the same callbell stack run with PULUMI_SKIP_CHECKPOINTS=true (the engine saves the state once, at the end; ' +
-        "see README, \"Fast mode\"), against its own simulator; API calls and 429s are the checkpointing stack's (the fast stack's are in results.json).",
+        'see docs/recovery.md, "Fast mode"), against its own simulator; ' +
+        "API calls and 429s are the checkpointing stack's (the fast stack's are in results.json).",
       "",
     );
   }

@@ -12,7 +12,7 @@
 // run: a simulator limited to 50/s, N = 300, the provider at 50/s and at its default 250/s.
 // Writes RESULTS.md, results.json and time-vs-n.svg to .pulumi-local/bench/ (gitignored; --out DIR
 // elsewhere) and prints the table. --publish also copies them to scripts/bench/results/, the
-// committed run the README points to.
+// committed run docs/performance.md points to.
 // Nothing fails on timing: the targets are reported, met or missed by how much.
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -59,7 +59,7 @@ interface Args {
   phases: Phase[];
 }
 
-/** Where the committed run lives (README links to its RESULTS.md). */
+/** Where the committed run lives (docs/performance.md points to its RESULTS.md). */
 export const PUBLISHED_DIR = path.join(__dirname, "results");
 /** Where a run writes by default: outside the source tree, gitignored. */
 export const DEFAULT_OUT_DIR = path.join(REPO_ROOT, ".pulumi-local", "bench");

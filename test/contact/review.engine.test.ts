@@ -188,9 +188,9 @@ describe("engine end to end: what a reviewer and an operator see", function () {
         assert.ok(!rec.text().includes(sim.token), "token in the engine's stdout, stderr or events");
         assert.ok(!logText.includes(sim.token), "token in the engine's log files");
       } else {
-        // Pulumi itself logs provider config in clear at -v=9 (README, "Secrets and personal data").
+        // Pulumi itself logs provider config in clear at -v=9 (docs/secrets.md, "Secrets and personal data").
         // Pulumi itself logs provider config in clear at -v=9, to its log file and, with
-        // --logtostderr, to stderr: what the README says, and why it recommends the variable.
+        // --logtostderr, to stderr: what docs/secrets.md says, and why it recommends the variable.
         assert.ok(logText.includes(sim.token), "Pulumi's log file holds the stack-config token at -v=9");
         assert.ok(rec.text().includes(sim.token), "Pulumi's stderr holds it with --logtostderr");
       }

@@ -160,23 +160,23 @@ describe("pulumi-callbell doctor", function () {
   });
 });
 
-/** doctor's output as the README shows it: the simulator's port and the contacts' uuids made stable. */
-export function readmeExample(out: string[]): string {
+/** doctor's output as docs/doctor.md shows it: the simulator's port and the contacts' uuids made stable. */
+export function pageExample(out: string[]): string {
   return out.map((line) => line.replace(/127\.0\.0\.1:\d+/g, "127.0.0.1:4010").replace(/\b[0-9a-f]{32}\b/g, "<uuid>")).join("\n");
 }
 
-describe("README: Check your account first", () => {
+describe("docs/doctor.md: Check your account first", () => {
   it("shows the output of doctor --probe against the simulator, verbatim", async () => {
     const sim = await startSimulator({ rateLimitPerSecond: 0 });
     try {
       await sim.admin.createContact({ identifier: "393331110000", source: "whatsapp", name: "Someone", custom_fields: { pulumi_owner: "x/y/z" } });
       const { code, out } = await doctor(sim, PROBE, { CALLBELL_EXPECTED_ACCOUNT: "owner@acme-dev.example" });
       assert.equal(code, 0);
-      const readme = fs.readFileSync(path.join(__dirname, "../../README.md"), "utf8");
-      const block = /<!-- doctor-example: test\/doctor\/doctor\.test\.ts -->\n```\n\$ [^\n]*\n([\s\S]*?)\n```/.exec(readme);
-      if (process.env.WRITE_README_EXAMPLE) fs.writeFileSync("/tmp/doctor-example.txt", readmeExample(out));
-      assert.ok(block, "the README has the doctor example block");
-      assert.equal(block[1], readmeExample(out));
+      const page = fs.readFileSync(path.join(__dirname, "../../docs/doctor.md"), "utf8");
+      const block = /<!-- doctor-example: test\/doctor\/doctor\.test\.ts -->\n```\n\$ [^\n]*\n([\s\S]*?)\n```/.exec(page);
+      if (process.env.WRITE_README_EXAMPLE) fs.writeFileSync("/tmp/doctor-example.txt", pageExample(out));
+      assert.ok(block, "docs/doctor.md has the doctor example block");
+      assert.equal(block[1], pageExample(out));
     } finally {
       await sim.close();
     }

@@ -1,5 +1,5 @@
 // Fast mode: PULUMI_SKIP_CHECKPOINTS=true makes the engine save the state once, at the end of the run, instead of
-// after every step. What does a SIGKILL halfway leave behind, and does the README's recovery converge? With
+// after every step. What does a SIGKILL halfway leave behind, and does the recovery of docs/recovery.md converge? With
 // callbell:ownerField set: kill an up of N creates, then an up that removes contacts, then an up that updates all;
 // after each, the documented recovery must leave 0 duplicates, 0 orphans, 0 missing and 0 wrong contacts.
 import { strict as assert } from "assert";
@@ -55,7 +55,7 @@ async function killUp(sim: StartedSimulator, stack: Stack, until: (contacts: num
   };
 }
 
-/** The README's recovery after a crash in fast mode: cancel (the lock), refresh, up, with the same code. */
+/** The recovery after a crash in fast mode (docs/recovery.md, "Fast mode"): cancel (the lock), refresh, up, with the same code. */
 async function recover(stack: Stack): Promise<string> {
   await stack.cancel();
   const refreshed = await stack.refresh();

@@ -1,5 +1,5 @@
 // A pipeline cancelled halfway: the engine (pulumi CLI and its provider host) is killed with
-// SIGKILL during an up of 100 contacts. The documented recovery (README, "Recovering an
+// SIGKILL during an up of 100 contacts. The documented recovery (docs/recovery.md, "Recovering an
 // interrupted run") must converge with 0 duplicates and 0 orphans: cancel (the lock), repair
 // the checkpoint's metadata if the kill emptied it, refresh clearing the pending creates, then
 // up — which finds the contacts the killed run created by their owner mark, or, without an
@@ -17,7 +17,7 @@ import type { Stack } from "@pulumi/pulumi/automation";
 const N = 100;
 
 /**
- * The README's repair for "failed to load checkpoint: EOF", run as written: a file:// backend
+ * The repair in docs/recovery.md for "failed to load checkpoint: EOF", run as written: a file:// backend
  * keeps each state file's metadata in a `.attrs` file beside it, which Go's blob library
  * rewrites in place (truncate, then write) before it renames the new state into place; a kill
  * between the two leaves it empty, and the CLI cannot read the stack. The metadata is optional.

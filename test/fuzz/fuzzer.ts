@@ -419,7 +419,7 @@ export class World {
     }
   }
 
-  /** An up SIGKILLed (CLI and everything it started) after its first write request, then the README's recovery. */
+  /** An up SIGKILLed (CLI and everything it started) after its first write request, then the recovery of docs/recovery.md. */
   private async killedUp(record: StepRecord, s: StackHandle, up: string[], delayMs: number): Promise<void> {
     const { child, done } = this.start(s, up);
     let finished = false;
@@ -492,7 +492,7 @@ export class World {
       const what = `DELETE of ${uuid} ("${before.name}", ${before.phoneNumber}) by ${ran.label}'s ${record.title.replace(/^[AB]: /, "")}`;
       for (const other of this.stacks.filter((o) => o !== ran)) {
         if (claimsBefore.get(other.label)!.has(uuid)) violations.push(`${what}: stack ${other.label} claims it`);
-        // A stack that held the contact cannot know another stack's program declares its number too (the README:
+        // A stack that held the contact cannot know another stack's program declares its number too (docs/ownership.md:
         // declare a shared contact in one stack only); a contact it did not hold, it has no business deleting.
         else if (declaredBy(other).has(number) && !claimsBefore.get(ran.label)!.has(uuid)) {
           violations.push(`${what}: stack ${other.label}'s program declares ${number}, and ${ran.label}'s state did not claim the contact`);

@@ -1,6 +1,6 @@
 // The plain `pulumi` CLI on this repository's program folders, the commands a user and the
 // workflows run: the root project's dev stack exactly as committed (Pulumi.dev.yaml points at
-// a simulator on 127.0.0.1:4010 with the demo token and passphrase, as the README's block
+// a simulator on 127.0.0.1:4010 with the demo token and passphrase, as the block in docs/dev-stack.md
 // runs it), and every example under examples/ with `pulumi install`. Each step asserts the
 // exit code, the CLI's output and the simulator's request log.
 import { strict as assert } from "assert";

@@ -1,5 +1,5 @@
 // The provider plugin as a user outside the repository runs it: an example program copied to a project folder under
-// the OS temp dir, its Pulumi.yaml naming the plugin folder (plugins: providers: path, the README's way), the plain
+// the OS temp dir, its Pulumi.yaml naming the plugin folder (plugins: providers: path, the way docs/plugin.md shows), the plain
 // `pulumi` CLI with the YAML and Python hosts and the Python venv that scripts/ensure-pulumi.sh builds, and a
 // simulator in this process. Helpers to read what a step did: the writes in the request log, the stack's state.
 import { execFileSync } from "child_process";
@@ -42,7 +42,7 @@ export function pluginEnv(project: string, sim: StartedSimulator | undefined, ex
 }
 
 let sdkInstalled = false;
-/** Generates the Python SDK from the plugin's schema (as the README says) and installs it into the venv, once per process. */
+/** Generates the Python SDK from the plugin's schema (as docs/plugin.md says) and installs it into the venv, once per process. */
 export async function installPythonSdk(env: NodeJS.ProcessEnv): Promise<void> {
   if (sdkInstalled) return;
   const work = scratchDir("python-sdk");

@@ -66,7 +66,7 @@ class Trivial extends pulumi.dynamic.Resource {
 
 // A contact of the provider plugin, registered as callbell.Contact registers (CustomResource is abstract in TypeScript).
 // Like callbell.Contact it registers with Error.stackTraceLimit at 0: the SDK's debug stacks, source-mapped under
-// ts-node, cost seconds of the program's CPU at N = 500 (README "Performance"), and the plugin is what is measured.
+// ts-node, cost seconds of the program's CPU at N = 500 (docs/performance.md), and the plugin is what is measured.
 class PluginContact extends pulumi.CustomResource {
   constructor(name: string, args: Record<string, unknown>) {
     const limit = Error.stackTraceLimit;
