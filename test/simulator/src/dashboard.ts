@@ -103,8 +103,11 @@ function saveForm(targets: DashboardTargets, contact: StoredContact, form: URLSe
         .map((value) => value.trim())
         .filter((value) => value !== "");
       const isList = (targets.account.customField(field)?.type ?? (Array.isArray(contact.customFields[field]) ? "checkbox" : "text")) === "checkbox";
+      const current = contact.customFields[field];
+      // The boxes are in the account's option order: values still ticked keep the contact's order, so a save is no reorder.
+      const kept = Array.isArray(current) ? current.filter((value) => values.includes(value)) : [];
       if (values.length === 0) delete next[field];
-      else next[field] = isList ? values : values[0];
+      else next[field] = isList ? [...kept, ...values.filter((value) => !kept.includes(value))] : values[0];
     }
     if (JSON.stringify(sortedEntries(next)) !== JSON.stringify(sortedEntries(contact.customFields))) edit.customFields = next;
   }
@@ -271,7 +274,8 @@ table { border-collapse: collapse; background: #fff; width: 100%; }
 th, td { text-align: left; vertical-align: top; padding: 6px 10px; border-bottom: 1px solid #e5e7eb; }
 th { background: #eef2f7; font-weight: 600; }
 td small, .hint { color: #6b7280; }
-td dl { margin: 0; display: grid; grid-template-columns: auto auto; gap: 0 6px; }
+td.number, td.created, td.source small { white-space: nowrap; }
+td dl { margin: 0; display: grid; grid-template-columns: max-content auto; gap: 0 6px; }
 dt { color: #6b7280; }
 dd { margin: 0; }
 .tag { display: inline-block; background: #e0ecff; color: #1f4fa8; border-radius: 10px; padding: 0 8px; margin: 1px 0; }

@@ -123,6 +123,13 @@ describe("simulator: dashboard pages", () => {
     ]);
     assert.equal(unchanged.headers.get("location"), `/contacts/${contact.uuid}?saved=`);
     assert.match((await page(context.sim, unchanged.headers.get("location")!)).html, /Nothing changed\./);
+    const reordered = await postForm(context.sim, contact.uuid, [
+      ["field:interests", ""],
+      ["field:interests", "whatsapp"],
+      ["field:interests", "api"],
+    ]);
+    assert.equal(reordered.headers.get("location"), `/contacts/${contact.uuid}?saved=customFields`);
+    assert.equal((await context.sim.admin.contact(contact.uuid)).customFields.interests, '["api","whatsapp"]', "ticked values keep their order");
     await postForm(context.sim, contact.uuid, [["field:interests", ""]]);
     seen = await context.sim.admin.contact(contact.uuid);
     assert.deepEqual(seen.customFields, { plan: "pro" });
