@@ -55,7 +55,8 @@ describe("Contact provider lifecycle against the simulator", function () {
     const outs = created.outs as ContactOutputs;
     assert.equal(outs.phoneNumber, "+39 333 123 4567");
     assert.equal(outs.identifier, "393331234567");
-    assert.equal(outs.href, `https://dash.callbell.eu/contacts/${created.id}`);
+    assert.equal(outs.href, `${sim.origin}/contacts/${created.id}`, "the simulator's contacts link to its own dashboard");
+    assert.equal(outs.conversationHref, `${sim.origin}/chat/${created.id}`);
     assert.match(outs.createdAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     assert.deepEqual(outs.customFields, { plan: "pro", interests: ["api"] }, "checkbox values come back as JSON text and are parsed");
 
@@ -151,6 +152,17 @@ describe("Contact provider lifecycle against the simulator", function () {
     await sim.admin.deleteContact(id);
     const gone = await provider.read!(id, outs as ContactOutputs);
     assert.equal(gone.id, "");
+  });
+
+  it("keeps href and conversationHref exactly as Callbell gives them, on create and on read", async () => {
+    await start({ dashboardUrl: "https://dash.callbell.eu" }); // the links of real Callbell
+    const inputs = await checked(provider, { identifier: "393331234567", source: "whatsapp", name: "QA Alice" });
+    const { id, outs } = await provider.create!(inputs);
+    const expected = { href: `https://dash.callbell.eu/contacts/${id}`, conversationHref: `https://dash.callbell.eu/chat/${id}` };
+    const created = outs as ContactOutputs;
+    assert.deepEqual({ href: created.href, conversationHref: created.conversationHref }, expected);
+    const read = (await provider.read!(id, created)).props as ContactOutputs;
+    assert.deepEqual({ href: read.href, conversationHref: read.conversationHref }, expected);
   });
 
   it("keeps the bsuid Callbell gives some WhatsApp contacts, and none for the others", async () => {

@@ -141,6 +141,11 @@ export class Account {
     return this.tagsByLowerName.get(name.toLowerCase());
   }
 
+  /** The account's custom fields, in fixture order. */
+  get customFields(): readonly FixtureCustomField[] {
+    return [...this.fieldsByName.values()];
+  }
+
   /** The custom field with exactly this name. */
   customField(name: string): FixtureCustomField | undefined {
     return this.fieldsByName.get(name);

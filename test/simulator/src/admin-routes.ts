@@ -65,12 +65,7 @@ export function adminRouter(targets: AdminTargets): Router<AdminHandler> {
         pattern: "/contacts/:uuid",
         methods: {
           GET: (request) => ok({ contact: api.view(requireContact(request.params.uuid)) }),
-          PATCH: (request) => {
-            const contact = requireContact(request.params.uuid);
-            const edit = checkEdit(request.body, targets.account);
-            store.update(contact, (target) => applyEdit(target, edit));
-            return ok({ contact: api.view(contact) });
-          },
+          PATCH: (request) => ok({ contact: api.view(editContact(targets, request.params.uuid, request.body)) }),
           DELETE: (request) => {
             requireContact(request.params.uuid);
             store.delete(request.params.uuid);
@@ -148,6 +143,15 @@ function asBadRequest(action: () => void): void {
   } catch (error) {
     throw new ApiError(400, "bad_request", (error as Error).message);
   }
+}
+
+/** A hand edit of a contact, as in Callbell's dashboard: the admin PATCH and the simulator's dashboard form both make it. */
+export function editContact(targets: Pick<AdminTargets, "account" | "store">, uuid: string, body: unknown): StoredContact {
+  const contact = targets.store.get(uuid);
+  if (!contact) throw notFound(`no contact with uuid '${uuid}'`, "uuid", uuid);
+  const edit = checkEdit(body, targets.account);
+  targets.store.update(contact, (target) => applyEdit(target, edit));
+  return contact;
 }
 
 // Free-form on purpose (it simulates dashboard edits), but the keys and team must be real or views would break.

@@ -88,6 +88,7 @@ async function main(): Promise<void> {
     `Callbell simulator listening on ${simulator.url}\n` +
       `export CALLBELL_API_URL=${simulator.url}\n` +
       `export CALLBELL_API_TOKEN=${simulator.token}\n` +
+      `dashboard: ${simulator.origin}/\n` +
       `admin endpoints: ${simulator.origin}/__admin/...\n`,
   );
   let stopping = false;

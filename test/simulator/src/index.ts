@@ -4,7 +4,8 @@ import type { AddressInfo } from "node:net";
 import { Account, loadFixture } from "./account";
 import { AdminClient } from "./admin";
 import { adminRouter } from "./admin-routes";
-import { CallbellApi } from "./api";
+import { CallbellApi, type ApiSettings } from "./api";
+import { dashboardRouter } from "./dashboard";
 import { FaultInjector, RateLimiter } from "./faults";
 import { DataFile } from "./persistence";
 import { RequestLog } from "./request-log";
@@ -54,7 +55,6 @@ export const SIMULATOR_DEFAULTS = {
   host: "127.0.0.1",
   duplicates: "reject",
   rateLimitPerSecond: 300,
-  dashboardUrl: "https://dash.callbell.eu",
   pageSize: 50,
   seed: 1,
 } as const;
@@ -85,6 +85,7 @@ export function variantsOf(options: Partial<ApiVariants>): ApiVariants {
 /** A running simulator: where it listens, the token to use, its admin client, and how to stop it. */
 export interface StartedSimulator {
   url: string;
+  /** http://host:port: the dashboard's pages are served here, the API under /v1, the admin endpoints under /__admin. */
   origin: string;
   token: string;
   admin: AdminClient;
@@ -118,17 +119,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<St
     }
   }
   const variants = variantsOf(options);
-  const api = new CallbellApi(account, store, {
-    ...variants,
-    dashboardUrl: (options.dashboardUrl ?? SIMULATOR_DEFAULTS.dashboardUrl).replace(/\/+$/, ""),
-    pageSize,
-  });
+  // The default dashboard is the simulator's own (its origin), known once it listens.
+  const settings: ApiSettings = { ...variants, dashboardUrl: options.dashboardUrl?.replace(/\/+$/, "") ?? "", pageSize };
+  const api = new CallbellApi(account, store, settings);
   const log = new RequestLog();
   const faults = new FaultInjector(options.seed ?? SIMULATOR_DEFAULTS.seed, options.faults, options.clock);
   const rateLimiter = new RateLimiter(rateLimitPerSecond, options.clock);
   const server = new SimulatorServer({
     api,
     admin: adminRouter({ account, api, store, log, faults, rateLimiter }),
+    dashboard: dashboardRouter({ account, store }),
     log,
     faults,
     rateLimiter,
@@ -146,6 +146,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<St
   });
   const { port } = server.http.address() as AddressInfo;
   const origin = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  settings.dashboardUrl ||= origin;
   let closing: Promise<void> | undefined;
   return {
     url: `${origin}/v1`,

@@ -1,6 +1,8 @@
-// HTTP plumbing of the simulator: the /v1 pipeline (auth, rate limit, body, faults, dispatch, log) and the /__admin side door.
+// HTTP plumbing of the simulator: the /v1 pipeline (auth, rate limit, body, faults, dispatch, log), the /__admin side door
+// and the dashboard's HTML pages (everything else).
 import * as http from "node:http";
 import type { ApiAnswer, ApiRequest, CallbellApi } from "./api";
+import { DASHBOARD_HEADERS, errorPage, type DashboardAnswer, type DashboardHandler } from "./dashboard";
 import { ApiError, rateLimited } from "./errors";
 import type { FaultInjector, FaultPlan } from "./faults";
 import type { RequestLog } from "./request-log";
@@ -17,6 +19,7 @@ const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" };
 export interface ServerParts {
   api: CallbellApi;
   admin: Router<(request: ApiRequest) => ApiAnswer>;
+  dashboard: Router<DashboardHandler>;
   log: RequestLog;
   faults: FaultInjector;
   rateLimiter: { take(token: string): number };
@@ -63,7 +66,7 @@ export class SimulatorServer {
       ? this.handleApi(request, response, path)
       : pathname.startsWith(`${ADMIN_PREFIX}/`)
         ? this.handleAdmin(request, response, path.slice(ADMIN_PREFIX.length))
-        : Promise.resolve(sendError(response, new ApiError(404, "route_not_found", `no route ${request.method} ${pathname}; the API lives under /v1`)));
+        : this.handleDashboard(request, response, path);
     handling.catch((error: unknown) => sendError(response, internalError(error)));
   }
 
@@ -190,6 +193,36 @@ export class SimulatorServer {
     }
   }
 
+  // A path the dashboard does not serve keeps the API's JSON 404; the dashboard's own errors are pages.
+  private async handleDashboard(request: http.IncomingMessage, response: http.ServerResponse, path: string): Promise<void> {
+    const method = request.method ?? "GET";
+    const [pathname, queryString = ""] = splitQuery(path);
+    try {
+      const match = this.parts.dashboard.match(method, pathname);
+      let form = new URLSearchParams();
+      if (method === "POST") {
+        const origin = request.headers.origin;
+        if (origin !== undefined && origin !== `http://${request.headers.host}`) {
+          throw new ApiError(403, "forbidden", "a dashboard form is accepted only from the dashboard's own pages");
+        }
+        if (!isFormContentType(request.headers["content-type"])) {
+          throw new ApiError(415, "unsupported_media_type", "post the form as Content-Type: application/x-www-form-urlencoded");
+        }
+        const body = await readBody(request);
+        if (body.kind === "aborted") return;
+        if (body.kind === "too-large") throw new ApiError(413, "payload_too_large", `request body exceeds ${MAX_BODY_BYTES} bytes`);
+        form = new URLSearchParams(body.kind === "text" ? body.text : "");
+      }
+      sendPage(response, match.handler({ params: match.params, query: new URLSearchParams(queryString), form }));
+    } catch (error) {
+      if (error instanceof ApiError && error.code === "route_not_found") {
+        return sendError(response, new ApiError(404, "route_not_found", `no route ${method} ${pathname}; the API lives under /v1`));
+      }
+      const failure = error instanceof ApiError ? error : internalError(error);
+      sendPage(response, { status: failure.status, html: errorPage(failure.status, failure.message) }, failure.headers);
+    }
+  }
+
   private sleep(ms: number): Promise<void> {
     if (ms <= 0) return Promise.resolve();
     return new Promise((resolve) => {
@@ -214,6 +247,10 @@ function bearerToken(header: string | undefined): string | undefined {
 
 function isJsonContentType(header: string | undefined): boolean {
   return header !== undefined && header.split(";", 1)[0].trim().toLowerCase() === "application/json";
+}
+
+function isFormContentType(header: string | undefined): boolean {
+  return header !== undefined && header.split(";", 1)[0].trim().toLowerCase() === "application/x-www-form-urlencoded";
 }
 
 function parseJson(text: string): ParsedBody {
@@ -262,6 +299,17 @@ function sendJson(response: http.ServerResponse, status: number, body: unknown, 
   const text = JSON.stringify(body);
   response.writeHead(status, { ...JSON_HEADERS, "content-length": Buffer.byteLength(text), ...headers });
   response.end(text);
+}
+
+function sendPage(response: http.ServerResponse, answer: DashboardAnswer, headers?: Record<string, string>): void {
+  if (response.headersSent || response.destroyed) return;
+  if ("location" in answer) {
+    response.writeHead(answer.status, { location: answer.location, "content-length": 0, "cache-control": "no-store" });
+    response.end();
+    return;
+  }
+  response.writeHead(answer.status, { ...DASHBOARD_HEADERS, "content-length": Buffer.byteLength(answer.html), ...headers });
+  response.end(answer.html);
 }
 
 function sendError(response: http.ServerResponse, error: ApiError): void {

@@ -34,6 +34,7 @@ export interface SimulatorOptions {
   contactShape?: ContactShape;
   rateLimitPerSecond?: number;
   faults?: FaultConfig;
+  /** Base of contacts' `href` and `conversationHref` (default: the simulator's origin, where its dashboard is). */
   dashboardUrl?: string;
   pageSize?: number;
   seed?: number;

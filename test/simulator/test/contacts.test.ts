@@ -53,8 +53,8 @@ describe("simulator: contacts CRUD and response shapes", () => {
     assert.match(contact.uuid, /^[0-9a-f]{32}$/);
     assert.equal(contact.phoneNumber, "+39 333 123 4567");
     assert.match(contact.createdAt, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
-    assert.equal(contact.href, `https://dash.callbell.eu/contacts/${contact.uuid}`);
-    assert.equal(contact.conversationHref, `https://dash.callbell.eu/chat/${contact.uuid}`);
+    assert.equal(contact.href, `${context.sim.origin}/contacts/${contact.uuid}`, "the simulator's own dashboard");
+    assert.equal(contact.conversationHref, `${context.sim.origin}/chat/${contact.uuid}`);
     assert.deepEqual(contact.tags, ["vip", "qa"], "tags come back in the fixture's case");
     assert.equal(contact.assignedUser, "alice@acme-dev.example");
     assert.deepEqual(contact.customFields, {
