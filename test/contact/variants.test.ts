@@ -104,14 +104,14 @@ describe("Contact lifecycle under each variant of the API", () => {
 
       // Refresh: reads the contact; what the account kept is recorded in the state (keptByAccount), not read back as a
       // managed tag or field, so no diff comes back after a refresh either.
-      const kept_ = dropEmpty({ tags: kept.tag ? ["vip"] : undefined, customFields: kept.field ? ["seats"] : undefined });
-      assert.deepEqual(state.keptByAccount, kept_, "the state records what the account kept");
+      const keptRecord = dropEmpty({ tags: kept.tag ? ["vip"] : undefined, customFields: kept.field ? ["seats"] : undefined });
+      assert.deepEqual(state.keptByAccount, keptRecord, "the state records what the account kept");
       const read = await provider.read(created.id, state);
       assert.equal(read.id, created.id);
       const refreshed = read.props as ContactOutputs;
       assert.deepEqual(refreshed.tags, ["qa"], "a kept tag is not read back as a managed one");
       assert.deepEqual(refreshed.customFields, { company: "Acme" }, "a removed field is no longer managed, so refresh does not bring it back");
-      assert.deepEqual(refreshed.keptByAccount, kept_);
+      assert.deepEqual(refreshed.keptByAccount, keptRecord);
       assert.equal((await provider.diff(created.id, refreshed, second)).changes, false, "no diff after a refresh");
       state = refreshed;
 
@@ -119,7 +119,7 @@ describe("Contact lifecycle under each variant of the API", () => {
       const third = await checked({ ...base, tags: ["qa", "demo"], customFields: { company: "Acme" } });
       state = (await provider.update(created.id, state, third)).outs as ContactOutputs;
       assert.deepEqual([...state.tags!].sort(), ["demo", "qa"]);
-      assert.deepEqual(state.keptByAccount, kept_);
+      assert.deepEqual(state.keptByAccount, keptRecord);
       assert.equal(warnings.length, expectedWarnings.length ? 1 : 0, `not said again: ${warnings.join(" | ")}`);
 
       // Declared again, a kept tag is managed again and leaves the record.
