@@ -11,6 +11,8 @@ import { ApiVariants, StartedSimulator, startSimulator } from "callbell-simulato
 
 const fastRetries = { ...defaultRetryPolicy, baseDelayMs: 5, maxDelayMs: 40, maxRetryAfterMs: 1000 };
 const NUMBER = "393330000777";
+const dropEmpty = <T extends object>(o: T): T | undefined =>
+  Object.values(o).some((v) => v !== undefined) ? (Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T) : undefined;
 
 const variantsUnderTest: Partial<ApiVariants>[] = [
   {},
@@ -100,12 +102,41 @@ describe("Contact lifecycle under each variant of the API", () => {
       // A second up with no change sends nothing and says nothing again.
       assert.equal((await provider.diff(created.id, state, second)).changes, false);
 
-      // Refresh: reads the contact; where the account kept what it could not remove, the refresh shows it (it is there).
+      // Refresh: reads the contact; what the account kept is recorded in the state (keptByAccount), not read back as a
+      // managed tag or field, so no diff comes back after a refresh either.
+      const keptRecord = dropEmpty({ tags: kept.tag ? ["vip"] : undefined, customFields: kept.field ? ["seats"] : undefined });
+      assert.deepEqual(state.keptByAccount, keptRecord, "the state records what the account kept");
       const read = await provider.read(created.id, state);
       assert.equal(read.id, created.id);
       const refreshed = read.props as ContactOutputs;
-      assert.deepEqual(refreshed.tags, kept.tag ? ["qa", "vip"] : ["qa"]);
+      assert.deepEqual(refreshed.tags, ["qa"], "a kept tag is not read back as a managed one");
       assert.deepEqual(refreshed.customFields, { company: "Acme" }, "a removed field is no longer managed, so refresh does not bring it back");
+      assert.deepEqual(refreshed.keptByAccount, keptRecord);
+      assert.equal((await provider.diff(created.id, refreshed, second)).changes, false, "no diff after a refresh");
+      state = refreshed;
+
+      // A later tag change is sent; a kept removal already said is not said again.
+      const third = await checked({ ...base, tags: ["qa", "demo"], customFields: { company: "Acme" } });
+      state = (await provider.update(created.id, state, third)).outs as ContactOutputs;
+      assert.deepEqual([...state.tags!].sort(), ["demo", "qa"]);
+      assert.deepEqual(state.keptByAccount, keptRecord);
+      assert.equal(warnings.length, expectedWarnings.length ? 1 : 0, `not said again: ${warnings.join(" | ")}`);
+
+      // Declared again, a kept tag is managed again and leaves the record.
+      if (kept.tag) {
+        const fourth = await checked({ ...base, tags: ["qa", "demo", "vip"], customFields: { company: "Acme" } });
+        assert.equal((await provider.diff(created.id, state, fourth)).changes, true);
+        state = (await provider.update(created.id, state, fourth)).outs as ContactOutputs;
+        assert.deepEqual([...state.tags!].sort(), ["demo", "qa", "vip"]);
+        assert.deepEqual(state.keptByAccount, kept.field ? { customFields: ["seats"] } : undefined);
+      }
+      // Removed in the dashboard, a kept field leaves the record at the next refresh.
+      if (kept.field) {
+        const { seats: _removed, ...others } = (await sim.admin.contact(created.id)).customFields;
+        await sim.admin.editContact(created.id, { customFields: others as Record<string, string> });
+        const reread = (await provider.read(created.id, state)).props as ContactOutputs;
+        assert.equal(reread.keptByAccount?.customFields, undefined, JSON.stringify(reread.keptByAccount));
+      }
 
       // Destroy.
       provider = newRun();

@@ -145,6 +145,57 @@ describe("pulumi-callbell doctor", function () {
     );
   });
 
+  it("--probe without --tags and --field runs the field rows on the owner field, and says which flag runs the tag rows", async () => {
+    await start({ emptyFieldOnPatch: "ignored" });
+    const { code, out } = await doctor(sim, ["--probe", NUMBER]);
+    assert.equal(code, 0, out.join("\n"));
+    assert.match(resultOf(out, "custom field in POST"), /^ok: stored/);
+    assert.match(resultOf(out, '"" on PATCH'), /^note: ignored/, "tried on the owner field");
+    assert.match(resultOf(out, "PATCH tags"), /^-: no tags to try +pass --tags A,B \(two tags the account has\)/);
+    assert.ok(!out.some((line) => line.startsWith("tag in another case")));
+    assert.match(resultOf(out, "left behind"), /^ok: nothing/);
+    assert.deepEqual(await sim.admin.contacts().then((all) => all.map((c) => c.uuid)), [bystander]);
+  });
+
+  it("--probe without an owner field, --tags or --field skips the field and tag rows, naming the flag for each", async () => {
+    await start();
+    const { code, out } = await doctor(sim, ["--probe", NUMBER], { CALLBELL_OWNER_FIELD: "" });
+    assert.equal(code, 0, out.join("\n"));
+    for (const check of ["custom field in POST", '"" on PATCH']) assert.match(resultOf(out, check), /^-: no field to try +pass --field NAME/);
+    assert.match(resultOf(out, "PATCH tags"), /^-: no tags to try +pass --tags A,B/);
+    const posts = (await sim.admin.requests()).filter((e) => e.method === "POST");
+    assert.ok(
+      posts.every((e) => (e.body as Record<string, unknown>).custom_fields === undefined),
+      "no custom field is written",
+    );
+  });
+
+  it("--tags naming a tag the account lacks fails the tag row, naming the flag, and still cleans up", async () => {
+    await start({ errorBody: "list" });
+    const { code, out } = await doctor(sim, ["--probe", NUMBER, "--tags", "qa,no-such-tag", "--field", "company"]);
+    assert.equal(code, 1);
+    assert.match(resultOf(out, "PATCH tags"), /^FAIL: --tags qa,no-such-tag refused \(422, names 'tags'\) +pass --tags A,B with two tags the account has/);
+    assert.match(resultOf(out, "custom field in POST"), /^ok: stored/, "the field rows are not blamed");
+    assert.match(resultOf(out, '"" on PATCH'), /^ok: clears/);
+    assert.match(resultOf(out, "left behind"), /^ok: nothing/);
+    assert.deepEqual(await sim.admin.contacts().then((all) => all.map((c) => c.uuid)), [bystander]);
+  });
+
+  it("--field naming a field the account lacks says so, instead of blaming custom fields in POST, and still cleans up", async () => {
+    await start();
+    const { code, out } = await doctor(sim, ["--probe", NUMBER, "--tags", "qa,vip", "--field", "no_such_field"]);
+    assert.equal(code, 1);
+    assert.match(
+      resultOf(out, "custom field"),
+      /^FAIL: 'no_such_field' refused by POST and PATCH \(422, names 'custom_fields\.no_such_field'\) +pass --field NAME of an existing text custom field \(--field no_such_field is not\)/,
+    );
+    assert.ok(!out.some((line) => line.startsWith("custom field in POST")), "the create is not blamed");
+    assert.match(resultOf(out, '"" on PATCH'), /^-: no field to try/);
+    assert.match(resultOf(out, "PATCH tags"), /^ok: replace/, "the tag rows still run");
+    assert.match(resultOf(out, "left behind"), /^ok: nothing/);
+    assert.deepEqual(await sim.admin.contacts().then((all) => all.map((c) => c.uuid)), [bystander]);
+  });
+
   it("--json writes the findings with the token and the number redacted", async () => {
     await start();
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "doctor-")), "findings.json");

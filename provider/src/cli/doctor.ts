@@ -343,38 +343,49 @@ class Doctor {
 
   private async probeSteps(digits: string, phonePath: string, options: DoctorOptions, created: string[]): Promise<void> {
     const ownerField = this.settings.ownerField;
-    const field = options.field ?? ownerField;
-    const [tagA, tagB] = options.tags ?? [];
+    let field = options.field ?? ownerField;
     const customFields: Record<string, string> = {};
     if (field) customFields[field] = "doctor probe";
     if (ownerField) customFields[ownerField] = "pulumi-callbell/doctor/probe";
-    const body = { identifier: digits, source: "whatsapp", name: probeName, ...(tagA ? { tags: [tagA, tagB] } : {}), custom_fields: customFields };
-    let post = await this.send({ method: "POST", path: "/contacts", body: field ? body : { ...body, custom_fields: undefined } });
+    const body = { identifier: digits, source: "whatsapp", name: probeName };
+    let post = await this.send({ method: "POST", path: "/contacts", body: field ? { ...body, custom_fields: customFields } : body });
     let contact = this.ownContact(post, digits, created);
-    if (field) {
-      if (!contact && post.status >= 400 && post.status < 500) {
+    if (field && !contact && post.status >= 400 && post.status < 500) {
+      // Refused: either the create takes no custom fields, or the field is not one of the account's. A PATCH tells which.
+      post = await this.send({ method: "POST", path: "/contacts", body });
+      contact = this.ownContact(post, digits, created);
+      const patched = contact ? await this.send({ method: "PATCH", path: `/contacts/${contact.uuid}`, body: { custom_fields: customFields } }) : undefined;
+      if (patched && patched.status < 300) {
         this.add("custom field in POST", "fail", `refused (${post.status})`, "the owner mark and custom fields must be written by a PATCH after the create");
-        post = await this.send({ method: "POST", path: "/contacts", body: { ...body, custom_fields: undefined } });
-        contact = this.ownContact(post, digits, created);
-      } else if (contact) {
-        const stored = contact.customFields?.[field] === "doctor probe";
+      } else if (patched) {
+        const flag = options.field ? `--field ${options.field}` : configKeys.ownerField;
         this.add(
-          "custom field in POST",
-          stored ? "ok" : "fail",
-          stored ? "stored" : "dropped",
-          stored ? "custom fields are set by the create itself" : "declared custom fields are not set by the create",
+          "custom field",
+          "fail",
+          `'${field}' refused by POST and PATCH (${patched.status}${namedIn(patched.body)})`,
+          `pass --field NAME of an existing text custom field${options.field ? "" : `, or set ${configKeys.ownerField} to one`} (${flag} is not)`,
         );
-        if (ownerField && ownerField !== field) {
-          const mark = contact.customFields?.[ownerField] === "pulumi-callbell/doctor/probe";
-          this.add(
-            "owner mark in POST",
-            mark ? "ok" : "fail",
-            mark ? "stored" : "dropped",
-            mark ? "a create carries its owner mark" : "a create's owner mark is lost",
-          );
-        }
+        field = undefined;
       }
-    } else {
+    } else if (field && contact) {
+      // The owner field, when it is also the field tried, holds the owner mark that was sent.
+      const stored = contact.customFields?.[field] === customFields[field];
+      this.add(
+        "custom field in POST",
+        stored ? "ok" : "fail",
+        stored ? "stored" : "dropped",
+        stored ? "custom fields are set by the create itself" : "declared custom fields are not set by the create",
+      );
+      if (ownerField && ownerField !== field) {
+        const mark = contact.customFields?.[ownerField] === "pulumi-callbell/doctor/probe";
+        this.add(
+          "owner mark in POST",
+          mark ? "ok" : "fail",
+          mark ? "stored" : "dropped",
+          mark ? "a create carries its owner mark" : "a create's owner mark is lost",
+        );
+      }
+    } else if (!field) {
       this.add("custom field in POST", "skipped", "no field to try", `pass --field NAME (an existing text field) or set ${configKeys.ownerField}`);
     }
     if (!contact) {
@@ -413,8 +424,18 @@ class Doctor {
       } else {
         this.add('"" on PATCH', "note", "ignored", "a custom field removed from code stays in Callbell; `up` says which, to remove in the dashboard");
       }
-    }
-    if (tagA && tagB) {
+    } else this.add('"" on PATCH', "skipped", "no field to try", `pass --field NAME (an existing text field) or set ${configKeys.ownerField}`);
+    const [tagA, tagB] = options.tags ?? [];
+    // Both tags first, then one: what the account does with the other is what a tag removed from code meets.
+    const tagged = tagA && tagB ? await this.send({ method: "PATCH", path: `/contacts/${uuid}`, body: { tags: [tagA, tagB] } }) : undefined;
+    if (tagged && tagged.status >= 300) {
+      this.add(
+        "PATCH tags",
+        "fail",
+        `--tags ${tagA},${tagB} refused (${tagged.status}${namedIn(tagged.body)})`,
+        "pass --tags A,B with two tags the account has (tags are created in the dashboard)",
+      );
+    } else if (tagA && tagB) {
       const patched = await this.send({ method: "PATCH", path: `/contacts/${uuid}`, body: { tags: [tagA] } });
       const tags = contactInAnswer(patched.body)?.contact.tags ?? undefined;
       if (!tags) this.add("PATCH tags", "fail", `answered ${patched.status}`, "tags cannot be changed with this account");
@@ -434,7 +455,7 @@ class Doctor {
         );
       } else this.add("tag in another case", "note", `refused (${cased.status})`, "write tags in the case the dashboard has them");
     } else {
-      this.add("PATCH tags", "skipped", "no tags to try", "pass --tags A,B (two existing tags)");
+      this.add("PATCH tags", "skipped", "no tags to try", "pass --tags A,B (two tags the account has) to see whether a tag removed from code is removed");
     }
     const refused = await this.send({ method: "PATCH", path: `/contacts/${uuid}`, body: { tags: [unknownTag] } });
     const details = errorBodyDetails(refused.body);
@@ -510,6 +531,12 @@ class Doctor {
         `search +${digits} in the Callbell dashboard (Contacts) and delete what the probe left`,
       );
   }
+}
+
+// ", names 'tags'" when an error body names the field it refused, else nothing.
+function namedIn(body: unknown): string {
+  const field = errorBodyDetails(body).field;
+  return field ? `, names '${field}'` : "";
 }
 
 function listIn(body: unknown, key: string): unknown[] | undefined {

@@ -10,12 +10,25 @@ import { canonicalTags, containsUnknown, dropUndefined } from "../normalize";
 import { maskInput } from "./personal-data";
 import { diffContact } from "./diff";
 import { ContactError } from "./error";
-import { importedState, inputsFrom, maskOf, outputsFrom, ownerOf, patchFor, stateFrom, toCreateBody, unreachedRemovals, withoutUnreached } from "./mapping";
+import {
+  importedState,
+  inputsFrom,
+  keptAfter,
+  maskOf,
+  newlyUnreached,
+  outputsFrom,
+  ownerOf,
+  patchFor,
+  stateFrom,
+  toCreateBody,
+  unreachedRemovals,
+  withoutKept,
+} from "./mapping";
 import type { UpdateContactBody } from "../client/contacts";
 import { Origin, Owner, decideDelete, decideTakeover } from "./ownership";
 import { ContactRun, ProviderContext } from "./run";
 import { validateInputs } from "./schema";
-import { ContactInputs, ContactOutputs, ownerInput } from "./shape";
+import { ContactInputs, ContactOutputs, KeptByAccount, ownerInput } from "./shape";
 
 export type { ProviderContext } from "./run";
 
@@ -154,8 +167,8 @@ async function takeOver(run: ContactRun, existing: ApiContact, inputs: ContactIn
   const patch = run.markOn(existing) === mark ? patchFor(current, inputs) : run.withMark(patchFor(current, inputs), mark);
   run.memory.keep(existing.uuid, { owner, origin });
   try {
-    const updated = Object.keys(patch).length ? await patchContact(run, existing.uuid, patch, inputs) : existing;
-    return { id: existing.uuid, outs: stateFrom(updated, inputs, { origin, owner, ownerMark: mark }) };
+    const { contact, keptByAccount } = Object.keys(patch).length ? await patchContact(run, existing.uuid, patch, inputs, undefined) : { contact: existing };
+    return { id: existing.uuid, outs: stateFrom(contact, inputs, { origin, owner, ownerMark: mark, keptByAccount }) };
   } catch (error) {
     const failure = run.fail(error, inputs, "update the adopted");
     const properties = dropUndefined({ ...current, origin, owner, ownerMark: run.markOn(existing), [maskInput]: maskOf(inputs) });
@@ -165,21 +178,28 @@ async function takeOver(run: ContactRun, existing: ApiContact, inputs: ContactIn
 }
 
 // Sends a PATCH. Where the answer shows a removal the account did not make (its PATCH merges tags, or ignores "" for a
-// custom field), says so once, naming each, and answers the contact as declared: a diff no PATCH can settle would
-// otherwise come back at every `up`.
-async function patchContact(run: ContactRun, id: string, patch: UpdateContactBody, inputs: ContactInputs): Promise<ApiContact> {
+// custom field), says so once, naming each, records it in the state (keptByAccount: `recorded` is the state's record
+// so far) and answers the contact as declared: a diff no PATCH can settle would otherwise come back at every `up`.
+async function patchContact(
+  run: ContactRun,
+  id: string,
+  patch: UpdateContactBody,
+  inputs: ContactInputs,
+  recorded: KeptByAccount | undefined,
+): Promise<{ contact: ApiContact; keptByAccount?: KeptByAccount }> {
   const answer = await run.client().update(id, patch);
   const unreached = unreachedRemovals(patch, answer);
+  const keptByAccount = keptAfter(recorded, unreached, answer, inputs);
+  const fresh = newlyUnreached(unreached, recorded);
   const said: string[] = [];
-  if (unreached.customFields.length) {
-    said.push(`this account does not clear custom fields on PATCH: remove ${unreached.customFields.map((f) => `\`${f}\``).join(", ")} in the dashboard`);
+  if (fresh.customFields.length) {
+    said.push(`this account does not clear custom fields on PATCH: remove ${fresh.customFields.map((f) => `\`${f}\``).join(", ")} in the dashboard`);
   }
-  if (unreached.tags.length) {
-    said.push(`this account merges tags on PATCH instead of replacing them: remove tag ${unreached.tags.map((t) => `\`${t}\``).join(", ")} in the dashboard`);
+  if (fresh.tags.length) {
+    said.push(`this account merges tags on PATCH instead of replacing them: remove tag ${fresh.tags.map((t) => `\`${t}\``).join(", ")} in the dashboard`);
   }
-  if (said.length === 0) return answer;
-  run.warn(run.said(`contact ${run.describe(inputs)} (uuid ${id}): ${said.join("; ")}`, inputs));
-  return withoutUnreached(answer, unreached);
+  if (said.length) run.warn(run.said(`contact ${run.describe(inputs)} (uuid ${id}): ${said.join("; ")}`, inputs));
+  return { contact: withoutKept(answer, keptByAccount), keptByAccount };
 }
 
 /** Reads the contact as Callbell has it now; an empty id means it is gone. */
@@ -194,7 +214,9 @@ export async function readContact(run: ContactRun, id: string, props?: ContactOu
       throw run.refuse(`Could not import contact ${id}: Callbell gives it no phone number or no known source, so it cannot be declared`, undefined);
     }
     const basis = imported ?? managed;
-    const state = stateFrom(contact, basis, basis);
+    // What the account kept of an earlier removal (keptByAccount) is a known, reported state, not a drift to put back.
+    const keptByAccount = keptAfter(basis.keptByAccount, { tags: [], customFields: [] }, contact, basis);
+    const state = stateFrom(withoutKept(contact, keptByAccount), basis, { ...basis, keptByAccount });
     // The inputs as Callbell has them now, so that after a refresh a preview shows each
     // drifted field (`~ name: "edited" => "QA Alice"`) that the next up puts back.
     return { id, props: state, inputs: inputsFrom(state) as unknown as ContactOutputs }; // the SDK types inputs like outputs
@@ -214,8 +236,8 @@ export async function updateContact(run: ContactRun, id: string, olds: ContactOu
     // A rename, or an identifier in today's normal form (diff.ts): the state alone changes, with news' identifier.
     if (Object.keys(patch).length === 0)
       return { outs: dropUndefined({ ...olds, identifier: news.identifier, owner, ownerMark: mark, [maskInput]: maskOf(news) }) };
-    const contact = await patchContact(run, id, patch, news);
-    return { outs: stateFrom(contact, news, { origin: olds.origin, owner, ownerMark: mark }) };
+    const { contact, keptByAccount } = await patchContact(run, id, patch, news, olds.keptByAccount);
+    return { outs: stateFrom(contact, news, { origin: olds.origin, owner, ownerMark: mark, keptByAccount }) };
   } catch (error) {
     if (error instanceof CallbellNotFoundError) {
       throw run.refuse(

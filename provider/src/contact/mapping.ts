@@ -5,7 +5,7 @@ import { canonicalTags, dropUndefined, phoneDigits, tagKey } from "../normalize"
 import { maskInput } from "./personal-data";
 import { fieldChanged, managedFields, sameCustomValue } from "./diff";
 import type { Owner } from "./ownership";
-import { ContactHolding, ContactInputs, ContactOutputs, FieldRule, contactFields, fieldRules, inputNames, ownerInput } from "./shape";
+import { ContactHolding, ContactInputs, ContactOutputs, FieldRule, KeptByAccount, contactFields, fieldRules, inputNames, ownerInput } from "./shape";
 
 /** The owner a Contact passed in its hidden `__owner` input, if any. */
 export const ownerOf = (props: unknown): Owner | undefined => {
@@ -60,7 +60,7 @@ function customFieldsPatch(olds: Record<string, string | string[]> | undefined, 
   return fields;
 }
 
-/** What a PATCH removed that Callbell's answer still has: tags its PATCH merged in, custom fields whose "" it ignored. */
+/** Removals from the code that Callbell's answer does not show made: tags its PATCH merged in, custom fields whose "" it ignored. */
 export interface Unreached {
   tags: string[];
   customFields: string[];
@@ -75,11 +75,37 @@ export function unreachedRemovals(patch: UpdateContactBody, answer: ApiContact):
   return { tags, customFields };
 }
 
-/** The answer as the code declared it: without the unreached tags and fields, so the state shows no diff that a PATCH cannot remove. */
-export function withoutUnreached(answer: ApiContact, unreached: Unreached): ApiContact {
+/** Of `unreached`, the removals the state has not recorded yet (`keptByAccount`): the ones still to be said. */
+export function newlyUnreached(unreached: Unreached, recorded: KeptByAccount | undefined): Unreached {
+  const saidTags = new Set((recorded?.tags ?? []).map(tagKey));
+  const saidFields = new Set(recorded?.customFields ?? []);
+  return { tags: unreached.tags.filter((t) => !saidTags.has(tagKey(t))), customFields: unreached.customFields.filter((f) => !saidFields.has(f)) };
+}
+
+/**
+ * What the state records as kept by the account after this answer: the removals recorded before and those just
+ * unreached, less any Callbell no longer has (removed in the dashboard) or the code declares again. Undefined when none.
+ */
+export function keptAfter(recorded: KeptByAccount | undefined, unreached: Unreached, answer: ApiContact, declared: ContactInputs): KeptByAccount | undefined {
+  const has = new Set((answer.tags ?? []).map(tagKey));
+  const wanted = new Set((declared.tags ?? []).map(tagKey));
+  const tags = [...(recorded?.tags ?? []), ...unreached.tags].filter(
+    (t, i, all) => has.has(tagKey(t)) && !wanted.has(tagKey(t)) && all.findIndex((o) => tagKey(o) === tagKey(t)) === i,
+  );
+  const fields = [...(recorded?.customFields ?? []), ...unreached.customFields].filter(
+    (f, i, all) => customValueFrom(answer.customFields?.[f], false) !== undefined && !(f in (declared.customFields ?? {})) && all.indexOf(f) === i,
+  );
+  const kept = dropUndefined({ tags: tags.length ? canonicalTags(tags) : undefined, customFields: fields.length ? fields.sort() : undefined });
+  return Object.keys(kept).length ? kept : undefined;
+}
+
+/** The answer as the code declared it: without the tags and fields the account keeps, so the state shows no diff that a PATCH cannot remove. */
+export function withoutKept(answer: ApiContact, kept: KeptByAccount | undefined): ApiContact {
+  if (!kept) return answer;
   const customFields = { ...(answer.customFields ?? {}) };
-  for (const field of unreached.customFields) delete customFields[field];
-  return { ...answer, tags: (answer.tags ?? []).filter((t) => !unreached.tags.includes(t)), customFields };
+  for (const field of kept.customFields ?? []) delete customFields[field];
+  const keptTags = new Set((kept.tags ?? []).map(tagKey));
+  return { ...answer, tags: (answer.tags ?? []).filter((t) => !keptTags.has(tagKey(t))), customFields };
 }
 
 /** A body that can carry custom fields: POST and PATCH. */
@@ -145,8 +171,8 @@ function declaredCustomFields(answer: Record<string, unknown> | undefined, decla
 
 /** The whole state of a contact: what Callbell returned, plus how and by whom it is held, and whether to mask it. */
 export function stateFrom(contact: ApiContact, inputs: ContactInputs, held: ContactHolding): ContactOutputs {
-  const { origin, owner, ownerMark } = held;
-  return dropUndefined({ ...outputsFrom(contact, inputs), origin, owner, ownerMark, [maskInput]: maskOf(inputs) });
+  const { origin, owner, ownerMark, keptByAccount } = held;
+  return dropUndefined({ ...outputsFrom(contact, inputs), origin, owner, ownerMark, keptByAccount, [maskInput]: maskOf(inputs) });
 }
 
 /** The inputs a refreshed state stands for: the managed fields as Callbell has them, and the owner. */

@@ -23,4 +23,11 @@ export const contactPropertySpecs = {
   origin: text('"created" or "adopted": adopted (and imported) contacts are never deleted by Pulumi.'),
   owner: text('The resource that holds the contact, "<project>/<stack>/<name>", as of its last create or update.'),
   ownerMark: text("The owner mark this resource wrote in the callbell:ownerField custom field, if any."),
+  keptByAccount: {
+    type: "object",
+    additionalProperties: { type: "array", items: { type: "string" } },
+    description:
+      'Tags and custom fields removed from the code that the account kept ({tags, customFields}): its PATCH merges tags or ignores "". ' +
+      "Said once by up; remove them in the dashboard.",
+  },
 } satisfies Record<keyof ContactOutputs, PropertySpec>;

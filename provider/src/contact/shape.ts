@@ -73,6 +73,14 @@ export interface ContactHolding {
   owner?: Owner;
   /** The owner mark this resource wrote in the `callbell:ownerField` custom field, if any. */
   ownerMark?: string;
+  /** Tags and custom fields removed from the code that the account kept (its PATCH merges tags or ignores ""): said once, then not managed. */
+  keptByAccount?: KeptByAccount;
+}
+
+/** Removals the account did not make, by tag and by custom field name; each list is left out when empty. */
+export interface KeptByAccount {
+  tags?: string[];
+  customFields?: string[];
 }
 
 /** What Pulumi keeps in state for a contact: the managed inputs, what Callbell computed, and how it is held. */

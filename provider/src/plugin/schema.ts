@@ -44,7 +44,7 @@ const strings = (names: readonly string[], description: Record<string, string>) 
 
 /** The schema, as GetSchema returns it (JSON text). */
 export function packageSchema(version: string): string {
-  const contactOutputs = [...contactOutputNames, "origin", "owner", "ownerMark"];
+  const contactOutputs = [...contactOutputNames, "origin", "owner", "ownerMark", "keptByAccount"];
   const schema = {
     name: packageName,
     displayName: "Callbell",
