@@ -219,7 +219,8 @@ install_yaml_host() {
 install_python_host() {
   local version dir exec_src
   version="$(module_version "$python_module" github.com/pulumi/pulumi/sdk/v3)"
-  dir="$cache_root/language-python/$version+codegen-v$PINNED_VERSION"
+  # The folder names the forwarding host's own source too, so a change to it builds a new one.
+  dir="$cache_root/language-python/$version+codegen-v$PINNED_VERSION-$(cat "$engine_module"/python-host/*.go | sha256sum | cut -c1-12)"
   if [[ ! -x "$dir/pulumi-language-python-runner" ]]; then
     build_into_cache "$python_module" "$version" github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python \
       "$dir/pulumi-language-python-runner" "the Python language host" language_host_runs

@@ -63,6 +63,7 @@ func serve(args []string) error {
 	cmd := exec.Command(runner, args...)
 	cmd.Stderr = os.Stderr
 	cmd.Stdin = os.Stdin
+	endWithParent(cmd)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return err
