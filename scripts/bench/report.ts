@@ -2,6 +2,7 @@
 // time-vs-n.svg (vega-lite: time against N per phase, engine and physical floors dashed).
 import * as fs from "fs";
 import * as path from "path";
+import { REPEATED_PHASES } from "./results";
 import type { BenchResults, Kind, NResult, PhaseResult, RateLimitResult } from "./results";
 
 const PHASE_ORDER = ["preview (new)", "up (create)", "up (no-op)", "preview (unchanged)", "up (update all)", "refresh", "destroy"];
@@ -274,7 +275,7 @@ export function markdown(results: BenchResults): string {
     "- Each phase runs on the callbell stack, the fast-mode stack (if run) and the floor stack back to back (order rotating), " +
       `so background load hits them alike. ` +
       (results.repeat > 1
-        ? `The phases that change nothing (up (no-op), preview (unchanged)) run ${results.repeat} times: median shown, (min–max) after it.`
+        ? `The phases that change nothing (${REPEATED_PHASES.join(", ")}) run ${results.repeat} times: median shown, (min–max) after it.`
         : "") +
       splitNote,
     "",

@@ -16,7 +16,7 @@ export const LOAD_SAMPLE_SECONDS = 20;
 export const PHASES = ["preview (new)", "up (create)", "up (no-op)", "preview (unchanged)", "up (update all)", "refresh", "destroy"] as const;
 export type Phase = (typeof PHASES)[number];
 /** Phases that change nothing, so they can be repeated and their median reported (they are short and noise-prone). */
-export const REPEATED_PHASES: readonly Phase[] = ["up (no-op)", "preview (unchanged)"];
+export const REPEATED_PHASES: readonly Phase[] = ["preview (new)", "up (no-op)", "preview (unchanged)"];
 /**
  * callbell.Contact; the same in fast mode (PULUMI_SKIP_CHECKPOINTS=true); callbell:index:Contact through the provider plugin;
  * the engine floor; the floor with a Contact-sized `__provider` (--padded).
