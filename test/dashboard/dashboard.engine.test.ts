@@ -120,9 +120,9 @@ describe("the simulator's dashboard in headless Chromium, with contacts made by 
     await Promise.all([page.waitForNavigation(), page.click(`#contacts a[href="/contacts/${uuids["qa-alice"]}"]`)]);
     assert.equal(page.url(), `${sim.origin}/contacts/${uuids["qa-alice"]}`);
     assert.equal(await page.$eval("#contact-name", (h1) => h1.textContent), "QA Alice");
-    await page.$eval('#edit input[name="name"]', (input) => ((input as HTMLInputElement).value = ""));
+    await page.$eval('#edit input[name="name"]', (input) => ((input as unknown as { value: string }).value = ""));
     await page.type('#edit input[name="name"]', "Alice, edited in the browser");
-    await page.$eval('#edit input[name="tags"]', (input) => ((input as HTMLInputElement).value = ""));
+    await page.$eval('#edit input[name="tags"]', (input) => ((input as unknown as { value: string }).value = ""));
     await page.type('#edit input[name="tags"]', "qa, vip");
     await page.select('#edit select[name="field:plan"]', "enterprise");
     await Promise.all([page.waitForNavigation(), page.click('#edit button[type="submit"]')]);
