@@ -91,6 +91,13 @@ describe("engine end to end: the Contact lifecycle under each variant of the API
         await sim.admin.clearRequests();
         return { contact: found[0], log };
       };
+      // An up that must change nothing: no write, and the kept removals not said again.
+      const upChangesNothing = async (name: string) => {
+        const quiet = recorded();
+        await stack.up({ ...quiet.opts, expectNoChanges: true });
+        assert.deepEqual((await afterStep(name, 1)).log, [], `${name}: no write`);
+        assert.deepEqual(keptWarnings(quiet), [], `${name}: not said again`);
+      };
 
       // Create.
       let rec = recorded();
@@ -121,10 +128,7 @@ describe("engine end to end: the Contact lifecycle under each variant of the API
       assert.deepEqual(state?.outputs?.keptByAccount, keptRecord, "update: the state records what the account kept");
 
       // A second up changes nothing, writes nothing and says nothing again.
-      rec = recorded();
-      await stack.up({ ...rec.opts, expectNoChanges: true });
-      assert.deepEqual((await afterStep("second up", 1)).log, [], "second up: no write");
-      assert.deepEqual(keptWarnings(rec), [], "second up: not said again");
+      await upChangesNothing("second up");
 
       // Refresh reads the contact; what the account kept is a known, reported removal, not a drift to put back.
       rec = recorded();
@@ -134,10 +138,7 @@ describe("engine end to end: the Contact lifecycle under each variant of the API
       assert.deepEqual(state?.outputs?.tags, ["qa"], "refresh: the kept tag is not read back as a managed one");
       assert.deepEqual(state?.outputs?.customFields, { company: "Acme" }, "refresh: the kept field is not read back");
       assert.deepEqual(state?.outputs?.keptByAccount, keptRecord, "refresh: the record stays while Callbell keeps them");
-      rec = recorded();
-      await stack.up({ ...rec.opts, expectNoChanges: true });
-      assert.deepEqual((await afterStep("up after refresh", 1)).log, [], "up after refresh: no write");
-      assert.deepEqual(keptWarnings(rec), [], "up after refresh: not said again");
+      await upChangesNothing("up after refresh");
       rec = recorded();
       await stack.refresh({ ...rec.opts, expectNoChanges: true });
       assert.deepEqual((await afterStep("second refresh", 1)).log, [], "second refresh: no write, no change");

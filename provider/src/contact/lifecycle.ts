@@ -13,16 +13,16 @@ import { ContactError } from "./error";
 import {
   importedState,
   inputsFrom,
-  keptAfter,
   maskOf,
   newlyUnreached,
+  nothingUnreached,
   outputsFrom,
   ownerOf,
   patchFor,
+  settleKept,
   stateFrom,
   toCreateBody,
   unreachedRemovals,
-  withoutKept,
 } from "./mapping";
 import type { UpdateContactBody } from "../client/contacts";
 import { Origin, Owner, decideDelete, decideTakeover } from "./ownership";
@@ -189,7 +189,6 @@ async function patchContact(
 ): Promise<{ contact: ApiContact; keptByAccount?: KeptByAccount }> {
   const answer = await run.client().update(id, patch);
   const unreached = unreachedRemovals(patch, answer);
-  const keptByAccount = keptAfter(recorded, unreached, answer, inputs);
   const fresh = newlyUnreached(unreached, recorded);
   const said: string[] = [];
   if (fresh.customFields.length) {
@@ -199,7 +198,7 @@ async function patchContact(
     said.push(`this account merges tags on PATCH instead of replacing them: remove tag ${fresh.tags.map((t) => `\`${t}\``).join(", ")} in the dashboard`);
   }
   if (said.length) run.warn(run.said(`contact ${run.describe(inputs)} (uuid ${id}): ${said.join("; ")}`, inputs));
-  return { contact: withoutKept(answer, keptByAccount), keptByAccount };
+  return settleKept(recorded, unreached, answer, inputs);
 }
 
 /** Reads the contact as Callbell has it now; an empty id means it is gone. */
@@ -215,8 +214,8 @@ export async function readContact(run: ContactRun, id: string, props?: ContactOu
     }
     const basis = imported ?? managed;
     // What the account kept of an earlier removal (keptByAccount) is a known, reported state, not a drift to put back.
-    const keptByAccount = keptAfter(basis.keptByAccount, { tags: [], customFields: [] }, contact, basis);
-    const state = stateFrom(withoutKept(contact, keptByAccount), basis, { ...basis, keptByAccount });
+    const settled = settleKept(basis.keptByAccount, nothingUnreached, contact, basis);
+    const state = stateFrom(settled.contact, basis, { ...basis, keptByAccount: settled.keptByAccount });
     // The inputs as Callbell has them now, so that after a refresh a preview shows each
     // drifted field (`~ name: "edited" => "QA Alice"`) that the next up puts back.
     return { id, props: state, inputs: inputsFrom(state) as unknown as ContactOutputs }; // the SDK types inputs like outputs

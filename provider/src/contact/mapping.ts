@@ -86,7 +86,7 @@ export function newlyUnreached(unreached: Unreached, recorded: KeptByAccount | u
  * What the state records as kept by the account after this answer: the removals recorded before and those just
  * unreached, less any Callbell no longer has (removed in the dashboard) or the code declares again. Undefined when none.
  */
-export function keptAfter(recorded: KeptByAccount | undefined, unreached: Unreached, answer: ApiContact, declared: ContactInputs): KeptByAccount | undefined {
+function keptAfter(recorded: KeptByAccount | undefined, unreached: Unreached, answer: ApiContact, declared: ContactInputs): KeptByAccount | undefined {
   const has = new Set((answer.tags ?? []).map(tagKey));
   const wanted = new Set((declared.tags ?? []).map(tagKey));
   const tags = [...(recorded?.tags ?? []), ...unreached.tags].filter(
@@ -99,8 +99,22 @@ export function keptAfter(recorded: KeptByAccount | undefined, unreached: Unreac
   return Object.keys(kept).length ? kept : undefined;
 }
 
+/** The answer as the state keeps it (without what the account keeps) and the record of what it keeps (keptAfter). */
+export function settleKept(
+  recorded: KeptByAccount | undefined,
+  unreached: Unreached,
+  answer: ApiContact,
+  declared: ContactInputs,
+): { contact: ApiContact; keptByAccount?: KeptByAccount } {
+  const keptByAccount = keptAfter(recorded, unreached, answer, declared);
+  return { contact: withoutKept(answer, keptByAccount), keptByAccount };
+}
+
+/** No removal left unreached: what a read, which sends nothing, adds to the record. */
+export const nothingUnreached: Unreached = { tags: [], customFields: [] };
+
 /** The answer as the code declared it: without the tags and fields the account keeps, so the state shows no diff that a PATCH cannot remove. */
-export function withoutKept(answer: ApiContact, kept: KeptByAccount | undefined): ApiContact {
+function withoutKept(answer: ApiContact, kept: KeptByAccount | undefined): ApiContact {
   if (!kept) return answer;
   const customFields = { ...(answer.customFields ?? {}) };
   for (const field of kept.customFields ?? []) delete customFields[field];
