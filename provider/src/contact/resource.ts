@@ -6,6 +6,8 @@
 // implementation by package name. Stacks written with the old stub keep working: its text requires the same
 // module, and the provider's diff ignores `__provider`, so moving to the constant shows no change.
 import * as pulumi from "@pulumi/pulumi";
+import { contactToken, contactType } from "../tokens";
+import { seedKey } from "../seed/keys";
 import { ownerName } from "./ownership";
 import { ContactInputs, ContactPublicOutputs, contactOutputNames, ownerInput } from "./shape";
 
@@ -19,8 +21,8 @@ export type ContactArgs = { [K in keyof ContactInputs]: InputOf<NonNullable<Cont
 /** The outputs of a Contact: each field of ContactPublicOutputs (shape.ts) as an Output. */
 type ContactOutputProperties = { readonly [K in keyof ContactPublicOutputs]-?: pulumi.Output<ContactPublicOutputs[K]> };
 
-/** The type token pulumi.dynamic.Resource(provider, name, props, opts, "callbell", "Contact") registers; kept so URNs never change. */
-export const contactType = "pulumi-nodejs:dynamic/callbell:Contact";
+/** The type token of Contact; callbell:index:Contact (PluginContact) is the plugin's. */
+export { contactType };
 
 /**
  * The `__provider` of every Contact: the dynamic-provider host runs `requireFromString(text).handler()` and keeps one
@@ -42,22 +44,83 @@ export interface Contact extends ContactOutputProperties {}
 export class Contact extends pulumi.CustomResource {
   /** Declares a contact. */
   constructor(name: string, args: ContactArgs, opts?: ContactOptions) {
-    // The SDK makes an Output on the instance only for the keys it is given: every output name goes in, undefined
-    // unless declared (an undefined value is not sent to the engine).
-    const outputs = Object.fromEntries(contactOutputNames.map((key) => [key, undefined]));
+    claimContact(contactType, name, args);
     // Which resource this is, so the provider can tell its own contacts from others' (ownership.ts).
     const owner = ownerName(pulumi.getProject(), pulumi.getStack(), name);
-    const props = { ...outputs, ...args, [ownerInput]: owner, __provider: contactProviderSource };
-    // The SDK stores `new Error().stack` on 4 promises per property (dozens for a Contact), each one source-mapped under
-    // ts-node, and reads them only to report a leaked promise. Measured for 500 contacts under ts-node: 5.9 s of CPU
-    // without, 1.8 s with the limit at 0. The resource's source position is not affected: Resource.callsites() sets
-    // its own limit. Restored even if the SDK throws, so later errors keep their stacks.
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
+    const props = { ...outputSlots(), ...args, [ownerInput]: owner, __provider: contactProviderSource };
+    const limit = stackTracesOff();
     try {
       super(contactType, name, props, opts);
     } finally {
       Error.stackTraceLimit = limit;
     }
   }
+}
+
+// The outputs of PluginContact, declared like Contact's.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
+export interface PluginContact extends ContactOutputProperties {}
+
+/**
+ * The same contact served by the provider plugin (`callbell:index:Contact`, the resource YAML and Python programs
+ * declare), from TypeScript: the plugin gives `pulumi import` and the provider's own detailed diff. The project names
+ * the plugin (Pulumi.yaml `plugins: providers:`, or `pulumi plugin install`). docs/plugin.md shows the move between
+ * the two kinds, which writes nothing.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class PluginContact extends pulumi.CustomResource {
+  /** Declares a contact; the plugin takes its owner from the URN. */
+  constructor(name: string, args: ContactArgs, opts?: ContactOptions) {
+    claimContact(contactToken, name, args);
+    const limit = stackTracesOff();
+    try {
+      super(contactToken, name, { ...outputSlots(), ...args }, opts);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+  }
+}
+
+// The SDK makes an Output on the instance only for the keys it is given: every output name goes in, undefined unless
+// declared (an undefined value is not sent to the engine).
+const outputSlots = () => Object.fromEntries(contactOutputNames.map((key) => [key, undefined]));
+
+// The SDK stores `new Error().stack` on 4 promises per property (dozens for a Contact), each one source-mapped under
+// ts-node, and reads them only to report a leaked promise. Measured for 500 contacts under ts-node: 5.9 s of CPU
+// without, 1.8 s with the limit at 0. The resource's source position is not affected: Resource.callsites() sets its
+// own limit. The caller restores the returned limit even if the SDK throws, so later errors keep their stacks.
+function stackTracesOff(): number {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  return limit;
+}
+
+// Which resource of each type declares each contact, per run of the program (the engine's monitor is one per run).
+const claimsByRun = new WeakMap<object, Map<string, { type: string; name: string }>>();
+const runWithoutMonitor = {};
+
+/**
+ * Refuses one contact declared by a Contact and by a PluginContact in one program. Two providers serve the two types,
+ * each in its own process, so neither's check sees the other's declaration; and two resources holding one contact
+ * could not say, when one of them is later removed, whether deleting it takes a contact the other still declares.
+ * Only plain identifiers are compared here (an Output one is left to the providers' checks and ownership rules);
+ * ContactSet claims its secret seeds itself, before it wraps them.
+ */
+export function claimContact(type: string, name: string, identity: Partial<Record<"source" | "identifier" | "channelUuid" | "channel", unknown>>): void {
+  const { source, identifier, channelUuid, channel } = identity;
+  if (typeof source !== "string" || typeof identifier !== "string") return;
+  if (![channelUuid, channel].every((v) => v === undefined || typeof v === "string" || (typeof v === "object" && !pulumi.Output.isInstance(v)))) return;
+  const key = seedKey({ source, identifier, channelUuid: channelUuid as string | undefined, channel });
+  const monitor = (pulumi.runtime.getMonitor() as object | undefined) ?? runWithoutMonitor;
+  const claims = claimsByRun.get(monitor) ?? new Map<string, { type: string; name: string }>();
+  claimsByRun.set(monitor, claims);
+  const other = claims.get(key);
+  if (other && other.type !== type) {
+    throw new pulumi.RunError(
+      `Resources "${other.name}" (${other.type}) and "${name}" (${type}) declare the same Callbell contact: declare each contact once. ` +
+        `To move a contact from one type to the other, declare it with the new type only, with aliases: [{ type: "${other.type}" }] ` +
+        "(docs/plugin.md). Nothing was written.",
+    );
+  }
+  if (!other) claims.set(key, { type, name });
 }

@@ -1,7 +1,8 @@
 // What one run of the provider remembers between its operations. The engine serves every Contact of a `pulumi` run
 // from one provider process and runs the deletes of removed or replaced resources after the creates and diffs, so
 // this memory knows, before any delete, which contacts a live resource keeps and which resource declares which
-// contact. Pure bookkeeping: no I/O.
+// contact. Bookkeeping; the only I/O is the run's shared keeper log (keeper-log.ts), when there is one.
+import type { KeeperLog } from "./keeper-log";
 import type { Keeper, Owner } from "./ownership";
 
 /** The run's memory of who keeps and who declares each contact, and the queue of creates per number. */
@@ -17,19 +18,26 @@ export class RunMemory {
   private readonly declaredBy = new Map<string, Owner>();
   private readonly creating = new Map<string, Promise<unknown>>();
 
+  /** A memory of its own; with a log, what it keeps is shared with the run's other provider processes. */
+  constructor(private readonly log?: KeeperLog) {}
+
   /** Records that a live resource keeps this contact. */
   keep(uuid: string, keeper: Keeper): void {
     // A replacement that holds another contact than its resource's old one lets the old one go: that is the one the
     // replace deletes.
     const before = keeper.owner === undefined ? undefined : this.keptFor.get(keeper.owner);
-    if (before !== undefined && before !== uuid && this.kept.get(before)?.owner === keeper.owner) this.kept.delete(before);
+    if (before !== undefined && before !== uuid && this.kept.get(before)?.owner === keeper.owner) {
+      this.kept.delete(before);
+      this.log?.record(before, undefined);
+    }
     this.kept.set(uuid, keeper);
+    this.log?.record(uuid, keeper);
     if (keeper.owner !== undefined) this.keptFor.set(keeper.owner, uuid);
   }
 
-  /** The live resource of this run that keeps the contact, if any. */
+  /** The live resource of this run that keeps the contact, if any, in this process or in another of the run. */
   keeperOf(uuid: string): Keeper | undefined {
-    return this.kept.get(uuid);
+    return this.kept.get(uuid) ?? this.log?.find(uuid);
   }
 
   /** Records that `owner` declares the contact of this identity; returns the other resource that already does, if any. */

@@ -12,6 +12,7 @@ import { OwnerMarkable, ownerMarkOn, withOwnerMark } from "./mapping";
 import { Origin, Owner, writeMark } from "./ownership";
 import { AccountReferences } from "./references";
 import { RunMemory } from "./run-memory";
+import { KeeperLog } from "./keeper-log";
 import { ContactInputs } from "./shape";
 import { StackWriteLock } from "./write-lock";
 
@@ -30,7 +31,7 @@ export class ContactRun {
   /** Team, channel and assignee checks and name resolution, with one read of each list per run. */
   readonly references: AccountReferences;
   /** Who keeps and who declares each contact in this run. */
-  readonly memory = new RunMemory();
+  readonly memory = new RunMemory(KeeperLog.forThisRun());
   private readonly writeLock: StackWriteLock;
   private accountChecked?: Promise<void>;
 

@@ -9,6 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import type { Owner } from "./ownership";
 import { ContactError } from "./error";
+import { enginePid, processAlive, processIdentity } from "./engine-process";
 
 /** How long a second run waits for the first one's host to end before it refuses. */
 const patienceMs = 15_000;
@@ -20,13 +21,13 @@ export class StackWriteLock {
 
   /**
    * Folder of the lock files (one machine shares it, so runs of different homes see each other), how long to wait, and
-   * the process whose life holds the lock: this one (the dynamic host, one per run), or the engine that started the
-   * provider plugin, whose every provider process (one per explicit provider) belongs to the same run.
+   * the process whose life holds the lock: the engine of this run, whose every provider process (the dynamic host, one
+   * plugin process per provider) belongs to the same run; this process where the engine cannot be told.
    */
   constructor(
     private readonly folder = path.join(os.tmpdir(), "pulumi-callbell-locks"),
     private readonly patience = patienceMs,
-    private readonly holderPid = process.pid,
+    private readonly holderPid = enginePid() ?? process.pid,
   ) {}
 
   /** Takes the lock of the owner's stack, or throws a ContactError naming the process that holds it; nothing without an owner. */
@@ -52,7 +53,7 @@ export class StackWriteLock {
     const deadline = Date.now() + this.patience;
     for (;;) {
       try {
-        fs.writeFileSync(file, identityOf(this.holderPid), { flag: "wx" });
+        fs.writeFileSync(file, processIdentity(this.holderPid), { flag: "wx" });
         this.held = file;
         // A lock held for the engine lasts as long as the run; a later run takes it over once the engine is gone.
         if (this.holderPid === process.pid) releasedAtExit.add(this);
@@ -62,7 +63,7 @@ export class StackWriteLock {
       }
       const written = readOr(file, "");
       const holder = Number(written.split(" ")[0]);
-      if (holder === this.holderPid || !alive(holder) || identityOf(holder) !== written) {
+      if (holder === this.holderPid || !processAlive(holder) || processIdentity(holder) !== written) {
         fs.rmSync(file, { force: true });
         continue;
       }
@@ -80,7 +81,7 @@ export class StackWriteLock {
   /** Removes the lock file if this process holds it. */
   release(): void {
     releasedAtExit.delete(this);
-    if (this.held && readOr(this.held, "") === identityOf(this.holderPid)) fs.rmSync(this.held, { force: true });
+    if (this.held && readOr(this.held, "") === processIdentity(this.holderPid)) fs.rmSync(this.held, { force: true });
     this.held = undefined;
     this.taking = undefined;
   }
@@ -96,22 +97,5 @@ function readOr(file: string, fallback: string): string {
     return fs.readFileSync(file, "utf8").trim();
   } catch {
     return fallback;
-  }
-}
-
-// A process as "<pid> <start time>" (Linux /proc; the pid alone elsewhere), so a reused pid is not taken for the holder.
-function identityOf(pid: number): string {
-  const stat = readOr(`/proc/${pid}/stat`, "");
-  const started = stat ? stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] : undefined;
-  return started ? `${pid} ${started}` : String(pid);
-}
-
-function alive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }

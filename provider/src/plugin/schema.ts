@@ -5,13 +5,10 @@ import { contactSources } from "../client/contacts";
 import { configKeys, defaultApiUrl, envVars } from "../config";
 import { PropertySpec, contactPropertySpecs } from "../contact/shape-docs";
 import { contactOutputNames, inputNames } from "../contact/shape";
+import { contactSetToken, contactToken, functionTokens } from "../tokens";
 
 /** The package name, also the plugin's name (pulumi-resource-callbell). */
 export const packageName = "callbell";
-/** The Contact resource's type token. */
-export const contactToken = "callbell:index:Contact";
-/** The type tokens of the lookups served through Invoke. */
-export const functionTokens = { getTeam: "callbell:index:getTeam", getChannel: "callbell:index:getChannel", getContact: "callbell:index:getContact" } as const;
 
 /** The provider's settings as schema properties, one per configKeys entry (config.ts). */
 const settingSpecs = {
@@ -65,6 +62,26 @@ export function packageSchema(version: string): string {
         properties: { main: { type: "boolean", description: "Always true." } },
         required: ["main"],
       },
+      "callbell:index:ContactSetOverrides": {
+        type: "object",
+        description: "Applied to every contact of a ContactSet after the files' own defaults, e.g. a tag per environment.",
+        properties: {
+          ...pick(["team", "teamUuid", "assignedUser"]),
+          tags: { type: "array", items: { type: "string" }, description: "Tags added to every contact's own." },
+          adopt: { type: "boolean", description: "Take over contacts that already exist (never deleted)." },
+        },
+      },
+      "callbell:index:ContactSummary": {
+        type: "object",
+        description: "What a ContactSet exports per contact.",
+        properties: strings(["name", "uuid", "href", "createdAt"], {
+          name: "The contact's name.",
+          uuid: "Callbell's uuid.",
+          href: "The contact in the Callbell dashboard.",
+          createdAt: "When Callbell created it.",
+        }),
+        required: ["name", "uuid", "href", "createdAt"],
+      },
       "callbell:index:TeamMember": {
         type: "object",
         properties: {
@@ -81,6 +98,34 @@ export function packageSchema(version: string): string {
         requiredInputs: ["identifier", "source", "name"],
         properties: pick(contactOutputs),
         required: ["uuid", "href", "createdAt", "identifier", "source", "name"],
+      },
+      [contactSetToken]: {
+        isComponent: true,
+        description:
+          "The contacts of one environment from seed files: each file overlays the ones before it, every problem is listed with file and " +
+          "line before anything is written, and each contact is a callbell:index:Contact named after its identity.",
+        inputProperties: {
+          files: {
+            type: "array",
+            items: { type: "string" },
+            description: "Seed files, merged in order, relative to the program's folder: e.g. contacts.common.yaml, then contacts.<stack>.yaml.",
+          },
+          personalData: {
+            type: "string",
+            description: '"plain" (default), or "secret": numbers and names are secrets, and resource names use a hash of the identifier.',
+          },
+          overrides: { $ref: "#/types/callbell:index:ContactSetOverrides" },
+        },
+        requiredInputs: ["files"],
+        properties: {
+          summary: {
+            type: "object",
+            additionalProperties: { $ref: "#/types/callbell:index:ContactSummary" },
+            description: "name, uuid, href and createdAt of each contact, keyed by its resource name.",
+          },
+          count: { type: "integer", description: "How many contacts the files declare." },
+        },
+        required: ["summary", "count"],
       },
     },
     functions: {

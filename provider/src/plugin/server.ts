@@ -17,12 +17,14 @@ import { diffContact } from "../contact/diff";
 import { hostContext } from "../contact/host";
 import { ownerFromUrn } from "../contact/ownership";
 import { StackWriteLock } from "../contact/write-lock";
+import { enginePid } from "../contact/engine-process";
 import { ContactProvider, makeContactProvider } from "../contact/lifecycle";
 import { ContactInputs, ContactOutputs, computedNames, ownerInput, personalInputNames, personalOutputNames } from "../contact/shape";
 import { getChannel, getContact, getTeam } from "../lookups";
 import { unknownValue } from "../normalize";
 import { maskInput } from "../contact/personal-data";
-import { contactToken, functionTokens, packageSchema, secretSettings } from "./schema";
+import { packageSchema, secretSettings } from "./schema";
+import { contactToken, functionTokens } from "../tokens";
 import { unwrap, wrap } from "./values";
 
 type Props = Record<string, unknown>;
@@ -36,7 +38,7 @@ export class CallbellPluginServer {
 
   constructor(
     private readonly version: string,
-    engineAddress?: string,
+    private engineAddress?: string,
   ) {
     if (engineAddress) this.engine = new engineRpc.EngineClient(engineAddress, grpc.credentials.createInsecure());
     this.core = makeContactProvider({
@@ -44,7 +46,7 @@ export class CallbellPluginServer {
       client: () => this.context.client(),
       warn: (m) => this.warn(m),
       // The engine starts one plugin process per provider: the run (the engine), not this process, is the stack's writer.
-      writeLock: new StackWriteLock(undefined, undefined, process.ppid),
+      writeLock: new StackWriteLock(undefined, undefined, enginePid() ?? process.ppid),
     });
   }
 
@@ -77,8 +79,11 @@ export class CallbellPluginServer {
         return new Empty();
       }),
       invoke: this.unary(async (req: proto.InvokeRequest) => this.invoke(req)),
+      // Loaded on the first ContactSet only (construct.ts): Pulumi's Node.js runtime is half a second to load.
+      construct: this.unary(async (req: proto.ConstructRequest) => (await import("./construct")).construct(req, this.engineAddress)),
       cancel: this.unary(async () => new Empty()),
       attach: this.unary(async (req: pluginProto.PluginAttach) => {
+        this.engineAddress = req.getAddress();
         this.engine = new engineRpc.EngineClient(req.getAddress(), grpc.credentials.createInsecure());
         return new Empty();
       }),

@@ -1,6 +1,7 @@
 // ContactSet: the contacts of one environment, declared from seed files.
 import * as pulumi from "@pulumi/pulumi";
-import { Contact, ContactArgs, ContactOptions } from "../contact/resource";
+import { Contact, ContactArgs, ContactOptions, PluginContact, claimContact } from "../contact/resource";
+import { contactSetToken, contactToken, contactType } from "../tokens";
 import { ContactInputs, personalInputNames, personalOutputNames } from "../contact/shape";
 import { dropUndefined, mergeTags } from "../normalize";
 import { SeedContact, SeedFileError, loadSeedFiles, oneForm } from "./seed-file";
@@ -19,10 +20,17 @@ export interface ContactSetArgs {
    * in previews) and resource names use a hash of the identifier instead of the number.
    */
   personalData?: "plain" | "secret";
+  /**
+   * "dynamic" (default): each contact is a Contact (pulumi-nodejs:dynamic/callbell:Contact). "plugin": a PluginContact
+   * (callbell:index:Contact), served by the provider plugin, which the project must name. Each contact carries an
+   * alias from the other type, so switching moves the stack's contacts without a request to Callbell, either way.
+   */
+  resourceType?: "dynamic" | "plugin";
 }
 
 /** What a ContactSet exports per contact, keyed like its resources. */
 export interface ContactSummary {
+  // The same four for both resource types: Contact and PluginContact have the same outputs.
   name: pulumi.Output<string>;
   uuid: pulumi.Output<string>;
   href: pulumi.Output<string>;
@@ -31,29 +39,36 @@ export interface ContactSummary {
 
 /** A component that turns seed files into Contact resources named after their identifiers. */
 export class ContactSet extends pulumi.ComponentResource {
-  /** The Contact resources, keyed by their stable seed key (source-identifier). */
-  public readonly contacts: Record<string, Contact>;
+  /** The Contact (or PluginContact) resources, keyed by their stable seed key (source-identifier). */
+  public readonly contacts: Record<string, Contact | PluginContact>;
   /** uuid, href, createdAt and name of each contact, for stack outputs. */
   public readonly summary: Record<string, ContactSummary>;
 
   /** Reads and validates the files (throwing SeedFileError before anything is declared), then declares the contacts. */
   constructor(name: string, args: ContactSetArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("callbell:index:ContactSet", name, {}, opts);
+    super(contactSetToken, name, {}, opts);
     const seeds = readSeeds(args.files, args.personalData === "secret");
     this.contacts = {};
     this.summary = {};
     const secret = args.personalData === "secret";
+    const plugin = args.resourceType === "plugin";
+    const [type, otherType] = plugin ? [contactToken, contactType] : [contactType, contactToken];
     const keyOf = (seed: SeedContact) => (secret ? hashedSeedKey(seed.inputs) : seed.key);
     const aliases = formerNames(seeds, keyOf);
     for (const seed of seeds) {
       const key = keyOf(seed);
       const inputs = withOverrides(seed, args.overrides);
+      // The former names, each also under the other type, and this name under the other type (a move between types).
+      const names = aliases.get(key) ?? [];
       const opts: ContactOptions = {
         parent: this,
         additionalSecretOutputs: secret ? [...personalOutputNames] : undefined,
-        aliases: aliases.get(key)?.map((name) => ({ name })),
+        aliases: [...names.map((name) => ({ name })), { type: otherType }, ...names.map((name) => ({ name, type: otherType }))],
       };
-      const contact = new Contact(key, secret ? ({ ...secretPersonalData(inputs), [maskInput]: true } as ContactArgs) : inputs, opts);
+      // Secret inputs reach the resource as Outputs, which it cannot compare: the set claims them while they are plain.
+      if (secret) claimContact(type, key, inputs);
+      const declared = secret ? ({ ...secretPersonalData(inputs), [maskInput]: true } as ContactArgs) : inputs;
+      const contact = plugin ? new PluginContact(key, declared, opts) : new Contact(key, declared, opts);
       this.contacts[key] = contact;
       this.summary[key] = { name: contact.name, uuid: contact.uuid, href: contact.href, createdAt: contact.createdAt };
     }
