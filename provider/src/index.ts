@@ -1,5 +1,6 @@
 // pulumi-callbell: Callbell contacts as Pulumi resources.
-export { Contact, ContactArgs, ContactOptions, contactType } from "./contact/resource";
+export { Contact, ContactArgs, ContactOptions, PluginContact } from "./contact/resource";
+export { contactType, contactToken, contactSetToken } from "./tokens";
 export type { ContactInputs, ContactOutputs, BotStatus } from "./contact/shape";
 export type { ContactSource } from "./client/contacts";
 export { contactSources } from "./client/contacts";

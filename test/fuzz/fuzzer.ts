@@ -12,6 +12,7 @@ import * as path from "path";
 import { StartedSimulator } from "callbell-simulator";
 import { REPO_ROOT } from "../harness";
 import { CONTACT, OWNER_FIELD } from "../faults/support";
+import { CONTACT_TYPE as PLUGIN_CONTACT, PLUGIN_DIR } from "../plugin/support";
 import { cliEnv, plainCliTools, redact } from "../plain-cli/support";
 import { childrenOf } from "../faults/kill";
 
@@ -50,6 +51,7 @@ export type StepSpec =
   | { kind: "rename"; stack: number; pick: number }
   | { kind: "reformat"; stack: number; pick: number; format: number }
   | { kind: "edit"; stack: number; pick: number; tags: boolean }
+  | { kind: "switch"; stack: number; pick: number }
   | { kind: "up" | "refresh" | "destroy" | "recover-up"; stack: number }
   | { kind: "replace" | "state-delete"; stack: number; pick: number }
   | { kind: "dash-edit"; pick: number; tags: boolean }
@@ -68,6 +70,8 @@ interface Decl {
   format: number;
   name: string;
   tags: string[];
+  /** Declared as the plugin's callbell:index:Contact (PluginContact) instead of the dynamic Contact. */
+  plugin?: boolean;
 }
 interface Claim {
   urn: string;
@@ -83,6 +87,8 @@ interface StackHandle {
   env: NodeJS.ProcessEnv;
   declared: Record<string, Decl>;
   aliases: Record<string, string[]>;
+  /** Names switched between the two types with an alias from the other type (SequenceConfig.aliases). */
+  moved: Set<string>;
   claims: Claim[];
   /** Contacts deleted in the dashboard since this stack's last refresh: its state may still claim them. */
   adminDeleted: Set<string>;
@@ -150,16 +156,42 @@ export class World {
       fs.mkdirSync(dir, { recursive: true });
       fs.mkdirSync(backendDir, { recursive: true });
       fs.copyFileSync(path.join(__dirname, "program", "index.js"), path.join(dir, "index.js"));
-      fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${PROJECT}\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n`);
+      fs.writeFileSync(
+        path.join(dir, "Pulumi.yaml"),
+        [
+          `name: ${PROJECT}`,
+          "runtime:",
+          "  name: nodejs",
+          "  options:",
+          "    typescript: false",
+          "plugins:",
+          "  providers:",
+          "    - name: callbell",
+          `      path: ${PLUGIN_DIR}`,
+          "",
+        ].join("\n"),
+      );
       const env = cliEnv(backendDir, PASSPHRASE, { CALLBELL_API_URL: sim.url, CALLBELL_API_TOKEN: sim.token });
-      const s: StackHandle = { label, folder, stackName, backendDir, dir, env, declared: {}, aliases: {}, claims: [], adminDeleted: new Set() };
+      const s: StackHandle = {
+        label,
+        folder,
+        stackName,
+        backendDir,
+        dir,
+        env,
+        declared: {},
+        aliases: {},
+        moved: new Set(),
+        claims: [],
+        adminDeleted: new Set(),
+      };
       for (const person of persons) s.declared[`p${person}`] = { person, format: 0, name: `Person ${person}`, tags: ["qa"] };
       world.stacks.push(s);
       const init = await world.pulumi(s, ["stack", "init", stackName, "--non-interactive"]);
       if (init.code !== 0) throw new Error(`pulumi stack init failed: ${init.output}`);
       world.writeConfig(s);
       setup.push(
-        `# ${folder}/: a copy of test/fuzz/program with Pulumi.yaml (name: ${PROJECT}, runtime nodejs); PULUMI_BACKEND_URL=file://$PWD/${backend}`,
+        `# ${folder}/: a copy of test/fuzz/program with Pulumi.yaml (name: ${PROJECT}, runtime nodejs, the plugin at provider/); PULUMI_BACKEND_URL=file://$PWD/${backend}`,
         `${folder}$ pulumi stack init ${stackName}`,
         ...(config.ownerField ? [`${folder}$ pulumi config set callbell:ownerField ${OWNER_FIELD}`] : []),
         ...world.configLines(s),
@@ -212,6 +244,8 @@ export class World {
       ...(this.config.ownerField ? { "callbell:ownerField": OWNER_FIELD } : {}),
       "test:aliases": JSON.stringify(s.aliases),
       "test:contacts": JSON.stringify(this.contactsArgs(s)),
+      "test:plugin": JSON.stringify(this.pluginNames(s)),
+      "test:moved": JSON.stringify([...s.moved]),
     };
     fs.writeFileSync(file, [...salt, "config:", ...Object.entries(config).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`), ""].join("\n"));
   }
@@ -220,7 +254,15 @@ export class World {
     return [
       `${s.folder}$ pulumi config set test:contacts ${shq(JSON.stringify(this.contactsArgs(s)))}`,
       ...(Object.keys(s.aliases).length > 0 ? [`${s.folder}$ pulumi config set test:aliases ${shq(JSON.stringify(s.aliases))}`] : []),
+      ...(this.pluginNames(s).length > 0 ? [`${s.folder}$ pulumi config set test:plugin ${shq(JSON.stringify(this.pluginNames(s)))}`] : []),
+      ...(s.moved.size > 0 ? [`${s.folder}$ pulumi config set test:moved ${shq(JSON.stringify([...s.moved]))}`] : []),
     ];
+  }
+
+  private pluginNames(s: StackHandle): string[] {
+    return Object.entries(s.declared)
+      .filter(([, d]) => d.plugin)
+      .map(([name]) => name);
   }
 
   /** Starts `pulumi ...args` in the stack's folder; the output is redacted. */
@@ -286,7 +328,7 @@ export class World {
   }
 
   private urnOf(s: StackHandle, name: string): string {
-    return `urn:pulumi:${s.stackName}::${PROJECT}::${CONTACT}::${name}`;
+    return `urn:pulumi:${s.stackName}::${PROJECT}::${s.declared[name]?.plugin ? PLUGIN_CONTACT : CONTACT}::${name}`;
   }
 
   /** Does the step; returns the stack a pulumi command ran on, "dashboard", or "edit" (nothing ran). */
@@ -342,6 +384,7 @@ export class World {
         if (!name) return edit("nothing to remove", false);
         delete s.declared[name];
         delete s.aliases[name];
+        s.moved.delete(name);
         return edit(`remove ${name}`);
       }
       case "rename": {
@@ -351,7 +394,9 @@ export class World {
         s.declared[name] = s.declared[old];
         delete s.declared[old];
         if (this.config.aliases) s.aliases[name] = [old, ...(s.aliases[old] ?? [])];
+        if (this.config.aliases && s.moved.has(old)) s.moved.add(name);
         delete s.aliases[old];
+        s.moved.delete(old);
         return edit(`rename ${old} to ${name} ${this.config.aliases ? "with an alias" : "without an alias"}`);
       }
       case "reformat": {
@@ -369,6 +414,18 @@ export class World {
         else d.name = `Person ${d.person} v${this.serial}`;
         return edit(`${name}: ${spec.tags ? `tags ${JSON.stringify(d.tags)}` : `name "${d.name}"`}`);
       }
+      case "switch": {
+        // Between the dynamic Contact and the plugin's PluginContact (docs/plugin.md), with an alias from the other type
+        // when the sequence uses aliases, else without one: then the ownership rules decide.
+        const name = this.pick(names, spec.pick);
+        if (!name) return edit("nothing to switch", false);
+        const d = s.declared[name];
+        d.plugin = !d.plugin;
+        if (this.config.aliases) s.moved.add(name);
+        return edit(
+          `declare ${name} as callbell.${d.plugin ? "PluginContact" : "Contact"} ${this.config.aliases ? "with" : "without"} an alias from the other type`,
+        );
+      }
       case "up":
         record.title = `${s.label}: pulumi up`;
         await this.command(record, s, up);
@@ -385,7 +442,8 @@ export class World {
         return s;
       }
       case "replace": {
-        const name = this.pick(s.claims, spec.pick)?.name ?? this.pick(names, spec.pick);
+        const claim = this.pick(s.claims, spec.pick);
+        const name = claim?.name ?? this.pick(names, spec.pick);
         if (!name) return edit("nothing to replace", false);
         if (this.config.ownerField && this.exclude.has("replace-owner")) {
           record.title = `${s.label}: pulumi up (not --replace: excluded with an owner field)`;
@@ -393,7 +451,7 @@ export class World {
           return s;
         }
         record.title = `${s.label}: pulumi up --replace ${name}`;
-        await this.command(record, s, [...up, "--replace", this.urnOf(s, name)]);
+        await this.command(record, s, [...up, "--replace", claim?.urn ?? this.urnOf(s, name)]);
         return s;
       }
       case "refresh": {
@@ -467,7 +525,7 @@ export class World {
       }
       const deployment = (JSON.parse(r.output) as { deployment?: { resources?: { urn: string; type: string; id?: string }[] } }).deployment;
       ran.claims = (deployment?.resources ?? [])
-        .filter((res) => res.type === CONTACT)
+        .filter((res) => res.type === CONTACT || res.type === PLUGIN_CONTACT)
         .map((res) => ({ urn: res.urn, name: res.urn.split("::").pop()!, id: String(res.id) }));
     }
     const contacts = await this.sim.admin.contacts();
@@ -543,6 +601,7 @@ export function stepArbitrary(exclude: ReadonlySet<KnownBugInput>): fc.Arbitrary
     w(2, fc.record({ kind: fc.constant("rename" as const), stack, pick })),
     w(2, fc.record({ kind: fc.constant("reformat" as const), stack, pick, format })),
     w(2, fc.record({ kind: fc.constant("edit" as const), stack, pick, tags: fc.boolean() })),
+    w(2, fc.record({ kind: fc.constant("switch" as const), stack, pick })),
     w(7, fc.record({ kind: fc.constant("up" as const), stack })),
     w(2, fc.record({ kind: fc.constant("replace" as const), stack, pick })),
     w(2, fc.record({ kind: fc.constant("refresh" as const), stack })),

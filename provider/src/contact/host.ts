@@ -63,12 +63,19 @@ function sayOnce<T>(call: () => Promise<T>): Promise<T> {
 export const contactProvider: ContactProvider = {
   configure: (req) => sayOnce(async () => host.configure((key) => req.config.get(key))),
   check: (olds, news) => sayOnce(() => provider().check(olds, news)),
-  diff: (id, olds, news) => sayOnce(() => provider().diff(id, olds, news)),
+  diff: (id, olds, news) => sayOnce(() => provider().diff(id, olds, news).then((result) => withProviderStored(olds, result))),
   create: (inputs) => provider().create(inputs),
   read: (id, props) => sayOnce(() => provider().read(id, props)),
   update: (id, olds, news) => provider().update(id, olds, news),
   delete: (id, props) => sayOnce(() => provider().delete(id, props)),
 };
+
+// A contact moved here from the plugin's type (callbell:index:Contact, with aliases) has no `__provider` in its state, and
+// the host needs one for every later read and delete. Only an update stores it: the diff asks for one, and the update,
+// with nothing else changed, sends no request.
+function withProviderStored<T extends { changes?: boolean }>(olds: object, result: T): T {
+  return (olds as Record<string, unknown>).__provider === undefined ? { ...result, changes: true } : result;
+}
 
 /** Returns the Contact provider; the host calls it once per distinct `__provider` text. */
 export const handler = () => contactProvider;

@@ -1,5 +1,6 @@
 // The fuzzer's program: the contacts of the stack config `test:contacts` (logical name → ContactArgs), each with the
-// former names of `test:aliases` (logical name → old names) as aliases. The Node.js language host runs it in a process of
+// former names of `test:aliases` (logical name → old names) as aliases; those named in `test:plugin` as the plugin's
+// PluginContact, and those in `test:moved` also with aliases from the other type (docs/plugin.md). The Node.js language host runs it in a process of
 // its own, so a SIGKILL of the CLI ends it too.
 "use strict";
 const pulumi = require("@pulumi/pulumi");
@@ -8,9 +9,15 @@ const callbell = require("pulumi-callbell");
 const config = new pulumi.Config("test");
 const declared = config.requireObject("contacts");
 const aliases = config.getObject("aliases") || {};
+const plugin = new Set(config.getObject("plugin") || []);
+const moved = new Set(config.getObject("moved") || []);
 const contacts = {};
 for (const [name, args] of Object.entries(declared)) {
-  const contact = new callbell.Contact(name, args, { aliases: (aliases[name] || []).map((old) => ({ name: old })) });
+  const Type = plugin.has(name) ? callbell.PluginContact : callbell.Contact;
+  const other = plugin.has(name) ? callbell.contactType : callbell.contactToken;
+  const names = aliases[name] || [];
+  const typeAliases = moved.has(name) ? [{ type: other }, ...names.map((old) => ({ name: old, type: other }))] : [];
+  const contact = new Type(name, args, { aliases: [...names.map((old) => ({ name: old })), ...typeAliases] });
   contacts[name] = contact.uuid;
 }
 exports.contacts = contacts;
