@@ -63,7 +63,12 @@ function sayOnce<T>(call: () => Promise<T>): Promise<T> {
 export const contactProvider: ContactProvider = {
   configure: (req) => sayOnce(async () => host.configure((key) => req.config.get(key))),
   check: (olds, news) => sayOnce(() => provider().check(olds, news)),
-  diff: (id, olds, news) => sayOnce(() => provider().diff(id, olds, news).then((result) => withProviderStored(olds, result))),
+  diff: (id, olds, news) =>
+    sayOnce(() =>
+      provider()
+        .diff(id, olds, news)
+        .then((result) => withProviderStored(olds, result)),
+    ),
   create: (inputs) => provider().create(inputs),
   read: (id, props) => sayOnce(() => provider().read(id, props)),
   update: (id, olds, news) => provider().update(id, olds, news),
