@@ -3,6 +3,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { REPEATED_PHASES } from "./results";
+import { accountMarkdown, growthChartSpec } from "./account-report";
 import type { BenchResults, Kind, NResult, PhaseResult, RateLimitResult } from "./results";
 
 const PHASE_ORDER = ["preview (new)", "up (create)", "up (no-op)", "preview (unchanged)", "up (update all)", "refresh", "destroy"];
@@ -581,8 +582,17 @@ export async function renderChart(spec: Record<string, unknown>): Promise<string
   return svg;
 }
 
-/** Writes RESULTS.md and time-vs-n.svg next to results.json; returns the markdown. */
+/** The files a report of these results consists of, results.json included. */
+export const reportFiles = (results: BenchResults) => ["RESULTS.md", "results.json", results.account ? "growth-vs-n.svg" : "time-vs-n.svg"];
+
+/** Writes RESULTS.md and time-vs-n.svg (an account run: growth-vs-n.svg) next to results.json; returns the markdown. */
 export async function writeReport(results: BenchResults, outDir: string): Promise<string> {
+  if (results.account) {
+    const md = accountMarkdown(results);
+    fs.writeFileSync(path.join(outDir, "RESULTS.md"), md);
+    fs.writeFileSync(path.join(outDir, "growth-vs-n.svg"), await renderChart(growthChartSpec(results)));
+    return md;
+  }
   const md = markdown(results);
   fs.writeFileSync(path.join(outDir, "RESULTS.md"), md);
   fs.writeFileSync(path.join(outDir, "time-vs-n.svg"), await renderChart(chartSpec(results)));
