@@ -1,6 +1,6 @@
 // `npm run bench [-- --n 10,100,500 | --quick | --full] [--parallel P] [--repeat R] [--padded] [--kinds callbell,plugin,trivial]
 //   [--no-rate-limit] [--out DIR] [--publish] [--phases update,refresh]`
-// `npm run bench -- --account [--n 100,1000,2000,5000,10000] [--kinds fast,floor-fast,callbell] [--repeat R] [--out DIR] [--publish]`
+// `npm run bench -- --account [--n 100,1000,2000,5000,10000] [--kinds fast,floor-fast,callbell] [--repeat R] [--parallel P] [--out DIR] [--publish]`
 //
 // --account: a whole account under code instead of the phases below (scripts/bench/account.ts): per N, the export of a
 // simulator account of N contacts, then the exported file adopted through preview, up, no-op up, unchanged preview,
@@ -81,7 +81,7 @@ export const DEFAULT_ACCOUNT_OUT_DIR = path.join(REPO_ROOT, ".pulumi-local", "be
 const USAGE =
   "usage: npm run bench -- [--n 10,100,500 | --quick | --full] [--parallel P] [--repeat R] [--padded] [--kinds callbell,plugin,trivial]\n" +
   "  [--no-rate-limit] [--out DIR] [--publish] [--phases update,refresh]\n" +
-  "       npm run bench -- --account [--n 100,1000,2000,5000,10000] [--kinds fast,floor-fast,callbell] [--repeat R] [--out DIR] [--publish]";
+  "       npm run bench -- --account [--n 100,1000,2000,5000,10000] [--kinds fast,floor-fast,callbell] [--repeat R] [--parallel P] [--out DIR] [--publish]";
 
 function parseArgs(argv: string[]): Args {
   const args: Args = {
@@ -99,8 +99,10 @@ function parseArgs(argv: string[]): Args {
   let repeat: number | undefined;
   let kinds: string[] | undefined;
   let outDir: string | undefined;
+  const regularOnly: string[] = []; // flags of the regular run, refused with --account
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
+    if (["--quick", "--full", "--padded", "--phases", "--no-rate-limit"].includes(flag)) regularOnly.push(flag);
     const value = () => {
       const v = argv[++i];
       if (v === undefined) throw new Error(`${flag} needs a value`);
@@ -127,6 +129,7 @@ function parseArgs(argv: string[]): Args {
     } else throw new Error(`unknown option ${flag}\n${USAGE}`);
   }
   if (account) {
+    if (regularOnly.length) throw new Error(`--account runs its own phases and no rate-limit run: drop ${regularOnly.join(", ")}\n${USAGE}`);
     args.outDir = outDir ?? DEFAULT_ACCOUNT_OUT_DIR;
     // The account run's phases are long: once each unless --repeat says otherwise.
     args.ns = ns ?? [...ACCOUNT_NS];
@@ -577,7 +580,15 @@ async function main(): Promise<void> {
   };
   try {
     if (args.account) {
-      const tools = { measure, stateSize, track: (stack: Stack) => openStacks.push(stack), removeStack, withSimulator, log };
+      const tools = {
+        measure: (phase: string, kind: AccountKind, n: number, sim: SimulatorProcess | undefined, op: (o: OpOptions) => Promise<unknown>) =>
+          measure(phase, kind, n, sim, op, args.parallel),
+        stateSize,
+        track: (stack: Stack) => openStacks.push(stack),
+        removeStack,
+        withSimulator,
+        log,
+      };
       log("warm-up (not measured): the account run at N = 10, fast mode and its floor");
       await runAccount(tools, { ns: [10], kinds: ["fast", "floor-fast"], repeat: 1, outDir: args.outDir, runId: `${runId}w` }, () => undefined);
       results.account = await runAccount(tools, { ...args.account, ns: args.ns, repeat: args.repeat, outDir: args.outDir, runId }, (account) => {
