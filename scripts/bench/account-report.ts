@@ -193,6 +193,12 @@ export function accountMarkdown(results: BenchResults): string {
       `**${fmt(results.durationSeconds / 60, 1)} min** (${fmt(results.durationSeconds, 0)} s).`,
     "",
   );
+  for (const part of results.parts && results.parts.length > 1 ? results.parts : []) {
+    out.push(
+      `- Part: \`${part.command}\` on ${part.startedAt.slice(0, 16).replace("T", " ")} UTC, N = ${part.ns.join(", ")}, ` +
+        `${fmt(part.durationSeconds / 60, 1)} min, commit ${part.source?.commit ?? "?"}, load average at start ${part.loadAverageAtStart.join(" / ")}.`,
+    );
+  }
   out.push(
     `- Code: commit ${results.source?.commit ?? "?"}${results.source?.providerDirty ? " with uncommitted changes in provider/" : ""}. Engine: ` +
       `pulumi v${results.pulumiVersion}, file:// backend, parallelism ${results.parallel.effective} (${results.parallel.note}).`,
@@ -203,7 +209,7 @@ export function accountMarkdown(results: BenchResults): string {
       (results.machine.loadAverageAtEnd ? `, at the end ${results.machine.loadAverageAtEnd.join(" / ")}` : "") +
       (results.load
         ? `; the 1-minute load average, sampled every 20 s (${results.load.samples} samples), ran from ${fmt(results.load.min)} to ` +
-          `${fmt(results.load.max)}, mean **${fmt(results.load.mean)}**.`
+          `${fmt(results.load.max)}, mean **${fmt(results.load.mean)}**${results.parts && results.parts.length > 1 ? " (the first part's)" : ""}.`
         : "."),
   );
   out.push(
