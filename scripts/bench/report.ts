@@ -3,7 +3,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { REPEATED_PHASES } from "./results";
-import type { BenchResults, Kind, NResult, PhaseResult, RateLimitResult } from "./results";
+import { accountMarkdown, growthChartSpec } from "./account-report";
+import type { AccountKind, AccountResults, BenchResults, Kind, NResult, PhaseResult, RateLimitResult } from "./results";
 
 const PHASE_ORDER = ["preview (new)", "up (create)", "up (no-op)", "preview (unchanged)", "up (update all)", "refresh", "destroy"];
 /** Requests a phase cannot do without, per contact: what the physical floor divides by the limit. */
@@ -581,8 +582,17 @@ export async function renderChart(spec: Record<string, unknown>): Promise<string
   return svg;
 }
 
-/** Writes RESULTS.md and time-vs-n.svg next to results.json; returns the markdown. */
+/** The files a report of these results consists of, results.json included. */
+export const reportFiles = (results: BenchResults) => ["RESULTS.md", "results.json", results.account ? "growth-vs-n.svg" : "time-vs-n.svg"];
+
+/** Writes RESULTS.md and time-vs-n.svg (an account run: growth-vs-n.svg) next to results.json; returns the markdown. */
 export async function writeReport(results: BenchResults, outDir: string): Promise<string> {
+  if (results.account) {
+    const md = accountMarkdown(results);
+    fs.writeFileSync(path.join(outDir, "RESULTS.md"), md);
+    fs.writeFileSync(path.join(outDir, "growth-vs-n.svg"), await renderChart(growthChartSpec(results)));
+    return md;
+  }
   const md = markdown(results);
   fs.writeFileSync(path.join(outDir, "RESULTS.md"), md);
   fs.writeFileSync(path.join(outDir, "time-vs-n.svg"), await renderChart(chartSpec(results)));
@@ -605,7 +615,7 @@ export function mergeResults(runs: BenchResults[]): BenchResults {
           durationSeconds: run.durationSeconds,
           source: run.source,
           kinds: run.kinds ?? ["callbell", "trivial"],
-          ns: run.ns.map((r) => r.n),
+          ns: (run.account?.ns ?? run.ns).map((r) => r.n),
           loadAverageAtStart: run.machine.loadAverageAtStart,
         },
       ],
@@ -629,10 +639,31 @@ export function mergeResults(runs: BenchResults[]): BenchResults {
     }
   }
   merged.ns.sort((a, b) => a.n - b.n);
+  for (const run of runs.slice(1)) if (run.account) mergeAccount((merged.account ??= { kinds: [], ns: [], cutoffs: [] }), run.account);
   merged.durationSeconds = runs.reduce((sum, run) => sum + run.durationSeconds, 0);
   merged.command = merged.parts.map((part) => part.command).join(" + ");
   merged.kinds = kinds.filter((k) => runs.some((run) => (run.kinds ?? ["callbell", "trivial"]).includes(k)));
   return merged;
+}
+
+/** Adds an account run's N and kinds to another's (e.g. `--kinds fast,floor-fast` and `--kinds callbell`): per N, each kind from the first run that has it. */
+function mergeAccount(into: AccountResults, run: AccountResults): void {
+  into.kinds = [...new Set([...into.kinds, ...run.kinds])];
+  into.cutoffs.push(...run.cutoffs);
+  into.seedLoader ??= run.seedLoader;
+  for (const r of run.ns) {
+    const same = into.ns.find((m) => m.n === r.n);
+    if (!same) {
+      into.ns.push(structuredClone(r));
+      continue;
+    }
+    same.export ??= r.export;
+    for (const kind of Object.keys(r.phases) as AccountKind[]) {
+      if (!same.phases[kind]?.length) same.phases[kind] = r.phases[kind];
+      if (!same.state[kind] && r.state[kind]) same.state[kind] = r.state[kind];
+    }
+  }
+  into.ns.sort((a, b) => a.n - b.n);
 }
 
 // `ts-node scripts/bench/report.ts [DIR] [--merge RUN.json ...]`: re-render DIR's report from its

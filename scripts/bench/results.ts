@@ -26,10 +26,25 @@ export type Kind = "callbell" | "fast" | "plugin" | "trivial" | "padded";
 /** Kinds whose stacks declare contacts that talk to the simulator. */
 export const usesApi = (kind: Kind) => kind === "callbell" || kind === "fast" || kind === "plugin";
 
+/** Sizes of the account run (--account), the growth figure's N. */
+export const ACCOUNT_NS = [100, 1000, 2000, 5000, 10000];
+/** The account run's engine phases, in this order, after the export; "preview (adopt)" and "up (adopt)" are the floor's preview (new) and create. */
+export const ACCOUNT_PHASES = ["preview (adopt)", "up (adopt)", "up (no-op)", "preview (unchanged)", "refresh", "destroy"] as const;
+export type AccountPhase = (typeof ACCOUNT_PHASES)[number];
+/**
+ * The account run's stacks: the exported file adopted in fast mode (PULUMI_SKIP_CHECKPOINTS=true), the engine floor in
+ * fast mode (N trivial resources), and the file adopted in the default, checkpointing mode (until a phase passes
+ * ACCOUNT_DEFAULT_MODE_CUTOFF_SECONDS).
+ */
+export type AccountKind = "fast" | "floor-fast" | "callbell";
+export const ACCOUNT_KINDS: readonly AccountKind[] = ["fast", "floor-fast", "callbell"];
+/** Once a phase of a kind took longer than this, the larger N are not run for that kind. */
+export const ACCOUNT_DEFAULT_MODE_CUTOFF_SECONDS = 300;
+
 /** One phase of one run. */
 export interface PhaseResult {
   phase: string;
-  kind: Kind;
+  kind: Kind | AccountKind;
   n: number;
   seconds: number;
   /** API requests the simulator logged, by method. */
@@ -74,6 +89,47 @@ export interface NResult {
   padded?: PhaseResult[];
   state: { callbell?: StateSize; fast?: StateSize; plugin?: StateSize; trivial?: StateSize; padded?: StateSize };
   scripts: { sequential?: ScriptResult; parallel?: ScriptResult };
+}
+
+/** `pulumi-callbell export` of an account of N contacts, run as a user runs it (its own process). */
+export interface ExportResult {
+  seconds: number;
+  exitCode: number;
+  /** Entries written to the seed file, and its size. */
+  written: number;
+  fileBytes: number;
+  calls: Record<string, number>;
+  totalCalls: number;
+  /** The GET /contacts pages read. */
+  pages: number;
+  /** Most page reads in flight at once, from the simulator's log: the export's look-ahead window, as measured. */
+  pagesInFlight: number;
+  /** Median server-side duration of a page read, ms: one round trip. */
+  roundTripMs: number;
+  /** The last lines the command printed (counts only: the export never prints a number or a name). */
+  output: string[];
+}
+
+/** Everything the account run measured for one N. */
+export interface AccountNResult {
+  n: number;
+  /** Seconds to seed the simulator with N contacts (admin API; not measured against anything). */
+  seedSeconds: number;
+  export?: ExportResult;
+  /** Phases by kind; a kind past the cutoff at a smaller N is absent. */
+  phases: Partial<Record<AccountKind, PhaseResult[]>>;
+  /** State sizes after up (adopt). */
+  state: Partial<Record<AccountKind, StateSize>>;
+}
+
+/** The account run (--account): export, then adopt of the exported file, at growing N. */
+export interface AccountResults {
+  kinds: AccountKind[];
+  ns: AccountNResult[];
+  /** Kinds left out of larger N, with the N and phase that passed the cutoff. */
+  cutoffs: Array<{ kind: AccountKind; n: number; phase: string; seconds: number }>;
+  /** scripts/bench/seed-loader.ts's result, when a run of it left seed-loader.json in the output folder. */
+  seedLoader?: { entries?: number; overlays?: number; seconds: number; [key: string]: unknown };
 }
 
 /** One variant of the rate-limit run. */
@@ -123,6 +179,8 @@ export interface BenchResults {
   rateLimit: RateLimitResult[];
   /** The engine floor of the rate-limit run: N trivial resources, up and destroy. */
   rateLimitFloor?: { up: PhaseResult; destroy: PhaseResult };
+  /** Only with --account. */
+  account?: AccountResults;
   /** The code measured: commit, and whether provider/ had uncommitted changes. */
   source: { commit: string; providerDirty: boolean };
 }

@@ -1,7 +1,8 @@
-// Peak memory of the dynamic-provider host (node .../@pulumi/pulumi/cmd/dynamic-provider), or of the provider plugin, during
-// an operation: /proc is scanned every ~100 ms for descendants of this process (so hosts of other
-// people's test runs on the same machine are never counted) whose command line runs the host,
-// and their VmRSS and VmHWM (the kernel's own high-water mark) are recorded.
+// Peak memory during an operation of the dynamic-provider host (node .../@pulumi/pulumi/cmd/dynamic-provider) or the
+// provider plugin, of the engine (the `pulumi` CLI) and of a program the Node.js language host runs in a process of its
+// own (node .../@pulumi/pulumi/cmd/run): /proc is scanned every ~100 ms for descendants of this process (so processes
+// of other people's test runs on the same machine are never counted), and their VmRSS and VmHWM (the kernel's own
+// high-water mark) are recorded. An inline program runs in this process, whose memory is not counted as the program's.
 import * as fs from "fs";
 
 /** CPU seconds used during the operation, by process (≈: a process's last 100 ms may be missed). */
@@ -10,14 +11,24 @@ export interface CpuSeconds {
   host: number;
   /** The pulumi CLI (the engine). */
   engine: number;
-  /** This process: the inline program (language runtime), the Automation API's event reading, the sampler. */
+  /** The program's own process when there is one; else this process (the inline program, the event reading, the sampler). */
+  program: number;
+}
+
+/** Peak VmHWM by process, MB (0: no such process seen). */
+export interface PeakMbByProcess {
+  host: number;
+  engine: number;
+  /** A program run by the language host in its own process; 0 for an inline program. */
   program: number;
 }
 
 /** What a sampler saw. */
 export interface RssPeak {
-  /** Highest VmHWM of any matching process, MB (the true peak, even between samples). */
+  /** Highest VmHWM of any provider host process, MB (the true peak, even between samples). */
   peakMb: number;
+  /** Highest VmHWM of each kind of process; absent in results written before it was measured. */
+  peakMbBy?: PeakMbByProcess;
   /** Highest VmRSS sampled, MB. */
   maxSampledRssMb: number;
   /** Distinct host processes seen. */
@@ -49,7 +60,7 @@ function cpuTicks(pid: number): number | undefined {
   return fields ? Number(fields[11]) + Number(fields[12]) : undefined;
 }
 
-type ProcessClass = "host" | "engine" | "other";
+type ProcessClass = "host" | "engine" | "program" | "other";
 
 function classify(pid: number): ProcessClass {
   try {
@@ -59,6 +70,8 @@ function classify(pid: number): ProcessClass {
     // The provider plugin's host: pulumi-resource-callbell execs `node <repo>/provider/dist/plugin/main.js`.
     if (argv.length >= 2 && /(^|\/)node$/.test(argv[0]) && argv[1].endsWith("/dist/plugin/main.js")) return "host";
     if (argv.length >= 1 && /(^|\/)pulumi$/.test(argv[0])) return "engine";
+    // The language host's child: `node [flags] <...>/@pulumi/pulumi/cmd/run <args>`.
+    if (argv.length >= 2 && /(^|\/)node$/.test(argv[0]) && argv.some((a) => /@pulumi\/pulumi\/cmd\/run(\/index\.js)?$/.test(a))) return "program";
     return "other";
   } catch {
     return "other";
@@ -97,10 +110,11 @@ function descendants(root: number): number[] {
   return out;
 }
 
-/** Starts sampling; stop() returns the peak (and the CPU time of the host, the engine and this process). */
+/** Starts sampling; stop() returns the peaks (and the CPU time of the host, the engine and the program). */
 export function sampleProviderHostRss(intervalMs = 100): { stop(): RssPeak } {
   let peakKb = 0;
   let maxRssKb = 0;
+  const peakKbBy: PeakMbByProcess = { host: 0, engine: 0, program: 0 };
   let samples = 0;
   const hosts = new Set<number>();
   // Classified once per pid, from its first command line seen (a just-forked child still shows its parent's;
@@ -123,9 +137,10 @@ export function sampleProviderHostRss(intervalMs = 100): { stop(): RssPeak } {
         if (!lastTicks.has(pid) && samples === 1) startTicks.set(pid, ticks);
         lastTicks.set(pid, ticks);
       }
-      if (kind !== "host") continue;
       const mem = memoryKb(pid);
       if (!mem) continue;
+      peakKbBy[kind] = Math.max(peakKbBy[kind], mem.hwm);
+      if (kind !== "host") continue;
       hosts.add(pid);
       peakKb = Math.max(peakKb, mem.hwm);
       maxRssKb = Math.max(maxRssKb, mem.rss);
@@ -139,13 +154,20 @@ export function sampleProviderHostRss(intervalMs = 100): { stop(): RssPeak } {
       sample();
       const cpu: CpuSeconds = { host: 0, engine: 0, program: 0 };
       for (const [pid, ticks] of lastTicks) {
-        const kind = classes.get(pid) as "host" | "engine";
+        const kind = classes.get(pid) as "host" | "engine" | "program";
         cpu[kind] += (ticks - (startTicks.get(pid) ?? 0)) / TICKS_PER_SECOND;
       }
-      const self = process.cpuUsage(selfStart);
-      cpu.program = (self.user + self.system) / 1e6;
+      if (peakKbBy.program === 0) {
+        const self = process.cpuUsage(selfStart);
+        cpu.program = (self.user + self.system) / 1e6;
+      }
       for (const key of Object.keys(cpu) as (keyof CpuSeconds)[]) cpu[key] = round1(cpu[key]);
-      return { peakMb: round1(peakKb / 1024), maxSampledRssMb: round1(maxRssKb / 1024), hosts: hosts.size, samples, cpu };
+      const peakMbBy: PeakMbByProcess = {
+        host: round1(peakKbBy.host / 1024),
+        engine: round1(peakKbBy.engine / 1024),
+        program: round1(peakKbBy.program / 1024),
+      };
+      return { peakMb: round1(peakKb / 1024), peakMbBy, maxSampledRssMb: round1(maxRssKb / 1024), hosts: hosts.size, samples, cpu };
     },
   };
 }

@@ -1,5 +1,11 @@
 // `npm run bench [-- --n 10,100,500 | --quick | --full] [--parallel P] [--repeat R] [--padded] [--kinds callbell,plugin,trivial]
 //   [--no-rate-limit] [--out DIR] [--publish] [--phases update,refresh]`
+// `npm run bench -- --account [--n 100,1000,2000,5000,10000] [--kinds fast,floor-fast,callbell] [--repeat R] [--parallel P] [--out DIR] [--publish]`
+//
+// --account: a whole account under code instead of the phases below (scripts/bench/account.ts): per N, the export of a
+// simulator account of N contacts, then the exported file adopted through preview, up, no-op up, unchanged preview,
+// refresh and destroy, in fast mode beside the engine floor in fast mode, and in the default mode until a phase passes
+// 5 minutes; time and peak memory of program, provider host and engine against N (growth-vs-n.svg).
 //
 // callbell.Contact through the REAL Pulumi engine against the Callbell simulator (40 ms ± 10
 // latency, 300 requests/s), for each N: preview of a new stack, up, no-op up, preview of the
@@ -22,11 +28,15 @@ import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { REPO_ROOT, countChangesOfType, ensureEngine, exportState, exportText, openStack, resourcesOfType } from "../../test/harness/engine";
 import seedBench, { CONTACT_TYPE, PLUGIN_CONTACT_TYPE, TRIVIAL_TYPE, seedContact } from "./programs/seed";
 import { sampleProviderHostRss } from "./rss";
+import { type OpOptions, runAccount } from "./account";
 import { postAll } from "./scripts";
 import { type RequestLogEntry, type SimulatorOptions, SimulatorProcess, spawnSimulator } from "./sim-process";
-import { writeReport } from "./report";
+import { reportFiles, writeReport } from "./report";
 import {
+  ACCOUNT_KINDS,
+  ACCOUNT_NS,
   API_LIMIT_PER_SECOND,
+  AccountKind,
   BenchResults,
   Kind,
   LATENCY,
@@ -57,15 +67,21 @@ interface Args {
   publish: boolean;
   /** The phases run (--phases; default all): up (create) always runs, as the others need the contacts. */
   phases: Phase[];
+  /** --account: the account run (export, then adopt) instead of the phases, with these stacks. */
+  account?: { kinds: AccountKind[] };
 }
 
 /** Where the committed run lives (docs/performance.md points to its RESULTS.md). */
 export const PUBLISHED_DIR = path.join(__dirname, "results");
 /** Where a run writes by default: outside the source tree, gitignored. */
 export const DEFAULT_OUT_DIR = path.join(REPO_ROOT, ".pulumi-local", "bench");
+/** Where the committed account run lives, and where an account run writes by default. */
+export const PUBLISHED_ACCOUNT_DIR = path.join(PUBLISHED_DIR, "account");
+export const DEFAULT_ACCOUNT_OUT_DIR = path.join(REPO_ROOT, ".pulumi-local", "bench-account");
 const USAGE =
   "usage: npm run bench -- [--n 10,100,500 | --quick | --full] [--parallel P] [--repeat R] [--padded] [--kinds callbell,plugin,trivial]\n" +
-  "  [--no-rate-limit] [--out DIR] [--publish] [--phases update,refresh]";
+  "  [--no-rate-limit] [--out DIR] [--publish] [--phases update,refresh]\n" +
+  "       npm run bench -- --account [--n 100,1000,2000,5000,10000] [--kinds fast,floor-fast,callbell] [--repeat R] [--parallel P] [--out DIR] [--publish]";
 
 function parseArgs(argv: string[]): Args {
   const args: Args = {
@@ -78,33 +94,33 @@ function parseArgs(argv: string[]): Args {
     phases: [...PHASES],
   };
   let full = false;
+  let account = false;
+  let ns: number[] | undefined;
+  let repeat: number | undefined;
+  let kinds: string[] | undefined;
+  let outDir: string | undefined;
+  const regularOnly: string[] = []; // flags of the regular run, refused with --account
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
+    if (["--quick", "--full", "--padded", "--phases", "--no-rate-limit"].includes(flag)) regularOnly.push(flag);
     const value = () => {
       const v = argv[++i];
       if (v === undefined) throw new Error(`${flag} needs a value`);
       return v;
     };
     if (flag === "--n")
-      args.ns = value()
+      ns = value()
         .split(",")
         .map((s) => positiveInteger(flag, s));
+    else if (flag === "--account") account = true;
     else if (flag === "--quick") args.ns = [10, 100];
     else if (flag === "--full") full = true;
     else if (flag === "--parallel") args.parallel = positiveInteger(flag, value());
-    else if (flag === "--repeat") args.repeat = positiveInteger(flag, value());
+    else if (flag === "--repeat") repeat = positiveInteger(flag, value());
     else if (flag === "--padded") args.kinds = [...new Set<Kind>([...args.kinds, "padded"])];
-    else if (flag === "--kinds")
-      args.kinds = value()
-        .split(",")
-        .map((k) => {
-          if (k !== "callbell" && k !== "fast" && k !== "plugin" && k !== "trivial" && k !== "padded") {
-            throw new Error(`--kinds takes callbell, fast, plugin, trivial and padded, not '${k}'`);
-          }
-          return k;
-        });
+    else if (flag === "--kinds") kinds = value().split(",");
     else if (flag === "--no-rate-limit") args.rateLimit = false;
-    else if (flag === "--out") args.outDir = path.resolve(value());
+    else if (flag === "--out") outDir = path.resolve(value());
     else if (flag === "--publish") args.publish = true;
     else if (flag === "--phases") {
       // Each word picks the phases whose name contains it ("update", "refresh", "preview", "no-op", "destroy").
@@ -112,6 +128,31 @@ function parseArgs(argv: string[]): Args {
       args.phases = PHASES.filter((p) => p === "up (create)" || words.some((w) => p.includes(w)));
     } else throw new Error(`unknown option ${flag}\n${USAGE}`);
   }
+  if (account) {
+    if (regularOnly.length) throw new Error(`--account runs its own phases and no rate-limit run: drop ${regularOnly.join(", ")}\n${USAGE}`);
+    args.outDir = outDir ?? DEFAULT_ACCOUNT_OUT_DIR;
+    // The account run's phases are long: once each unless --repeat says otherwise.
+    args.ns = ns ?? [...ACCOUNT_NS];
+    args.repeat = repeat ?? 1;
+    args.rateLimit = false;
+    args.account = {
+      kinds: (kinds ?? [...ACCOUNT_KINDS]).map((k) => {
+        if (!(ACCOUNT_KINDS as readonly string[]).includes(k)) throw new Error(`--account --kinds takes ${ACCOUNT_KINDS.join(", ")}, not '${k}'`);
+        return k as AccountKind;
+      }),
+    };
+    return args;
+  }
+  if (outDir) args.outDir = outDir;
+  if (ns) args.ns = ns;
+  if (repeat) args.repeat = repeat;
+  if (kinds)
+    args.kinds = kinds.map((k) => {
+      if (k !== "callbell" && k !== "fast" && k !== "plugin" && k !== "trivial" && k !== "padded") {
+        throw new Error(`--kinds takes callbell, fast, plugin, trivial and padded, not '${k}'`);
+      }
+      return k;
+    });
   if (full && !args.ns.includes(1000)) args.ns.push(1000);
   return args;
 }
@@ -149,12 +190,10 @@ async function benchStack(kind: Kind, n: number, name: string, sim?: SimulatorPr
   return stack;
 }
 
-type OpOptions = { onEvent: (e: EngineEvent) => void; onOutput: (s: string) => void; parallel?: number };
-
 /** Runs one operation, timed, with the request log, failures and the host's peak RSS. */
 async function measure(
   phase: string,
-  kind: Kind,
+  kind: Kind | AccountKind,
   n: number,
   sim: SimulatorProcess | undefined,
   op: (opts: OpOptions) => Promise<unknown>,
@@ -205,7 +244,8 @@ async function measure(
   log(
     `${kind.padEnd(8)} N=${String(n).padEnd(4)} ${phase.padEnd(19)} ${seconds.toFixed(2).padStart(7)} s  ` +
       `calls ${JSON.stringify(calls)}  429s ${rateLimited}  failed ${failed.size}${engineError ? "  ERROR " + engineError.slice(0, 200) : ""}  ` +
-      `host ${peak.peakMb} MB  cpu host/engine/program ${peak.cpu.host}/${peak.cpu.engine}/${peak.cpu.program} s  steps ${JSON.stringify(result.steps)}`,
+      `host ${peak.peakMb} MB${peak.peakMbBy?.program ? `  program ${peak.peakMbBy.program} MB` : ""}  engine ${peak.peakMbBy?.engine ?? "?"} MB  ` +
+      `cpu host/engine/program ${peak.cpu.host}/${peak.cpu.engine}/${peak.cpu.program} s  steps ${JSON.stringify(result.steps)}`,
   );
   return result;
 }
@@ -220,11 +260,11 @@ function summarizeError(error: unknown): string {
   return (interesting.slice(0, 3).join(" | ") || lines.slice(0, 3).join(" | ")).slice(0, 600);
 }
 
-function typeOf(kind: Kind): string {
-  return kind === "plugin" ? PLUGIN_CONTACT_TYPE : usesApi(kind) ? CONTACT_TYPE : TRIVIAL_TYPE;
+function typeOf(kind: Kind | AccountKind): string {
+  return kind === "plugin" ? PLUGIN_CONTACT_TYPE : kind === "floor-fast" || !usesApi(kind) ? TRIVIAL_TYPE : CONTACT_TYPE;
 }
 
-async function stateSize(stack: Stack, kind: Kind, n: number): Promise<StateSize> {
+async function stateSize(stack: Stack, kind: Kind | AccountKind, n: number): Promise<StateSize> {
   const text = await exportText(stack);
   const state = await exportState(stack);
   const resources = resourcesOfType(state, typeOf(kind));
@@ -539,12 +579,30 @@ async function main(): Promise<void> {
     fs.writeFileSync(path.join(args.outDir, "results.json"), JSON.stringify(results, null, 2) + "\n");
   };
   try {
-    log("warm-up (not measured): up and destroy of 2 resources of each kind");
-    const paddingChars = await warmUp(args.kinds);
-    padding = paddingChars === undefined ? {} : { "bench:padding": String(paddingChars) };
-    for (const n of args.ns) {
-      results.ns.push(await runN(n, args.parallel, args.repeat, args.kinds, args.phases));
-      save();
+    if (args.account) {
+      const tools = {
+        measure: (phase: string, kind: AccountKind, n: number, sim: SimulatorProcess | undefined, op: (o: OpOptions) => Promise<unknown>) =>
+          measure(phase, kind, n, sim, op, args.parallel),
+        stateSize,
+        track: (stack: Stack) => openStacks.push(stack),
+        removeStack,
+        withSimulator,
+        log,
+      };
+      log("warm-up (not measured): the account run at N = 10, fast mode and its floor");
+      await runAccount(tools, { ns: [10], kinds: ["fast", "floor-fast"], repeat: 1, outDir: args.outDir, runId: `${runId}w` }, () => undefined);
+      results.account = await runAccount(tools, { ...args.account, ns: args.ns, repeat: args.repeat, outDir: args.outDir, runId }, (account) => {
+        results.account = account;
+        save();
+      });
+    } else {
+      log("warm-up (not measured): up and destroy of 2 resources of each kind");
+      const paddingChars = await warmUp(args.kinds);
+      padding = paddingChars === undefined ? {} : { "bench:padding": String(paddingChars) };
+      for (const n of args.ns) {
+        results.ns.push(await runN(n, args.parallel, args.repeat, args.kinds, args.phases));
+        save();
+      }
     }
     if (args.rateLimit) {
       Object.assign(results, await runRateLimit(args.parallel));
@@ -557,11 +615,13 @@ async function main(): Promise<void> {
   save();
   const markdown = await writeReport(results, args.outDir);
   process.stdout.write("\n" + markdown + "\n");
-  log(`wrote ${path.relative(REPO_ROOT, args.outDir)}/RESULTS.md, results.json, time-vs-n.svg; total ${results.durationSeconds} s`);
-  if (args.publish && path.resolve(args.outDir) !== PUBLISHED_DIR) {
-    fs.mkdirSync(PUBLISHED_DIR, { recursive: true });
-    for (const file of ["RESULTS.md", "results.json", "time-vs-n.svg"]) fs.copyFileSync(path.join(args.outDir, file), path.join(PUBLISHED_DIR, file));
-    log(`published to ${path.relative(REPO_ROOT, PUBLISHED_DIR)}/`);
+  const files = reportFiles(results);
+  log(`wrote ${path.relative(REPO_ROOT, args.outDir)}/${files.join(", ")}; total ${results.durationSeconds} s`);
+  const published = args.account ? PUBLISHED_ACCOUNT_DIR : PUBLISHED_DIR;
+  if (args.publish && path.resolve(args.outDir) !== published) {
+    fs.mkdirSync(published, { recursive: true });
+    for (const file of files) fs.copyFileSync(path.join(args.outDir, file), path.join(published, file));
+    log(`published to ${path.relative(REPO_ROOT, published)}/`);
   }
 }
 
