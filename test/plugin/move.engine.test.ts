@@ -84,7 +84,7 @@ describe("engine end to end: moving contacts between the dynamic and the plugin 
     assert.deepEqual((await up(stack)).writes, ["POST /contacts"]);
     const { alice: uuid } = await held(stack, DYNAMIC_TYPE);
 
-    declare = () => new callbell.PluginContact("alice", alice, { aliases: [{ type: DYNAMIC_TYPE }] });
+    declare = () => new callbell.PluginContact("alice", alice, { aliases: [{ type: callbell.contactType }] });
     const toPlugin = await preview(stack);
     assert.ok(moved(toPlugin.plugin) && moved(toPlugin.dynamic), JSON.stringify(toPlugin));
     assert.deepEqual(toPlugin.writes, []);
@@ -95,7 +95,7 @@ describe("engine end to end: moving contacts between the dynamic and the plugin 
     assert.deepEqual(await held(stack, DYNAMIC_TYPE), {});
     assert.equal((await sim.admin.contacts()).length, 1);
 
-    declare = () => new callbell.Contact("alice", alice, { aliases: [{ type: PLUGIN_TYPE }] });
+    declare = () => new callbell.Contact("alice", alice, { aliases: [{ type: callbell.contactToken }] });
     const back = await preview(stack);
     assert.ok(moved(back.plugin) && moved(back.dynamic), JSON.stringify(back));
     const upBack = await up(stack);
