@@ -152,6 +152,13 @@ for (const language of ["yaml", "python"] as const) {
       for (const secret of ["393331234567", "12025550143", "4915112345678", "QA Alice", "VIP Seed Customer"]) {
         assert.ok(!exported.includes(secret), `${secret} is not in the state`);
       }
+      const outputs = JSON.parse((await pulumi("stack", "output", "--json")).stdout) as Record<string, unknown>;
+      assert.equal(outputs.contacts, "[secret]", "the summary holds names: secret as a whole");
+      const shownSecrets = JSON.parse((await pulumi("stack", "output", "--json", "--show-secrets")).stdout) as { contacts: Record<string, { name: string }> };
+      assert.ok(
+        Object.values(shownSecrets.contacts).some((c) => c.name === "QA Alice"),
+        "readable with --show-secrets",
+      );
       const preview = await logAfter(() => pulumi("preview", "--diff"));
       assert.ok(!preview.result.stdout.includes("393331234567"), "nor in a preview");
       assert.deepEqual(summary(preview.result.stdout), { unchanged: 7 }, shown(preview.result));

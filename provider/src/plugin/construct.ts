@@ -44,7 +44,10 @@ export async function construct(req: proto.ConstructRequest, engineAddress: stri
     await settings.awaitFeatureSupport();
     config.setAllConfig(Object.fromEntries(req.getConfigMap().entries()), req.getConfigsecretkeysList());
     const set = new ContactSet(req.getName(), contactSetArgs(unwrap(req.getInputs()).props), componentOptions(req));
-    const outputs = { summary: set.summary, count: Object.keys(set.contacts).length };
+    // One Output for the whole summary, secret when a name in it is (personalData "secret"): a secret nested in a map
+    // reaches a YAML program as an empty object ({}), while a secret summary shows as [secret] and stays readable with
+    // `pulumi stack output --show-secrets`.
+    const outputs = { summary: pulumi.output(set.summary), count: Object.keys(set.contacts).length };
     const [serialized, dependencies] = await rpc.serializeResourceProperties(`construct(${contactSetToken}, ${req.getName()})`, outputs);
     const res = new proto.ConstructResponse().setUrn(await urnOf(set));
     res.setState(Struct.fromJavaScript(serialized));
