@@ -43,6 +43,15 @@ describe("phone numbers: E.164 identifiers", () => {
     }
   });
 
+  it("are the same answers asked again, and after 60,000 other numbers have been normalized (each is parsed once, and remembered)", () => {
+    const asked = [...trunkZero.map(([written]) => written), "+1 555", "12 34", "+39 333 12+34"];
+    const first = asked.map(phoneDigits);
+    assert.deepEqual(first, ["447911123456", "4915123456789", "33612345678", "31612345678", "61412345678", "1555", "1234", "3933312+34"]);
+    assert.deepEqual(asked.map(phoneDigits), first);
+    for (let i = 0; i < 60_000; i++) phoneDigits(`39333${String(1_000_000 + i)}`);
+    assert.deepEqual(asked.map(phoneDigits), first);
+  });
+
   it("keep numbers that have no trunk prefix, Italy's leading 0 included", () => {
     for (const [written, e164] of noTrunk) assert.equal(phoneDigits(written), e164, written);
   });

@@ -64,12 +64,11 @@ describe("export: a paged account to a seed file", function () {
     assert.equal(run.code, 0, run.stderr);
     const log = await sim.admin.requests();
     onlyGets(log);
-    // teams, channels, then 40 contacts in pages of 7: 6 pages, the last one short.
-    assert.deepEqual(requestLines(log), [
-      "GET /v1/teams?page=1",
-      "GET /v1/channels?page=1",
-      ...[1, 2, 3, 4, 5, 6].map((p) => `GET /v1/contacts?page=${p}&include_field_types=true`),
-    ]);
+    // teams, channels, then 40 contacts in pages of 7: 6 pages read, the last one short, and 3 read ahead past it
+    // (the log lists answers as they finish, so the pages read at once are compared as a set).
+    const lines = requestLines(log);
+    assert.deepEqual(lines.slice(0, 2), ["GET /v1/teams?page=1", "GET /v1/channels?page=1"]);
+    assert.deepEqual(lines.slice(2).sort(), [1, 2, 3, 4, 5, 6, 7, 8, 9].map((p) => `GET /v1/contacts?page=${p}&include_field_types=true`).sort());
 
     const seeds = loadSeedFiles([file]);
     const stored = (await sim.admin.contacts()).filter((c) => c.source === "whatsapp" || c.source === "telegram");

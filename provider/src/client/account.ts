@@ -95,17 +95,19 @@ export class AccountClient {
   }
 
   /**
-   * GET /contacts, every page, until an empty page or one shorter than the first (the page size is not documented);
-   * `onPage` hears each page read, with the count so far.
+   * GET /contacts, every page, until an empty page or one shorter than the first (the page size is not documented),
+   * reading up to pageLookAhead pages ahead; `onPage` hears each page read, in page order, with the count so far.
    */
   async listAllContacts(filters: ContactFilters = {}, includeFieldTypes = false, onPage?: (page: number, total: number) => void): Promise<ListedContact[]> {
     const all: ListedContact[] = [];
-    await readPages(async (page) => {
-      const contacts = await this.listContacts(page, filters, includeFieldTypes);
-      all.push(...contacts);
-      if (contacts.length > 0) onPage?.(page, all.length);
-      return { size: contacts.length };
-    });
+    await readPages(
+      (page) => this.listContacts(page, filters, includeFieldTypes),
+      (page, contacts) => {
+        all.push(...contacts);
+        if (contacts.length > 0) onPage?.(page, all.length);
+        return { size: contacts.length };
+      },
+    );
     return all;
   }
 
@@ -139,13 +141,15 @@ export class AccountClient {
 
   private async allPages(path: string, key: string, query: Record<string, string | undefined> = {}): Promise<unknown[]> {
     const items: unknown[] = [];
-    await readPages(async (page) => {
-      const answer = await this.http.send({ method: "GET", path, query: { ...query, page: String(page) } });
-      const list = listOf(answer.body, key, "GET", path, answer.status);
-      items.push(...list);
-      const pages = meta.safeParse((answer.body as Record<string, unknown>).meta);
-      return { size: list.length, lastPage: pages.success ? pages.data?.pages : undefined };
-    });
+    await readPages(
+      (page) => this.http.send({ method: "GET", path, query: { ...query, page: String(page) } }),
+      (_page, answer) => {
+        const list = listOf(answer.body, key, "GET", path, answer.status);
+        items.push(...list);
+        const pages = meta.safeParse((answer.body as Record<string, unknown>).meta);
+        return { size: list.length, lastPage: pages.success ? pages.data?.pages : undefined };
+      },
+    );
     return items;
   }
 }
@@ -156,14 +160,41 @@ interface PageRead {
   lastPage?: number;
 }
 
+/**
+ * How many pages a list reads ahead of the one it waits for. Callbell documents neither a page count nor a page size, so
+ * a list ends at the first short or empty page, and the pages requested past it are wasted: at most pageLookAhead - 1.
+ */
+export const pageLookAhead = 4;
+
 // The one paging loop: pages from 1 until meta.pages when the answer has it, else until the first empty page or one
-// shorter than the first; never past maxPages, which bounds a misbehaving server too.
-async function readPages(read: (page: number) => Promise<PageRead>): Promise<void> {
+// shorter than the first; never past maxPages, which bounds a misbehaving server too. `fetch` may run ahead of the page
+// being read (page 1 alone, then 2 pages ahead, then pageLookAhead), `take` sees the answers in page order. An error is
+// the first failing page's that the list reaches, as when pages were read one by one: a page requested past the end
+// does not count. Every request has settled when it returns, so nothing goes on behind the caller's back.
+async function readPages<T>(fetch: (page: number) => Promise<T>, take: (page: number, answer: T) => PageRead): Promise<void> {
+  const pending = new Map<number, Promise<T>>();
+  let requested = 0;
+  const requestUpTo = (last: number) => {
+    for (; requested < Math.min(last, maxPages);) {
+      const answer = fetch(++requested);
+      // Handled here so a page never reached is not an unhandled rejection; the loop still awaits the original.
+      answer.catch(() => undefined);
+      pending.set(requested, answer);
+    }
+  };
   let firstSize: number | undefined;
-  for (let page = 1; page <= maxPages; page++) {
-    const { size, lastPage } = await read(page);
-    firstSize ??= size;
-    if (lastPage !== undefined ? page >= lastPage : size === 0 || size < firstSize) return;
+  try {
+    requestUpTo(1);
+    for (let page = 1; page <= maxPages; page++) {
+      const answer = await pending.get(page)!;
+      pending.delete(page);
+      const { size, lastPage } = take(page, answer);
+      firstSize ??= size;
+      if (lastPage !== undefined ? page >= lastPage : size === 0 || size < firstSize) return;
+      requestUpTo(Math.min(page + Math.min(pageLookAhead, 2 ** page), lastPage ?? maxPages));
+    }
+  } finally {
+    await Promise.allSettled(pending.values());
   }
 }
 

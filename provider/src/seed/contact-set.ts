@@ -102,7 +102,7 @@ export function withOverrides(seed: SeedContact, overrides: ContactSetArgs["over
  * contacts share, or that is another contact's current name, is left out: it cannot say which
  * contact it was.
  */
-function formerNames(seeds: readonly SeedContact[], keyOf: (seed: SeedContact) => string): Map<string, string[]> {
+export function formerNames(seeds: readonly SeedContact[], keyOf: (seed: SeedContact) => string): Map<string, string[]> {
   const current = new Set(seeds.map(keyOf));
   const claims = new Map<string, string[]>();
   for (const seed of seeds) {

@@ -71,6 +71,10 @@ export function checkScriptedFault(fault: ScriptedFault): void {
   }
   if (fault.method !== undefined && typeof fault.method !== "string") throw new Error("scripted fault method must be a string");
   if (fault.path !== undefined && typeof fault.path !== "string") throw new Error("scripted fault path must be a string");
+  const query = fault.query;
+  if (query !== undefined && !(query && typeof query === "object" && !Array.isArray(query) && Object.values(query).every((v) => typeof v === "string"))) {
+    throw new Error("scripted fault query must be an object of strings");
+  }
 }
 
 /** Decides, per request, which faults apply: scripted queue first, then the forced-429 window, then random faults. */
@@ -116,10 +120,10 @@ export class FaultInjector {
     this.random = mulberry32(this.seed);
   }
 
-  /** The faults for one /v1 request (path without query string). */
-  plan(method: string, path: string, now = this.clock()): FaultPlan {
+  /** The faults for one /v1 request (path without query string, and its query). */
+  plan(method: string, path: string, now = this.clock(), query: URLSearchParams = new URLSearchParams()): FaultPlan {
     const plan: FaultPlan = { delayMs: 0 };
-    const scripted = this.takeScripted(method, path);
+    const scripted = this.takeScripted(method, path, query);
     if (scripted) applyScripted(scripted, plan);
     if (!plan.preempt && now < this.forced429Until) {
       const retryAfterSeconds = this.forced429RetryAfter ?? (this.forced429Until - now) / 1000;
@@ -155,9 +159,12 @@ export class FaultInjector {
     return Math.max(0, latencyMs + jitter) + spike;
   }
 
-  private takeScripted(method: string, path: string): ScriptedFault | undefined {
+  private takeScripted(method: string, path: string, query: URLSearchParams): ScriptedFault | undefined {
     const index = this.scripted.findIndex(
-      (fault) => (fault.method === undefined || fault.method.toUpperCase() === method) && (fault.path === undefined || path.startsWith(fault.path)),
+      (fault) =>
+        (fault.method === undefined || fault.method.toUpperCase() === method) &&
+        (fault.path === undefined || path.startsWith(fault.path)) &&
+        Object.entries(fault.query ?? {}).every(([name, value]) => query.get(name) === value),
     );
     if (index < 0) return undefined;
     const fault = this.scripted[index];

@@ -112,7 +112,7 @@ export class SimulatorServer {
     if (parsed?.ok && method !== "GET") entry.body = parsed.value;
 
     const [pathname, queryString = ""] = splitQuery(path);
-    const plan = this.parts.faults.plan(method, pathname);
+    const plan = this.parts.faults.plan(method, pathname, undefined, new URLSearchParams(queryString));
     const preempt = plan.preempt;
     if (preempt) {
       await this.sleep(plan.delayMs);

@@ -115,6 +115,8 @@ export type ScriptedFaultAction = "500" | "502" | "503" | "429" | "reset" | "com
 export interface ScriptedFault {
   method?: string;
   path?: string;
+  /** Query parameters the request must carry with these values, e.g. `{ page: "3" }` for one page of a list. */
+  query?: Record<string, string>;
   action: ScriptedFaultAction;
   delayMs?: number;
   retryAfterSeconds?: number;

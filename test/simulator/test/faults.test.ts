@@ -213,6 +213,19 @@ describe("simulator: scripted faults", () => {
     assert.deepEqual(await context.sim.admin.contacts(), []);
   });
 
+  it("with a query, match only requests that carry those parameters, in any order among others", async () => {
+    await context.sim.admin.script([{ path: "/v1/contacts", query: { page: "2" }, action: "503", times: 2 }]);
+    const statuses: number[] = [];
+    for (const query of ["?page=1", "?page=2&source=whatsapp", "?source=whatsapp&page=2", "?page=3", "?page=2"]) {
+      statuses.push((await call(context.sim, "GET", `/contacts${query}`)).status);
+    }
+    assert.deepEqual(statuses, [200, 503, 503, 200, 200], "two page-2 requests fail, then the script is spent");
+    await assert.rejects(
+      context.sim.admin.script([{ action: "503", query: { page: 2 } as never }]),
+      (error: unknown) => error instanceof AdminError && error.status === 400,
+    );
+  });
+
   it("commit-then-500 and commit-then-reset do the write before failing", async () => {
     await context.sim.admin.script([
       { method: "POST", action: "commit-then-500" },
