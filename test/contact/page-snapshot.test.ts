@@ -173,6 +173,20 @@ describe("refresh reads from the run's page snapshot", function () {
     assert.equal(readOf(log, held[31].id).length, 0, "a contact the run did not write still comes from the page");
   });
 
+  it("a contact read twice in a run is answered from the pages once: the copy is let go, the second read goes alone", async () => {
+    const held = await upOf(sim, 20);
+    const run = runOf(sim);
+    await refresh(run, held);
+    await sim.admin.clearRequests();
+    const again = await run.read!(held[18].id, held[18].state);
+    assert.deepEqual(
+      (await sim.admin.requests()).map((e) => `${e.method} ${e.path}`),
+      ["GET /v1/contacts?page=2", `GET /v1/contacts/${held[18].id}`],
+      "the first miss reads the next page (empty: the end of a list whose first page held 20), then the contact alone",
+    );
+    assert.equal((again.props as ContactOutputs).name, "Seed 18");
+  });
+
   it("a page that cannot be read ends the pages: every read after it is a single read, and right", async () => {
     const held = await upOf(sim, 30);
     await sim.admin.clearRequests();

@@ -68,7 +68,11 @@ export class PageSnapshot {
     for (;;) {
       if (this.written.has(uuid)) return undefined;
       const contact = this.byUuid.get(uuid);
-      if (contact) return contact;
+      if (contact) {
+        // A refresh reads each contact once: the copy is let go, and a second read of it in this run goes alone.
+        this.byUuid.delete(uuid);
+        return contact;
+      }
       const page = this.nextPage();
       if (!page) return undefined;
       await page;
