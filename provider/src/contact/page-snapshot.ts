@@ -16,7 +16,10 @@ export interface ListedPage {
 export interface PageReadLimits {
   /** Reads made one by one before the first page: a refresh of a few contacts reads each alone, as before. */
   readsBeforePages: number;
-  /** Reads per page allowed: the pages read never outnumber the reads made divided by this. */
+  /**
+   * What a page must be worth in reads: the pages read never outnumber the reads made divided by this, and after the
+   * first two pages another is read only while the pages so far answered this many reads each.
+   */
   readsPerPage: number;
 }
 
@@ -43,14 +46,16 @@ export function pageReadable(held: ContactOutputs | undefined): held is ContactO
 
 /**
  * The account's contacts as its pages list them, read once per run, one page at a time, as the reads need them. It
- * starts after `readsBeforePages` reads, and pauses whenever the pages read reach the reads made ÷ `readsPerPage`,
- * so a stack that holds a few contacts of a large account never pays for listing the whole account: it pays at most
- * one page per `readsPerPage` reads, on top of the reads.
+ * starts after `readsBeforePages` reads. It pauses whenever the pages read reach the reads made ÷ `readsPerPage`, and
+ * stops for good once two pages or more answered fewer than `readsPerPage` reads each: a stack that holds a few
+ * contacts of a large account, or contacts the first pages do not list, then pays two pages and two page waits, and
+ * every later read goes alone at once.
  */
 export class PageSnapshot {
   private readonly byUuid = new Map<string, ApiContact>();
   private readonly written = new Set<string>();
   private reads = 0;
+  private answered = 0;
   private pagesStarted = 0;
   private firstPageSize?: number;
   private pageInFlight?: Promise<void>;
@@ -71,6 +76,7 @@ export class PageSnapshot {
       if (contact) {
         // A refresh reads each contact once: the copy is let go, and a second read of it in this run goes alone.
         this.byUuid.delete(uuid);
+        this.answered++;
         return contact;
       }
       const page = this.nextPage();
@@ -94,6 +100,10 @@ export class PageSnapshot {
   private nextPage(): Promise<void> | undefined {
     if (this.pageInFlight) return this.pageInFlight;
     if (this.ended || this.pagesStarted >= Math.ceil(this.reads / this.limits.readsPerPage)) return undefined;
+    if (this.pagesStarted >= 2 && this.answered < this.pagesStarted * this.limits.readsPerPage) {
+      this.ended = true;
+      return undefined;
+    }
     const number = ++this.pagesStarted;
     const page = this.readPage(number).then(
       ({ contacts, listed }) => {
