@@ -12,6 +12,7 @@ export const configKeys = {
   ownerField: "callbell:ownerField",
   recoverCreates: "callbell:recoverCreates",
   checkAccount: "callbell:checkAccount",
+  pageReads: "callbell:pageReads",
 } as const;
 
 /** The environment variables used when the stack config does not set a value. */
@@ -23,6 +24,7 @@ export const envVars = {
   ownerField: "CALLBELL_OWNER_FIELD",
   recoverCreates: "CALLBELL_RECOVER_CREATES",
   checkAccount: "CALLBELL_CHECK_ACCOUNT",
+  pageReads: "CALLBELL_PAGE_READS",
 } as const;
 
 /** Callbell's public API. */
@@ -41,6 +43,8 @@ export interface ProviderSettings {
   recoverCreates?: boolean;
   /** Check assignees, team and channel uuids against the account at preview (a few list reads per run); on by default. */
   checkAccount?: boolean;
+  /** Let a refresh of many contacts read the account in pages (GET /contacts) instead of each contact alone; on by default. */
+  pageReads?: boolean;
   /** Fingerprint of the Pulumi backend that holds the stack (backend.ts), written into owner marks; undefined when unknown. */
   backend?: string;
 }
@@ -80,7 +84,7 @@ export function resolveSettings(config: (key: string) => string | undefined, env
   if (requestsPerSecond !== undefined && !(Number.isFinite(requestsPerSecond) && requestsPerSecond > 0 && requestsPerSecond <= 300)) {
     throw new CallbellConfigError(`${configKeys.requestsPerSecond} ${shown(String(rateText))} must be a number above 0 and at most 300 (Callbell's limit)`);
   }
-  const flag = (name: "recoverCreates" | "checkAccount", unset: boolean): boolean => {
+  const flag = (name: "recoverCreates" | "checkAccount" | "pageReads", unset: boolean): boolean => {
     const text = pick(name)?.toLowerCase();
     if (text === undefined) return unset;
     if (!["true", "false", "1", "0"].includes(text)) throw new CallbellConfigError(`${configKeys[name]} ${shown(text)} must be true or false`);
@@ -89,9 +93,10 @@ export function resolveSettings(config: (key: string) => string | undefined, env
   const recoverCreates = flag("recoverCreates", false);
   // On unless turned off: a preview that knows the account should say a wrong assignee, team or channel before any write.
   const checkAccount = flag("checkAccount", true);
+  const pageReads = flag("pageReads", true);
   const settings = { apiToken: pick("apiToken"), apiUrl, expectedAccount: pick("expectedAccount"), requestsPerSecond, ownerField: pick("ownerField") };
   const backend = backendUrl(env);
-  return { ...settings, recoverCreates, checkAccount, backend: backend ? backendFingerprint(backend, env.PULUMI_ORGANIZATION) : undefined };
+  return { ...settings, recoverCreates, checkAccount, pageReads, backend: backend ? backendFingerprint(backend, env.PULUMI_ORGANIZATION) : undefined };
 }
 
 /** The token, or an error that names both ways to set it. */

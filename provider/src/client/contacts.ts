@@ -134,6 +134,23 @@ export class ContactsClient {
     return this.lookUp(`/contacts/${encodeURIComponent(uuid)}`);
   }
 
+  /**
+   * GET /contacts?page=…: one page of the account's contacts (Callbell does not document the page size). `listed` counts
+   * every item of the page, so a caller can tell a short page; `contacts` holds those that are contacts as GET
+   * /contacts/:uuid returns them (an item that is not is left out, never guessed at).
+   */
+  async listPage(page: number): Promise<{ contacts: ApiContact[]; listed: number }> {
+    const path = "/contacts";
+    const answer = await this.http.send({ method: "GET", path, query: { page: String(page) } });
+    const items = (answer.body as { contacts?: unknown } | undefined)?.contacts;
+    if (!Array.isArray(items)) throw shapeError("GET", path, answer.status, "no 'contacts' list in the answer");
+    const contacts = items.flatMap((item) => {
+      const parsed = apiContactSchema.safeParse(item);
+      return parsed.success ? [parsed.data] : [];
+    });
+    return { contacts, listed: items.length };
+  }
+
   /** GET /contacts/phone/:number (the identifier's E.164 digits, phoneDigits), on the given channel or the main WhatsApp one. */
   async findByPhone(identifier: string, channelUuid?: string): Promise<ApiContact | undefined> {
     return this.lookUp(`/contacts/phone/${encodeURIComponent(phoneDigits(identifier))}`, { channel_uuid: channelUuid });

@@ -150,6 +150,7 @@ export async function createContact(run: ContactRun, inputs: ContactInputs): Pro
       }
       const mark = run.markFor(owner, "created");
       const outcome = await client.create(run.withMark(toCreateBody(inputs), mark));
+      run.writing(outcome.contact.uuid);
       if (outcome.recoveredAfterLostAnswer) return await takeOver(run, outcome.contact, inputs, "created", owner);
       run.memory.keep(outcome.contact.uuid, { owner, origin: "created" });
       return { id: outcome.contact.uuid, outs: stateFrom(outcome.contact, inputs, { origin: "created", owner, ownerMark: mark }) };
@@ -187,6 +188,7 @@ async function patchContact(
   inputs: ContactInputs,
   recorded: KeptByAccount | undefined,
 ): Promise<{ contact: ApiContact; keptByAccount?: KeptByAccount }> {
+  run.writing(id);
   const answer = await run.client().update(id, patch);
   const unreached = unreachedRemovals(patch, answer);
   const fresh = newlyUnreached(unreached, recorded);
@@ -205,7 +207,7 @@ async function patchContact(
 export async function readContact(run: ContactRun, id: string, props?: ContactOutputs): Promise<ReadResult> {
   const managed = (props ?? {}) as ContactOutputs;
   try {
-    const contact = await run.client().get(id);
+    const contact = await run.currentContact(id, props);
     if (!contact) return { id: "" }; // gone: Pulumi drops it from state
     // `pulumi import` reads with no state: the contact is then declared from what Callbell has, as an adopted one.
     const imported = managed.identifier === undefined ? importedState(contact, ownerOf(managed)) : undefined;
@@ -276,6 +278,7 @@ export async function deleteContact(run: ContactRun, id: string, props: ContactO
       return;
     }
     await run.beforeWrite(props.owner);
+    run.writing(id);
     await run.client().remove(id);
   } catch (error) {
     throw run.fail(error, props, "delete");

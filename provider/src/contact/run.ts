@@ -10,10 +10,11 @@ import { maskInput, maskPersonalData, personalValues } from "./personal-data";
 import { ContactError } from "./error";
 import { OwnerMarkable, ownerMarkOn, withOwnerMark } from "./mapping";
 import { Origin, Owner, writeMark } from "./ownership";
+import { PageReadLimits, PageSnapshot, defaultPageReadLimits, listedAnswersFor, pageReadable } from "./page-snapshot";
 import { AccountReferences } from "./references";
 import { RunMemory } from "./run-memory";
 import { KeeperLog } from "./keeper-log";
-import { ContactInputs } from "./shape";
+import { ContactInputs, ContactOutputs } from "./shape";
 import { StackWriteLock } from "./write-lock";
 
 /** What the lifecycle needs from its surroundings: a client, made on first use, and the settings. */
@@ -24,6 +25,8 @@ export interface ProviderContext {
   warn?(message: string): void;
   /** The guard against a second run of the stack writing beside this one (default: a lock file per stack on this machine). */
   writeLock?: StackWriteLock;
+  /** When a run's reads turn to page reads (default: defaultPageReadLimits). */
+  pageReads?: PageReadLimits;
 }
 
 /** One run of the provider: its context, its memory and the helpers every operation uses. */
@@ -34,6 +37,8 @@ export class ContactRun {
   readonly memory = new RunMemory(KeeperLog.forThisRun());
   private readonly writeLock: StackWriteLock;
   private accountChecked?: Promise<void>;
+  // The page snapshot of the client it was read with: a client made anew (other settings) starts another.
+  private pages?: { client: ContactsClient; snapshot: PageSnapshot };
 
   constructor(private readonly context: ProviderContext) {
     this.references = new AccountReferences(
@@ -51,6 +56,27 @@ export class ContactRun {
   /** The Callbell client, made on first use. */
   client(): ContactsClient {
     return this.context.client();
+  }
+
+  /**
+   * The contact as Callbell has it now, for read (refresh): from the run's page snapshot when the pages can answer for
+   * it (page-snapshot.ts), else GET /contacts/:uuid; undefined when Callbell has it no more. Only a single read ever
+   * says "gone". Never for a write decision: create and delete read for themselves.
+   */
+  async currentContact(uuid: string, held: ContactOutputs | undefined): Promise<ApiContact | undefined> {
+    const client = this.client();
+    if (this.settings().pageReads !== false && pageReadable(held)) {
+      if (this.pages?.client !== client)
+        this.pages = { client, snapshot: new PageSnapshot((page) => client.listPage(page), this.context.pageReads ?? defaultPageReadLimits) };
+      const listed = await this.pages.snapshot.find(uuid);
+      if (listed && listedAnswersFor(listed, held)) return listed;
+    }
+    return client.get(uuid);
+  }
+
+  /** Says this run is about to write the contact, so the page snapshot never answers for it again (it may predate the write). */
+  writing(uuid: string): void {
+    this.pages?.snapshot.forget(uuid);
   }
 
   /** Says a warning once, as a diagnostic of the run. */

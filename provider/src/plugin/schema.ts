@@ -25,6 +25,10 @@ const settingSpecs = {
     type: "boolean",
     description: `Check assignees, team and channel uuids against the account at preview (default true); else ${envVars.checkAccount}.`,
   },
+  pageReads: {
+    type: "boolean",
+    description: `Let a refresh of many contacts read the account in pages instead of each contact alone (default true); else ${envVars.pageReads}.`,
+  },
 } satisfies Record<keyof typeof configKeys, PropertySpec>;
 
 /** The settings that are secret in config and state. */
