@@ -98,16 +98,17 @@ function targets(all: BenchResults): TargetLine[] {
 
   {
     const rows = results.ns.flatMap((r) => r.callbell.filter((q) => q.phase === "refresh").map((p) => ({ n: r.n, p })));
-    const met = rows.every((r) => (r.p.calls.GET ?? 0) === r.n && r.p.totalCalls === r.n);
+    // From a run's 17th read, refresh answers from pages of GET /contacts (docs/performance.md): at most N reads, only GETs.
+    const met = rows.every((r) => (r.p.calls.GET ?? 0) === r.p.totalCalls && r.p.totalCalls <= r.n);
     lines.push({
-      target: "refresh: exactly N reads",
+      target: "refresh: at most N reads, GETs only",
       measured: rows.map((r) => `N=${r.n}: ${calls(r.p)}`).join("; "),
       met,
       detail: met
-        ? "one GET per contact, nothing else"
+        ? "single reads, then pages of the account"
         : rows
-            .filter((r) => r.p.totalCalls !== r.n)
-            .map((r) => `N=${r.n}: ${r.p.totalCalls - r.n} extra`)
+            .filter((r) => r.p.totalCalls > r.n || (r.p.calls.GET ?? 0) !== r.p.totalCalls)
+            .map((r) => `N=${r.n}: ${r.p.totalCalls} calls`)
             .join(", "),
     });
   }
