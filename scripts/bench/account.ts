@@ -8,9 +8,9 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { CHANNELS, TEAMS } from "callbell-simulator";
 import { REPO_ROOT, ensureEngine, openStack } from "../../test/harness/engine";
 import { plainCliTools } from "../../test/plain-cli/support";
+import { seededContactBody } from "../../test/export/support";
 import {
   ACCOUNT_DEFAULT_MODE_CUTOFF_SECONDS,
   ACCOUNT_PHASES,
@@ -53,29 +53,11 @@ const PROGRAM_DIR = path.join(__dirname, "programs", "account");
 const REPEATABLE: readonly AccountPhase[] = ["preview (adopt)", "up (no-op)", "preview (unchanged)"];
 const SEED_CONCURRENCY = 16;
 
-/** Creates n contacts through the admin API (no latency, limit or log): all WhatsApp or Telegram, so every one is exportable. */
+/** Creates n contacts through the admin API (no latency, limit or log): the export tests' account, all WhatsApp or Telegram, so every one is exportable. */
 export async function seedAccountContacts(sim: SimulatorProcess, n: number): Promise<void> {
-  const tagSets = [[], ["qa"], ["VIP", "qa"], ["demo"], ["support", "beta", "seed"]];
   let next = 0;
   const worker = async () => {
-    for (let i = next++; i < n; i = next++) {
-      const kind = i % 10;
-      const body: Record<string, unknown> = {
-        identifier: `39333${String(2_000_000 + i)}`,
-        source: kind === 7 ? "telegram" : "whatsapp",
-        // Names YAML must quote: a colon, quotes, a leading dash or #, non-ASCII.
-        name: [`Contact ${i}`, `O'Brien: "VIP" ${i}`, `- dash ${i}`, `#${i} hash`, `Zoë Ünal ${i}`][i % 5],
-        tags: tagSets[i % tagSets.length],
-      };
-      if (kind === 6) body.channel_uuid = CHANNELS.whatsappSales;
-      if (kind === 7) body.channel_uuid = CHANNELS.telegram;
-      if (i % 3 === 1) body.team_uuid = TEAMS.support;
-      if (i % 3 === 2) body.team_uuid = TEAMS.sales;
-      if (i % 4 === 0) body.assigned_user = ["alice@acme-dev.example", "bob@acme-dev.example", "carol@acme-dev.example"][i % 3];
-      if (i % 6 === 0) body.note = `note ${i}`;
-      if (i % 5 === 0) body.custom_fields = { company: `Acme ${i}`, plan: ["free", "pro", "enterprise"][i % 3], interests: i % 2 ? ["api"] : ["whatsapp"] };
-      await sim.admin.createContact(body);
-    }
+    for (let i = next++; i < n; i = next++) await sim.admin.createContact(seededContactBody(i, { phonesOnly: true }));
   };
   await Promise.all(Array.from({ length: SEED_CONCURRENCY }, worker));
 }
