@@ -1,7 +1,8 @@
 // How reading seed files grows with their size: a common file of N whatsapp entries and an overlay that edits ~10 %
 // of them and removes ~1 % (every tenth entry uses a YAML alias), read by loadSeedFiles, then ContactSet's former names (aliases) computed, at several N.
 // Each run uses numbers no earlier run used, so no run profits from what an earlier one parsed.
-// Usage: npx ts-node --transpile-only scripts/bench/seed-loader.ts [--n 10000] [--repeat 3]   (without --n: 1,000, 5,000, 10,000)
+// Usage: npx ts-node --transpile-only scripts/bench/seed-loader.ts [--n 10000] [--repeat 3] [--json FILE]   (without --n: 1,000,
+// 5,000, 10,000). --json writes the largest N's figures (entries, overlays, seconds) where the account bench's report reads them.
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -11,16 +12,21 @@ import { loadSeedFiles } from "../../provider/src/seed/seed-file";
 interface Settings {
   sizes: number[];
   repeat: number;
+  json?: string;
 }
 
 function parseSettings(args: string[]): Settings {
   const settings: Settings = { sizes: [1_000, 5_000, 10_000], repeat: 3 };
   for (let i = 0; i < args.length; i += 2) {
+    if (args[i] === "--json") {
+      settings.json = args[i + 1];
+      continue;
+    }
     const value = Number(args[i + 1]);
     if (!Number.isInteger(value) || value < 1) throw new Error(`${args[i]} needs a positive integer`);
     if (args[i] === "--n") settings.sizes = [value];
     else if (args[i] === "--repeat") settings.repeat = value;
-    else throw new Error(`unknown option ${args[i]}; use --n N --repeat R`);
+    else throw new Error(`unknown option ${args[i]}; use --n N --repeat R --json FILE`);
   }
   return settings;
 }
@@ -66,7 +72,7 @@ const ms = (since: NodeJS.CpuUsage) => {
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 function main(): void {
-  const { sizes, repeat } = parseSettings(process.argv.slice(2));
+  const { sizes, repeat, json } = parseSettings(process.argv.slice(2));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "callbell-seed-bench-"));
   // Warm-up on numbers no measured run uses: module loading and JIT are not what grows with N.
   loadSeedFiles(writeFiles(dir, 9_000_000, 200));
@@ -92,6 +98,7 @@ function main(): void {
       }
       const total = median(load) + median(aliases);
       perEntry.push([n, (total * 1000) / n]);
+      if (json) fs.writeFileSync(json, JSON.stringify({ entries: n, overlays: 1, seconds: total / 1000, cpu: true, loadAverage: os.loadavg()[0] }, null, 2));
       console.log(
         `N = ${n}, CPU time: loadSeedFiles ${median(load).toFixed(0)} ms (${load.map((t) => t.toFixed(0)).join(", ")}), former names ` +
           `${median(aliases).toFixed(0)} ms (${aliases.map((t) => t.toFixed(0)).join(", ")}); ${contacts} contacts, ${aliased} aliases; ` +
