@@ -324,8 +324,17 @@ describe("plain pulumi CLI: every example is covered", () => {
       .readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")
       .match(/^main:\s*(\S+)/m)?.[1]
       ?.replace(/\/$/, "");
-    // examples/yaml and examples/python are run through the provider plugin by test/plugin (yaml and python suites).
-    const covered = new Set([rootMain, "examples/single-contact", "examples/lookups", "examples/yaml", "examples/python"]);
+    // examples/yaml and examples/python are run through the provider plugin by test/plugin (yaml and python suites), and
+    // examples/seed-contacts-yaml and -python by test/plugin/seed-files.engine.test.ts.
+    const covered = new Set([
+      rootMain,
+      "examples/single-contact",
+      "examples/lookups",
+      "examples/yaml",
+      "examples/python",
+      "examples/seed-contacts-yaml",
+      "examples/seed-contacts-python",
+    ]);
     for (const plugin of ["yaml", "python"]) {
       assert.ok(fs.readFileSync(path.join(__dirname, "..", "plugin", `${plugin}.engine.test.ts`), "utf8").includes(`projectFrom("${plugin}")`));
     }
