@@ -157,8 +157,9 @@ cli_is_pinned() { [[ "$(cli_version "$1")" == "$PINNED_VERSION" ]]; }
 language_host_runs() { "$1" -help >/dev/null 2>&1; }
 
 temp_files=()
+temp_dirs=()
 running_step=
-trap 'rm -f "${temp_files[@]}"; [[ -n "$running_step" ]] && kill "$running_step" 2>/dev/null; true' EXIT
+trap 'rm -f "${temp_files[@]}"; rm -rf "${temp_dirs[@]}"; [[ -n "$running_step" ]] && kill "$running_step" 2>/dev/null; true' EXIT
 
 # The Node.js language host `pulumi-language-nodejs`, which runs a program folder for the
 # plain CLI (`pulumi up` in a folder with a Pulumi.yaml). The Go module proxy serves no
@@ -253,6 +254,43 @@ install_python_venv() {
   link_beside_cli "$venv" python-venv
 }
 
+# What the Python SDK generated from the plugin's schema declares (its pyproject.toml: the packages it imports and
+# those its build needs), installed into the virtualenv, so that the tests can install the SDK itself offline
+# (--no-deps --no-index --no-build-isolation) into a folder of their own. The list is read from the SDK that the
+# generator writes today, never kept by hand: the generator added `parver` once, and a list by hand missed it. Needs
+# the provider built (npm ci builds it); without it, says so and leaves the venv as it is.
+install_python_sdk_requirements() {
+  local venv="$cache_root/python-venv/pulumi-$PYTHON_SDK_VERSION" plugin="$here/../provider/pulumi-resource-callbell" work requirements
+  if [[ ! -f "$here/../provider/dist/plugin/main.js" ]]; then
+    log "the provider is not built (npm run build), so the Python SDK's requirements were not checked"
+    return 0
+  fi
+  work="$(mktemp -d)"
+  temp_dirs+=("$work")
+  PULUMI_SKIP_UPDATE_CHECK=true PULUMI_HOME="$work/home" "$cache_dir/pulumi" package get-schema "$plugin" >"$work/schema.json" 2>"$work/err" ||
+    { cat "$work/err" >&2; die "pulumi package get-schema $plugin failed (above), so the Python SDK's requirements cannot be read"; }
+  "$cache_dir/pulumi-gen-python-sdk" "$work/schema.json" "$work/sdk" || die "the Python SDK could not be generated from the plugin's schema"
+  requirements="$("$venv/bin/python" -c '
+import sys, tomllib
+project = tomllib.load(open(sys.argv[1], "rb"))
+print("\n".join(sorted(project["project"].get("dependencies", []) + project.get("build-system", {}).get("requires", []))))
+' "$work/sdk/pyproject.toml")" || die "cannot read the requirements from the generated SDK's pyproject.toml"
+  mapfile -t wanted <<<"$requirements"
+  # The tests' own install, tried offline: the SDK's requirements all there, and its wheel built without isolation.
+  offline_install_works() {
+    "$venv/bin/pip" install --disable-pip-version-check --no-index "${wanted[@]}" >/dev/null 2>&1 &&
+      "$venv/bin/pip" wheel --disable-pip-version-check --no-deps --no-index --no-build-isolation -w "$work/wheel" "$work/sdk" >>"$cache_root/logs/python-venv.log" 2>&1
+  }
+  offline_install_works && return 0
+  # Online, as pip's build isolation would: the newest of each, so that the build backend can make a wheel.
+  log "installing what the Python SDK declares into $venv: $(tr '\n' ' ' <<<"$requirements")"
+  # The `pulumi` package stays at the CLI's release (a constraint), whatever range the SDK allows.
+  printf 'pulumi==%s\n' "$PYTHON_SDK_VERSION" >"$work/constraints.txt"
+  "$venv/bin/pip" install --disable-pip-version-check --upgrade -c "$work/constraints.txt" "${wanted[@]}" >>"$cache_root/logs/python-venv.log" 2>&1 ||
+    { tail -n 20 "$cache_root/logs/python-venv.log" >&2; die "installing the Python SDK's requirements into $venv failed (log above)"; }
+  offline_install_works || { tail -n 20 "$cache_root/logs/python-venv.log" >&2; die "the Python SDK still cannot be installed offline into $venv (log above)"; }
+}
+
 # `pulumi-gen-python-sdk` (scripts/pulumi-engine/gen-python-sdk): Pulumi's Python code generator of the CLI's release,
 # since `pulumi package gen-sdk --language python` asks the Python host, and the one built here predates that method.
 install_python_sdk_generator() {
@@ -271,6 +309,7 @@ install_hosts() {
   install_python_host
   install_python_venv
   install_python_sdk_generator
+  install_python_sdk_requirements
 }
 
 # 2. The cached build.

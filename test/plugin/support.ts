@@ -2,7 +2,7 @@
 // the OS temp dir, its Pulumi.yaml naming the plugin folder (plugins: providers: path, the way docs/plugin.md shows), the plain
 // `pulumi` CLI with the YAML and Python hosts and the Python venv that scripts/ensure-pulumi.sh builds, and a
 // simulator in this process. Helpers to read what a step did: the writes in the request log, the stack's state.
-import { execFileSync } from "child_process";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import type { RequestLogEntry, StartedSimulator } from "callbell-simulator";
@@ -41,22 +41,32 @@ export function pluginEnv(project: string, sim: StartedSimulator | undefined, ex
   return { ...env, PATH: [pythonVenvBin(), env.PATH].join(path.delimiter) };
 }
 
-let sdkInstalled = false;
-/** Generates the Python SDK from the plugin's schema (as docs/plugin.md says) and installs it into the venv, once per process. */
+let sdkFolder: string | undefined;
+/**
+ * Generates the Python SDK from the plugin's schema (as docs/plugin.md says) and installs it, once per process, into a
+ * folder of this process's own that `env` puts on PYTHONPATH: the shared venv in the cache is never changed under
+ * another suite. The install is offline (no index, no build isolation): what the SDK declares is in the venv already
+ * (ensure-pulumi.sh reads it from the SDK's pyproject.toml), and `pip check` says in one line what is missing if not.
+ */
 export async function installPythonSdk(env: NodeJS.ProcessEnv): Promise<void> {
-  if (sdkInstalled) return;
-  const work = scratchDir("python-sdk");
-  const schema = await ok(work, env, ["package", "get-schema", path.join(PLUGIN_DIR, "pulumi-resource-callbell")]);
-  fs.writeFileSync(path.join(work, "schema.json"), schema.stdout);
-  await ok(work, env, [path.join(work, "schema.json"), path.join(work, "sdk")], "pulumi-gen-python-sdk");
-  execFileSync(
-    path.join(pythonVenvBin(), "pip"),
-    ["install", "--quiet", "--disable-pip-version-check", "--no-deps", "--force-reinstall", path.join(work, "sdk")],
-    {
-      stdio: ["ignore", "ignore", "inherit"],
-    },
-  );
-  sdkInstalled = true;
+  if (!sdkFolder) {
+    const work = scratchDir("python-sdk");
+    const schema = await ok(work, env, ["package", "get-schema", path.join(PLUGIN_DIR, "pulumi-resource-callbell")]);
+    fs.writeFileSync(path.join(work, "schema.json"), schema.stdout);
+    await ok(work, env, [path.join(work, "schema.json"), path.join(work, "sdk")], "pulumi-gen-python-sdk");
+    const site = path.join(work, "site-packages");
+    const pip = (args: string[], extra: NodeJS.ProcessEnv = {}) =>
+      spawnSync(path.join(pythonVenvBin(), "pip"), ["--disable-pip-version-check", ...args], { encoding: "utf8", env: { ...process.env, ...extra } });
+    const install = pip(["install", "--quiet", "--no-deps", "--no-index", "--no-build-isolation", "--target", site, path.join(work, "sdk")]);
+    if (install.status !== 0) throw new Error(`pip could not install the generated Python SDK offline:\n${install.stdout}${install.stderr}`);
+    sdkFolder = site;
+    const check = pip(["check"], { PYTHONPATH: site });
+    if (check.status !== 0) {
+      const missing = check.stdout.trim().split("\n").join("; ");
+      throw new Error(`the Python venv at ${path.dirname(pythonVenvBin())} lacks what the SDK declares (${missing}): run bash scripts/ensure-pulumi.sh`);
+    }
+  }
+  env.PYTHONPATH = [sdkFolder, env.PYTHONPATH].filter(Boolean).join(path.delimiter);
 }
 
 /** The non-GET requests of a log, as "METHOD /path" with uuids as :uuid. */
