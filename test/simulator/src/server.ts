@@ -181,6 +181,7 @@ export class SimulatorServer {
     try {
       const [pathname, queryString = ""] = splitQuery(route);
       const match = this.parts.admin.match(request.method ?? "GET", pathname);
+      if ((request.method ?? "GET") !== "GET") refuseCrossSite(request);
       const body = await readBody(request);
       if (body.kind === "aborted") return;
       if (body.kind === "too-large") throw new ApiError(413, "payload_too_large", `request body exceeds ${MAX_BODY_BYTES} bytes`);
@@ -326,4 +327,20 @@ function dropConnection(response: http.ServerResponse): void {
 
 function internalError(error: unknown): ApiError {
   return new ApiError(500, "internal_error", `simulator bug: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+// The admin side door has no auth, so a page in the user's browser must not be able to write through it: a write
+// from a foreign Origin (or one a browser marks cross-site) is refused, and a body must be JSON, which a cross-site
+// page cannot send without a preflight that this server never allows.
+function refuseCrossSite(request: http.IncomingMessage): void {
+  const origin = request.headers.origin;
+  const site = request.headers["sec-fetch-site"];
+  if ((origin !== undefined && origin !== `http://${request.headers.host}`) || site === "cross-site" || site === "same-site") {
+    throw new ApiError(403, "forbidden", "the admin endpoints accept writes only from this machine's tools, not from another site's page");
+  }
+  const type = request.headers["content-type"];
+  const hasBody = Number(request.headers["content-length"] ?? 0) > 0 || request.headers["transfer-encoding"] !== undefined;
+  if (hasBody && !/^application\/json\b/i.test(type ?? "")) {
+    throw new ApiError(415, "unsupported_media_type", "send the admin request's body as Content-Type: application/json");
+  }
 }

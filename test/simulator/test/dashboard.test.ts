@@ -149,6 +149,26 @@ describe("simulator: dashboard pages", () => {
     assert.equal((await context.sim.admin.contact(contact.uuid)).name, "Same origin");
   });
 
+  it("the admin API refuses writes from another site's page (foreign Origin, cross-site fetch, a text/plain body) and changes nothing", async () => {
+    const contact = await createContact(context.sim, { name: "QA Alice" });
+    const admin = (path: string, init: RequestInit) => fetch(`${context.sim.origin}/__admin${path}`, init);
+    const plain = await admin("/contacts", { method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify(newContactBody()) });
+    assert.equal(plain.status, 415);
+    const foreign = await admin("/reset", { method: "POST", headers: { origin: "http://attacker.example" } });
+    assert.equal(foreign.status, 403);
+    assert.match(await foreign.text(), /accept writes only from this machine's tools/);
+    const crossSite = await admin(`/contacts/${contact.uuid}`, { method: "DELETE", headers: { "sec-fetch-site": "cross-site" } });
+    assert.equal(crossSite.status, 403);
+    assert.deepEqual(
+      (await context.sim.admin.contacts()).map((c) => c.uuid),
+      [contact.uuid],
+    );
+    // The tools' own requests (no Origin, JSON bodies) still work, and so does a read from anywhere.
+    assert.equal((await admin("/contacts", { method: "GET", headers: { origin: "http://attacker.example" } })).status, 200);
+    const own = await admin("/contacts", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(newContactBody()) });
+    assert.equal(own.status, 200);
+  });
+
   it("needs no token, and leaves the API's token rules as they are", async () => {
     const contact = await createContact(context.sim);
     assert.equal((await page(context.sim, `/contacts/${contact.uuid}`)).status, 200);
