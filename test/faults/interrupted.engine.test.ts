@@ -11,7 +11,7 @@ import * as path from "path";
 import { ensureEngine, exportState, resourcesOfType } from "../harness";
 import { StartedSimulator, startSimulator } from "callbell-simulator";
 import { CONTACT, assertConverged, contactsStack, declaredContacts, reconcile } from "./support";
-import { killEngine } from "./kill";
+import { killEngine, killEngineAlone } from "./kill";
 import type { Stack } from "@pulumi/pulumi/automation";
 
 const N = 100;
@@ -86,6 +86,38 @@ describe(`interrupted run: SIGKILL in the middle of an up of ${N} contacts`, fun
       }
     });
   }
+
+  it("the engine alone killed: its orphaned provider processes stop within seconds, write nothing more, and leave no lock behind", async () => {
+    sim = await startSimulator({ duplicates: "allow", faults: { latencyMs: 60, jitterMs: 20 }, seed: 7 });
+    const declared = declaredContacts(N);
+    const stack = await contactsStack(sim, "orphans", declared, { ownProcess: true });
+    try {
+      const running = stack.up().then(
+        () => "finished",
+        (e: Error) => `failed: ${e.message.split("\n")[0]}`,
+      );
+      for (let i = 0; i < 600 && (await sim.admin.contacts()).length < N / 3; i++) await new Promise((r) => setTimeout(r, 50));
+      const providers = killEngineAlone();
+      assert.match(await running, /^failed/, "the up was interrupted");
+      assert.ok(providers.length > 0, "the run had provider processes");
+      const alive = () => providers.filter((pid) => fs.existsSync(`/proc/${pid}`) && !/State:\s+Z/.test(fs.readFileSync(`/proc/${pid}/status`, "utf8")));
+      for (let i = 0; i < 100 && alive().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual(alive(), [], "every provider process of the killed run has ended");
+      const writesAtStop = (await sim.admin.requests()).filter((e) => e.method !== "GET").length;
+      await new Promise((r) => setTimeout(r, 3000));
+      assert.equal((await sim.admin.requests()).filter((e) => e.method !== "GET").length, writesAtStop, "nothing is written once they stopped");
+      console.log(`      ${providers.length} orphaned provider process(es) ended; ${(await sim.admin.contacts()).length} of ${N} contacts were made`);
+      // The next run is not refused by a lock of the dead run: the documented recovery converges.
+      await stack.cancel();
+      await stack.refresh({ clearPendingCreates: true });
+      await stack.up();
+      assertConverged(await reconcile(sim, stack, declared), "after recovery");
+      await stack.destroy();
+      assert.deepEqual(await sim.admin.contacts(), []);
+    } finally {
+      await stack.workspace.removeStack(stack.name, { force: true }).catch(() => undefined);
+    }
+  });
 
   it("a checkpoint whose metadata a kill left empty: the CLI fails with EOF, and the documented repair restores it", async () => {
     sim = await startSimulator({ duplicates: "allow" });

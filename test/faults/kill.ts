@@ -45,3 +45,21 @@ export function killEngine(): number {
   }
   return tree.length;
 }
+
+/**
+ * SIGKILLs the `pulumi up` this process started and nothing else, as a killed terminal or an OOM kill of the CLI does:
+ * its provider processes are re-parented and must stop by themselves. Returns the pids of those provider processes.
+ */
+export function killEngineAlone(): number[] {
+  const cli = childrenOf(process.pid).filter((pid) => / up /.test(commandOf(pid)) && /pulumi/.test(commandOf(pid)));
+  assert.equal(cli.length, 1, "exactly one pulumi up running");
+  const providers: number[] = [];
+  const walk = (pid: number) =>
+    childrenOf(pid).forEach((child) => {
+      if (/pulumi-resource-|dynamic-provider|dist\/plugin\/main\.js/.test(commandOf(child))) providers.push(child);
+      walk(child);
+    });
+  walk(cli[0]);
+  process.kill(cli[0], "SIGKILL");
+  return providers;
+}

@@ -160,17 +160,21 @@ function fileUrl(dir: string): string {
 }
 
 /**
- * The Automation API's handle on OUR CLI. PulumiCommand.get({root}) runs <root>/bin/pulumi,
- * so the harness points a `bin/pulumi` symlink at whatever ensure-pulumi.sh chose (the
- * cache keeps the binary at engine/v<version>/pulumi, without a bin/ folder).
+ * The Automation API's handle on OUR CLI. PulumiCommand.get({root}) runs <root>/bin/pulumi, so the harness writes a
+ * `bin/pulumi` that execs whatever ensure-pulumi.sh chose (the cache keeps the binary at engine/v<version>/pulumi,
+ * without a bin/ folder) through a link named `pulumi-cli`: the engine process then goes by another name than
+ * `pulumi`, as a CLI installed under another name or a wrapper does, so no test can pass because of a process name.
  */
 function pulumiCommand(engine: EngineEnv): Promise<PulumiCommand> {
   if (!cachedCommand) {
     const root = path.join(engine.pulumiHome, "cli");
     fs.mkdirSync(path.join(root, "bin"), { recursive: true });
-    const link = path.join(root, "bin", "pulumi");
-    fs.rmSync(link, { force: true });
-    fs.symlinkSync(path.join(engine.pulumiDir, "pulumi"), link);
+    const renamed = path.join(root, "pulumi-cli");
+    fs.rmSync(renamed, { force: true });
+    fs.symlinkSync(path.join(engine.pulumiDir, "pulumi"), renamed);
+    const launcher = path.join(root, "bin", "pulumi");
+    fs.rmSync(launcher, { force: true });
+    fs.writeFileSync(launcher, `#!/bin/sh\nexec '${renamed}' "$@"\n`, { mode: 0o755 });
     cachedCommand = PulumiCommand.get({ root });
   }
   return cachedCommand;

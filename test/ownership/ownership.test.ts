@@ -1,15 +1,13 @@
-// The pure ownership decisions (ownership.ts), the backend fingerprint (backend.ts) and the one-writer lock
-// (write-lock.ts): who may take over or delete a contact, and how two runs or two backends are told apart.
+// The pure ownership decisions (ownership.ts) and the backend fingerprint (backend.ts): who may take over or delete a
+// contact, and how two backends are told apart. The one-writer lock and the run's shared files: run-coordination.test.ts.
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { backendFingerprint, backendUrl } from "../../provider/src/backend";
 import { TakeoverFacts, decideDelete, decideTakeover, readMark, writeMark } from "../../provider/src/contact/ownership";
-import { StackWriteLock } from "../../provider/src/contact/write-lock";
 
 const here = "1a2b3c4d";
-const there = "9f8e7d6c";
 const facts = (more: Partial<TakeoverFacts>): TakeoverFacts => ({
   owner: "p/dev/alice",
   backend: here,
@@ -114,27 +112,5 @@ describe("backend fingerprint", () => {
     assert.notEqual(f("file:///builds/state"), f("file:///home/me/state"));
     assert.notEqual(f("https://api.pulumi.com", "acme"), f("https://api.pulumi.com", "me"));
     assert.equal(f("https://api.pulumi.com", "organization"), f("https://api.pulumi.com"), "the DIY default names no organization");
-  });
-});
-
-describe("one writer per stack", () => {
-  it("takes a free or stale lock, waits for a live holder, then refuses naming it", async () => {
-    const folder = fs.mkdtempSync(path.join(os.tmpdir(), "callbell-locks-"));
-    try {
-      await new StackWriteLock(folder, 50).acquire("p/dev/alice", here);
-      await new StackWriteLock(folder, 50).acquire("p/dev/bob", here); // this process holds it: fine
-      const [file] = fs.readdirSync(folder);
-      // Held by a live process that is not this one (pid 1, with its real start time): refused after the wait.
-      const init = fs.readFileSync("/proc/1/stat", "utf8");
-      fs.writeFileSync(path.join(folder, file), `1 ${init.slice(init.lastIndexOf(")") + 2).split(" ")[19]}`);
-      await assert.rejects(new StackWriteLock(folder, 50).acquire("p/dev/alice", here), /another pulumi run of stack p\/dev on this machine \(process 1\)/);
-      await new StackWriteLock(folder, 50).acquire("p/prod/alice", here); // another stack: its own lock
-      await new StackWriteLock(folder, 50).acquire("p/dev/alice", there); // the same names in another backend: another stack
-      // A holder that is gone, or a pid now used by another process, is stale.
-      fs.writeFileSync(path.join(folder, file), "1 0");
-      await new StackWriteLock(folder, 50).acquire("p/dev/alice", here);
-    } finally {
-      fs.rmSync(folder, { recursive: true, force: true });
-    }
   });
 });

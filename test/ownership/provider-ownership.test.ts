@@ -234,7 +234,7 @@ describe("Contact provider: ownership of contacts (takeover and delete)", functi
       assert.equal(warnings.length, 2);
     });
 
-    it("an existing stack that sets the owner field: one PATCH per contact writes the mark, then no diff", async () => {
+    it("an existing stack that sets the owner field: one GET (whose mark is there now?) and one PATCH per contact write the mark, then no diff", async () => {
       await start();
       const before = run();
       const created = await before.create!(await checked(before, alice, "proj/dev/qa-alice"));
@@ -244,9 +244,25 @@ describe("Contact provider: ownership of contacts (takeover and delete)", functi
       await sim.admin.clearRequests();
       const updated = await provider.update!(created.id, created.outs as ContactOutputs, news);
       const log = await sim.admin.requests();
-      assert.deepEqual(lines(log), [`PATCH /v1/contacts/${created.id} 200`]);
-      assert.deepEqual(log[0].body, { custom_fields: { [OWNER_FIELD]: markOf("proj/dev/qa-alice") } });
+      assert.deepEqual(lines(log), [`GET /v1/contacts/${created.id} 200`, `PATCH /v1/contacts/${created.id} 200`]);
+      assert.deepEqual(log[1].body, { custom_fields: { [OWNER_FIELD]: markOf("proj/dev/qa-alice") } });
       assert.equal((await provider.diff!(created.id, updated.outs as ContactOutputs, news)).changes, false);
+    });
+
+    it("an update never writes its mark over another stack's: refused, naming that stack, with no PATCH", async () => {
+      await start();
+      const before = run();
+      const created = await before.create!(await checked(before, alice, "proj/dev/qa-alice"));
+      await sim.admin.editContact(created.id, { customFields: { [OWNER_FIELD]: markOf("proj/prod/qa-alice") } });
+      const provider = run({ ownerField: OWNER_FIELD });
+      const news = await checked(provider, alice, "proj/dev/qa-alice");
+      await sim.admin.clearRequests();
+      await assert.rejects(
+        provider.update!(created.id, created.outs as ContactOutputs, news),
+        /its owner field says it is managed by proj\/prod\/qa-alice.*Nothing was written/s,
+      );
+      assert.deepEqual(lines(await sim.admin.requests()), [`GET /v1/contacts/${created.id} 200`]);
+      assert.equal((await sim.admin.contact(created.id)).customFields?.[OWNER_FIELD], markOf("proj/prod/qa-alice"));
     });
 
     it("a takeover whose PATCH fails keeps the contact in the state (the error carries its id)", async () => {

@@ -27,6 +27,7 @@ import {
 import type { UpdateContactBody } from "../client/contacts";
 import { Origin, Owner, decideDelete, decideTakeover } from "./ownership";
 import { ContactRun, ProviderContext } from "./run";
+import { anotherProvider } from "../run/run-memory";
 import { validateInputs } from "./schema";
 import { ContactInputs, ContactOutputs, KeptByAccount, ownerInput } from "./shape";
 
@@ -59,8 +60,6 @@ export function makeContactProvider(context: ProviderContext): ContactProvider {
   };
 }
 
-// What makes two declarations one contact: where it lives and its number (as check normalised it).
-const identityOf = (inputs: ContactInputs) => `${inputs.source}\u0000${inputs.channelUuid ?? ""}\u0000${inputs.identifier}`;
 const resourceName = (owner: Owner) => owner.split("/").slice(2).join("/") || owner;
 
 /** Validates and normalises inputs, resolves team and channel names, and refuses a contact the run declares twice. */
@@ -83,12 +82,13 @@ export async function checkContact(run: ContactRun, olds: ContactInputs, news: C
     });
   }
   if (resolved && problems.length === 0 && owner !== undefined && !containsUnknown(resolved.inputs.identifier)) {
-    const other = run.memory.declare(identityOf(resolved.inputs), owner);
+    const other = run.memory.declare(run.identityOf(resolved.inputs), owner);
     if (other !== undefined) {
+      const by = other === anotherProvider ? "a resource of another provider on the same Callbell account" : `resource "${resourceName(other)}"`;
       problems.push({
         property: "identifier",
         reason:
-          `${resolved.inputs.identifier} is also declared by resource "${resourceName(other)}": both would be the same Callbell contact; ` +
+          `${resolved.inputs.identifier} is also declared by ${by}: both would be the same Callbell contact; ` +
           "declare each contact once (remove one of the two, or merge them)",
       });
     }
@@ -123,7 +123,7 @@ export async function createContact(run: ContactRun, inputs: ContactInputs): Pro
   const owner = ownerOf(inputs);
   try {
     await run.beforeWrite(owner);
-    return await run.memory.oneAtATime(`${inputs.source}\u0000${inputs.identifier}`, async () => {
+    return await run.memory.oneAtATime(run.identityOf(inputs), async () => {
       const client = run.client();
       // Look before creating: Callbell may silently accept a second contact with the same
       // identifier, and a create interrupted earlier (a killed `pulumi up`) may have landed.
@@ -214,6 +214,7 @@ export async function readContact(run: ContactRun, id: string, props?: ContactOu
     if (managed.identifier === undefined && !imported) {
       throw run.refuse(`Could not import contact ${id}: Callbell gives it no phone number or no known source, so it cannot be declared`, undefined);
     }
+    if (imported) checkImport(run, id, contact, ownerOf(managed));
     const basis = imported ?? managed;
     // What the account kept of an earlier removal (keptByAccount) is a known, reported state, not a drift to put back.
     const settled = settleKept(basis.keptByAccount, nothingUnreached, contact, basis);
@@ -226,6 +227,53 @@ export async function readContact(run: ContactRun, id: string, props?: ContactOu
   }
 }
 
+// `pulumi import` follows create's rules (ownership.ts): a contact whose owner mark names another stack is refused,
+// since both stacks would then hold it and either one's destroy or replace would delete it under the other. Without an
+// owner field the provider cannot tell, and says so in one line.
+function checkImport(run: ContactRun, id: string, contact: ApiContact, owner: Owner | undefined): void {
+  const settings = run.settings();
+  if (!settings.ownerField) {
+    run.warn(
+      `contact ${id} imported as adopted (never deleted by this stack); without callbell:ownerField the provider cannot tell whether ` +
+        "another stack also manages it, and that stack's destroy would delete it: set callbell:ownerField so that such an import is refused",
+    );
+    return;
+  }
+  const decision = decideTakeover({
+    owner,
+    backend: settings.backend,
+    mark: run.markOn(contact),
+    marking: true,
+    adopt: true,
+    recoverCreates: false,
+    sameName: true,
+    keeper: undefined,
+  });
+  if (!decision.takeOver) throw run.refuse(`Could not import contact ${id}: ${decision.refusal}. Nothing was written.`, undefined);
+}
+
+// Before an update writes this resource's mark over another one, the contact's mark as Callbell has it now must be
+// this resource's own or this stack's: two stacks never both claim one contact (an import of another stack's contact
+// in a state from before imports were checked, or a mark changed in the dashboard).
+async function checkRemark(run: ContactRun, id: string, olds: ContactOutputs, owner: Owner | undefined): Promise<void> {
+  const contact = await run.client().get(id);
+  if (!contact) return; // the PATCH will say it is gone
+  const mark = run.markOn(contact);
+  if (!mark || mark === olds.ownerMark) return;
+  const settings = run.settings();
+  const decision = decideTakeover({
+    owner,
+    backend: settings.backend,
+    mark,
+    marking: true,
+    adopt: olds.origin === "adopted",
+    recoverCreates: settings.recoverCreates === true,
+    sameName: true,
+    keeper: undefined,
+  });
+  if (!decision.takeOver) throw run.refuse(`Could not update contact ${run.describe(olds)} (uuid ${id}): ${decision.refusal}. Nothing was written.`, olds);
+}
+
 /** Sends the PATCH that takes Callbell from the state to the code (none for a rename or a mark already right). */
 export async function updateContact(run: ContactRun, id: string, olds: ContactOutputs, news: ContactInputs): Promise<UpdateResult> {
   try {
@@ -233,6 +281,7 @@ export async function updateContact(run: ContactRun, id: string, olds: ContactOu
     await run.beforeWrite(owner);
     run.memory.keep(id, { owner, origin: olds.origin });
     const mark = run.markFor(owner, olds.origin) ?? olds.ownerMark;
+    if (mark !== olds.ownerMark) await checkRemark(run, id, olds, owner);
     const patch = mark !== olds.ownerMark ? run.withMark(patchFor(olds, news), mark) : patchFor(olds, news);
     // A rename, or an identifier in today's normal form (diff.ts): the state alone changes, with news' identifier.
     if (Object.keys(patch).length === 0)

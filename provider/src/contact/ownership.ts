@@ -15,6 +15,8 @@
 //   A resource replaced with the same URN (`up --replace`) keeps its contact through its
 //   replacement: Callbell holds one contact per number, so the replacement takes the same one.
 
+import { createHash } from "crypto";
+
 /** Who a resource is: "<project>/<stack>/<resource name>", passed by Contact as the `__owner` input. */
 export type Owner = string;
 
@@ -31,10 +33,23 @@ export function ownerFromUrn(urn: string): Owner | undefined {
 /** How a resource came to hold its contact; kept in state, so delete knows. */
 export type Origin = "created" | "adopted";
 
-/** A live resource of this run that keeps a contact: created or taken over here, or diffed without a replacement. */
+/**
+ * A live resource of this run that keeps a contact: created or taken over here, or diffed without a replacement. Its
+ * owner in clear when this process knows it, else (told by another provider process of the run) its fingerprint.
+ */
 export interface Keeper {
   owner?: Owner;
+  ownerFingerprint?: string;
   origin?: Origin;
+}
+
+/** A one-way name for a resource, the same in every process: the run's shared files name owners by it, never in clear. */
+export const ownerFingerprint = (owner: Owner): string => createHash("sha256").update(owner).digest("hex").slice(0, 24);
+
+/** Whether the keeper is this very resource (its replacement, or the same resource served by another process). */
+export function keeperIs(keeper: Keeper, owner: Owner | undefined): boolean {
+  if (owner === undefined) return false;
+  return keeper.owner !== undefined ? keeper.owner === owner : keeper.ownerFingerprint === ownerFingerprint(owner);
 }
 
 /**
@@ -97,7 +112,7 @@ function elsewhere(mark: OwnerMark, backend: string | undefined): string {
 /** Decides whether create may take over an existing contact, or why not. */
 export function decideTakeover(f: TakeoverFacts): TakeoverDecision {
   if (f.keeper) {
-    if (f.owner !== undefined && f.keeper.owner === f.owner) {
+    if (keeperIs(f.keeper, f.owner)) {
       // The state of this very resource holds the contact: it is being replaced (`up --replace`, or replaced
       // before its delete), and Callbell holds one contact per number, so the replacement keeps it as it was held.
       return { takeOver: true, origin: f.keeper.origin ?? "created", why: "this resource already holds it (a replacement keeps its contact)" };
@@ -172,7 +187,7 @@ export interface DeleteFacts {
 /** Decides whether delete may send DELETE, or why the contact is left in Callbell. */
 export function decideDelete(f: DeleteFacts): DeleteDecision {
   if (f.keeper) {
-    const replaced = f.owner !== undefined && f.keeper.owner === f.owner;
+    const replaced = keeperIs(f.keeper, f.owner);
     const reason = replaced ? "the resource that replaces it keeps the same contact" : "another resource of this program now manages it (a rename?)";
     return { delete: false, reason, stillHeld: true };
   }

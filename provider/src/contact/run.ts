@@ -12,10 +12,10 @@ import { OwnerMarkable, ownerMarkOn, withOwnerMark } from "./mapping";
 import { Origin, Owner, writeMark } from "./ownership";
 import { PageReadLimits, PageSnapshot, defaultPageReadLimits, listedAnswersFor, pageReadable } from "./page-snapshot";
 import { AccountReferences } from "./references";
-import { RunMemory } from "./run-memory";
-import { KeeperLog } from "./keeper-log";
+import { RunMemory } from "../run/run-memory";
+import { EngineRun } from "../run/engine-run";
 import { ContactInputs, ContactOutputs } from "./shape";
-import { StackWriteLock } from "./write-lock";
+import { StackWriteLock } from "../run/write-lock";
 
 /** What the lifecycle needs from its surroundings: a client, made on first use, and the settings. */
 export interface ProviderContext {
@@ -25,6 +25,8 @@ export interface ProviderContext {
   warn?(message: string): void;
   /** The guard against a second run of the stack writing beside this one (default: a lock file per stack on this machine). */
   writeLock?: StackWriteLock;
+  /** The engine run this process serves (default: the one its arguments name; none in a test's own process). */
+  engineRun?: EngineRun;
   /** When a run's reads turn to page reads (default: defaultPageReadLimits). */
   pageReads?: PageReadLimits;
 }
@@ -34,7 +36,8 @@ export class ContactRun {
   /** Team, channel and assignee checks and name resolution, with one read of each list per run. */
   readonly references: AccountReferences;
   /** Who keeps and who declares each contact in this run. */
-  readonly memory = new RunMemory(KeeperLog.forThisRun());
+  readonly memory: RunMemory;
+  private readonly engineRun?: EngineRun;
   private readonly writeLock: StackWriteLock;
   private accountChecked?: Promise<void>;
   // The page snapshot of the client it was read with: a client made anew (other settings) starts another.
@@ -45,7 +48,9 @@ export class ContactRun {
       () => context.settings(),
       (message) => this.warn(message),
     );
-    this.writeLock = context.writeLock ?? new StackWriteLock();
+    this.engineRun = context.engineRun ?? EngineRun.ofThisProcess();
+    this.memory = new RunMemory(this.engineRun);
+    this.writeLock = context.writeLock ?? new StackWriteLock(undefined, undefined, this.engineRun);
   }
 
   /** The resolved settings. */
@@ -79,6 +84,16 @@ export class ContactRun {
     this.pages?.snapshot.forget(uuid);
   }
 
+  /**
+   * What makes two declarations one contact, the one identity that check's double-declaration test and create's queue
+   * share: the account (URL and token, as the settings name it), the source and the number as check normalised it. The
+   * channel is not part of it: a number declared once without a channel and once with the main channel's uuid is one contact.
+   */
+  identityOf(inputs: Pick<ContactInputs, "source" | "identifier">): string {
+    const { apiUrl, apiToken } = this.settings();
+    return [apiUrl, apiToken ?? "", inputs.source, inputs.identifier].join("\u0000");
+  }
+
   /** Says a warning once, as a diagnostic of the run. */
   warn(message: string): void {
     if (this.context.warn) this.context.warn(message);
@@ -86,12 +101,14 @@ export class ContactRun {
   }
 
   /**
-   * Before the first write of this process: no other run of this stack on this machine may still be writing (a run
+   * Before each write: the run this process serves is still alive (an orphaned provider of a killed `pulumi` writes
+   * nothing more). Before the first write of this process: no other run of this stack on this machine may still be writing (a run
    * cancelled with `pulumi cancel` goes on until it ends, and a second `up` beside it would create every contact it
    * is creating a second time); and the token must belong to the account the stack expects, so a prod token in a dev
    * stack cannot seed prod.
    */
   async beforeWrite(owner: Owner | undefined): Promise<void> {
+    await this.engineRun?.assertAlive();
     await this.writeLock.acquire(owner, this.settings().backend);
     const expected = this.settings().expectedAccount;
     if (!expected) return;

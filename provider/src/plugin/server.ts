@@ -12,12 +12,12 @@ import * as pluginProto from "@pulumi/pulumi/proto/plugin_pb";
 import * as providerRpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as proto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusProto from "@pulumi/pulumi/proto/status_pb";
-import { CallbellConfigError, configKeys, resolveSettings } from "../config";
+import { CallbellConfigError, configKeys, requireToken, resolveSettings } from "../config";
+import { ContactsClient } from "../client/contacts";
+import { sameEmail } from "../normalize";
 import { diffContact } from "../contact/diff";
 import { hostContext } from "../contact/host";
 import { ownerFromUrn } from "../contact/ownership";
-import { StackWriteLock } from "../contact/write-lock";
-import { enginePid } from "../contact/engine-process";
 import { ContactProvider, makeContactProvider } from "../contact/lifecycle";
 import { ContactInputs, ContactOutputs, computedNames, ownerInput, personalInputNames, personalOutputNames } from "../contact/shape";
 import { getChannel, getContact, getTeam } from "../lookups";
@@ -45,8 +45,6 @@ export class CallbellPluginServer {
       settings: () => this.context.settings(),
       client: () => this.context.client(),
       warn: (m) => this.warn(m),
-      // The engine starts one plugin process per provider: the run (the engine), not this process, is the stack's writer.
-      writeLock: new StackWriteLock(undefined, undefined, enginePid() ?? process.ppid),
     });
   }
 
@@ -139,7 +137,9 @@ export class CallbellPluginServer {
     } catch (error) {
       if (!(error instanceof CallbellConfigError)) throw error;
       const property = known.find((k) => error.message.includes(configKeys[k as keyof typeof configKeys])) ?? "";
-      failures.push(new proto.CheckFailure().setProperty(property).setReason(error.message));
+      // No property: the engine would print the setting's value beside it ("property apiUrl value {…}"), and a value
+      // in the wrong setting may be the token. The reason names the setting.
+      failures.push(new proto.CheckFailure().setReason(property ? `${error.message} (provider setting ${property})` : error.message));
     }
     return res.setInputs(wrap(news.props, [...news.secrets, ...secretSettings])).setFailuresList(failures);
   }
@@ -149,7 +149,34 @@ export class CallbellPluginServer {
     const news = unwrap(req.getNews()).props;
     const changed = [...new Set([...Object.keys(olds), ...Object.keys(news)])].filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
     const res = new proto.DiffResponse().setChanges(changed.length ? proto.DiffResponse.DiffChanges.DIFF_SOME : proto.DiffResponse.DiffChanges.DIFF_NONE);
+    if (changed.includes("apiUrl") || changed.includes("apiToken")) await this.warnAccountChange(req.getUrn(), olds, news);
     return res.setDiffsList(changed);
+  }
+
+  // A provider pointed at another account keeps its resources, whose contacts stay in the old account: refresh would
+  // drop each from the state as gone, and up would create it again in the new one, leaving the old one untracked. A
+  // token rotated within one account is harmless, so the two accounts are compared when both tokens can read them.
+  private async warnAccountChange(urn: string, olds: Props, news: Props): Promise<void> {
+    const name = urn.split("::").pop();
+    let accounts: [string, string] | undefined;
+    try {
+      const [before, after] = await Promise.all(
+        [olds, news].map((props) => {
+          const s = this.settingsFrom(props);
+          return new ContactsClient({ baseUrl: s.apiUrl, token: requireToken(s) }).me();
+        }),
+      );
+      if (sameEmail(before.email, after.email) && this.settingsFrom(olds).apiUrl === this.settingsFrom(news).apiUrl) return;
+      accounts = [before.email, after.email];
+    } catch {
+      // a token or URL that cannot be read (unknown in preview, or not set here): warn without the accounts
+    }
+    this.warn(
+      `provider ${name}: its Callbell account changes${accounts ? ` (${accounts[0]} → ${accounts[1]})` : " (apiUrl or apiToken changed)"}. ` +
+        "The contacts its resources hold stay in the old account: a refresh would drop them from the state as gone, and the next up would create " +
+        "them again in the new account, leaving the old ones untracked. To keep managing the old contacts, keep the old settings; to move, " +
+        "remove the resources from this stack first (retainOnDelete, or pulumi state delete), then declare them again.",
+    );
   }
 
   private async configure(req: proto.ConfigureRequest): Promise<proto.ConfigureResponse> {

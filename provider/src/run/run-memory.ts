@@ -1,9 +1,12 @@
 // What one run of the provider remembers between its operations. The engine serves every Contact of a `pulumi` run
 // from one provider process and runs the deletes of removed or replaced resources after the creates and diffs, so
 // this memory knows, before any delete, which contacts a live resource keeps and which resource declares which
-// contact. Bookkeeping; the only I/O is the run's shared keeper log (keeper-log.ts), when there is one.
-import type { KeeperLog } from "./keeper-log";
-import type { Keeper, Owner } from "./ownership";
+// contact. Bookkeeping; the only I/O is the run's shared log (run-log.ts) and create claims (write-lock.ts), when the
+// process serves an engine run.
+import type { Keeper, Owner } from "../contact/ownership";
+import type { EngineRun } from "./engine-run";
+import { RunLog } from "./run-log";
+import { withCreateClaim } from "./write-lock";
 
 /** The run's memory of who keeps and who declares each contact, and the queue of creates per number. */
 export class RunMemory {
@@ -18,8 +21,12 @@ export class RunMemory {
   private readonly declaredBy = new Map<string, Owner>();
   private readonly creating = new Map<string, Promise<unknown>>();
 
-  /** A memory of its own; with a log, what it keeps is shared with the run's other provider processes. */
-  constructor(private readonly log?: KeeperLog) {}
+  private readonly log?: RunLog;
+
+  /** A memory of its own; within an engine run, what it keeps and declares is shared with the run's other provider processes. */
+  constructor(private readonly run?: EngineRun) {
+    this.log = run ? RunLog.inFolder(run.folder) : undefined;
+  }
 
   /** Records that a live resource keeps this contact. */
   keep(uuid: string, keeper: Keeper): void {
@@ -37,23 +44,30 @@ export class RunMemory {
 
   /** The live resource of this run that keeps the contact, if any, in this process or in another of the run. */
   keeperOf(uuid: string): Keeper | undefined {
-    return this.kept.get(uuid) ?? this.log?.find(uuid);
+    const local = this.kept.get(uuid);
+    if (local) return local;
+    const logged = this.log?.find(uuid);
+    return logged && { ownerFingerprint: logged.ownerFingerprint, origin: logged.origin };
   }
 
-  /** Records that `owner` declares the contact of this identity; returns the other resource that already does, if any. */
+  /**
+   * Records that `owner` declares the contact of this identity; returns the other resource that already does, if any:
+   * its name in this process, or "another provider of this run" when a resource of another provider process did.
+   */
   declare(identity: string, owner: Owner): Owner | undefined {
     const other = this.declaredBy.get(identity);
     if (other !== undefined && other !== owner) return other;
     this.declaredBy.set(identity, owner);
-    return undefined;
+    return this.log?.declare(identity, owner) ? anotherProvider : undefined;
   }
 
   /**
    * Runs creates of one number one after the other, so the second finds what the first made (a declaration whose
-   * number check could not see, e.g. one taken from another resource's output, reaches create unchecked).
+   * number check could not see, e.g. one taken from another resource's output, reaches create unchecked), in this
+   * process and, through a claim file, in every provider process of the run.
    */
   async oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const turn = (this.creating.get(key) ?? Promise.resolve()).catch(() => undefined).then(work);
+    const turn = (this.creating.get(key) ?? Promise.resolve()).catch(() => undefined).then(() => withCreateClaim(this.run, key, work));
     this.creating.set(key, turn);
     try {
       return await turn;
@@ -62,3 +76,6 @@ export class RunMemory {
     }
   }
 }
+
+/** What `declare` answers when the other declaration came from another provider process of the run. */
+export const anotherProvider = "another provider of this run";

@@ -1,0 +1,156 @@
+// The run's coordination between the provider processes of one engine run, on every OS: the run is named by the
+// engine's address (the first argument of every provider process), its shared files live in this user's own folder,
+// and a process whose engine is gone stops. Here the "engine" is a TCP server this test starts on 127.0.0.1, and two
+// RunMemory objects on one run stand for two provider processes (the dynamic host and a plugin, or two plugins).
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as net from "net";
+import * as os from "os";
+import * as path from "path";
+import { EngineRun, engineAddressFrom, fingerprint, knock, userRunFolder } from "../../provider/src/run/engine-run";
+import { RunMemory, anotherProvider } from "../../provider/src/run/run-memory";
+import { StackWriteLock } from "../../provider/src/run/write-lock";
+import { decideDelete, decideTakeover } from "../../provider/src/contact/ownership";
+
+/** A stand-in for the engine's gRPC endpoint: something that accepts connections on 127.0.0.1. */
+async function listening(): Promise<{ address: string; close(): Promise<void> }> {
+  const server = net.createServer((socket) => socket.destroy());
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return { address: `127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+describe("the run's coordination, named by the engine's address", () => {
+  let base: string;
+  let engine: Awaited<ReturnType<typeof listening>>;
+  let run: EngineRun;
+  beforeEach(async () => {
+    base = fs.mkdtempSync(path.join(os.tmpdir(), "run-coordination-"));
+    fs.chmodSync(base, 0o700);
+    engine = await listening();
+    run = new EngineRun(engine.address, base);
+  });
+  afterEach(async () => {
+    await engine.close();
+    fs.rmSync(base, { recursive: true, force: true });
+  });
+
+  it("finds the engine's address among a provider's arguments, as the dynamic host and the plugin get it", () => {
+    assert.equal(engineAddressFrom(["127.0.0.1:40123"]), "127.0.0.1:40123");
+    assert.equal(engineAddressFrom(["--logtostderr", "-v=9", "127.0.0.1:40123"]), "127.0.0.1:40123");
+    assert.equal(engineAddressFrom(["[::1]:40123"]), "[::1]:40123");
+    assert.equal(engineAddressFrom(["--spec", "test/**/*.test.ts"]), undefined);
+    // This test process serves no engine run: no shared files, a memory of its own.
+    assert.equal(EngineRun.ofThisProcess(), undefined);
+  });
+
+  it("what one process keeps, the other finds, by fingerprint: the file names no resource in clear", () => {
+    const plugin = new RunMemory(run);
+    const dynamic = new RunMemory(run);
+    assert.equal(dynamic.keeperOf("u1"), undefined);
+    plugin.keep("u1", { owner: "p/dev/whatsapp-393331234567", origin: "adopted" });
+    const seen = dynamic.keeperOf("u1");
+    assert.equal(seen?.origin, "adopted");
+    assert.equal(seen?.owner, undefined);
+    // A replacement of the same resource that holds another contact lets u1 go.
+    plugin.keep("u2", { owner: "p/dev/whatsapp-393331234567", origin: "created" });
+    assert.equal(dynamic.keeperOf("u1"), undefined);
+    const files = fs.readdirSync(run.folder).map((f) => fs.readFileSync(path.join(run.folder, f), "utf8"));
+    assert.ok(!files.join("\n").includes("393331234567"), files.join("\n"));
+    assert.equal(fs.statSync(path.join(run.folder, "run.log")).mode & 0o777, 0o600);
+  });
+
+  it("the dynamic host's delete of a moved resource leaves the contact the plugin's resource of the same name took over", () => {
+    const plugin = new RunMemory(run);
+    const dynamic = new RunMemory(run);
+    plugin.keep("u1", { owner: "p/dev/alice", origin: "created" });
+    const decision = decideDelete({ owner: "p/dev/alice", origin: "created", legacyAdopt: false, keeper: dynamic.keeperOf("u1"), marking: false });
+    assert.deepEqual(decision, { delete: false, reason: "the resource that replaces it keeps the same contact", stillHeld: true });
+    // Another resource's keeper is not this resource: a create finds it "managed by another resource".
+    const takeover = decideTakeover({ owner: "p/dev/bob", marking: false, adopt: true, recoverCreates: false, sameName: true, keeper: dynamic.keeperOf("u1") });
+    assert.equal(takeover.takeOver, false);
+  });
+
+  it("one identity declared by two resources in two processes of the run is refused for the second", () => {
+    const first = new RunMemory(run);
+    const second = new RunMemory(run);
+    assert.equal(first.declare("acct\u0000whatsapp\u0000393331234570", "p/dev/a"), undefined);
+    assert.equal(second.declare("acct\u0000whatsapp\u0000393331234570", "p/dev/b"), anotherProvider);
+    // The same resource declared again (a second check of it) is no conflict.
+    assert.equal(second.declare("acct\u0000whatsapp\u0000393331234571", "p/dev/c"), undefined);
+    assert.equal(first.declare("acct\u0000whatsapp\u0000393331234571", "p/dev/c"), undefined);
+  });
+
+  it("creates of one identity run one after the other across processes; a claim of a dead process is taken over", async () => {
+    const a = new RunMemory(run);
+    const b = new RunMemory(run);
+    const order: string[] = [];
+    const work = (name: string) => async () => {
+      order.push(`${name} starts`);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      order.push(`${name} ends`);
+    };
+    await Promise.all([a.oneAtATime("acct\u0000whatsapp\u00001", work("a")), b.oneAtATime("acct\u0000whatsapp\u00001", work("b"))]);
+    assert.deepEqual(order, ["a starts", "a ends", "b starts", "b ends"]);
+    const claimName = `create-${fingerprint("acct\u0000whatsapp\u00002")}.claim`;
+    fs.writeFileSync(path.join(run.folder, claimName), "process 2147483646");
+    let ran = false;
+    await a.oneAtATime("acct\u0000whatsapp\u00002", async () => {
+      ran = true;
+    });
+    assert.ok(ran);
+    assert.ok(!fs.existsSync(path.join(run.folder, claimName)));
+  });
+
+  it("a process whose engine is gone refuses to write, then stops, and the run's files go with it", async () => {
+    await run.assertAlive();
+    let stopped = false;
+    run.stopWhenGone(() => (stopped = true));
+    await engine.close();
+    assert.equal(await knock(engine.address), "gone");
+    await assert.rejects(
+      new Promise((resolve) => setTimeout(resolve, 600)).then(() => run.assertAlive()),
+      /the pulumi run this provider served has ended/,
+    );
+    for (let i = 0; i < 40 && !stopped; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.ok(stopped, "the watchdog stopped the process");
+    assert.ok(!fs.existsSync(run.folder), "the run's folder is removed");
+    engine = await listening(); // for afterEach
+  });
+
+  it("one writer per stack: the same run shares the lock, a live other run is refused naming it, an ended run's lock is taken over", async () => {
+    const other = await listening();
+    try {
+      await new StackWriteLock(base, 50, run).acquire("p/dev/alice", "1a2b3c4d");
+      await new StackWriteLock(base, 50, run).acquire("p/dev/bob", "1a2b3c4d"); // another process of the same run
+      const otherRun = new EngineRun(other.address, base);
+      await assert.rejects(
+        new StackWriteLock(base, 50, otherRun).acquire("p/dev/alice", "1a2b3c4d"),
+        new RegExp(`another pulumi run of stack p/dev on this machine \\(the run whose engine listens at ${engine.address.replace(/\./g, "\\.")}\\)`),
+      );
+      await new StackWriteLock(base, 50, otherRun).acquire("p/prod/alice", "1a2b3c4d"); // another stack: its own lock
+      await new StackWriteLock(base, 50, otherRun).acquire("p/dev/alice", "9f8e7d6c"); // the same names in another backend
+      await engine.close(); // the first run ends (killed): its lock is stale
+      await new StackWriteLock(base, 50, otherRun).acquire("p/dev/alice", "1a2b3c4d");
+      engine = await listening();
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("refuses a run folder that others can open or that is a link, naming the fix", function () {
+    if (process.platform === "win32") this.skip();
+    const loose = fs.mkdtempSync(path.join(os.tmpdir(), "run-folder-"));
+    try {
+      const folder = userRunFolder(loose);
+      assert.equal(fs.statSync(folder).mode & 0o777, 0o700);
+      fs.chmodSync(folder, 0o777);
+      assert.throws(() => userRunFolder(loose), /others can open it \(mode 777\).*Remove it \(rm -rf .*\) and run again/s);
+      fs.rmSync(folder, { recursive: true });
+      fs.symlinkSync(loose, folder);
+      assert.throws(() => userRunFolder(loose), /it is not a folder \(a link\?\)/);
+    } finally {
+      fs.rmSync(loose, { recursive: true, force: true });
+    }
+  });
+});
