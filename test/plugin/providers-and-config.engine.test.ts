@@ -3,7 +3,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { StartedSimulator, startSimulator } from "callbell-simulator";
+import { DEFAULT_FIXTURE_PATH, StartedSimulator, startSimulator } from "callbell-simulator";
 import { CliResult, ok, run, scratchDir } from "../plain-cli/support";
 import { PLUGIN_DIR, pluginEnv, stateOf, writes } from "./support";
 
@@ -27,7 +27,11 @@ describe("provider plugin: explicit providers and bad settings (YAML, plain CLI)
   let dev: StartedSimulator;
   let prod: StartedSimulator;
   before(async () => {
-    [dev, prod] = await Promise.all([startSimulator({ rateLimitPerSecond: 0 }), startSimulator({ rateLimitPerSecond: 0 })]);
+    // The two accounts differ as two Callbell accounts do: by their owner.
+    const fixture = JSON.parse(fs.readFileSync(DEFAULT_FIXTURE_PATH, "utf8"));
+    const owner = { email: "ops@acme-prod.example", name: "Acme Ops" };
+    const prodAccount = { ...fixture, owner, users: [...fixture.users, owner] };
+    [dev, prod] = await Promise.all([startSimulator({ rateLimitPerSecond: 0 }), startSimulator({ rateLimitPerSecond: 0, fixture: prodAccount })]);
   });
   after(async () => Promise.all([dev?.close(), prod?.close()]));
 
@@ -70,6 +74,69 @@ describe("provider plugin: explicit providers and bad settings (YAML, plain CLI)
     assert.deepEqual(await prod.admin.contacts(), []);
   });
 
+  it("two explicit providers on one account, each declaring one number in two spellings: the preview fails naming it, up creates it at most once", async () => {
+    // Latency and an account that allows duplicates: two plugin processes creating at once would both POST.
+    const slow = await startSimulator({ duplicates: "allow", faults: { latencyMs: 200, jitterMs: 150 }, seed: 11 });
+    try {
+      const project = yamlProject(
+        "one-account-twice",
+        "config:\n  url: { type: string }\n  token: { type: string, secret: true }\n" +
+          "resources:\n" +
+          "  acct:\n    type: pulumi:providers:callbell\n    properties:\n      apiUrl: ${url}\n      apiToken: ${token}\n" +
+          "  acct2:\n    type: pulumi:providers:callbell\n    properties:\n      apiUrl: ${url}\n      apiToken: ${token}\n      ownerField: pulumi_owner\n" +
+          contact("viaAcct", "393331234570", "acct") +
+          contact("viaAcct2", "+39 333 123 4570", "acct2"),
+      );
+      const env = pluginEnv(project, undefined);
+      const pulumi = (...args: string[]) => ok(project, env, args, "pulumi", [slow.token]);
+      await pulumi("stack", "init", "dev");
+      await pulumi("config", "set", "url", slow.url);
+      await pulumi("config", "set", "--secret", "token", slow.token);
+      const preview = await run(project, env, ["preview"]);
+      assert.notEqual(preview.code, 0, shown(preview));
+      assert.match(preview.stdout + preview.stderr, /also declared by a resource of another provider on the same Callbell account/, shown(preview));
+      assert.deepEqual(writes(await slow.admin.requests()), []);
+      const up = await run(project, env, ["up", "--yes", "--skip-preview"]);
+      assert.notEqual(up.code, 0, shown(up));
+      const posts = writes(await slow.admin.requests()).filter((w) => w === "POST /contacts");
+      assert.ok(posts.length <= 1, `at most one POST, not ${posts.length}: ${shown(up)}`);
+      assert.ok((await slow.admin.contacts()).length <= 1, "Callbell holds the number at most once");
+      assert.equal((await stateOf(project, env)).length, posts.length, "the state holds what was created");
+      await pulumi("destroy", "--yes");
+      assert.deepEqual(await slow.admin.contacts(), []);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it("an explicit provider pointed at another account: the preview warns, naming both accounts and what refresh would do", async () => {
+    const project = yamlProject(
+      "repoint",
+      "config:\n  url: { type: string }\n  token: { type: string, secret: true }\n" +
+        "resources:\n  acct:\n    type: pulumi:providers:callbell\n    properties:\n      apiUrl: ${url}\n      apiToken: ${token}\n" +
+        contact("alice", "393331110009", "acct"),
+    );
+    const env = pluginEnv(project, undefined);
+    const pulumi = (...args: string[]) => ok(project, env, args, "pulumi", [dev.token, prod.token]);
+    await pulumi("stack", "init", "dev");
+    await pulumi("config", "set", "url", dev.url);
+    await pulumi("config", "set", "--secret", "token", dev.token);
+    await pulumi("up", "--yes");
+    await pulumi("config", "set", "url", prod.url);
+    await pulumi("config", "set", "--secret", "token", prod.token);
+    await Promise.all([dev.admin.clearRequests(), prod.admin.clearRequests()]);
+    const preview = await pulumi("preview");
+    assert.match(
+      preview.stdout + preview.stderr,
+      /provider acct: its Callbell account changes \(owner@acme-dev\.example → ops@acme-prod\.example\)\. The contacts its resources hold stay in the old account: a refresh would drop them/,
+      shown(preview),
+    );
+    assert.deepEqual(writes([...(await dev.admin.requests()), ...(await prod.admin.requests())]), []);
+    await pulumi("config", "set", "url", dev.url);
+    await pulumi("config", "set", "--secret", "token", dev.token);
+    await pulumi("destroy", "--yes");
+  });
+
   describe("bad settings stop the run with one line naming the setting and the fix, and nothing is written", () => {
     const attempt = async (name: string, extra: Record<string, string>, config: Record<string, string> = {}) => {
       const project = yamlProject(name, "resources:\n" + contact("alice", "393331110003"));
@@ -83,6 +150,31 @@ describe("provider plugin: explicit providers and bad settings (YAML, plain CLI)
       assert.deepEqual(await dev.admin.contacts(), []);
       return r;
     };
+
+    for (const [setting, where] of [
+      ["apiUrl", "an explicit provider's properties"],
+      ["requestsPerSecond", "the stack config"],
+    ] as const) {
+      it(`a token pasted into ${setting} in ${where}: the message names the setting, and the token is printed nowhere`, async () => {
+        const pasted = "cb_live_0123456789abcdefSECRETVALUE";
+        const inProperties = where !== "the stack config";
+        const project = yamlProject(
+          `pasted-${setting}`,
+          "resources:\n" +
+            (inProperties ? `  acct:\n    type: pulumi:providers:callbell\n    properties:\n      ${setting}: ${pasted}\n      apiToken: ${dev.token}\n` : "") +
+            contact("alice", "393331110004", inProperties ? "acct" : undefined),
+        );
+        const env = pluginEnv(project, inProperties ? undefined : dev);
+        await ok(project, env, ["stack", "init", "dev"]);
+        if (!inProperties) await ok(project, env, ["config", "set", `callbell:${setting}`, pasted]);
+        await dev.admin.clearRequests();
+        const r = await run(project, env, ["preview"]);
+        assert.notEqual(r.code, 0, shown(r));
+        assert.ok(!(r.stdout + r.stderr).includes("SECRETVALUE"), `the pasted value is printed:\n${shown(r)}`);
+        assert.match(r.stdout + r.stderr, new RegExp(`callbell:${setting}`), shown(r));
+        assert.deepEqual(writes(await dev.admin.requests()), []);
+      });
+    }
 
     it("no token: names callbell:apiToken and CALLBELL_API_TOKEN", async () => {
       const r = await attempt("no-token", { CALLBELL_API_URL: dev.url });
