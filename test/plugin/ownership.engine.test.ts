@@ -131,6 +131,52 @@ describe("provider plugin: no command sequence loses a contact (YAML programs)",
     assert.deepEqual(await held(dir, env), prod);
   });
 
+  it("pulumi import of a contact another stack's mark holds is refused, naming that stack; the holder's destroy then deletes it as its own", async () => {
+    const dir = project({ shared: { properties: alice } });
+    const env = pluginEnv(dir, sim, { CALLBELL_OWNER_FIELD: OWNER_FIELD });
+    await pulumi(dir, env, "stack", "init", "prod");
+    await pulumi(dir, env, "up", "--yes");
+    const { shared: uuid } = await held(dir, env);
+    await pulumi(dir, env, "stack", "init", "dev");
+    project({}, dir);
+    await sim.admin.clearRequests();
+    const r = await run(dir, env, ["import", CONTACT_TYPE, "shared", uuid, "--yes"]);
+    assert.notEqual(r.code, 0, shown(r));
+    assert.match(
+      r.stdout + r.stderr,
+      new RegExp(
+        `Could not import contact ${uuid}: its owner field says it is managed by ${PROJECT}/prod/shared; ` +
+          "a contact has one owner, so declare it in that stack only",
+      ),
+      shown(r),
+    );
+    assert.deepEqual(await logged(), [], "the import wrote nothing");
+    assert.deepEqual(await held(dir, env), {}, "dev holds nothing");
+    assert.match(String((await sim.admin.contact(uuid)).customFields?.[OWNER_FIELD]), new RegExp(`^${PROJECT}/prod/shared @`), "prod's mark is untouched");
+  });
+
+  it("pulumi import without an owner field says in one line what the provider cannot know, and writes nothing", async () => {
+    const made = await sim.admin.createContact({ identifier: bob.identifier, source: "whatsapp", name: "Made elsewhere" });
+    const dir = project({});
+    const env = pluginEnv(dir, sim);
+    await pulumi(dir, env, "stack", "init", "dev");
+    await sim.admin.clearRequests();
+    const r = await pulumi(dir, env, "import", CONTACT_TYPE, "bob", made.uuid, "--yes", "--protect=false");
+    assert.match(
+      r.stdout + r.stderr,
+      new RegExp(
+        `contact ${made.uuid} imported as adopted \\(never deleted by this stack\\); ` +
+          "without callbell:ownerField the provider cannot tell whether another stack also manages it",
+      ),
+      shown(r),
+    );
+    assert.deepEqual(await logged(), []);
+    assert.deepEqual(await held(dir, env), { bob: made.uuid });
+    await pulumi(dir, env, "destroy", "--yes");
+    assert.deepEqual(await logged(), [], "an imported contact is never deleted");
+    assert.deepEqual(await uuids(), [made.uuid]);
+  });
+
   it("a takeover whose PATCH fails keeps the contact in the state (a partial failure), and the next up completes it", async () => {
     const existing = await sim.admin.createContact({ identifier: alice.identifier, source: "whatsapp", name: "Made by hand" });
     // The first attempt and its 6 retries fail, so exactly one up fails.

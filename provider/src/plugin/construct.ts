@@ -105,5 +105,9 @@ function contactSetArgs(props: Record<string, unknown>): ContactSetArgs {
   if (overrides !== undefined && (typeof overrides !== "object" || overrides === null || Array.isArray(overrides))) {
     throw new ContactSetInputError("ContactSet overrides must be an object of tags, team, teamUuid, assignedUser or adopt");
   }
-  return { files: files as string[], personalData, overrides: overrides as ContactSetArgs["overrides"], resourceType: "plugin" };
+  const namePrefix = known("namePrefix", props.namePrefix);
+  if (namePrefix !== undefined && (typeof namePrefix !== "string" || !/^[\w.-]*$/.test(namePrefix))) {
+    throw new ContactSetInputError(`ContactSet namePrefix is ${JSON.stringify(namePrefix)}: use letters, digits, '.', '_' or '-', e.g. "prod-"`);
+  }
+  return { files: files as string[], personalData, overrides: overrides as ContactSetArgs["overrides"], resourceType: "plugin", namePrefix };
 }

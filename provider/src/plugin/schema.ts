@@ -119,6 +119,12 @@ export function packageSchema(version: string): string {
             description: '"plain" (default), or "secret": numbers and names are secrets, and resource names use a hash of the identifier.',
           },
           overrides: { $ref: "#/types/callbell:index:ContactSetOverrides" },
+          namePrefix: {
+            type: "string",
+            description:
+              'Put before each contact\'s resource name (e.g. "prod-"): two sets in one program that read a shared file need it. ' +
+              "Setting it on a deployed set renames its contacts.",
+          },
         },
         requiredInputs: ["files"],
         properties: {

@@ -26,6 +26,12 @@ export interface ContactSetArgs {
    * alias from the other type, so switching moves the stack's contacts without a request to Callbell, either way.
    */
   resourceType?: "dynamic" | "plugin";
+  /**
+   * Put before each contact's resource name, e.g. "prod-" gives "prod-whatsapp-393331234567". Two sets in one program
+   * (one per account, say) that read a shared file need it: their contacts would otherwise have the same URN. Setting
+   * it on a set already deployed renames its contacts (see docs/seed-files.md).
+   */
+  namePrefix?: string;
 }
 
 /** What a ContactSet exports per contact, keyed like its resources. */
@@ -53,10 +59,15 @@ export class ContactSet extends pulumi.ComponentResource {
     const secret = args.personalData === "secret";
     const plugin = args.resourceType === "plugin";
     const [type, otherType] = plugin ? [contactToken, contactType] : [contactType, contactToken];
-    const keyOf = (seed: SeedContact) => (secret ? hashedSeedKey(seed.inputs) : seed.key);
-    const aliases = formerNames(seeds, keyOf);
+    const prefix = args.namePrefix ?? "";
+    if (!/^[\w.-]*$/.test(prefix)) {
+      throw new pulumi.RunError(`ContactSet "${name}": namePrefix is ${JSON.stringify(prefix)}: use letters, digits, '.', '_' or '-', e.g. "prod-"`);
+    }
+    const keyOf = (seed: SeedContact) => prefix + (secret ? hashedSeedKey(seed.inputs) : seed.key);
+    const aliases = formerNames(seeds, keyOf, prefix);
     for (const seed of seeds) {
       const key = keyOf(seed);
+      claimChildName(type, key, name);
       const inputs = withOverrides(seed, args.overrides);
       // The former names, each also under the other type, and this name under the other type (a move between types).
       const names = aliases.get(key) ?? [];
@@ -102,13 +113,13 @@ export function withOverrides(seed: SeedContact, overrides: ContactSetArgs["over
  * contacts share, or that is another contact's current name, is left out: it cannot say which
  * contact it was.
  */
-export function formerNames(seeds: readonly SeedContact[], keyOf: (seed: SeedContact) => string): Map<string, string[]> {
+export function formerNames(seeds: readonly SeedContact[], keyOf: (seed: SeedContact) => string, prefix = ""): Map<string, string[]> {
   const current = new Set(seeds.map(keyOf));
   const claims = new Map<string, string[]>();
   for (const seed of seeds) {
     const key = keyOf(seed);
     const legacy = (seed.identifiersAsWritten ?? []).flatMap((identifier) => legacySeedKeys({ ...seed.inputs, identifier }));
-    const names = new Set([seedKey(seed.inputs), hashedSeedKey(seed.inputs), ...legacySeedKeys(seed.inputs), ...legacy]);
+    const names = new Set([seedKey(seed.inputs), hashedSeedKey(seed.inputs), ...legacySeedKeys(seed.inputs), ...legacy].map((n) => prefix + n));
     names.delete(key);
     for (const name of names) claims.set(name, [...(claims.get(name) ?? []), key]);
   }
@@ -123,4 +134,25 @@ export function formerNames(seeds: readonly SeedContact[], keyOf: (seed: SeedCon
 function secretPersonalData(inputs: ContactInputs): ContactArgs {
   const secrets = personalInputNames.filter((name) => inputs[name] !== undefined).map((name) => [name, pulumi.secret(inputs[name])]);
   return { ...inputs, ...Object.fromEntries(secrets) };
+}
+
+// The contact resource names each ContactSet of a program run uses, per type (the engine's monitor is one per run).
+const childNamesByRun = new WeakMap<object, Map<string, string>>();
+const runWithoutMonitor = {};
+
+// Two sets that declare a resource of one type and name would make one URN twice, which the engine refuses with
+// "Duplicate resource URN" and a closed connection: said here instead, naming both sets and the way out.
+function claimChildName(type: string, name: string, set: string): void {
+  const monitor = (pulumi.runtime.getMonitor() as object | undefined) ?? runWithoutMonitor;
+  const names = childNamesByRun.get(monitor) ?? new Map<string, string>();
+  childNamesByRun.set(monitor, names);
+  const other = names.get(`${type}\u0000${name}`);
+  if (other !== undefined && other !== set) {
+    throw new pulumi.RunError(
+      `ContactSets "${other}" and "${set}" both declare a contact named ${name}, and two resources cannot share a name. ` +
+        `If the two sets reach different accounts, give one of them a namePrefix (e.g. namePrefix: "${set}-"); if they reach one account, ` +
+        "declare the contact in one set only (remove: true in the other's overlay). Nothing was written.",
+    );
+  }
+  names.set(`${type}\u0000${name}`, set);
 }
