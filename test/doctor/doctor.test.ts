@@ -76,6 +76,47 @@ describe("pulumi-callbell doctor", function () {
     assert.deepEqual(writes(await sim.admin.requests()), []);
   });
 
+  it("--probe after a probe that was killed removes what that one left (its name and mark), then runs and leaves nothing", async () => {
+    await start({ duplicates: "allow" });
+    // What a killed probe leaves: two contacts on its number with its name and mark, and nothing else touched.
+    const left = [];
+    for (let i = 0; i < 2; i++) {
+      left.push(
+        (
+          await sim.admin.createContact({
+            identifier: DIGITS,
+            source: "whatsapp",
+            name: "pulumi-callbell doctor probe",
+            custom_fields: { pulumi_owner: "pulumi-callbell/doctor/probe" },
+          })
+        ).uuid,
+      );
+    }
+    await sim.admin.clearRequests();
+    const { code, out } = await doctor(sim, PROBE);
+    assert.equal(code, 0, out.join("\n"));
+    assert.match(resultOf(out, "earlier probe"), /^ok: removed 2 contact\(s\) an earlier, stopped probe left on \+39 333 999 0001/);
+    assert.match(resultOf(out, "left behind"), /^ok: nothing/);
+    const deleted = writes(await sim.admin.requests())
+      .filter((e) => e.method === "DELETE")
+      .map((e) => e.path.split("/").pop());
+    for (const uuid of left) assert.ok(deleted.includes(uuid), `the leftover ${uuid} is deleted`);
+    assert.deepEqual(
+      (await sim.admin.contacts()).map((c) => c.uuid),
+      [bystander],
+    );
+  });
+
+  it("--probe never removes a real contact on its number, even one that has the probe's name but not its mark", async () => {
+    await start();
+    await sim.admin.createContact({ identifier: DIGITS, source: "whatsapp", name: "pulumi-callbell doctor probe", custom_fields: { pulumi_owner: "x/y/z" } });
+    await sim.admin.clearRequests();
+    const { code, out } = await doctor(sim, PROBE);
+    assert.equal(code, 1);
+    assert.match(resultOf(out, "probe number"), /^FAIL: \+39 333 999 0001 is already a contact/);
+    assert.deepEqual(writes(await sim.admin.requests()), []);
+  });
+
   // Each variant, and what the table must say about it.
   const cases: { variants: Partial<ApiVariants>; rows: Record<string, RegExp> }[] = [
     {

@@ -316,7 +316,18 @@ class Doctor {
   private async probe(number: string, options: DoctorOptions): Promise<void> {
     const digits = phoneDigits(number);
     const phonePath = `/contacts/phone/${encodeURIComponent(digits)}`;
-    const before = await this.send({ method: "GET", path: phonePath });
+    let before = await this.send({ method: "GET", path: phonePath });
+    // A probe that was killed leaves its contacts behind: those (its name, and its mark where there is an owner field)
+    // are removed first, so that running the probe again cleans up after the one that stopped.
+    let leftovers = 0;
+    for (let found = this.probeLeftover(before.body, digits); found && leftovers < 5; found = this.probeLeftover(before.body, digits)) {
+      const removed = await this.send({ method: "DELETE", path: `/contacts/${found.uuid}` });
+      if (removed.status !== 200 && removed.status !== 404) break;
+      leftovers++;
+      before = await this.send({ method: "GET", path: phonePath });
+    }
+    if (leftovers > 0)
+      this.add("earlier probe", "ok", `removed ${leftovers} contact(s) an earlier, stopped probe left on ${number}`, "nothing else was touched");
     if (before.status !== 404) {
       const why = before.status === 200 ? "is already a contact" : `could not be looked up (${before.status})`;
       this.add("probe number", "fail", `${number} ${why}`, "doctor wrote nothing: pass a number that is not a contact of this account");
@@ -497,6 +508,16 @@ class Doctor {
       gone.status === 404 ? "404: gone" : `${gone.status}: still there`,
       "refresh drops a deleted contact",
     );
+  }
+
+  // A contact in a lookup's answer that an earlier probe made: on the number, with the probe's name, and with the probe's
+  // mark when the account has an owner field. Anything else on the number is a real contact and is never touched.
+  private probeLeftover(body: unknown, digits: string): ApiContact | undefined {
+    const contact = contactInAnswer(body)?.contact;
+    if (!contact || contact.name !== probeName || phoneDigits(contact.phoneNumber ?? "") !== digits) return undefined;
+    const ownerField = this.settings.ownerField;
+    if (ownerField && contact.customFields?.[ownerField] !== "pulumi-callbell/doctor/probe") return undefined;
+    return contact;
   }
 
   // The contact an answer created, remembered for clean-up only when it is on the probe's number.
