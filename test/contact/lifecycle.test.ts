@@ -6,7 +6,7 @@ import { defaultRetryPolicy } from "../../provider/src/client/retry";
 import { ProviderSettings, requireToken } from "../../provider/src/config";
 import { ContactProvider, makeContactProvider } from "../../provider/src/contact/lifecycle";
 import { ContactInputs, ContactOutputs } from "../../provider/src/contact/shape";
-import { RequestLogEntry, SimulatorOptions, StartedSimulator, startSimulator } from "callbell-simulator";
+import { CHANNELS, RequestLogEntry, SimulatorOptions, StartedSimulator, startSimulator } from "callbell-simulator";
 
 const fastRetries = { ...defaultRetryPolicy, baseDelayMs: 5, maxDelayMs: 40 };
 const ALICE = "alice@acme-dev.example";
@@ -38,6 +38,49 @@ describe("Contact provider lifecycle against the simulator", function () {
     provider = providerFor(sim);
   };
   afterEach(async () => sim?.close());
+
+  it("one number declared without a channel and with the main channel's uuid is one identity: check refuses the second", async () => {
+    await start();
+    await checked(provider, { identifier: "393331234567", source: "whatsapp", name: "A", __owner: "p/dev/a" });
+    const second = await provider.check!(
+      {} as ContactInputs,
+      {
+        identifier: "+39 333 123 4567",
+        source: "whatsapp",
+        name: "B",
+        channelUuid: CHANNELS.whatsappMain,
+        __owner: "p/dev/b",
+      } as unknown as ContactInputs,
+    );
+    assert.match(String(second.failures?.[0]?.reason), /393331234567 is also declared by resource "a"/);
+  });
+
+  it("two creates of one number at once (one with the main channel's uuid) make one contact; the second takes nothing over", async () => {
+    await start({ duplicates: "allow", faults: { latencyMs: 150 } });
+    const plain = { identifier: "393331234567", source: "whatsapp", name: "A" } as ContactInputs;
+    const onChannel = { ...plain, channelUuid: CHANNELS.whatsappMain } as ContactInputs;
+    const outcomes = await Promise.allSettled([provider.create!(plain), provider.create!(onChannel)]);
+    assert.equal((await sim.admin.contacts()).length, 1, "Callbell holds the number once");
+    assert.equal(lines(await sim.admin.requests()).filter((l) => l.startsWith("POST")).length, 1, "one POST");
+    assert.equal(outcomes.filter((o) => o.status === "fulfilled").length, 1, JSON.stringify(outcomes.map((o) => o.status)));
+  });
+
+  it("a lookup that fails with an error carrying the token: the create's error names the contact, never the token", async () => {
+    await start();
+    const settings: ProviderSettings = { apiUrl: sim.url, apiToken: sim.token };
+    const client = new ContactsClient({ baseUrl: settings.apiUrl, token: sim.token, retryPolicy: fastRetries });
+    client.findByPhone = async () => {
+      throw new Error(`socket hang up while sending Authorization: Bearer ${sim.token}`);
+    };
+    const leaky = makeContactProvider({ settings: () => settings, client: () => client });
+    const inputs = await checked(leaky, { identifier: "393331234567", source: "whatsapp", name: "QA Alice" });
+    await assert.rejects(leaky.create!(inputs), (error: Error) => {
+      assert.match(error.message, /^Could not create contact "QA Alice" \(393331234567\): socket hang up/);
+      assert.ok(!error.message.includes(sim.token) && !String(error.stack).includes(sim.token), error.message);
+      return true;
+    });
+    assert.deepEqual(await sim.admin.contacts(), [], "nothing was written");
+  });
 
   it("creates, reads, updates every field kind, and deletes a contact", async () => {
     await start();

@@ -178,6 +178,23 @@ describe("engine end to end: no command sequence loses a contact", function () {
     });
   }
 
+  for (const ownerField of [false, true]) {
+    it(`a number changed to one someone made by hand${ownerField ? " (owner field)" : ""}: the replace's create is refused before any DELETE`, async () => {
+      // The replacement is created before the old contact is deleted (never deleteBeforeReplace): a refused create
+      // leaves the old contact, its history and the state as they were.
+      const stack = await open(`replace-onto-hand-made-${ownerField}`, { alice }, { ownerField });
+      await stack.up();
+      const before = await stateOf(stack);
+      const byHand = await sim.admin.createContact({ identifier: "393331234599", source: "whatsapp", name: "Made by hand" });
+      await declare(stack, { alice: { ...alice, identifier: "393331234599" } });
+      await sim.admin.clearRequests();
+      await assert.rejects(stack.up(), /Callbell already has a contact with this identifier/);
+      assert.deepEqual(writes(await sim.admin.requests()), [], "no POST, no DELETE");
+      assert.deepEqual(await uuidsInCallbell(), [before.alice, byHand.uuid].sort(), "both contacts are still there");
+      assert.deepEqual(await stateOf(stack), before, "the state still holds the old contact");
+    });
+  }
+
   it("a takeover whose PATCH fails keeps the contact in the state, and the next up completes it", async () => {
     const existing = await sim.admin.createContact({ identifier: "393331234567", source: "whatsapp", name: "Made by hand" });
     // 7 failures: the first attempt and its 6 retries, so exactly one up fails.

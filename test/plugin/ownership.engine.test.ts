@@ -177,6 +177,28 @@ describe("provider plugin: no command sequence loses a contact (YAML programs)",
     assert.deepEqual(await uuids(), [made.uuid]);
   });
 
+  it("a POST that commits and then times out (no answer within the client's 30 s): one POST, one contact, held in the state", async function () {
+    this.timeout(3 * 60_000);
+    const dir = project({ alice: { properties: alice } });
+    const env = pluginEnv(dir, sim);
+    await pulumi(dir, env, "stack", "init", "dev");
+    await sim.admin.script([{ method: "POST", path: "/v1/contacts", action: "delay", delayMs: 35_000 }]);
+    await pulumi(dir, env, "up", "--yes");
+    // The simulator logs the delayed POST when it finally answers (to nobody), 35 s after it came.
+    for (let i = 0; i < 100 && !(await logged()).includes("POST /contacts"); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(
+      (await logged()).filter((w) => w.startsWith("POST")),
+      ["POST /contacts"],
+      "the POST whose answer never came is not sent again",
+    );
+    const [contact] = await sim.admin.contacts();
+    assert.equal((await sim.admin.contacts()).length, 1);
+    assert.deepEqual(await held(dir, env), { alice: contact.uuid });
+    await sim.admin.clearRequests();
+    const again = await pulumi(dir, env, "preview", "--expect-no-changes");
+    assert.deepEqual(await logged(), [], shown(again));
+  });
+
   it("a takeover whose PATCH fails keeps the contact in the state (a partial failure), and the next up completes it", async () => {
     const existing = await sim.admin.createContact({ identifier: alice.identifier, source: "whatsapp", name: "Made by hand" });
     // The first attempt and its 6 retries fail, so exactly one up fails.
