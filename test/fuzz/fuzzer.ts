@@ -52,6 +52,9 @@ export type StepSpec =
   | { kind: "reformat"; stack: number; pick: number; format: number }
   | { kind: "edit"; stack: number; pick: number; tags: boolean }
   | { kind: "switch"; stack: number; pick: number }
+  | { kind: "renumber"; stack: number; pick: number; person: number }
+  | { kind: "adopt" | "channel" | "explicit"; stack: number; pick: number }
+  | { kind: "import"; stack: number; pick: number }
   | { kind: "up" | "refresh" | "destroy" | "recover-up"; stack: number }
   | { kind: "replace" | "state-delete"; stack: number; pick: number }
   | { kind: "dash-edit"; pick: number; tags: boolean }
@@ -72,7 +75,16 @@ interface Decl {
   tags: string[];
   /** Declared as the plugin's callbell:index:Contact (PluginContact) instead of the dynamic Contact. */
   plugin?: boolean;
+  /** Declared with adopt: true. */
+  adopt?: boolean;
+  /** Declared with the main WhatsApp channel's uuid (the same contact as without one). */
+  channel?: boolean;
+  /** A PluginContact served by the explicit provider `acct2` (the same account, so a plugin process of its own). */
+  explicit?: boolean;
 }
+
+/** The simulator's main WhatsApp channel. */
+const MAIN_CHANNEL = "c4a00000000000000000000000000001";
 interface Claim {
   urn: string;
   name: string;
@@ -226,7 +238,14 @@ export class World {
     return Object.fromEntries(
       Object.entries(s.declared).map(([name, d]) => [
         name,
-        { identifier: PERSONS[d.person].formats[d.format], source: "whatsapp", name: d.name, tags: d.tags },
+        {
+          identifier: PERSONS[d.person].formats[d.format],
+          source: "whatsapp",
+          name: d.name,
+          tags: d.tags,
+          ...(d.adopt ? { adopt: true } : {}),
+          ...(d.channel ? { channelUuid: MAIN_CHANNEL } : {}),
+        },
       ]),
     );
   }
@@ -246,6 +265,7 @@ export class World {
       "test:contacts": JSON.stringify(this.contactsArgs(s)),
       "test:plugin": JSON.stringify(this.pluginNames(s)),
       "test:moved": JSON.stringify([...s.moved]),
+      "test:explicit": JSON.stringify(this.explicitNames(s)),
     };
     fs.writeFileSync(file, [...salt, "config:", ...Object.entries(config).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`), ""].join("\n"));
   }
@@ -256,7 +276,14 @@ export class World {
       ...(Object.keys(s.aliases).length > 0 ? [`${s.folder}$ pulumi config set test:aliases ${shq(JSON.stringify(s.aliases))}`] : []),
       ...(this.pluginNames(s).length > 0 ? [`${s.folder}$ pulumi config set test:plugin ${shq(JSON.stringify(this.pluginNames(s)))}`] : []),
       ...(s.moved.size > 0 ? [`${s.folder}$ pulumi config set test:moved ${shq(JSON.stringify([...s.moved]))}`] : []),
+      ...(this.explicitNames(s).length > 0 ? [`${s.folder}$ pulumi config set test:explicit ${shq(JSON.stringify(this.explicitNames(s)))}`] : []),
     ];
+  }
+
+  private explicitNames(s: StackHandle): string[] {
+    return Object.entries(s.declared)
+      .filter(([, d]) => d.plugin && d.explicit)
+      .map(([name]) => name);
   }
 
   private pluginNames(s: StackHandle): string[] {
@@ -425,6 +452,61 @@ export class World {
         return edit(
           `declare ${name} as callbell.${d.plugin ? "PluginContact" : "Contact"} ${this.config.aliases ? "with" : "without"} an alias from the other type`,
         );
+      }
+      case "renumber": {
+        // The number itself changes: a replace, whose create finds nothing (a free person) or someone's contact.
+        const name = this.pick(names, spec.pick);
+        const free = PERSONS.map((_, i) => (spec.person + i) % PERSONS.length).find((p) => !names.some((n) => s.declared[n].person === p));
+        if (!name || free === undefined) return edit("nothing to renumber", false);
+        const d = s.declared[name];
+        d.person = free;
+        d.format = this.format(free, 1);
+        return edit(`${name}'s number becomes ${PERSONS[free].formats[d.format]}`);
+      }
+      case "adopt":
+      case "channel":
+      case "explicit": {
+        const name = this.pick(names, spec.pick);
+        if (!name) return edit(`nothing to ${spec.kind}`, false);
+        const d = s.declared[name];
+        if (spec.kind === "adopt") d.adopt = !d.adopt;
+        if (spec.kind === "channel") d.channel = !d.channel;
+        if (spec.kind === "explicit") {
+          d.explicit = !d.explicit;
+          if (d.explicit) d.plugin = true;
+        }
+        const said = {
+          adopt: `adopt: ${d.adopt ? "true" : "removed"}`,
+          channel: d.channel ? "channelUuid: the main channel's uuid" : "no channelUuid",
+          explicit: d.explicit ? "a PluginContact on the explicit provider acct2" : "back on the default provider",
+        }[spec.kind];
+        return edit(`${name}: ${said}`);
+      }
+      case "import": {
+        // `pulumi import` of a contact Callbell has and this program does not declare, then declared as imported. Without an
+        // owner field, a contact another stack holds is not drawn: the provider cannot tell, and says so (docs/plugin.md).
+        const declared = new Set(Object.values(s.declared).map((d) => PERSONS[d.person].number));
+        const heldElsewhere = new Set(this.stacks.filter((o) => o !== s).flatMap((o) => o.claims.map((c) => c.id)));
+        const candidates = (await this.sim.admin.contacts()).filter(
+          (c) =>
+            PERSONS.some((p) => p.number === digits(c.phoneNumber)) &&
+            !declared.has(digits(c.phoneNumber)) &&
+            (this.config.ownerField || !heldElsewhere.has(c.uuid)),
+        );
+        const target = this.pick(candidates, spec.pick);
+        if (!target) return edit("nothing to import", false);
+        const name = `imp${this.serial}`;
+        record.title = `${s.label}: pulumi import ${name} ${target.uuid}`;
+        const r = await this.command(record, s, ["import", PLUGIN_CONTACT, name, target.uuid, "--yes", "--protect=false"], { expectFailure: true });
+        if (r.code === 0) {
+          const person = PERSONS.findIndex((p) => p.number === digits(target.phoneNumber));
+          s.declared[name] = { person, format: 0, name: target.name, tags: target.tags ?? [], plugin: true };
+          this.writeConfig(s);
+          record.shell.push(...this.configLines(s));
+        } else if (!/Could not import contact|error:/.test(r.output)) {
+          record.violations.push(`\`pulumi import\` on ${s.label} failed with ${unclear(r.output) ?? "an unclear message"}`);
+        }
+        return s;
       }
       case "up":
         record.title = `${s.label}: pulumi up`;
@@ -602,6 +684,11 @@ export function stepArbitrary(exclude: ReadonlySet<KnownBugInput>): fc.Arbitrary
     w(2, fc.record({ kind: fc.constant("reformat" as const), stack, pick, format })),
     w(2, fc.record({ kind: fc.constant("edit" as const), stack, pick, tags: fc.boolean() })),
     w(2, fc.record({ kind: fc.constant("switch" as const), stack, pick })),
+    w(1, fc.record({ kind: fc.constant("renumber" as const), stack, pick, person: fc.nat(PERSONS.length - 1) })),
+    w(1, fc.record({ kind: fc.constant("adopt" as const), stack, pick })),
+    w(1, fc.record({ kind: fc.constant("channel" as const), stack, pick })),
+    w(1, fc.record({ kind: fc.constant("explicit" as const), stack, pick })),
+    w(1, fc.record({ kind: fc.constant("import" as const), stack, pick })),
     w(7, fc.record({ kind: fc.constant("up" as const), stack })),
     w(2, fc.record({ kind: fc.constant("replace" as const), stack, pick })),
     w(2, fc.record({ kind: fc.constant("refresh" as const), stack })),
