@@ -35,6 +35,14 @@ describe("the run's coordination, named by the engine's address", () => {
     fs.rmSync(base, { recursive: true, force: true });
   });
 
+  it("no rule of the provider reads /proc or looks for a process by name: what holds on Linux holds on macOS and Windows", () => {
+    const files = (dir: string): string[] =>
+      fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+    const src = path.resolve(__dirname, "..", "..", "provider", "src");
+    const offending = files(src).filter((file) => /\/proc\/|process\.ppid|"pulumi"\)/.test(fs.readFileSync(file, "utf8")));
+    assert.deepEqual(offending, []);
+  });
+
   it("finds the engine's address among a provider's arguments, as the dynamic host and the plugin get it", () => {
     assert.equal(engineAddressFrom(["127.0.0.1:40123"]), "127.0.0.1:40123");
     assert.equal(engineAddressFrom(["--logtostderr", "-v=9", "127.0.0.1:40123"]), "127.0.0.1:40123");
