@@ -54,6 +54,7 @@ export type StepSpec =
   | { kind: "switch"; stack: number; pick: number }
   | { kind: "renumber"; stack: number; pick: number; person: number }
   | { kind: "adopt" | "channel" | "explicit"; stack: number; pick: number }
+  | { kind: "rotate"; stack: number }
   | { kind: "import"; stack: number; pick: number }
   | { kind: "up" | "refresh" | "destroy" | "recover-up"; stack: number }
   | { kind: "replace" | "state-delete"; stack: number; pick: number }
@@ -104,6 +105,8 @@ interface StackHandle {
   claims: Claim[];
   /** Contacts deleted in the dashboard since this stack's last refresh: its state may still claim them. */
   adminDeleted: Set<string>;
+  /** The explicit provider acct2 uses the account's second token (a rotation), else the first. */
+  secondToken: boolean;
 }
 /** One step as it ran: what a person would type, what the commands printed (token redacted), what broke. */
 export interface StepRecord {
@@ -150,16 +153,17 @@ export class World {
     readonly config: SequenceConfig,
     readonly root: string,
     readonly exclude: ReadonlySet<KnownBugInput>,
+    readonly secondToken?: string,
   ) {}
 
   /** A fresh simulator state, backend folders and stacks for one sequence. */
-  static async open(sim: StartedSimulator, config: SequenceConfig, exclude: ReadonlySet<KnownBugInput> = new Set()): Promise<World> {
+  static async open(sim: StartedSimulator, config: SequenceConfig, exclude: ReadonlySet<KnownBugInput> = new Set(), secondToken?: string): Promise<World> {
     await sim.admin.reset();
     // Slow enough, with jitter, that the engine's concurrent creates overlap and a kill lands mid-run.
     await sim.admin.setFaults({ latencyMs: 40, jitterMs: 40 });
     const parent = path.join(REPO_ROOT, ".pulumi-local");
     fs.mkdirSync(parent, { recursive: true });
-    const world = new World(sim, config, fs.mkdtempSync(path.join(parent, "fuzz-")), exclude);
+    const world = new World(sim, config, fs.mkdtempSync(path.join(parent, "fuzz-")), exclude, secondToken);
     const setup: string[] = [];
     const make = async (label: "A" | "B", stackName: string, backend: string, persons: number[]) => {
       const folder = label === "A" ? "a" : "b";
@@ -183,7 +187,11 @@ export class World {
           "",
         ].join("\n"),
       );
-      const env = cliEnv(backendDir, PASSPHRASE, { CALLBELL_API_URL: sim.url, CALLBELL_API_TOKEN: sim.token });
+      const env = cliEnv(backendDir, PASSPHRASE, {
+        CALLBELL_API_URL: sim.url,
+        CALLBELL_API_TOKEN: sim.token,
+        ...(secondToken ? { FUZZ_SECOND_TOKEN: secondToken } : {}),
+      });
       const s: StackHandle = {
         label,
         folder,
@@ -196,6 +204,7 @@ export class World {
         moved: new Set(),
         claims: [],
         adminDeleted: new Set(),
+        secondToken: false,
       };
       for (const person of persons) s.declared[`p${person}`] = { person, format: 0, name: `Person ${person}`, tags: ["qa"] };
       world.stacks.push(s);
@@ -266,6 +275,7 @@ export class World {
       "test:plugin": JSON.stringify(this.pluginNames(s)),
       "test:moved": JSON.stringify([...s.moved]),
       "test:explicit": JSON.stringify(this.explicitNames(s)),
+      "test:secondToken": JSON.stringify(s.secondToken),
     };
     fs.writeFileSync(file, [...salt, "config:", ...Object.entries(config).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`), ""].join("\n"));
   }
@@ -277,6 +287,7 @@ export class World {
       ...(this.pluginNames(s).length > 0 ? [`${s.folder}$ pulumi config set test:plugin ${shq(JSON.stringify(this.pluginNames(s)))}`] : []),
       ...(s.moved.size > 0 ? [`${s.folder}$ pulumi config set test:moved ${shq(JSON.stringify([...s.moved]))}`] : []),
       ...(this.explicitNames(s).length > 0 ? [`${s.folder}$ pulumi config set test:explicit ${shq(JSON.stringify(this.explicitNames(s)))}`] : []),
+      ...(s.secondToken ? [`${s.folder}$ pulumi config set test:secondToken true   # acct2 uses the account's second token`] : []),
     ];
   }
 
@@ -341,8 +352,9 @@ export class World {
 
   private keep(record: StepRecord, s: StackHandle, shown: string, r: RunResult): void {
     record.shell.push(`${s.folder}$ ${shown}${r.code === 0 ? "" : `   # exit ${r.code}`}`);
-    if (r.output.includes(this.sim.token)) record.violations.push(`\`${shown}\` printed the API token`);
-    record.output += `--- ${s.folder}$ ${shown} (exit ${r.code})\n${redact(r.output, [this.sim.token])}\n`;
+    const tokens = [this.sim.token, this.secondToken ?? ""].filter(Boolean);
+    if (tokens.some((t) => r.output.includes(t))) record.violations.push(`\`${shown}\` printed an API token`);
+    record.output += `--- ${s.folder}$ ${shown} (exit ${r.code})\n${redact(r.output, tokens)}\n`;
   }
 
   /** The format drawn, or the international one when it is a trunk-0 format ("+44 07911 ...") and trunk0 is excluded. */
@@ -473,6 +485,8 @@ export class World {
         if (spec.kind === "channel") d.channel = !d.channel;
         if (spec.kind === "explicit") {
           d.explicit = !d.explicit;
+          // A dynamic Contact becomes a PluginContact to take an explicit provider: a switch of type, as "switch" makes it.
+          if (d.explicit && !d.plugin && this.config.aliases) s.moved.add(name);
           if (d.explicit) d.plugin = true;
         }
         const said = {
@@ -481,6 +495,11 @@ export class World {
           explicit: d.explicit ? "a PluginContact on the explicit provider acct2" : "back on the default provider",
         }[spec.kind];
         return edit(`${name}: ${said}`);
+      }
+      case "rotate": {
+        if (!this.secondToken) return edit("no second token to rotate to", false);
+        s.secondToken = !s.secondToken;
+        return edit(`the explicit provider acct2 rotates to the account's ${s.secondToken ? "second" : "first"} token`);
       }
       case "import": {
         // `pulumi import` of a contact Callbell has and this program does not declare, then declared as imported. Without an
@@ -689,6 +708,7 @@ export function stepArbitrary(exclude: ReadonlySet<KnownBugInput>): fc.Arbitrary
     w(1, fc.record({ kind: fc.constant("channel" as const), stack, pick })),
     w(1, fc.record({ kind: fc.constant("explicit" as const), stack, pick })),
     w(1, fc.record({ kind: fc.constant("import" as const), stack, pick })),
+    w(1, fc.record({ kind: fc.constant("rotate" as const), stack })),
     w(7, fc.record({ kind: fc.constant("up" as const), stack })),
     w(2, fc.record({ kind: fc.constant("replace" as const), stack, pick })),
     w(2, fc.record({ kind: fc.constant("refresh" as const), stack })),
@@ -715,6 +735,8 @@ export interface FuzzOptions {
   /** Replays one counterexample: fast-check's path (with the same seed). */
   path?: string;
   exclude?: ReadonlySet<KnownBugInput>;
+  /** A second token of the simulator's account, for token rotations of the explicit provider (none: no rotation). */
+  secondToken?: string;
   /** Progress lines (one per sequence); nothing when absent. */
   progress?: (line: string) => void;
 }
@@ -758,7 +780,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
         result.sequences++;
       }
       const shrinkRun = lastFailure !== undefined;
-      const world = await World.open(options.sim, config, exclude);
+      const world = await World.open(options.sim, config, exclude, options.secondToken);
       const started = Date.now();
       try {
         for (const step of steps) await world.apply(step);

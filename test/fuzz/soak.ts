@@ -3,7 +3,7 @@
 // next round, so one soak can report several violations.
 //   npm run soak -- [--minutes 30] [--seed N] [--steps 12] [--shrink-runs 40] [--exclude trunk0,twice,backend,replace-owner]
 //   npm run soak -- --seed N --path P      replays one shrunk counterexample (printed with every failure)
-import { startSimulator } from "callbell-simulator";
+import { randomToken, startSimulator } from "callbell-simulator";
 import { KnownBugInput, formatFailure, fuzz } from "./fuzzer";
 
 const USAGE = "usage: npm run soak -- [--minutes M] [--seed N] [--steps S] [--shrink-runs K] [--exclude trunk0,twice,backend,replace-owner] [--path P]";
@@ -27,7 +27,8 @@ async function main(): Promise<number> {
   for (const e of exclude) if (!["trunk0", "twice", "backend", "replace-owner"].includes(e)) throw new Error(`unknown --exclude ${e}; ${USAGE}`);
   const end = Date.now() + minutes * 60_000;
   console.log(`soak: seed ${seed}, ${o.path ? `replaying path ${o.path}` : `${minutes} min`}${exclude.size ? `, excluding ${[...exclude].join(",")}` : ""}`);
-  const sim = await startSimulator({ duplicates: "allow", seed });
+  const secondToken = randomToken();
+  const sim = await startSimulator({ duplicates: "allow", seed, tokens: [randomToken(), secondToken] });
   let sequences = 0;
   let steps = 0;
   let failures = 0;
@@ -42,6 +43,7 @@ async function main(): Promise<number> {
         deadline: o.path ? undefined : end,
         path: o.path,
         exclude,
+        secondToken,
         progress: (line) => console.log(`  [seed ${seed + round}] ${line}`),
       });
       sequences += result.sequences + result.shrinkSequences;

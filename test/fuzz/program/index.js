@@ -14,11 +14,13 @@ const plugin = new Set(config.getObject("plugin") || []);
 const moved = new Set(config.getObject("moved") || []);
 const explicit = new Set(config.getObject("explicit") || []);
 const ownerField = new pulumi.Config("callbell").get("ownerField");
-// The explicit provider acct2: the same account (URL and token from the environment), so a plugin process of its own.
+// The explicit provider acct2: the same account (URL and token from the environment, or the account's second token
+// after a rotation), so a plugin process of its own.
 let acct2;
 const providerOf = (name) => {
   if (!plugin.has(name) || !explicit.has(name)) return undefined;
-  acct2 = acct2 || new pulumi.ProviderResource("callbell", "acct2", ownerField ? { ownerField } : {});
+  const token = config.getObject("secondToken") ? pulumi.secret(process.env.FUZZ_SECOND_TOKEN) : undefined;
+  acct2 = acct2 || new pulumi.ProviderResource("callbell", "acct2", { ...(ownerField ? { ownerField } : {}), ...(token ? { apiToken: token } : {}) });
   return acct2;
 };
 const contacts = {};
