@@ -110,7 +110,7 @@ describe("the run's coordination, named by the engine's address", () => {
     assert.ok(!fs.existsSync(path.join(run.folder, claimName)));
   });
 
-  it("a process whose engine is gone refuses to write, then stops, and the run's files go with it", async () => {
+  it("a process whose engine is gone refuses to write, then stops; the run's files are left to the next run's sweep", async () => {
     await run.assertAlive();
     let stopped = false;
     run.stopWhenGone(() => (stopped = true));
@@ -122,7 +122,7 @@ describe("the run's coordination, named by the engine's address", () => {
     );
     for (let i = 0; i < 40 && !stopped; i++) await new Promise((resolve) => setTimeout(resolve, 100));
     assert.ok(stopped, "the watchdog stopped the process");
-    assert.ok(!fs.existsSync(run.folder), "the run's folder is removed");
+    assert.ok(fs.existsSync(run.folder), "another process of the run may still be finishing: the folder stays");
     engine = await listening(); // for afterEach
   });
 
@@ -144,6 +144,95 @@ describe("the run's coordination, named by the engine's address", () => {
     } finally {
       await other.close();
     }
+  });
+
+  it("several processes of a run taking one create claim, and several runs taking over one stale lock: one holder at a time", async function () {
+    this.timeout(120_000);
+    // Each child process takes the claim many times and, while it holds it, makes a folder that must not exist: a second
+    // holder at the same moment finds it there and counts an overlap. For the locks, each run says which it took.
+    const script = (mode: "claim" | "lock") => `
+      const fs = require("fs"), path = require("path");
+      const { EngineRun } = require("./provider/src/run/engine-run");
+      const { withCreateClaim, StackWriteLock } = require("./provider/src/run/write-lock");
+      const base = process.argv[1], address = process.argv[2], rounds = Number(process.argv[3]);
+      let overlaps = 0;
+      const held = [];
+      const hold = async () => {
+        const inside = path.join(base, "inside");
+        try { fs.mkdirSync(inside); } catch { overlaps++; return; }
+        await new Promise((r) => setImmediate(r));
+        fs.rmdirSync(inside);
+      };
+      (async () => {
+        const run = new EngineRun(address, base);
+        for (let i = 0; i < rounds; i++) {
+          if (${JSON.stringify(mode)} === "claim") await withCreateClaim(run, "acct whatsapp 1", () => hold());
+          else {
+            try { await new StackWriteLock(base, 0, run).acquire("p/dev/a", "b" + i); } catch { continue; /* a live holder: fine */ }
+            held.push(i);
+          }
+        }
+        process.stdout.write(${JSON.stringify(mode)} === "claim" ? String(overlaps) : JSON.stringify(held));
+      })();`;
+    const { spawn } = await import("child_process");
+    const repo = path.resolve(__dirname, "..", "..");
+    const runChildren = (mode: "claim" | "lock", addresses: string[], rounds: number) =>
+      Promise.all(
+        addresses.map(
+          (address) =>
+            new Promise<string>((resolve, reject) => {
+              const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script(mode), base, address, String(rounds)], {
+                cwd: repo,
+              });
+              let out = "";
+              child.stdout.on("data", (b: Buffer) => (out += b.toString()));
+              child.on("error", reject);
+              child.on("close", () => resolve(out));
+            }),
+        ),
+      );
+    const claimOverlaps = await runChildren("claim", [engine.address, engine.address, engine.address, engine.address], 1000);
+    assert.deepEqual(claimOverlaps, ["0", "0", "0", "0"], "never two holders of one create claim");
+    // Three live runs, each finding the lock of a dead run (a closed port) for a new backend each round.
+    const dead = await listening();
+    const deadAddress = dead.address;
+    await dead.close();
+    const others = await Promise.all([listening(), listening(), listening()]);
+    try {
+      for (let i = 0; i < 100; i++) {
+        fs.writeFileSync(path.join(base, `stack-${fingerprint(`p/dev\u0000b${i}`)}.lock`), `run ${deadAddress}`);
+      }
+      const taken = (await runChildren("lock", [engine.address, ...others.map((o) => o.address)], 100)).flatMap((out) => JSON.parse(out) as number[]);
+      assert.equal(taken.length, 100, `each stale lock taken by exactly one run: ${JSON.stringify(taken.sort((a, b) => a - b))}`);
+      assert.equal(new Set(taken).size, 100);
+    } finally {
+      await Promise.all(others.map((o) => o.close()));
+    }
+  });
+
+  it("an earlier run's folder at the same address (the port used again) is set aside, and a folder removed mid-run refuses writes", async () => {
+    const memory = new RunMemory(run);
+    memory.keep("u1", { owner: "p/dev/alice", origin: "created" });
+    // The run ended without cleaning up; a new engine gets the same address: a registering process sets the folder aside.
+    const next = new EngineRun(engine.address, base, true);
+    assert.equal(new RunMemory(next).keeperOf("u1"), undefined, "the earlier run's keep does not pass for this run's");
+    assert.ok(fs.existsSync(path.join(next.folder, `process-${process.pid}`)));
+    // A second process of the same run registers beside a live one and keeps what is there.
+    new RunMemory(next).keep("u2", { owner: "p/dev/bob", origin: "created" });
+    assert.ok(new RunMemory(new EngineRun(engine.address, base, true)).keeperOf("u2"));
+    // Removed while the run goes on (another run's sweep, a shared temp folder): every decision refuses.
+    fs.rmSync(next.folder, { recursive: true, force: true });
+    assert.throws(() => new RunMemory(next).keeperOf("u2"), /were removed while it ran/);
+    await assert.rejects(next.assertAlive(), /were removed while it ran/);
+  });
+
+  it("a release names its resource: it never drops another resource's later keep of the contact", () => {
+    const a = new RunMemory(run);
+    const b = new RunMemory(run);
+    a.keep("u1", { owner: "p/dev/alice", origin: "created" });
+    b.keep("u1", { owner: "p/dev/bob", origin: "adopted" });
+    a.keep("u2", { owner: "p/dev/alice", origin: "created" }); // alice lets u1 go
+    assert.equal(new RunMemory(run).keeperOf("u1")?.origin, "adopted", "bob's keep stands");
   });
 
   it("refuses a run folder that others can open or that is a link, naming the fix", function () {

@@ -93,6 +93,21 @@ describe("provider plugin: no command sequence loses a contact (YAML programs)",
     assert.deepEqual(await held(dir, env), { alice: before["qa-alice"], "qa-bob": before["qa-bob"] });
   });
 
+  it("a rename without aliases (no owner field) with --continue-on-error: the refused create keeps the old resource's delete off the contact", async () => {
+    const dir = project({ "qa-alice": { properties: alice } });
+    const env = pluginEnv(dir, sim);
+    await pulumi(dir, env, "stack", "init", "dev");
+    await pulumi(dir, env, "up", "--yes");
+    const before = await held(dir, env);
+    await sim.admin.clearRequests();
+    project({ alice: { properties: alice } }, dir);
+    const r = await run(dir, env, ["up", "--yes", "--continue-on-error"]);
+    assert.notEqual(r.code, 0, shown(r));
+    assert.match(r.stdout + r.stderr, /Callbell already has a contact with this identifier/, shown(r));
+    assert.deepEqual(await logged(), [], "no POST, and no DELETE of the contact the program still declares");
+    assert.deepEqual(await uuids(), [before["qa-alice"]]);
+  });
+
   it("a rename without aliases (owner field): the new name takes the contact over, the old one's delete is skipped", async () => {
     const dir = project({ "qa-alice": { properties: alice } });
     const env = pluginEnv(dir, sim, { CALLBELL_OWNER_FIELD: OWNER_FIELD });

@@ -123,7 +123,7 @@ export async function createContact(run: ContactRun, inputs: ContactInputs): Pro
   const owner = ownerOf(inputs);
   try {
     await run.beforeWrite(owner);
-    return await run.memory.oneAtATime(run.identityOf(inputs), async () => {
+    return await run.memory.oneAtATime(run.createKeyOf(inputs), async () => {
       const client = run.client();
       // Look before creating: Callbell may silently accept a second contact with the same
       // identifier, and a create interrupted earlier (a killed `pulumi up`) may have landed.
@@ -141,6 +141,9 @@ export async function createContact(run: ContactRun, inputs: ContactInputs): Pro
           keeper: run.memory.keeperOf(existing.uuid),
         });
         if (decision.takeOver) return await takeOver(run, existing, inputs, decision.origin, owner);
+        // The program still declares this number: no delete of this run (a resource renamed without an alias, run with
+        // --continue-on-error) may take the contact, although this resource does not hold it.
+        run.memory.stillDeclared(existing.uuid, owner);
         throw run.refuse(
           `Could not create contact "${inputs.name}" (${inputs.identifier}): Callbell already has a contact with this identifier ` +
             `("${existing.name}", uuid ${existing.uuid}), and ${decision.refusal}. Nothing was written.`,
@@ -245,7 +248,7 @@ function checkImport(run: ContactRun, id: string, contact: ApiContact, owner: Ow
     mark: run.markOn(contact),
     marking: true,
     adopt: true,
-    recoverCreates: false,
+    recoverCreates: settings.recoverCreates === true,
     sameName: true,
     keeper: undefined,
   });

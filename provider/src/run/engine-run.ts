@@ -80,22 +80,51 @@ export class EngineRun {
   private lastAlive = Date.now();
   private watching?: NodeJS.Timeout;
 
-  /** The run of the engine at `address`, with its files under `base` (this user's run folder). */
+  /**
+   * The run of the engine at `address`, with its files under `base` (this user's run folder). With `register`, this
+   * process registers in the run first; a folder of the same address in which no registered process is alive is an
+   * earlier run's (the port was used again) and is set aside, so its records never pass for this run's.
+   */
   constructor(
     readonly address: string,
     base = userRunFolder(),
+    register = false,
   ) {
     this.id = fingerprint(address);
     this.folder = path.join(base, `run-${this.id}`);
     fs.mkdirSync(this.folder, { recursive: true, mode: 0o700 });
+    if (register) {
+      const entries = fs.readdirSync(this.folder);
+      const live = entries.filter((name) => name.startsWith("process-") && alive(Number(name.slice("process-".length))));
+      if (entries.length > 0 && live.length === 0) {
+        const aside = path.join(base, `stale-${this.id}-${process.pid}-${Date.now()}`);
+        fs.renameSync(this.folder, aside);
+        fs.rmSync(aside, { recursive: true, force: true });
+        fs.mkdirSync(this.folder, { recursive: true, mode: 0o700 });
+      }
+      fs.writeFileSync(path.join(this.folder, `process-${process.pid}`), "", { mode: 0o600 });
+    }
     fs.writeFileSync(path.join(this.folder, "engine"), address, { mode: 0o600 });
+  }
+
+  /**
+   * Throws when the run's shared files were removed while this process ran (another run's sweep, or two machines that
+   * share a temp folder): without them a delete could not know what the run's other processes keep, so it refuses.
+   */
+  assertIntact(): void {
+    if (!fs.existsSync(path.join(this.folder, "engine"))) {
+      throw new RunCoordinationError(
+        `Refusing to write: the files this pulumi run shares between its provider processes (${this.folder}) were removed while it ran, ` +
+          "so the provider cannot tell what the run's other processes keep. Nothing more was written; run up again.",
+      );
+    }
   }
 
   /** The run this process serves, from its arguments; undefined outside a pulumi run (a test in one process). */
   static ofThisProcess(): EngineRun | undefined {
     if (thisProcessRun === undefined) {
       const address = engineAddressFrom(process.argv.slice(2));
-      thisProcessRun = address ? new EngineRun(address) : null;
+      thisProcessRun = address ? new EngineRun(address, userRunFolder(), true) : null;
       if (thisProcessRun) {
         sweepEndedRuns(path.dirname(thisProcessRun.folder), thisProcessRun.folder);
         thisProcessRun.stopWhenGone();
@@ -107,8 +136,9 @@ export class EngineRun {
 
   /** Throws unless the engine still answers: a process whose run has ended must not write. */
   async assertAlive(): Promise<void> {
+    this.assertIntact();
     if (Date.now() - this.lastAlive < 500) return;
-    const answer = await knock(this.address);
+    const answer = await knock(this.address, 4_000);
     if (answer === "gone") {
       throw new RunCoordinationError(
         "Refusing to write: the pulumi run this provider served has ended (its engine no longer answers), so nothing more is written. Run up again.",
@@ -119,19 +149,24 @@ export class EngineRun {
 
   /**
    * Ends this process once its engine is gone (a killed `pulumi`): an orphaned provider would otherwise go on sending
-   * the writes queued for a run that no longer exists. Checks every half second; the timer keeps nothing alive.
+   * the writes queued for a run that no longer exists. Only a refused connection counts (Windows takes about 2 s to
+   * refuse one), twice in a row; the run's files are left to the next run's sweep, since another process of the run
+   * may still be finishing. Checks every half second; the timer keeps nothing alive.
    */
   stopWhenGone(onGone: () => void = () => process.exit(1)): void {
     if (this.watching) return;
     let misses = 0;
+    let knocking = false;
     this.watching = setInterval(() => {
-      void knock(this.address, 1_000).then((answer) => {
+      if (knocking) return;
+      knocking = true;
+      void knock(this.address, 4_000).then((answer) => {
+        knocking = false;
         if (answer === "alive") {
           misses = 0;
           this.lastAlive = Date.now();
         } else if (answer === "gone" && ++misses >= 2) {
           clearInterval(this.watching);
-          this.end();
           onGone();
         }
       });
@@ -146,7 +181,6 @@ export class EngineRun {
    */
   endWithEngine(): void {
     const me = path.join(this.folder, `process-${process.pid}`);
-    fs.writeFileSync(me, "", { mode: 0o600 });
     process.once("SIGINT", () => {
       fs.rmSync(me, { force: true });
       let others: string[] = [];
@@ -181,7 +215,7 @@ function sweepEndedRuns(base: string, keep: string): void {
     } catch {
       continue;
     }
-    void knock(address, 1_000).then((answer) => {
+    void knock(address, 4_000).then((answer) => {
       if (answer === "gone") fs.rmSync(folder, { recursive: true, force: true });
     });
   }

@@ -38,9 +38,14 @@ export class RunLog {
     return new RunLog(path.join(folder, "run.log"));
   }
 
-  /** Appends that a live resource keeps this contact, or with no owner, that it let it go. */
-  record(uuid: string, keeper: { owner?: string; origin?: LoggedKeeper["origin"] } | undefined): void {
-    this.append(keeper ? { uuid, owner: fingerprint(keeper.owner ?? ""), origin: keeper.origin } : { uuid, released: true });
+  /** Appends that a live resource keeps this contact. */
+  record(uuid: string, keeper: { owner?: string; origin?: LoggedKeeper["origin"] }): void {
+    this.append({ uuid, owner: fingerprint(keeper.owner ?? ""), origin: keeper.origin });
+  }
+
+  /** Appends that `owner` let this contact go; a later keep by another resource, in any process, stands. */
+  release(uuid: string, owner: string): void {
+    this.append({ uuid, owner: fingerprint(owner), released: true });
   }
 
   /** The keeper the log names last for this contact, reading only what was appended since the last look. */
@@ -94,8 +99,9 @@ export class RunLog {
         owners.add(entry.owner);
         this.declarers.set(entry.declared, owners);
       } else if (entry.uuid === undefined) continue;
-      else if (entry.released) this.known.delete(entry.uuid);
-      else this.known.set(entry.uuid, { ownerFingerprint: entry.owner ?? "", origin: entry.origin });
+      else if (entry.released) {
+        if (this.known.get(entry.uuid)?.ownerFingerprint === entry.owner) this.known.delete(entry.uuid);
+      } else this.known.set(entry.uuid, { ownerFingerprint: entry.owner ?? "", origin: entry.origin });
     }
   }
 }

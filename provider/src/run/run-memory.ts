@@ -30,20 +30,33 @@ export class RunMemory {
 
   /** Records that a live resource keeps this contact. */
   keep(uuid: string, keeper: Keeper): void {
+    this.run?.assertIntact();
     // A replacement that holds another contact than its resource's old one lets the old one go: that is the one the
     // replace deletes.
     const before = keeper.owner === undefined ? undefined : this.keptFor.get(keeper.owner);
     if (before !== undefined && before !== uuid && this.kept.get(before)?.owner === keeper.owner) {
       this.kept.delete(before);
-      this.log?.record(before, undefined);
+      this.log?.release(before, keeper.owner ?? "");
     }
     this.kept.set(uuid, keeper);
     this.log?.record(uuid, keeper);
     if (keeper.owner !== undefined) this.keptFor.set(keeper.owner, uuid);
   }
 
+  /**
+   * Records that the program declares a contact whose create was refused (Callbell has it, and nothing shows it is this
+   * resource's): no delete of this run may take it, though no resource holds it. Nothing when a resource keeps it.
+   */
+  stillDeclared(uuid: string, owner: Owner | undefined): void {
+    if (this.keeperOf(uuid)) return;
+    const keeper: Keeper = { owner, origin: "adopted" };
+    this.kept.set(uuid, keeper);
+    this.log?.record(uuid, keeper);
+  }
+
   /** The live resource of this run that keeps the contact, if any, in this process or in another of the run. */
   keeperOf(uuid: string): Keeper | undefined {
+    this.run?.assertIntact();
     const local = this.kept.get(uuid);
     if (local) return local;
     const logged = this.log?.find(uuid);
@@ -55,6 +68,7 @@ export class RunMemory {
    * its name in this process, or "another provider of this run" when a resource of another provider process did.
    */
   declare(identity: string, owner: Owner): Owner | undefined {
+    this.run?.assertIntact();
     const other = this.declaredBy.get(identity);
     if (other !== undefined && other !== owner) return other;
     this.declaredBy.set(identity, owner);
