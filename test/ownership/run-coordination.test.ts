@@ -128,6 +128,9 @@ describe("the run's coordination, named by the engine's address", () => {
 
   it("one writer per stack: the same run shares the lock, a live other run is refused naming it, an ended run's lock is taken over", async () => {
     const other = await listening();
+    // The first run's provider process (this one) registers in its folder: while it runs, the run may write.
+    const registration = path.join(run.folder, `process-${process.pid}`);
+    fs.writeFileSync(registration, "");
     try {
       await new StackWriteLock(base, 50, run).acquire("p/dev/alice", "1a2b3c4d");
       await new StackWriteLock(base, 50, run).acquire("p/dev/bob", "1a2b3c4d"); // another process of the same run
@@ -138,12 +141,30 @@ describe("the run's coordination, named by the engine's address", () => {
       );
       await new StackWriteLock(base, 50, otherRun).acquire("p/prod/alice", "1a2b3c4d"); // another stack: its own lock
       await new StackWriteLock(base, 50, otherRun).acquire("p/dev/alice", "9f8e7d6c"); // the same names in another backend
-      await engine.close(); // the first run ends (killed): its lock is stale
+      // The first run's processes are gone (killed), though something still listens at its address: its lock is stale.
+      fs.rmSync(registration);
       await new StackWriteLock(base, 50, otherRun).acquire("p/dev/alice", "1a2b3c4d");
-      engine = await listening();
+      // A run whose folder was swept: its engine's refusal decides.
+      const swept = await listening();
+      const sweptRun = new EngineRun(swept.address, base);
+      await new StackWriteLock(base, 50, sweptRun).acquire("p/staging/a", "1a2b3c4d");
+      fs.rmSync(sweptRun.folder, { recursive: true });
+      await assert.rejects(new StackWriteLock(base, 50, otherRun).acquire("p/staging/a", "1a2b3c4d"), /another pulumi run of stack p\/staging/);
+      await swept.close();
+      await new StackWriteLock(base, 50, otherRun).acquire("p/staging/a", "1a2b3c4d");
     } finally {
       await other.close();
     }
+  });
+
+  it("the run's last process, closed by the engine, removes the locks its run holds", () => {
+    const lock = path.join(base, "stack-test.lock");
+    fs.writeFileSync(lock, `run ${engine.address}`);
+    const foreign = path.join(base, "stack-other.lock");
+    fs.writeFileSync(foreign, "run 127.0.0.1:1");
+    run.releaseLocks();
+    assert.ok(!fs.existsSync(lock));
+    assert.ok(fs.existsSync(foreign), "another run's lock stays");
   });
 
   it("several processes of a run taking one create claim, and several runs taking over one stale lock: one holder at a time", async function () {
@@ -164,7 +185,8 @@ describe("the run's coordination, named by the engine's address", () => {
         fs.rmdirSync(inside);
       };
       (async () => {
-        const run = new EngineRun(address, base);
+        // In "lock" mode each child is a run of its own address, registered so that the others see it live.
+        const run = new EngineRun(address, base, ${JSON.stringify(mode)} === "lock");
         for (let i = 0; i < rounds; i++) {
           if (${JSON.stringify(mode)} === "claim") await withCreateClaim(run, "acct whatsapp 1", () => hold());
           else {

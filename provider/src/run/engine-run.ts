@@ -51,6 +51,9 @@ export function userRunFolder(base = os.tmpdir()): string {
 /** A short, one-way name for a text: the run files name contacts and resources by this, never in clear. */
 export const fingerprint = ownerFingerprint;
 
+/** What a stack lock held by the run at `address` says (write-lock.ts); the run's last process removes its locks. */
+export const runLockText = (address: string): string => `run ${address}`;
+
 /** How an engine answered a knock: it is there, it refused (the run has ended), or no answer came in time. */
 export type EngineAnswer = "alive" | "gone" | "silent";
 
@@ -189,9 +192,25 @@ export class EngineRun {
       } catch {
         // already removed by another process of the run
       }
-      if (others.length === 0) this.end();
+      if (others.length === 0) {
+        this.releaseLocks();
+        this.end();
+      }
       process.exit(130);
     });
+  }
+
+  /** Removes the stack locks this run holds: it has ended, and a later run must not wait for it. */
+  releaseLocks(): void {
+    const base = path.dirname(this.folder);
+    for (const name of fs.readdirSync(base).filter((n) => n.startsWith("stack-") && n.endsWith(".lock"))) {
+      const file = path.join(base, name);
+      try {
+        if (fs.readFileSync(file, "utf8").trim() === runLockText(this.address)) fs.rmSync(file, { force: true });
+      } catch {
+        // taken or removed meanwhile
+      }
+    }
   }
 
   /** Removes the run's files (the engine is gone, so no process of the run needs them). */

@@ -11,7 +11,7 @@
 // processes that both find it stale cannot both take it.
 import * as fs from "fs";
 import * as path from "path";
-import { EngineRun, RunCoordinationError, fingerprint, knock, userRunFolder } from "./engine-run";
+import { EngineRun, RunCoordinationError, fingerprint, knock, runLockText, userRunFolder } from "./engine-run";
 
 /** How long a second run waits for the first one to end before it refuses. */
 const patienceMs = 15_000;
@@ -23,7 +23,7 @@ const takeoverStaleMs = 10_000;
 /** Who holds a lock: an engine run (by its address), or a process (with a tag of the one taking, so two takers in one process differ). */
 type Holder = { kind: "run"; address: string } | { kind: "process"; pid: number; tag?: string };
 
-const holderText = (h: Holder) => (h.kind === "run" ? `run ${h.address}` : `process ${h.pid}${h.tag ? ` ${h.tag}` : ""}`);
+const holderText = (h: Holder) => (h.kind === "run" ? runLockText(h.address) : `process ${h.pid}${h.tag ? ` ${h.tag}` : ""}`);
 function readHolder(text: string): Holder | undefined {
   const [kind, value, tag] = text.trim().split(" ");
   if (kind === "run" && value) return { kind, address: value };
@@ -31,11 +31,34 @@ function readHolder(text: string): Holder | undefined {
   return undefined;
 }
 
-/** Whether a holder may still write: its engine does not refuse connections (Windows takes about 2 s to), or its process runs. */
-async function holderLive(h: Holder): Promise<boolean> {
-  if (h.kind === "run") return (await knock(h.address, 4_000)) !== "gone";
+/**
+ * Whether a holder may still write. A run writes through its provider processes, which register in the run's folder:
+ * it is live while one of them runs (whatever now listens at its old address). Without a folder (swept), while its
+ * engine does not refuse connections (Windows takes about 2 s to). A process holder, while it runs.
+ */
+async function holderLive(h: Holder, base: string): Promise<boolean> {
+  if (h.kind === "process") return pidAlive(h.pid);
+  const registered = registeredProcesses(path.join(base, `run-${fingerprint(h.address)}`));
+  if (registered !== undefined) return registered.some(pidAlive);
+  return (await knock(h.address, 4_000)) !== "gone";
+}
+
+// The pids registered in a run's folder; undefined when the folder is gone.
+function registeredProcesses(folder: string): number[] | undefined {
   try {
-    process.kill(h.pid, 0);
+    return fs
+      .readdirSync(folder)
+      .filter((name) => name.startsWith("process-"))
+      .map((name) => Number(name.slice("process-".length)));
+  } catch {
+    return undefined;
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "EPERM";
@@ -62,13 +85,14 @@ function createWhole(file: string, text: string): boolean {
  * process that holds its take-over file. Answers what the file names when another live holder has it.
  */
 async function take(file: string, mine: string): Promise<{ taken: true } | { taken: false; holder: Holder | undefined }> {
+  const base = path.dirname(file);
   for (;;) {
     if (createWhole(file, mine)) return { taken: true };
     const written = readOr(file, undefined);
     if (written === undefined) continue; // removed in between: try again
     if (written === mine) return { taken: true };
     const holder = readHolder(written);
-    if (holder && (await holderLive(holder))) return { taken: false, holder };
+    if (holder && (await holderLive(holder, base))) return { taken: false, holder };
     // Gone (or unreadable): replace it under the take-over file, after checking it still says the same.
     const takeover = `${file}.takeover`;
     if (!createWhole(takeover, mine)) {
