@@ -185,8 +185,10 @@ describe("the run's coordination, named by the engine's address", () => {
         fs.rmdirSync(inside);
       };
       (async () => {
-        // In "lock" mode each child is a run of its own address, registered so that the others see it live.
-        const run = new EngineRun(address, base, ${JSON.stringify(mode)} === "lock");
+        // In "lock" mode each child is a run of its own address. The test process registers as its provider process, so
+        // each run stays live until the test ends, however early its child finishes: a lock a finished run held is stale.
+        const run = new EngineRun(address, base);
+        if (${JSON.stringify(mode)} === "lock") fs.writeFileSync(path.join(run.folder, "process-" + process.argv[4]), "");
         for (let i = 0; i < rounds; i++) {
           if (${JSON.stringify(mode)} === "claim") await withCreateClaim(run, "acct whatsapp 1", () => hold());
           else {
@@ -203,9 +205,8 @@ describe("the run's coordination, named by the engine's address", () => {
         addresses.map(
           (address) =>
             new Promise<string>((resolve, reject) => {
-              const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script(mode), base, address, String(rounds)], {
-                cwd: repo,
-              });
+              const args = ["-r", "ts-node/register/transpile-only", "-e", script(mode), base, address, String(rounds), String(process.pid)];
+              const child = spawn(process.execPath, args, { cwd: repo });
               let out = "";
               child.stdout.on("data", (b: Buffer) => (out += b.toString()));
               child.on("error", reject);
