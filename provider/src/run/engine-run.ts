@@ -98,8 +98,7 @@ export class EngineRun {
     fs.mkdirSync(this.folder, { recursive: true, mode: 0o700 });
     if (register) {
       const entries = fs.readdirSync(this.folder);
-      const live = entries.filter((name) => name.startsWith("process-") && alive(Number(name.slice("process-".length))));
-      if (entries.length > 0 && live.length === 0) {
+      if (entries.length > 0 && !(registeredProcesses(this.folder) ?? []).some(pidAlive)) {
         const aside = path.join(base, `stale-${this.id}-${process.pid}-${Date.now()}`);
         fs.renameSync(this.folder, aside);
         fs.rmSync(aside, { recursive: true, force: true });
@@ -186,13 +185,8 @@ export class EngineRun {
     const me = path.join(this.folder, `process-${process.pid}`);
     process.once("SIGINT", () => {
       fs.rmSync(me, { force: true });
-      let others: string[] = [];
-      try {
-        others = fs.readdirSync(this.folder).filter((name) => name.startsWith("process-") && alive(Number(name.slice("process-".length))));
-      } catch {
-        // already removed by another process of the run
-      }
-      if (others.length === 0) {
+      // An empty answer when another process of the run already removed the folder.
+      if (!(registeredProcesses(this.folder) ?? []).some(pidAlive)) {
         this.releaseLocks();
         this.end();
       }
@@ -240,7 +234,21 @@ function sweepEndedRuns(base: string, keep: string): void {
   }
 }
 
-function alive(pid: number): boolean {
+/** The pids of the provider processes registered in a run's folder; undefined when the folder is gone. */
+export function registeredProcesses(folder: string): number[] | undefined {
+  try {
+    return fs
+      .readdirSync(folder)
+      .filter((name) => name.startsWith("process-"))
+      .map((name) => Number(name.slice("process-".length)));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a process runs (one of another user counts). */
+export function pidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
     return true;

@@ -11,7 +11,7 @@
 // processes that both find it stale cannot both take it.
 import * as fs from "fs";
 import * as path from "path";
-import { EngineRun, RunCoordinationError, fingerprint, knock, runLockText, userRunFolder } from "./engine-run";
+import { EngineRun, RunCoordinationError, fingerprint, knock, pidAlive, registeredProcesses, runLockText, userRunFolder } from "./engine-run";
 
 /** How long a second run waits for the first one to end before it refuses. */
 const patienceMs = 15_000;
@@ -41,28 +41,6 @@ async function holderLive(h: Holder, base: string): Promise<boolean> {
   const registered = registeredProcesses(path.join(base, `run-${fingerprint(h.address)}`));
   if (registered !== undefined) return registered.some(pidAlive);
   return (await knock(h.address, 4_000)) !== "gone";
-}
-
-// The pids registered in a run's folder; undefined when the folder is gone.
-function registeredProcesses(folder: string): number[] | undefined {
-  try {
-    return fs
-      .readdirSync(folder)
-      .filter((name) => name.startsWith("process-"))
-      .map((name) => Number(name.slice("process-".length)));
-  } catch {
-    return undefined;
-  }
-}
-
-function pidAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /** Creates `file` holding `text`, whole, or answers false when it exists. */
