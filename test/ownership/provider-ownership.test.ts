@@ -99,6 +99,44 @@ describe("Contact provider: ownership of contacts (takeover and delete)", functi
       );
     });
 
+    it("adopting a contact whose custom field holds another stack's owner mark warns, naming that stack only", async () => {
+      await start();
+      const theirs = await sim.admin.createContact({
+        identifier: "393331234567",
+        source: "whatsapp",
+        name: "Made by hand",
+        custom_fields: { [OWNER_FIELD]: "acme/prod/whatsapp-393331234567 @9f8e7d6c adopted" },
+      });
+      await sim.admin.createContact({
+        identifier: "393331234568",
+        source: "whatsapp",
+        name: "Our own",
+        custom_fields: { [OWNER_FIELD]: markOf("proj/dev/old-name") },
+      });
+      const provider = run();
+      const adopted = await provider.create!(await checked(provider, { ...alice, adopt: true }, "proj/dev/qa-alice"));
+      assert.equal(adopted.id, theirs.uuid, "without an owner field, adopt: true still takes it over");
+      assert.deepEqual(warnings, [
+        `contact "QA Alice" (393331234567) (uuid ${theirs.uuid}) adopted, but its custom field pulumi_owner holds an owner mark of acme/prod: ` +
+          "that stack may manage it, and its destroy would delete the contact. If so, declare it there only; set callbell:ownerField " +
+          "(or CALLBELL_OWNER_FIELD) to pulumi_owner, so that such an adopt is refused",
+      ]);
+      // A mark of this very stack (it once had an owner field) is no other stack's: nothing to say.
+      warnings.length = 0;
+      await provider.create!(await checked(provider, { ...alice, identifier: "393331234568", adopt: true }, "proj/dev/qa-other"));
+      assert.deepEqual(warnings, []);
+      // With another owner field than the one that holds the mark, it says which field this stack uses.
+      warnings.length = 0;
+      const elsewhere = run({ ownerField: "company" });
+      await elsewhere.create!(await checked(elsewhere, { ...alice, adopt: true }, "proj/staging/qa-alice"));
+      assert.equal(warnings.length, 1);
+      assert.match(
+        warnings[0],
+        /holds an owner mark of acme\/prod: .*this stack's owner field is company: if the stacks of this account mark contacts in pulumi_owner, use that one/,
+      );
+      assert.ok(!warnings[0].includes("whatsapp-393331234567"), "the mark's resource name is not shown");
+    });
+
     it("state written before origins were recorded: adopt: true means maybe not ours, so no DELETE", async () => {
       await start();
       const existing = await sim.admin.createContact({ identifier: "393331234567", source: "whatsapp", name: "QA Alice" });

@@ -25,7 +25,7 @@ import {
   unreachedRemovals,
 } from "./mapping";
 import type { UpdateContactBody } from "../client/contacts";
-import { Origin, Owner, decideDelete, decideTakeover } from "./ownership";
+import { Origin, Owner, decideDelete, decideTakeover, foreignMarks } from "./ownership";
 import { ContactRun, ProviderContext } from "./run";
 import { anotherProvider } from "../run/run-memory";
 import { validateInputs } from "./schema";
@@ -140,7 +140,10 @@ export async function createContact(run: ContactRun, inputs: ContactInputs): Pro
           sameName: existing.name.trim() === inputs.name.trim(),
           keeper: run.memory.keeperOf(existing.uuid),
         });
-        if (decision.takeOver) return await takeOver(run, existing, inputs, decision.origin, owner);
+        if (decision.takeOver) {
+          if (inputs.adopt === true) warnForeignMarks(run, existing, inputs, owner);
+          return await takeOver(run, existing, inputs, decision.origin, owner);
+        }
         // The program still declares this number: no delete of this run (a resource renamed without an alias, run with
         // --continue-on-error) may take the contact, although this resource does not hold it.
         run.memory.stillDeclared(existing.uuid, owner);
@@ -160,6 +163,26 @@ export async function createContact(run: ContactRun, inputs: ContactInputs): Pro
     });
   } catch (error) {
     throw error instanceof ContactError ? error : run.fail(error, inputs, "create");
+  }
+}
+
+// An adopt the owner mark did not refuse, of a contact that carries another stack's mark in a field this stack does not
+// read as its owner field (none set, or another one): the provider cannot tell that it is that stack's, so it adopts it,
+// but says so, naming the stack only, since that stack's destroy would delete the contact under this one.
+function warnForeignMarks(run: ContactRun, existing: ApiContact, inputs: ContactInputs, owner: Owner | undefined): void {
+  const { ownerField } = run.settings();
+  for (const [field, holder] of Object.entries(foreignMarks(existing.customFields ?? undefined, ownerField, owner))) {
+    const fix = ownerField
+      ? `this stack's owner field is ${ownerField}: if the stacks of this account mark contacts in ${field}, use that one`
+      : `set callbell:ownerField (or CALLBELL_OWNER_FIELD) to ${field}`;
+    run.warn(
+      run.said(
+        `contact ${run.describe(inputs)} (uuid ${existing.uuid}) adopted, but its custom field ${field} holds an owner mark of ${holder}: ` +
+          `that stack may manage it, and its destroy would delete the contact. If so, declare it there only; ${fix}, so that such an adopt is refused`,
+        inputs,
+        [existing.name],
+      ),
+    );
   }
 }
 

@@ -76,6 +76,44 @@ export function readMark(text: string): OwnerMark {
   return match ? { owner: match[1], backend: match[2], adopted: match[3] !== undefined } : { owner: text.trim() };
 }
 
+/**
+ * Whether a text has the shape of a mark written by this version: "<project>/<stack>/<resource> @<backend>[ adopted]".
+ * Without an owner field nothing is a mark; this only lets `export` and an adopting create say that a custom field
+ * looks like another stack's owner field. A mark of an earlier version (no "@<backend>") is not recognised.
+ */
+export function looksLikeMark(text: string): boolean {
+  return /^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+\/.+ @[0-9a-f]{8}( adopted)?$/s.test(text.trim());
+}
+
+/**
+ * The "<project>/<stack>" a mark names, or undefined when the text is not "<project>/<stack>/<resource>…". Output names a
+ * mark's holder by this only: the resource name may be made of the phone number (ContactSet's `whatsapp-<digits>`).
+ */
+export function markHolder(text: string): string | undefined {
+  const [project, stack, ...resource] = readMark(text).owner.split("/");
+  const part = /^[A-Za-z0-9._-]+$/;
+  return part.test(project) && part.test(stack ?? "") && resource.join("/") !== "" ? `${project}/${stack}` : undefined;
+}
+
+/**
+ * Custom fields other than `ownerField` that hold a mark of another stack than `owner`'s (looksLikeMark), field → the
+ * "<project>/<stack>" it names: an adopt that cannot read marks (no owner field, or another field than those stacks use)
+ * says so, as the contact may be another stack's, whose destroy would delete it.
+ */
+export function foreignMarks(
+  customFields: Record<string, unknown> | undefined,
+  ownerField: string | undefined,
+  owner: Owner | undefined,
+): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const [field, value] of Object.entries(customFields ?? {})) {
+    if (field === ownerField || typeof value !== "string" || !looksLikeMark(value)) continue;
+    const holder = markHolder(value);
+    if (holder && (owner === undefined || `${holder}/` !== stackOf(owner))) found[field] = holder;
+  }
+  return found;
+}
+
 /** What create may do with a contact that already has the declared identifier. */
 export type TakeoverDecision = { takeOver: true; origin: Origin; why: string } | { takeOver: false; refusal: string };
 
