@@ -63,6 +63,47 @@ describe("ownership decisions", () => {
     });
   });
 
+  it("the refusal of an unmarked contact gives the fix in the door's syntax: TypeScript for the dynamic Contact, every language for the plugin", () => {
+    const unmarked = facts({ marking: false, owner: "callbell-demo/dev/alice" });
+    const middle =
+      "if a killed run of this stack created it, run the next up with callbell:recoverCreates=true (or CALLBELL_RECOVER_CREATES=true); " +
+      "if this is 'pulumi up --replace' of this resource, Callbell holds one contact per number, so the replacement can only keep it: " +
+      "run that up with callbell:recoverCreates=true too (with callbell:ownerField set, --replace needs nothing); ";
+    const dynamic =
+      'nothing shows that this stack made it. If you renamed this resource, add aliases: [{ name: "<its old name>" }]; ' +
+      middle +
+      "to manage an existing contact, set adopt: true";
+    assert.deepEqual(decideTakeover(unmarked), { takeOver: false, refusal: dynamic }, "the dynamic door is the default");
+    assert.deepEqual(decideTakeover({ ...unmarked, door: "dynamic" }), { takeOver: false, refusal: dynamic });
+    assert.deepEqual(decideTakeover({ ...unmarked, door: "plugin" }), {
+      takeOver: false,
+      refusal:
+        "nothing shows that this stack made it. If you renamed this resource, add an alias from its old name " +
+        '(YAML: options: { aliases: [ "urn:pulumi:dev::callbell-demo::callbell:index:Contact::<old name>" ] }; ' +
+        'Python: opts=pulumi.ResourceOptions(aliases=[pulumi.Alias(name="<old name>")]); TypeScript: aliases: [{ name: "<old name>" }]); ' +
+        middle +
+        "to manage an existing contact, set its adopt property to true (YAML and TypeScript: adopt: true; Python: adopt=True)",
+    });
+    const noOwner = decideTakeover({ ...unmarked, owner: undefined, door: "plugin" }) as { refusal: string };
+    assert.ok(noOwner.refusal.includes('YAML: options: { aliases: [ "<its old URN, from pulumi stack --show-urns>" ] }'), noOwner.refusal);
+    assert.ok(!/\n/.test(noOwner.refusal), "one line");
+  });
+
+  it("the refusal of another stack's contact names retainOnDelete as the door's language spells it", () => {
+    const theirs = facts({ mark: "p/prod/alice @1a2b3c4d", owner: "q/dev/alice" });
+    const tail = (door: "dynamic" | "plugin") =>
+      (decideTakeover({ ...theirs, door }) as { refusal: string }).refusal.replace(/^.*; a contact has one owner, /, "");
+    assert.equal(
+      tail("dynamic"),
+      "so declare it in that stack only (or, to move it here, remove it from that stack with retainOnDelete and clear the field in the dashboard)",
+    );
+    assert.equal(
+      tail("plugin"),
+      "so declare it in that stack only (or, to move it here, remove it from that stack with the retainOnDelete resource option " +
+        "(Python: retain_on_delete) and clear the field in the dashboard)",
+    );
+  });
+
   it("delete: skipped for a kept contact, an adopted one, or one another owner (or backend) marked; else deleted", () => {
     const base = { owner: "p/dev/alice", ownMark: "p/dev/alice @1a2b3c4d", origin: "created" as const, legacyAdopt: false, marking: true, backend: here };
     assert.deepEqual(decideDelete({ ...base, keeper: { owner: "p/dev/alice" } }), {

@@ -83,8 +83,16 @@ describe("provider plugin: no command sequence loses a contact (YAML programs)",
     assert.notEqual(r.code, 0, shown(r));
     assert.match(
       r.stdout + r.stderr,
-      /Callbell already has a contact with this identifier .* nothing shows that this stack made it\. If you renamed this resource, add aliases/,
+      /Callbell already has a contact with this identifier .* nothing shows that this stack made it\. If you renamed this resource, add an alias from its old name/,
     );
+    // The plugin cannot know the program's language: the fix in YAML (the old URN, which is what Pulumi YAML takes), Python and TypeScript.
+    const said = (r.stdout + r.stderr).replace(/\s*\n\s*/g, " ");
+    assert.ok(said.includes(`(YAML: options: { aliases: [ "${urn("dev", "<old name>")}" ] }; `), shown(r));
+    assert.ok(
+      said.includes('Python: opts=pulumi.ResourceOptions(aliases=[pulumi.Alias(name="<old name>")]); TypeScript: aliases: [{ name: "<old name>" }])'),
+      shown(r),
+    );
+    assert.ok(said.includes("to manage an existing contact, set its adopt property to true (YAML and TypeScript: adopt: true; Python: adopt=True)"), shown(r));
     assert.deepEqual(await logged(), [], "no POST, no DELETE");
     assert.deepEqual(await held(dir, env), before, "qa-alice is still in the state, with its contact");
     project({ alice: { properties: alice, aliases: [urn("dev", "qa-alice")] }, "qa-bob": { properties: bob } }, dir);

@@ -139,6 +139,7 @@ export async function createContact(run: ContactRun, inputs: ContactInputs): Pro
           recoverCreates: settings.recoverCreates === true,
           sameName: existing.name.trim() === inputs.name.trim(),
           keeper: run.memory.keeperOf(existing.uuid),
+          door: run.door(),
         });
         if (decision.takeOver) {
           if (inputs.adopt === true) warnForeignMarks(run, existing, inputs, owner);
@@ -274,6 +275,7 @@ function checkImport(run: ContactRun, id: string, contact: ApiContact, owner: Ow
     recoverCreates: settings.recoverCreates === true,
     sameName: true,
     keeper: undefined,
+    door: run.door(),
   });
   if (!decision.takeOver) throw run.refuse(`Could not import contact ${id}: ${decision.refusal}. Nothing was written.`, undefined);
 }
@@ -296,6 +298,7 @@ async function checkRemark(run: ContactRun, id: string, olds: ContactOutputs, ow
     recoverCreates: settings.recoverCreates === true,
     sameName: true,
     keeper: undefined,
+    door: run.door(),
   });
   if (!decision.takeOver) throw run.refuse(`Could not update contact ${run.describe(olds)} (uuid ${id}): ${decision.refusal}. Nothing was written.`, olds);
 }

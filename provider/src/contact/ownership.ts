@@ -16,6 +16,7 @@
 //   replacement: Callbell holds one contact per number, so the replacement takes the same one.
 
 import { createHash } from "crypto";
+import { Door, adoptHint, aliasHint, retainOnDeleteOption } from "./hints";
 
 /** Who a resource is: "<project>/<stack>/<resource name>", passed by Contact as the `__owner` input. */
 export type Owner = string;
@@ -133,6 +134,8 @@ export interface TakeoverFacts {
   sameName: boolean;
   /** The live resource of this run that keeps the contact, if any. */
   keeper?: Keeper;
+  /** The front door the run serves, for the syntax of the hints (hints.ts); the dynamic resource's when not given. */
+  door?: Door;
 }
 
 /** The stack part of an owner: "<project>/<stack>/". */
@@ -149,6 +152,7 @@ function elsewhere(mark: OwnerMark, backend: string | undefined): string {
 
 /** Decides whether create may take over an existing contact, or why not. */
 export function decideTakeover(f: TakeoverFacts): TakeoverDecision {
+  const door = f.door ?? "dynamic";
   if (f.keeper) {
     if (keeperIs(f.keeper, f.owner)) {
       // The state of this very resource holds the contact: it is being replaced (`up --replace`, or replaced
@@ -184,7 +188,7 @@ export function decideTakeover(f: TakeoverFacts): TakeoverDecision {
       takeOver: false,
       refusal:
         `its owner field says it is managed by ${mark.owner}${elsewhere(mark, f.backend)}; a contact has one owner, so declare it in that stack only ` +
-        "(or, to move it here, remove it from that stack with retainOnDelete and clear the field in the dashboard)",
+        `(or, to move it here, remove it from that stack with ${retainOnDeleteOption(door)} and clear the field in the dashboard)`,
     };
   }
   if (f.adopt) return { takeOver: true, origin: "adopted", why: "adopt: true" };
@@ -193,11 +197,11 @@ export function decideTakeover(f: TakeoverFacts): TakeoverDecision {
   return {
     takeOver: false,
     refusal:
-      `${unmarked}. If you renamed this resource, add aliases: [{ name: "<its old name>" }]; ` +
+      `${unmarked}. If you renamed this resource, ${aliasHint(door, f.owner)}; ` +
       "if a killed run of this stack created it, run the next up with callbell:recoverCreates=true (or CALLBELL_RECOVER_CREATES=true); " +
       "if this is 'pulumi up --replace' of this resource, Callbell holds one contact per number, so the replacement can only keep it: " +
       "run that up with callbell:recoverCreates=true too (with callbell:ownerField set, --replace needs nothing); " +
-      "to manage an existing contact, set adopt: true",
+      `to manage an existing contact, ${adoptHint(door)}`,
   };
 }
 

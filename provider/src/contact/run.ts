@@ -10,6 +10,7 @@ import { maskInput, maskPersonalData, personalValues } from "./personal-data";
 import { ContactError } from "./error";
 import { OwnerMarkable, ownerMarkOn, withOwnerMark } from "./mapping";
 import { Origin, Owner, writeMark } from "./ownership";
+import { Door, adoptHint } from "./hints";
 import { PageReadLimits, PageSnapshot, defaultPageReadLimits, listedAnswersFor, pageReadable } from "./page-snapshot";
 import { AccountReferences } from "./references";
 import { RunMemory } from "../run/run-memory";
@@ -29,6 +30,11 @@ export interface ProviderContext {
   engineRun?: EngineRun;
   /** When a run's reads turn to page reads (default: defaultPageReadLimits). */
   pageReads?: PageReadLimits;
+  /**
+   * The front door this run serves, for the syntax its messages suggest (hints.ts): "dynamic" (default), the Contact
+   * of TypeScript/JavaScript programs, or "plugin", the provider plugin of any language.
+   */
+  door?: Door;
 }
 
 /** One run of the provider: its context, its memory and the helpers every operation uses. */
@@ -56,6 +62,11 @@ export class ContactRun {
   /** The resolved settings. */
   settings(): ProviderSettings {
     return this.context.settings();
+  }
+
+  /** The front door this run serves (ProviderContext.door). */
+  door(): Door {
+    return this.context.door ?? "dynamic";
   }
 
   /** The Callbell client, made on first use. */
@@ -173,7 +184,7 @@ export class ContactRun {
   /** The error for a failed `action` on a contact, with the token redacted. */
   fail(error: unknown, inputs: Partial<ContactInputs>, action: string): ContactError {
     let detail = error instanceof Error ? error.message : String(error);
-    if (error instanceof CallbellError && error.status === 409) detail += `; to manage the existing contact, set adopt: true`;
+    if (error instanceof CallbellError && error.status === 409) detail += `; to manage the existing contact, ${adoptHint(this.door())}`;
     return this.refuse(redact(`Could not ${action} contact ${this.describe(inputs)}: ${detail}`, [this.settings().apiToken]), inputs);
   }
 }

@@ -18,6 +18,7 @@ import { sameEmail } from "../normalize";
 import { diffContact } from "../contact/diff";
 import { hostContext } from "../contact/host";
 import { ownerFromUrn } from "../contact/ownership";
+import { retainOnDeleteOption } from "../contact/hints";
 import { ContactProvider, makeContactProvider } from "../contact/lifecycle";
 import { ContactInputs, ContactOutputs, computedNames, ownerInput, personalInputNames, personalOutputNames } from "../contact/shape";
 import { getChannel, getContact, getTeam } from "../lookups";
@@ -45,6 +46,8 @@ export class CallbellPluginServer {
       settings: () => this.context.settings(),
       client: () => this.context.client(),
       warn: (m) => this.warn(m),
+      // Any language may be on the other side: hints give the form for each (contact/hints.ts).
+      door: "plugin",
     });
   }
 
@@ -175,7 +178,7 @@ export class CallbellPluginServer {
       `provider ${name}: its Callbell account changes${accounts ? ` (${accounts[0]} → ${accounts[1]})` : " (apiUrl or apiToken changed)"}. ` +
         "The contacts its resources hold stay in the old account: a refresh would drop them from the state as gone, and the next up would create " +
         "them again in the new account, leaving the old ones untracked. To keep managing the old contacts, keep the old settings; to move, " +
-        "remove the resources from this stack first (retainOnDelete, or pulumi state delete), then declare them again.",
+        `remove the resources from this stack first (${retainOnDeleteOption("plugin")}, or pulumi state delete), then declare them again.`,
     );
   }
 
