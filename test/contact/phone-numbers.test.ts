@@ -7,6 +7,8 @@ import * as os from "os";
 import * as path from "path";
 import { normalizedIdentifier } from "../../provider/src/client/contacts";
 import { diffContact } from "../../provider/src/contact/diff";
+import { makeContactProvider } from "../../provider/src/contact/lifecycle";
+import { maskInput } from "../../provider/src/contact/personal-data";
 import { patchFor } from "../../provider/src/contact/mapping";
 import { validateInputs } from "../../provider/src/contact/schema";
 import { ContactInputs, ContactOutputs } from "../../provider/src/contact/shape";
@@ -56,7 +58,7 @@ describe("phone numbers: E.164 identifiers", () => {
     for (const [written, e164] of noTrunk) assert.equal(phoneDigits(written), e164, written);
   });
 
-  it("are what the schema stores for phone sources only, and what it refuses stays refused with today's message", () => {
+  it("are what the schema stores for phone sources only, and what it refuses stays refused", () => {
     for (const [written, e164] of [...trunkZero, ...noTrunk]) {
       for (const source of ["whatsapp", "telegram"]) {
         const result = validateInputs({ identifier: written, source, name: "N" });
@@ -68,7 +70,51 @@ describe("phone numbers: E.164 identifiers", () => {
     assert.equal(normalizedIdentifier("instagram", " 4407911123456 "), "4407911123456", "an instagram identifier is not a number");
     const refused = validateInputs({ identifier: "+44 0000 000000", source: "whatsapp", name: "N" });
     assert.ok(!refused.ok);
-    assert.match(refused.problems[0].reason, /^identifier "\+44 0000 000000" is not a phone number in international format, which source whatsapp needs/);
+    assert.match(refused.problems[0].reason, /^identifier "\+44 0000 000000" is not a valid United Kingdom \(\+44\) number/);
+  });
+
+  it("a number in international form that libphonenumber finds invalid is refused as invalid for its country, not as unformatted", () => {
+    const reason = (identifier: string) => {
+      const result = validateInputs({ identifier, source: "whatsapp", name: "N" });
+      assert.ok(!result.ok, identifier);
+      return result.problems.map((p) => `${p.property}: ${p.reason}`).join("\n");
+    };
+    // The UK range Ofcom keeps for drama: international format, no valid number.
+    assert.equal(
+      reason("447700900123"),
+      'identifier: identifier "447700900123" is not a valid United Kingdom (+44) number (libphonenumber, reading it as +44 7700 900123); check the digits',
+    );
+    assert.equal(
+      reason("+44 7700 900123"),
+      'identifier: identifier "+44 7700 900123" is not a valid United Kingdom (+44) number (libphonenumber, reading it as +44 7700 900123); check the digits',
+    );
+    // A US number written without its 1 is read with Morocco's 212: the message says how it was read.
+    assert.equal(
+      reason("2125550100"),
+      'identifier: identifier "2125550100" is not a valid Morocco (+212) number (libphonenumber, reading it as +212 5550100); check the digits',
+    );
+    // Too short, or no country calling code libphonenumber knows: not a number in international format.
+    const unformatted = ', which source whatsapp needs; write the country code and the number, e.g. "393331234567" or "+39 333 123 4567"';
+    assert.equal(reason("12"), `identifier: identifier "12" is not a phone number in international format${unformatted}`);
+    assert.equal(reason("999123456789"), `identifier: identifier "999123456789" is not a phone number in international format${unformatted}`);
+    assert.equal(reason("3933312"), `identifier: identifier "3933312" is not a phone number in international format${unformatted}`);
+  });
+
+  it("a number invalid for its country is masked with personalData secret, as the value and as libphonenumber reads it", async () => {
+    const provider = makeContactProvider({
+      settings: () => ({ apiUrl: "http://127.0.0.1:9/v1" }),
+      client: () => {
+        throw new Error("no API in check");
+      },
+    });
+    const raw = { identifier: "+44 7700 900123", source: "whatsapp", name: "N", [maskInput]: true };
+    const result = await provider.check({} as ContactInputs, raw as unknown as ContactInputs);
+    assert.deepEqual(result.failures, [
+      {
+        property: "identifier",
+        reason: 'identifier "…123" is not a valid United Kingdom (+44) number (libphonenumber, reading it as …123); check the digits',
+      },
+    ]);
   });
 
   it("give one seed name however the number is written, and the name of earlier versions as a legacy key", () => {

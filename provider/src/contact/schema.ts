@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { parsePhoneNumberFromString } from "libphonenumber-js";
 import { ContactSource, canLookUpByPhone, contactSources, normalizedIdentifier, phoneSources } from "../client/contacts";
-import { containsUnknown, tagKey } from "../normalize";
+import { containsUnknown, invalidPhoneReading, strippedPhoneDigits, tagKey } from "../normalize";
 import { ContactInputs, SameShape, botStatuses, inputNames } from "./shape";
 import { uuidPattern } from "../client/uuid";
 
@@ -131,6 +131,22 @@ function channelShape(value: unknown): string {
   return `channel must be a channel's title, e.g. "WhatsApp Sales Line", or { main: true } for the source's main channel, not ${describe(value)}`;
 }
 
+// Where a calling code dials, as a number's refusal names it: "United Kingdom (+44)", the country libphonenumber names
+// for the number, else the code's main one (an invalid number is valid in none of those that share the code).
+function placeOf(callingCode: string, countries: readonly string[]): string {
+  return countries.length ? `${regionName(countries[0])} (+${callingCode})` : `+${callingCode}`;
+}
+
+let regionNames: Intl.DisplayNames | undefined;
+function regionName(code: string): string {
+  try {
+    regionNames ??= new Intl.DisplayNames(["en"], { type: "region" });
+    return regionNames.of(code) ?? code;
+  } catch {
+    return code; // a Node built without ICU data names no region
+  }
+}
+
 function describe(value: unknown): string {
   if (value === undefined) return "nothing";
   if (value === null) return "null";
@@ -208,11 +224,16 @@ function crossFieldProblems(known: Record<string, unknown>, found: InputProblem[
   if (source && phoneSources.includes(source) && fine("identifier") && !isPhoneNumber(normalizedIdentifier(source, String(known.identifier)))) {
     const shown = String(known.identifier).trim();
     const plus = /^\+*[^+]+\+/.test(shown) || /^\+{2,}/.test(shown) ? " (a '+' may only start the number, once)" : "";
+    // Written in international form, with a country calling code libphonenumber knows, but no valid number there:
+    // saying "not in international format" would send the user to fix what is right.
+    const reading = plus ? undefined : invalidPhoneReading(strippedPhoneDigits(shown));
     problems.push({
       property: "identifier",
-      reason:
-        `identifier ${describe(shown)} is not a phone number in international format${plus}, which source ${source} needs; ` +
-        `write the country code and the number, e.g. "393331234567" or "+39 333 123 4567"`,
+      reason: reading
+        ? `identifier ${describe(shown)} is not a valid ${placeOf(reading.callingCode, reading.countries)} number ` +
+          `(libphonenumber, reading it as ${reading.international}); check the digits`
+        : `identifier ${describe(shown)} is not a phone number in international format${plus}, which source ${source} needs; ` +
+          `write the country code and the number, e.g. "393331234567" or "+39 333 123 4567"`,
     });
   }
   if (source && !phoneSources.includes(source) && fine("identifier")) {
