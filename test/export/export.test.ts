@@ -8,11 +8,11 @@ import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { runExport } from "../../provider/src/cli/export";
-import { buildSeedFile, noIdentifierReason } from "../../provider/src/cli/export-file";
+import { buildSeedFile, holderOf, noIdentifierReason, unreadableHolder } from "../../provider/src/cli/export-file";
 import { loadSeedFiles } from "../../provider/src/seed/seed-file";
 import type { ListedContact } from "../../provider/src/client/account";
 import { REPO_ROOT } from "../harness";
-import { seedAccount, seededPhone, withoutIdentifier } from "./support";
+import { seedAccount, seededContactBody, seededPhone, withoutIdentifier } from "./support";
 import { CHANNELS, RequestLogEntry, StartedSimulator, TEAMS, startSimulator } from "callbell-simulator";
 
 interface Run {
@@ -317,7 +317,7 @@ describe("export: what the seed file leaves out, and why", () => {
         contact(1, {
           ...wa,
           phoneNumber: "+39 333 123 4567",
-          customFields: { interests: '["api","whatsapp"]', seats: 42, company: "", pulumi_owner: "p/s/r", motto: "[not a list" },
+          customFields: { interests: '["api","whatsapp"]', seats: 42, company: "", pulumi_owner: " ", motto: "[not a list" },
           customFieldsMetadata: { interests: { type: "checkbox" }, seats: { type: "number" }, pulumi_owner: { type: "text" }, motto: { type: "text" } },
         }),
       ],
@@ -325,5 +325,124 @@ describe("export: what the seed file leaves out, and why", () => {
     );
     const entry = (parse(result.text) as { contacts: Record<string, unknown>[] }).contacts[0];
     assert.deepEqual(entry.customFields, { interests: ["api", "whatsapp"], motto: "[not a list", seats: "42" });
+  });
+
+  it("a contact with anything in the owner field is left out, counted by the <project>/<stack> of its mark, never by resource name", () => {
+    const marked = (i: number, mark: unknown) => contact(i, { ...wa, phoneNumber: `+39 333 123 45${60 + i}`, customFields: { pulumi_owner: mark } });
+    const context = { teams: [], channels: [], ownerField: "pulumi_owner", header: ["Exported."] };
+    const result = buildSeedFile(
+      [
+        marked(1, "acme/prod/whatsapp-393331234561 @1a2b3c4d"),
+        marked(2, "acme/dev/qa-bob @1a2b3c4d adopted"),
+        marked(3, "acme/dev/x"),
+        marked(4, "Call after 5"),
+        marked(5, ""),
+      ],
+      context,
+    );
+    assert.equal(result.written, 1, "only the contact with an empty owner field");
+    assert.deepEqual(result.managed, { "acme/prod": 1, "acme/dev": 2, [unreadableHolder]: 1 });
+    assert.deepEqual(result.skipped, {});
+    assert.match(
+      result.text,
+      /^# Left out: 4 contacts already managed by Pulumi stacks \(owner mark in pulumi_owner\): acme\/dev: 2, acme\/prod: 1, a value that is not an owner mark: 1\.$/m,
+    );
+    assert.doesNotMatch(result.text, /whatsapp-39|qa-bob|Call after/);
+    assert.deepEqual(["p/s/r @0123abcd", "p/s/a/b", "p/s", "p s/t/r", "", "acme/dev/ @1a2b3c4d"].map(holderOf), [
+      "p/s",
+      "p/s",
+      unreadableHolder,
+      unreadableHolder,
+      unreadableHolder,
+      unreadableHolder,
+    ]);
+  });
+});
+
+describe("export: contacts that a stack already manages (issue 36)", function () {
+  this.timeout(60_000);
+  let sim: StartedSimulator;
+  // Marks as the provider writes them (ownership.ts): "<project>/<stack>/<resource> @<backend>[ adopted]". The resource
+  // names are made of the numbers, as ContactSet's are: none of it may be printed.
+  const marks: Record<number, string> = {
+    1: `acme/dev/whatsapp-${seededPhone(1)} @1a2b3c4d`,
+    2: `acme/dev/whatsapp-${seededPhone(2)} @1a2b3c4d adopted`,
+    3: `acme/prod/whatsapp-${seededPhone(3)} @9f8e7d6c`,
+  };
+  before(async () => {
+    sim = await startSimulator({ rateLimitPerSecond: 0 });
+    for (let i = 0; i < 8; i++) {
+      const body = seededContactBody(i, { phonesOnly: true });
+      if (marks[i]) body.custom_fields = { ...(body.custom_fields as object), pulumi_owner: marks[i] };
+      await sim.admin.createContact(body);
+    }
+  });
+  after(() => sim?.close());
+
+  const noPersonalData = async (run: Run) => {
+    const output = run.stdout + run.stderr;
+    for (const contact of await sim.admin.contacts()) {
+      assert.ok(!output.includes(contact.name), "a name was printed");
+      assert.ok(!output.includes(contact.phoneNumber!.replace(/\D/g, "")), "a phone number was printed");
+    }
+    assert.doesNotMatch(output, /whatsapp-\d|@1a2b3c4d|@9f8e7d6c/, "a mark's resource name or backend was printed");
+  };
+
+  it("with CALLBELL_OWNER_FIELD, leaves out every marked contact, counts them by project/stack, and exports the same bytes twice", async () => {
+    const [first, second] = [freshFile(), freshFile()];
+    const run = await exportWith(sim, ["--out", first], { CALLBELL_OWNER_FIELD: "pulumi_owner" });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^Wrote 5 contacts to .*; read 8 from Callbell\.$/m);
+    assert.match(
+      run.stdout,
+      /^Left out 3 contacts already managed by Pulumi stacks \(owner mark in pulumi_owner\): acme\/dev: 2, acme\/prod: 1; `pulumi up` would refuse to adopt them: each stays with its stack\.$/m,
+    );
+    assert.doesNotMatch(run.stdout, /No owner field set/);
+    await noPersonalData(run);
+    const text = fs.readFileSync(first, "utf8");
+    const identifiers = (parse(text) as { contacts: { identifier: string }[] }).contacts.map((e) => e.identifier);
+    assert.deepEqual(identifiers, [7, 0, 4, 5, 6].map(seededPhone), "telegram, then whatsapp, without 1, 2 and 3");
+    assert.doesNotMatch(text, /pulumi_owner:|acme\/dev\/|acme\/prod\//, "no mark in the file");
+    assert.match(text, /^# Left out: 3 contacts already managed by Pulumi stacks \(owner mark in pulumi_owner\): acme\/dev: 2, acme\/prod: 1\.$/m);
+    assert.equal(loadSeedFiles([first]).length, 5, "the file loads");
+
+    // --owner-field says the same as the environment, and the file is the same bytes.
+    const flagged = await exportWith(sim, ["--out", second, "--owner-field", "pulumi_owner"]);
+    assert.equal(flagged.code, 0, flagged.stderr);
+    assert.equal(flagged.stdout.replaceAll(path.basename(second), path.basename(first)), run.stdout);
+    assert.equal(fs.readFileSync(second, "utf8"), text);
+  });
+
+  it("without an owner field, says in one line that managed contacts cannot be told apart, and names the field that looks like one", async () => {
+    const file = freshFile();
+    const run = await exportWith(sim, ["--out", file]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^Wrote 8 contacts to /m);
+    const notice = run.stdout.split("\n").filter((l) => /owner/i.test(l));
+    assert.deepEqual(notice, [
+      "No owner field set (CALLBELL_OWNER_FIELD or --owner-field): contacts that other stacks manage cannot be told apart and are included; " +
+        "see docs/ownership.md.",
+      "  Custom field pulumi_owner holds an owner mark (<project>/<stack>/<resource> @<backend>) on 3 contacts: if stacks manage this account " +
+        "with it, export again with CALLBELL_OWNER_FIELD=pulumi_owner (or --owner-field pulumi_owner) to leave those contacts out.",
+    ]);
+    await noPersonalData(run);
+  });
+
+  it("without marks in the account, the notice is the one line", async () => {
+    const bare = await startSimulator({ rateLimitPerSecond: 0 });
+    try {
+      await bare.admin.createContact(seededContactBody(0));
+      const run = await exportWith(bare, ["--out", freshFile()]);
+      assert.equal(run.code, 0, run.stderr);
+      assert.deepEqual(
+        run.stdout.split("\n").filter((l) => /owner/i.test(l)),
+        [
+          "No owner field set (CALLBELL_OWNER_FIELD or --owner-field): contacts that other stacks manage cannot be told apart and are included; " +
+            "see docs/ownership.md.",
+        ],
+      );
+    } finally {
+      await bare.close();
+    }
   });
 });

@@ -10,12 +10,16 @@ import { ChannelRef, ContactInputs, fieldRules } from "../contact/shape";
 import { findChannel, findTeam } from "../client/names";
 import { phoneDigits } from "../normalize";
 import { seedKey } from "../seed/keys";
+import { looksLikeMark, markHolder } from "../contact/ownership";
 
 /** What the file is made from, besides the contacts. */
 export interface ExportContext {
   teams: readonly ApiTeam[];
   channels: readonly ApiChannel[];
-  /** The owner-mark custom field (callbell:ownerField): the provider writes it, so it is not exported. */
+  /**
+   * The owner-mark custom field (callbell:ownerField): the provider writes it, so it is not exported, and a contact that
+   * carries a mark in it is another stack's: `up` would refuse to adopt it, so it is left out (counted in `managed`).
+   */
   ownerField?: string;
   /** Lines for the file's header comment (e.g. the filters used). */
   header?: string[];
@@ -30,10 +34,24 @@ export interface ExportResult {
   skipped: Record<string, number>;
   /** Contacts whose name has surrounding spaces: the schema trims them, so up sends one PATCH each. */
   namesToTrim: number;
+  /** Contacts left out because their owner field holds a mark: "<project>/<stack>" of the mark → number of contacts. */
+  managed: Record<string, number>;
+  /**
+   * Without an owner field: custom fields whose value on some contacts has the shape of an owner mark
+   * ("<project>/<stack>/<resource> @<backend>"), field name → number of contacts. Such a field is likely the owner field
+   * of other stacks; the contacts are exported, with the mark among their customFields.
+   */
+  markLikeFields: Record<string, number>;
 }
 
 /** The reason given for instagram/facebook contacts when Callbell returns no identifier for them. */
 export const noIdentifierReason = "Callbell returns no identifier for instagram and facebook contacts (only phone numbers, for whatsapp and telegram)";
+
+/** How export names the holder of a mark it leaves out when the mark is not "<project>/<stack>/<resource>…". */
+export const unreadableHolder = "a value that is not an owner mark";
+
+/** Who holds a contact whose owner field has this text: "<project>/<stack>" of the mark (ownership.ts markHolder). */
+export const holderOf = (text: string): string => markHolder(text) ?? unreadableHolder;
 
 /** Builds the seed file for these contacts. */
 export function buildSeedFile(contacts: readonly ListedContact[], context: ExportContext): ExportResult {
@@ -45,8 +63,24 @@ export function buildSeedFile(contacts: readonly ListedContact[], context: Expor
   };
   const entries: { key: string; inputs: ContactInputs }[] = [];
   let namesToTrim = 0;
+  const managed: Record<string, number> = {};
+  const markLikeFields: Record<string, number> = {};
 
   for (const contact of contacts) {
+    // Another stack's contact: the provider refuses to adopt a contact whose owner field holds a mark that is not its
+    // own stack's (ownership.ts decideTakeover), so an entry for it would only make `up` fail. Checked first, as the
+    // reason that matters most; any text in the field counts, as it does for the provider.
+    const mark = context.ownerField ? contact.customFields?.[context.ownerField] : undefined;
+    if (typeof mark === "string" && mark.trim() !== "") {
+      const holder = holderOf(mark);
+      managed[holder] = (managed[holder] ?? 0) + 1;
+      continue;
+    }
+    if (!context.ownerField) {
+      for (const [name, value] of Object.entries(contact.customFields ?? {})) {
+        if (typeof value === "string" && looksLikeMark(value)) markLikeFields[name] = (markLikeFields[name] ?? 0) + 1;
+      }
+    }
     const source = contact.source as ContactSource;
     if (!contactSources.includes(source)) {
       skip(`source ${JSON.stringify(contact.source ?? null)} is not one of ${contactSources.join(", ")}`);
@@ -101,8 +135,22 @@ export function buildSeedFile(contacts: readonly ListedContact[], context: Expor
   for (const e of unique) bySource[e.inputs.source] = (bySource[e.inputs.source] ?? 0) + 1;
   const doc = new Document({ contacts: unique.map((e) => ordered(e.inputs)) });
   decorate(doc, teamNames, channels);
-  doc.commentBefore = (context.header ?? []).map((line) => ` ${line}`).join("\n") || null;
-  return { text: doc.toString({ lineWidth: 0 }), written: unique.length, bySource, skipped, namesToTrim };
+  const header = [...(context.header ?? [])];
+  const managedCount = Object.values(managed).reduce((a, b) => a + b, 0);
+  if (managedCount) header.push(`Left out: ${describeManaged(managed, context.ownerField!)}.`);
+  doc.commentBefore = header.map((line) => ` ${line}`).join("\n") || null;
+  return { text: doc.toString({ lineWidth: 0 }), written: unique.length, bySource, skipped, namesToTrim, managed, markLikeFields };
+}
+
+/** "3 contacts already managed by Pulumi stacks (owner mark in pulumi_owner): acme/dev: 2, acme/prod: 1", holders sorted. */
+export function describeManaged(managed: Record<string, number>, ownerField: string): string {
+  const total = Object.values(managed).reduce((a, b) => a + b, 0);
+  const holders = Object.keys(managed)
+    .sort((a, b) => (a === unreadableHolder ? 1 : b === unreadableHolder ? -1 : a < b ? -1 : a > b ? 1 : 0))
+    .map((h) => `${h}: ${managed[h]}`)
+    .join(", ");
+  const whose = total === 1 ? "contact already managed by a Pulumi stack" : "contacts already managed by Pulumi stacks";
+  return `${total} ${whose} (owner mark in ${ownerField}): ${holders}`;
 }
 
 // A team by name when exactly one team has it (so it resolves back to this uuid), else by uuid.

@@ -10,7 +10,7 @@ import { ContactSource, contactSources } from "../client/contacts";
 import { CallbellConfigError, configKeys, envVars, requireToken, resolveSettings } from "../config";
 import { teamsNamed } from "../client/names";
 import { isUuid } from "../client/uuid";
-import { buildSeedFile } from "./export-file";
+import { buildSeedFile, describeManaged } from "./export-file";
 import { UsageError, readFlags } from "./args";
 
 /** Where the command writes; tests pass their own. */
@@ -20,7 +20,7 @@ export interface CliIo {
 }
 
 /** What `export --help` prints. */
-export const exportUsage = `Usage: pulumi-callbell export --out FILE [--force] [--source S] [--tags a,b] [--team UUID|NAME] [--api-url URL]
+export const exportUsage = `Usage: pulumi-callbell export --out FILE [--force] [--source S] [--tags a,b] [--team UUID|NAME] [--owner-field F] [--api-url URL]
 
 Reads the contacts of a Callbell account (GET /contacts, page by page; nothing is written to
 Callbell) and writes them to FILE as a seed file for ContactSet, each with adopt: true.
@@ -30,6 +30,8 @@ Callbell) and writes them to FILE as a seed file for ContactSet, each with adopt
   --source S        only contacts of one source: ${contactSources.join(", ")}
   --tags a,b        only contacts that have these tags (comma-separated, case-insensitive)
   --team T          only contacts of one team, by uuid or name
+  --owner-field F   the custom field where stacks write their owner mark (default: ${envVars.ownerField}); contacts
+                    that carry a mark are left out, as \`pulumi up\` would refuse to adopt them
   --api-url URL     API base URL (default: ${envVars.apiUrl}, else https://api.callbell.eu/v1)
 
 The API token is read from ${envVars.apiToken} only (never a flag, so it stays out of shell history).`;
@@ -40,6 +42,7 @@ interface ExportOptions {
   source?: ContactSource;
   tags?: string[];
   team?: string;
+  ownerField?: string;
   apiUrl?: string;
 }
 
@@ -54,7 +57,8 @@ export async function runExport(args: readonly string[], env: NodeJS.ProcessEnv,
     }
     const options = parseArgs(args);
     out = options.out;
-    const settings = resolveSettings((key) => (key === configKeys.apiUrl ? options.apiUrl : undefined), env);
+    const flags: Record<string, string | undefined> = { [configKeys.apiUrl]: options.apiUrl, [configKeys.ownerField]: options.ownerField };
+    const settings = resolveSettings((key) => flags[key], env);
     token = requireTokenForCli(settings);
     if (fs.existsSync(options.out) && !options.force) {
       throw new UsageError(`--out: ${options.out} already exists; choose another file, or add --force to overwrite it`);
@@ -86,6 +90,22 @@ export async function runExport(args: readonly string[], env: NodeJS.ProcessEnv,
     if (skippedTotal) {
       io.out(`Skipped ${skippedTotal}:`);
       for (const [reason, n] of Object.entries(result.skipped)) io.out(`  ${n}: ${reason}`);
+    }
+    if (settings.ownerField) {
+      if (Object.keys(result.managed).length) {
+        io.out(`Left out ${describeManaged(result.managed, settings.ownerField)}; \`pulumi up\` would refuse to adopt them: each stays with its stack.`);
+      }
+    } else {
+      io.out(
+        `No owner field set (${envVars.ownerField} or --owner-field): contacts that other stacks manage cannot be told apart and are included; ` +
+          "see docs/ownership.md.",
+      );
+      for (const [field, n] of Object.entries(result.markLikeFields).sort(([a], [b]) => (a < b ? -1 : 1))) {
+        io.out(
+          `  Custom field ${field} holds an owner mark (<project>/<stack>/<resource> @<backend>) on ${n} contact${n === 1 ? "" : "s"}: ` +
+            `if stacks manage this account with it, export again with ${envVars.ownerField}=${field} (or --owner-field ${field}) to leave those contacts out.`,
+        );
+      }
     }
     if (result.namesToTrim) {
       io.out(
@@ -126,6 +146,9 @@ function parseArgs(args: readonly string[]): ExportOptions {
         return true;
       case "--team":
         options.team = value();
+        return true;
+      case "--owner-field":
+        options.ownerField = value();
         return true;
       case "--source": {
         const s = value();
