@@ -26,6 +26,9 @@ function resultOf(out: string[], check: string): string {
   return row.slice(check.length).trim();
 }
 
+/** A row's result and meaning, as shown (the columns' padding aside). */
+const cellsOf = (out: string[], check: string): string[] => resultOf(out, check).split(/ {2,}/);
+
 const writes = (log: RequestLogEntry[]) => log.filter((e) => e.method !== "GET");
 
 describe("pulumi-callbell doctor", function () {
@@ -46,12 +49,34 @@ describe("pulumi-callbell doctor", function () {
     assert.equal(code, 0, out.join("\n"));
     assert.match(resultOf(out, "token"), /^ok: valid: account owner@acme-dev\.example/);
     assert.match(resultOf(out, "owner field"), /^ok: 'pulumi_owner' seen on 1 contact\(s\), type text/);
-    assert.match(resultOf(out, "contacts page size"), /^ok: 1 on page 1/);
+    // A count of page 1, not a page size (Callbell documents none), and named so.
+    assert.deepEqual(cellsOf(out, "contacts"), [
+      "ok: readable (1 on page 1)",
+      "export and lookups page until a page comes back short or empty, whatever the page size (Callbell documents none)",
+    ]);
+    assert.ok(!out.some((line) => line.startsWith("contacts page size")));
     for (const check of ["teams", "channels", "team members", "rate-limit headers"]) assert.match(resultOf(out, check), /^ok: /);
     const log = await sim.admin.requests();
     assert.ok(log.length >= 5);
     assert.deepEqual(writes(log), [], "a read-only run sends only GETs");
     assert.ok(!out.join("\n").includes(sim.token), "the token never appears in the output");
+  });
+
+  it("an owner field on no contact of page 1: a read-only run says to run --probe, a probe run says its own rows tell", async () => {
+    await start();
+    const readOnly = await doctor(sim, [], { CALLBELL_OWNER_FIELD: "company" });
+    assert.deepEqual(cellsOf(readOnly.out, "owner field"), [
+      "note: 'company' on no contact of page 1",
+      "its type cannot be seen until a contact has it: run doctor --probe to check a POST stores it",
+    ]);
+    const probe = await doctor(sim, ["--probe", NUMBER], { CALLBELL_OWNER_FIELD: "company" });
+    assert.equal(probe.code, 0, probe.out.join("\n"));
+    assert.deepEqual(cellsOf(probe.out, "owner field"), [
+      "note: 'company' on no contact of page 1",
+      "its type cannot be seen until a contact has it: the probe's rows below say whether a create stores it",
+    ]);
+    assert.ok(!probe.out.join("\n").includes("run doctor --probe"), "a probe run is not told to run a probe");
+    assert.match(resultOf(probe.out, "custom field in POST"), /^ok: stored/);
   });
 
   it("fails (exit 1) on a wrong expectedAccount and on a token Callbell refuses, and exit 2 on a usage error", async () => {
