@@ -10,7 +10,7 @@ export = async () => {
   const mainWhatsapp = await callbell.getChannel({ source: "whatsapp" }); // without a title: the main channel
 
   const line = new callbell.Contact("qa-support-line", {
-    identifier: "393331234590",
+    identifier: "393334000001",
     source: "whatsapp",
     name: "QA Support Line",
     teamUuid: support.uuid,

@@ -4,7 +4,7 @@ import pulumi_callbell as callbell
 
 alice = callbell.Contact(
     "alice",
-    identifier="393331234567",
+    identifier="393333000001",
     source="whatsapp",
     name="QA Alice",
     tags=["qa"],

@@ -6,7 +6,7 @@ export = async () => {
   const alice = new callbell.Contact(
     "qa-alice",
     {
-      identifier: "393331234567", // phone number, country code first (whatsapp/telegram); replaces on change
+      identifier: "393331000001", // phone number, country code first (whatsapp/telegram); replaces on change
       source: "whatsapp", // whatsapp | facebook | instagram | telegram; replaces on change
       name: "QA Alice",
       tags: ["qa", "vip"], // must exist in the account; case-insensitive

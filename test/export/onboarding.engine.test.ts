@@ -187,7 +187,7 @@ describe("engine end to end: the lookups example (examples/lookups)", function (
           "GET /v1/channels?page=1",
           ...["1", "2", "3"].map((n) => `GET /v1/teams/7ea7000000000000000000000000000${n}/members?page=1`),
           "GET /v1/contacts/phone/393331234591",
-          "GET /v1/contacts/phone/393331234590?channel_uuid=c4a00000000000000000000000000002",
+          "GET /v1/contacts/phone/393334000001?channel_uuid=c4a00000000000000000000000000002",
           "POST /v1/contacts",
         ].sort(),
       );

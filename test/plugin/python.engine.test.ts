@@ -53,14 +53,14 @@ describe("provider plugin: a Python program (examples/python) through the plain 
   });
 
   it("an identifier change previews as a replace marked on identifier; a tag change as an update of tags only", async () => {
-    edit('identifier="393331234567"', 'identifier="393331234568"');
+    edit('identifier="393333000001"', 'identifier="393333000002"');
     const replace = await logAfter(() => previewSteps(project, env));
     assert.deepEqual(
       replace.result.map((s) => [s.op, s.replaceReasons, s.detailedDiff]),
       [["replace", ["identifier"], { identifier: { kind: "update-replace", inputDiff: true } }]],
     );
     assert.deepEqual(replace.writes, []);
-    edit('identifier="393331234568"', 'identifier="393331234567"');
+    edit('identifier="393333000002"', 'identifier="393333000001"');
     edit('tags=["qa"]', 'tags=["qa", "vip"]');
     const update = await previewSteps(project, env);
     assert.deepEqual(

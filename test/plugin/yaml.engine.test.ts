@@ -59,16 +59,16 @@ describe("provider plugin: a YAML program (examples/yaml) through the plain CLI"
   });
 
   it("an identifier change previews as a replace marked on identifier, and writes nothing", async () => {
-    edit('identifier: "393331234567"', 'identifier: "393331234568"');
+    edit('identifier: "393332000001"', 'identifier: "393332000002"');
     const { result: steps, writes: w } = await logAfter(() => previewSteps(project, env));
     const replace = steps.find((s) => s.op === "replace");
     assert.ok(replace, JSON.stringify(steps));
     assert.deepEqual(replace.replaceReasons, ["identifier"]);
     assert.deepEqual(replace.detailedDiff, { identifier: { kind: "update-replace", inputDiff: true } });
     const text = await pulumi("preview", "--diff");
-    assert.match(text.stdout, /~ identifier: "393331234567" => "393331234568"/, shown(text));
+    assert.match(text.stdout, /~ identifier: "393332000001" => "393332000002"/, shown(text));
     assert.deepEqual(w, []);
-    edit('identifier: "393331234568"', 'identifier: "393331234567"');
+    edit('identifier: "393332000002"', 'identifier: "393332000001"');
   });
 
   it("a tag change previews as an update of tags only, and up sends one PATCH of the tags", async () => {

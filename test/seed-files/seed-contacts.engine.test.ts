@@ -183,7 +183,7 @@ describe("engine end to end: environment fencing and the single-contact example"
     const result = await stack.up();
     const [contact] = await sim.admin.contacts();
     assert.equal(result.outputs.uuid.value, contact.uuid);
-    assert.equal(result.outputs.phoneNumber.value, "+39 333 123 4567");
+    assert.equal(result.outputs.phoneNumber.value, "+39 333 100 0001");
     assert.deepEqual(contact.tags, ["qa", "vip"]);
     assert.equal(contact.team?.uuid, "7ea70000000000000000000000000002");
     assert.equal(contact.channel?.uuid, "c4a00000000000000000000000000001");
