@@ -84,6 +84,80 @@ describe("seed files", () => {
     assert.equal(contacts[0].inputs.note, "base");
   });
 
+  describe("an overlay entry that matches an earlier file's entry changes only the fields it writes itself", () => {
+    const common = () =>
+      write(
+        "contacts.common.yaml",
+        [
+          "defaults:",
+          "  source: whatsapp",
+          "  tags: [seed]",
+          "contacts:",
+          '  - identifier: "393331234501"',
+          "    name: Support Test Line",
+          "    tags: [support]",
+          "    note: Used by support.",
+          "",
+        ].join("\n"),
+      );
+    // The overlay's defaults differ from common's in every field they may set, so any leak shows.
+    const overlay = (...entry: string[]) =>
+      write(
+        "contacts.dev.yaml",
+        [
+          "defaults:",
+          "  source: whatsapp",
+          "  tags: [seed]",
+          "  team: Support",
+          "  adopt: true",
+          "  customFields: { plan: pro }",
+          "contacts:",
+          ...entry,
+          "",
+        ].join("\n"),
+      );
+    const byKey = (files: string[]) => new Map(loadSeedFiles(files).map((c) => [c.key, c.inputs]));
+
+    it("a rename-only entry changes the name alone: the overlay's defaults neither replace nor add to the earlier tags", () => {
+      const alone = byKey([common()]).get("whatsapp-393331234501");
+      const renamed = byKey([common(), overlay('  - identifier: "393331234501"', "    name: Support Test Line (dev)")]).get("whatsapp-393331234501");
+      assert.deepEqual(alone?.tags, ["seed", "support"]);
+      assert.deepEqual(renamed, { ...alone, name: "Support Test Line (dev)" });
+    });
+
+    it("an entry that writes tags replaces the earlier tags (so a tag can be removed), without the overlay's default tags", () => {
+      const contact = byKey([common(), overlay('  - identifier: "393331234501"', "    tags: [qa]")]).get("whatsapp-393331234501");
+      assert.deepEqual(contact?.tags, ["qa"]);
+      assert.equal(contact?.name, "Support Test Line");
+      assert.equal(contact?.team, undefined);
+    });
+
+    it("the overlay's defaults still give the source that finds the earlier entry: the entry need not repeat it", () => {
+      const contacts = loadSeedFiles([common(), overlay('  - identifier: "+39 333 123 4501"', "    note: Overlaid by dev.")]);
+      assert.deepEqual(
+        contacts.map((c) => [c.key, c.inputs.note, c.inputs.tags]),
+        [["whatsapp-393331234501", "Overlaid by dev.", ["seed", "support"]]],
+      );
+    });
+
+    it("a new entry of the overlay file gets that file's defaults, tags merged defaults first", () => {
+      const contact = byKey([common(), overlay('  - identifier: "393331234567"', "    name: QA Alice", "    tags: [qa, SEED]")]).get("whatsapp-393331234567");
+      assert.deepEqual(contact, {
+        identifier: "393331234567",
+        source: "whatsapp",
+        name: "QA Alice",
+        tags: ["SEED", "qa"],
+        team: "Support",
+        adopt: true,
+        customFields: { plan: "pro" },
+      });
+    });
+
+    it("remove: true still drops the earlier entry", () => {
+      assert.deepEqual(loadSeedFiles([common(), overlay('  - identifier: "393331234501"', "    remove: true")]), []);
+    });
+  });
+
   it("lists every problem with file, line, entry and field, and nothing else happens", () => {
     const bad = write(
       "contacts.bad.yaml",

@@ -53,7 +53,8 @@ const maxListedProblems = 100;
 
 /**
  * Reads seed files in order and merges them: a later file's entry with the same key overrides
- * the earlier one field by field (an overlay), and `remove: true` drops it. Files are named by
+ * the earlier one field by field with the fields it writes itself (an overlay; its file's defaults
+ * only fill in the contacts that file introduces), and `remove: true` drops it. Files are named by
  * their path relative to the working directory. Throws a SeedFileError listing every problem
  * when anything is wrong.
  */
@@ -98,7 +99,9 @@ export function loadSeedFiles(files: readonly string[], options: SeedFileOptions
         problems.push(`${entry.origin} (${entry.label}): the same contact is already listed at ${earlier.origin}; list it once`);
         continue;
       }
-      const { remove, ...fields } = entry.raw;
+      // An entry that overrides an earlier file's changes only the fields it writes itself: its file's defaults served
+      // only to find the contact (source, channel), and fill in the contacts that file introduces.
+      const { remove, ...fields } = earlier ? entry.own : entry.raw;
       if (Object.hasOwn(entry.raw, "remove")) {
         if (remove !== true) {
           problems.push(
@@ -160,7 +163,10 @@ function keyFieldProblem(entry: RawEntry): string | undefined {
 }
 
 interface RawEntry {
+  /** The entry merged with its file's defaults. */
   raw: Record<string, unknown>;
+  /** The entry as written, without the defaults. */
+  own: Record<string, unknown>;
   origin: string;
   label: string;
   /** "file:line" of one of the entry's fields (the entry's own line when it has no such field). */
@@ -270,6 +276,7 @@ function readEntries(file: string, problems: string[]): RawEntry[] {
     }
     entries.push({
       raw: merged,
+      own: raw,
       origin: at(node),
       label,
       sources,
