@@ -110,7 +110,8 @@ for (const language of ["yaml", "python"] as const) {
     });
 
     it("an overlay edit of a common contact previews as an update of exactly that contact, and up sends one PATCH", async () => {
-      fs.appendFileSync(devFile, '  - identifier: "393331234501"\n    tags: [support]\n    note: Overlaid by dev.\n');
+      // Only the note: the overlay file's defaults (tags: [seed]) do not reach an entry that overrides a common one.
+      fs.appendFileSync(devFile, '  - identifier: "393331234501"\n    note: Overlaid by dev.\n');
       const steps = await changes(project, env);
       assert.deepEqual(
         steps.map((s) => [s.op, s.urn.split("::").pop(), Object.keys(s.detailedDiff ?? {})]),
@@ -119,7 +120,9 @@ for (const language of ["yaml", "python"] as const) {
       const uuid = await uuidOf("whatsapp-393331234501");
       const up = await logAfter(() => pulumi("up", "--yes"));
       assert.deepEqual(up.writes, [`PATCH /contacts/:uuid`], shown(up.result));
-      assert.equal((await sim.admin.contact(String(uuid))).note, "Overlaid by dev.");
+      const overlaid = await sim.admin.contact(String(uuid));
+      assert.equal(overlaid.note, "Overlaid by dev.");
+      assert.deepEqual([...(overlaid.tags ?? [])].sort(), ["seed", "support"], "the common contact's tags, untouched");
     });
 
     it("remove: true in the overlay deletes only its own contact", async () => {

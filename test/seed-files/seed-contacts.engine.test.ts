@@ -120,6 +120,28 @@ describe("engine end to end: seed contacts per environment (examples/seed-contac
     assert.ok(names.includes("QA Robert") && names.includes("QA Carol") && !names.includes("VIP Seed Customer"));
   });
 
+  it("an overlay entry that only renames a common contact changes its name alone: the overlay's default tags leave its tags be", async () => {
+    fs.appendFileSync(devFile(), `  - identifier: "393331234501"\n    name: Support Test Line (dev)\n`);
+    const preview = recordOutput();
+    await stack.preview({ ...preview.opts, diff: true });
+    // The inputs the step changes, as the preview shows them (`~ name: ...`).
+    const updates = preview.events.flatMap((e) => {
+      const m = e.resourcePreEvent?.metadata;
+      if (m?.type !== CONTACT || m.op !== "update") return [];
+      const [olds, news] = [m.old?.inputs ?? {}, m.new?.inputs ?? {}];
+      const changed = [...new Set([...Object.keys(olds), ...Object.keys(news)])].filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
+      return [[m.urn.split("::").pop(), changed.sort()]];
+    });
+    assert.deepEqual(updates, [["whatsapp-393331234501", ["name"]]]);
+    assert.match(preview.output(), /~ name\s*: "Support Test Line" => "Support Test Line \(dev\)"/);
+    assert.doesNotMatch(preview.output(), /^\s*[-+~] (tags|\[\d+\]):/m, "no tag added, removed or changed");
+    await sim.admin.clearRequests();
+    await stack.up();
+    assert.deepEqual(writes(await sim.admin.requests()), ["PATCH"]);
+    const renamed = (await sim.admin.contacts()).find((c) => c.name === "Support Test Line (dev)");
+    assert.deepEqual([...(renamed?.tags ?? [])].sort(), ["seed", "support"]);
+  });
+
   it("a bad seed file fails the preview with file, line, entry and field, and makes no API call", async () => {
     fs.appendFileSync(devFile(), `  - identifier: "393331234570"\n    name: Bad Agent\n    assignedUser: not-an-email\n`);
     await sim.admin.clearRequests();
