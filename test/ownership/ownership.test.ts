@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { backendFingerprint, backendUrl } from "../../provider/src/backend";
-import { TakeoverFacts, decideDelete, decideTakeover, readMark, writeMark } from "../../provider/src/contact/ownership";
+import { DeleteFacts, TakeoverFacts, decideDelete, decideTakeover, leftContactAdvice, readMark, writeMark } from "../../provider/src/contact/ownership";
 
 const here = "1a2b3c4d";
 const facts = (more: Partial<TakeoverFacts>): TakeoverFacts => ({
@@ -124,6 +124,41 @@ describe("ownership decisions", () => {
     });
     assert.deepEqual(decideDelete({ ...base, mark: "p/dev/alice @1a2b3c4d" }), { delete: true });
     assert.deepEqual(decideDelete({ ...base, marking: false }), { delete: true });
+  });
+
+  it("a contact delete leaves: deleting it by hand is advised only where no other stack can still manage it", () => {
+    const base = {
+      owner: "p/dev/alice",
+      ownMark: "p/dev/alice @1a2b3c4d adopted",
+      origin: "adopted" as const,
+      legacyAdopt: false,
+      marking: true,
+      backend: here,
+    };
+    const advice = (f: DeleteFacts) => {
+      const decision = decideDelete(f);
+      assert.equal(decision.delete, false);
+      return leftContactAdvice(f, decision as { stillHeld: boolean });
+    };
+    assert.equal(advice({ ...base, keeper: { owner: "p/dev/alice" } }), "It stays under Pulumi, held by the resource that keeps it.");
+    assert.equal(
+      advice(base),
+      "Pulumi no longer tracks it through this resource; it was in Callbell before this stack adopted it, and this stack marked it as its own " +
+        "(callbell:ownerField): delete it in the Callbell dashboard if no one needs it any more.",
+    );
+    const mayBeManaged =
+      "Pulumi no longer tracks it through this resource; it was in Callbell before this stack adopted it, and another stack may still manage it ";
+    const onlyIf = ": delete it in the Callbell dashboard only if no other stack manages it and no one needs it.";
+    assert.equal(advice({ ...base, marking: false, ownMark: undefined }), `${mayBeManaged}(without callbell:ownerField the provider cannot tell)${onlyIf}`);
+    assert.equal(advice({ ...base, ownMark: undefined }), `${mayBeManaged}(it carries no owner mark of this stack)${onlyIf}`);
+    assert.equal(
+      advice({ ...base, origin: undefined, legacyAdopt: true, marking: false }),
+      `${mayBeManaged}(without callbell:ownerField the provider cannot tell)${onlyIf}`,
+    );
+    assert.equal(
+      advice({ ...base, origin: "created", ownMark: "p/dev/alice @1a2b3c4d", mark: "p/prod/alice @1a2b3c4d" }),
+      "Pulumi no longer tracks it through this resource; that stack still manages it: leave it to that stack.",
+    );
   });
 });
 

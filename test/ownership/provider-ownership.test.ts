@@ -93,9 +93,13 @@ describe("Contact provider: ownership of contacts (takeover and delete)", functi
       assert.deepEqual(lines(await sim.admin.requests()), [], "no DELETE");
       assert.equal((await sim.admin.contacts()).length, 1);
       assert.equal(warnings.length, 1);
-      assert.match(
+      // Without an owner field nothing shows whether another stack manages it: deleting it by hand is advised only if none does.
+      assert.equal(
         warnings[0],
-        new RegExp(`contact "QA Alice" \\(393331234567\\) \\(uuid ${existing.uuid}\\) was left in Callbell, not deleted: it was adopted`),
+        `contact "QA Alice" (393331234567) (uuid ${existing.uuid}) was left in Callbell, not deleted: it was adopted, not created, by this stack, ` +
+          "and adopted contacts are never deleted. Pulumi no longer tracks it through this resource; it was in Callbell before this stack adopted it, " +
+          "and another stack may still manage it (without callbell:ownerField the provider cannot tell): " +
+          "delete it in the Callbell dashboard only if no other stack manages it and no one needs it.",
       );
     });
 
@@ -253,8 +257,27 @@ describe("Contact provider: ownership of contacts (takeover and delete)", functi
       await run({ ownerField: OWNER_FIELD }).delete!(created.id, devState);
       assert.deepEqual(lines(await sim.admin.requests()), [`GET /v1/contacts/${created.id} 200`]);
       assert.match(warnings[0], /its owner field says it is managed by proj\/prod\/qa-alice/);
+      assert.ok(
+        warnings[0].endsWith("Pulumi no longer tracks it through this resource; that stack still manages it: leave it to that stack."),
+        `no advice to delete another stack's contact: ${warnings[0]}`,
+      );
       await run({ ownerField: OWNER_FIELD }).delete!(created.id, outs);
       assert.deepEqual(await sim.admin.contacts(), []);
+    });
+
+    it("an adopted contact this stack marked is left on destroy, advising to delete it by hand if no one needs it", async () => {
+      await start();
+      const existing = await sim.admin.createContact({ identifier: "393331234567", source: "whatsapp", name: "Made by hand" });
+      const dev = run({ ownerField: OWNER_FIELD });
+      const adopted = await dev.create!(await checked(dev, { ...alice, adopt: true }, "proj/dev/qa-alice"));
+      await run({ ownerField: OWNER_FIELD }).delete!(adopted.id, adopted.outs as ContactOutputs);
+      assert.equal((await sim.admin.contacts()).length, 1, "not deleted");
+      assert.equal(
+        warnings.at(-1),
+        `contact "QA Alice" (393331234567) (uuid ${existing.uuid}) was left in Callbell, not deleted: it was adopted, not created, by this stack, ` +
+          "and adopted contacts are never deleted. Pulumi no longer tracks it through this resource; it was in Callbell before this stack adopted it, " +
+          "and this stack marked it as its own (callbell:ownerField): delete it in the Callbell dashboard if no one needs it any more.",
+      );
     });
 
     it("a rename without aliases: the new resource takes over its stack's contact, re-marks it, and the old delete is skipped", async () => {

@@ -25,7 +25,7 @@ import {
   unreachedRemovals,
 } from "./mapping";
 import type { UpdateContactBody } from "../client/contacts";
-import { Origin, Owner, decideDelete, decideTakeover, foreignMarks } from "./ownership";
+import { DeleteFacts, Origin, Owner, decideDelete, decideTakeover, foreignMarks, leftContactAdvice } from "./ownership";
 import { ContactRun, ProviderContext } from "./run";
 import { anotherProvider } from "../run/run-memory";
 import { validateInputs } from "./schema";
@@ -333,7 +333,7 @@ export async function updateContact(run: ContactRun, id: string, olds: ContactOu
 export async function deleteContact(run: ContactRun, id: string, props: ContactOutputs): Promise<void> {
   try {
     const settings = run.settings();
-    const facts = {
+    const facts: DeleteFacts = {
       owner: props.owner,
       ownMark: props.ownerMark,
       origin: props.origin,
@@ -342,16 +342,16 @@ export async function deleteContact(run: ContactRun, id: string, props: ContactO
       marking: !!settings.ownerField,
       backend: settings.backend,
     };
+    let decided: DeleteFacts = facts;
     let decision = decideDelete(facts);
     if (decision.delete && settings.ownerField) {
       const contact = await run.client().get(id);
       if (!contact) return; // already gone
-      decision = decideDelete({ ...facts, mark: run.markOn(contact) });
+      decided = { ...facts, mark: run.markOn(contact) };
+      decision = decideDelete(decided);
     }
     if (!decision.delete) {
-      const after = decision.stillHeld
-        ? "It stays under Pulumi, held by the resource that keeps it."
-        : "Pulumi no longer tracks it through this resource; delete it in the Callbell dashboard if it is really no longer needed.";
+      const after = leftContactAdvice(decided, decision);
       run.warn(run.said(`contact ${run.describe(props)} (uuid ${id}) was left in Callbell, not deleted: ${decision.reason}. ${after}`, props));
       return;
     }

@@ -226,6 +226,30 @@ export interface DeleteFacts {
   backend?: string;
 }
 
+/**
+ * What the user may do about a contact delete left in Callbell, said after decideDelete's reason. Deleting it by hand
+ * is advised only where nothing else can still need it: an adopted contact was in Callbell before this stack, and
+ * another stack (or a person) may still manage it; a contact another stack's mark names is that stack's.
+ */
+export function leftContactAdvice(f: DeleteFacts, decision: { stillHeld: boolean }): string {
+  if (decision.stillHeld) return "It stays under Pulumi, held by the resource that keeps it.";
+  const untracked = "Pulumi no longer tracks it through this resource";
+  if (f.origin === "adopted" || (f.origin === undefined && f.legacyAdopt)) {
+    if (f.marking && f.ownMark?.trim()) {
+      return (
+        `${untracked}; it was in Callbell before this stack adopted it, and this stack marked it as its own (callbell:ownerField): ` +
+        "delete it in the Callbell dashboard if no one needs it any more."
+      );
+    }
+    return (
+      `${untracked}; it was in Callbell before this stack adopted it, and another stack may still manage it ` +
+      `(${f.marking ? "it carries no owner mark of this stack" : "without callbell:ownerField the provider cannot tell"}): ` +
+      "delete it in the Callbell dashboard only if no other stack manages it and no one needs it."
+    );
+  }
+  return `${untracked}; that stack still manages it: leave it to that stack.`;
+}
+
 /** Decides whether delete may send DELETE, or why the contact is left in Callbell. */
 export function decideDelete(f: DeleteFacts): DeleteDecision {
   if (f.keeper) {
