@@ -153,6 +153,22 @@ describe("seed files", () => {
       });
     });
 
+    it("docs/seed-files.md's rename-only overlay, over the example's contacts.common.yaml, changes the name alone, as the page says", () => {
+      const page = fs.readFileSync(path.resolve(__dirname, "../../docs/seed-files.md"), "utf8");
+      const blocks = [...page.matchAll(/^```yaml\n([\s\S]*?)^```$/gm)].map((m) => m[1]).filter((b) => b.includes("Support Test Line (dev)"));
+      assert.equal(blocks.length, 1, "one such block");
+      const stated = /`pulumi preview --diff` shows `~ name: "([^"]+)" => "([^"]+)"`\s+and no tag/.exec(page);
+      assert.ok(stated, "the page states the preview line");
+      const commonFile = path.resolve(__dirname, "../../examples/seed-contacts/contacts.common.yaml");
+      const before = new Map(loadSeedFiles([commonFile]).map((c) => [c.key, c.inputs]));
+      const after = new Map(loadSeedFiles([commonFile, write("contacts.dev.yaml", blocks[0])]).map((c) => [c.key, c.inputs]));
+      const old = before.get("whatsapp-393331234501");
+      assert.deepEqual(old?.tags, ["seed", "support"], "tagged as the page says");
+      assert.equal(old?.name, stated[1]);
+      assert.deepEqual(after.get("whatsapp-393331234501"), { ...old, name: stated[2] });
+      assert.deepEqual([...after.keys()], [...before.keys()]);
+    });
+
     it("remove: true still drops the earlier entry", () => {
       assert.deepEqual(loadSeedFiles([common(), overlay('  - identifier: "393331234501"', "    remove: true")]), []);
     });
