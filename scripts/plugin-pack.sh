@@ -18,12 +18,14 @@ npm run build >&2
 (cd provider && npm pack --silent --pack-destination "$stage" >/dev/null)
 mkdir "$stage/plugin"
 cat >"$stage/plugin/package.json" <<JSON
-{ "private": true, "dependencies": { "pulumi-callbell": "file:../pulumi-callbell-$version.tgz", "@pulumi/pulumi": "$(node -p 'require("@pulumi/pulumi/package.json").version')" } }
+{ "private": true, "dependencies": { "pulumi-callbell": "file:../pulumi-callbell-$version.tgz", "@pulumi/pulumi": "$(node -p 'require("@pulumi/pulumi/package.json").version')" },
+  "allowScripts": { "protobufjs": false } }
 JSON
 (cd "$stage/plugin" && npm install --omit=dev --no-audit --no-fund --install-links >&2)
 cat >"$stage/plugin/pulumi-resource-callbell" <<'WRAPPER'
 #!/bin/sh
 # The Pulumi provider plugin `callbell`: runs its Node.js program with the first node on PATH.
+command -v node >/dev/null 2>&1 || { echo "pulumi-resource-callbell: no node on PATH; install Node.js 22 or newer (https://nodejs.org)" >&2; exit 1; }
 here=$(cd "$(dirname "$0")" && pwd -P)
 exec node "$here/node_modules/pulumi-callbell/dist/plugin/main.js" "$@"
 WRAPPER
