@@ -101,6 +101,10 @@ async function drift(stack: Stack, stream: Stream, sim: StartedSimulator): Promi
   await stack.refresh(stream);
   console.log("\n=== pulumi preview --diff: what up would change back ===");
   await stack.preview({ ...stream, diff: true });
+  console.log(
+    "  (A `- channelUuid` or `- teamUuid` line above clears nothing: refresh read the contact's channel and team back as\n" +
+      "   inputs the code does not declare; up sends nothing for them and keeps them. See docs/limitations.md.)",
+  );
   console.log("\n=== pulumi up: the code wins ===");
   await stack.up(stream);
   const restored = await sim.admin.contact(target.uuid);
