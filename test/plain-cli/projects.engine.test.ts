@@ -7,6 +7,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { REPO_ROOT } from "../harness";
+import { pageBlocks } from "../harness/doc-blocks";
 import { RequestLogEntry, StartedSimulator, startSimulator } from "callbell-simulator";
 import { CliResult, cliEnv, ok, plainCliTools, run, scratchDir, snapshot, summary } from "./support";
 
@@ -45,7 +46,11 @@ describe("plain pulumi CLI: the root project's dev stack (Pulumi.yaml, examples/
   let env: NodeJS.ProcessEnv;
   const devFile = path.join(REPO_ROOT, "examples", "seed-contacts", "contacts.dev.yaml");
   const devSeed = editInPlace(devFile);
-  const pulumi = (...args: string[]) => ok(REPO_ROOT, env, args);
+  const ran: string[] = []; // each command as a reader types it: without the "--stack dev" that these runs add
+  const pulumi = (...args: string[]) => {
+    ran.push(args.join(" ").replace(/ --stack dev\b/, ""));
+    return ok(REPO_ROOT, env, args);
+  };
   const committed = snapshot("Pulumi.yaml", "package.json", "package-lock.json", "examples");
 
   before(async function () {
@@ -69,7 +74,7 @@ describe("plain pulumi CLI: the root project's dev stack (Pulumi.yaml, examples/
   });
 
   it("runs on the supported Node: `pulumi about` reports the node the language host runs", async () => {
-    await pulumi("stack", "init", "dev");
+    await pulumi("stack", "select", "dev", "--create");
     const about = await pulumi("about", "--stack", "dev");
     const t = plainCliTools();
     assert.ok(about.stdout.includes(`executable='${path.join(t.nodeBin, "node")}' version='${t.nodeVersion}'`), shown(about));
@@ -150,6 +155,21 @@ describe("plain pulumi CLI: the root project's dev stack (Pulumi.yaml, examples/
     assert.deepEqual(writes(await sim.admin.requests()), Array(6).fill("DELETE /contacts/:uuid"));
     assert.deepEqual(await sim.admin.contacts(), []);
     assert.deepEqual(snapshot("Pulumi.yaml", "package.json", "package-lock.json", "examples"), committed);
+  });
+
+  it("ran every pulumi command of docs/dev-stack.md's block (its checked-by test)", () => {
+    const [block] = pageBlocks("docs/dev-stack.md").filter((b) => b.marker?.kind === "checked-by");
+    const documented = block.text
+      .split("\n")
+      .map((l) => l.replace(/#.*$/, "").trim())
+      .filter((l) => l.startsWith("pulumi "))
+      .map((l) => l.slice("pulumi ".length));
+    assert.ok(documented.length >= 4, block.text);
+    assert.deepEqual(
+      documented.filter((c) => !ran.includes(c)),
+      [],
+      `commands of docs/dev-stack.md this suite does not run (it ran: ${ran.join("; ")})`,
+    );
   });
 });
 
