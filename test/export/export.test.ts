@@ -406,11 +406,42 @@ describe("export: contacts that a stack already manages (issue 36)", function ()
     assert.match(text, /^# Left out: 3 contacts already managed by Pulumi stacks \(owner mark in pulumi_owner\): acme\/dev: 2, acme\/prod: 1\.$/m);
     assert.equal(loadSeedFiles([first]).length, 5, "the file loads");
 
+    assert.match(run.stdout, /^ {2}If this file is one of those stacks' seed file, export with --stack <project>\/<stack> to keep its contacts/m);
     // --owner-field says the same as the environment, and the file is the same bytes.
     const flagged = await exportWith(sim, ["--out", second, "--owner-field", "pulumi_owner"]);
     assert.equal(flagged.code, 0, flagged.stderr);
     assert.equal(flagged.stdout.replaceAll(path.basename(second), path.basename(first)), run.stdout);
     assert.equal(fs.readFileSync(second, "utf8"), text);
+  });
+
+  it("--stack <project>/<stack> writes that stack's own marked contacts (a re-export of its file keeps them), and leaves out the others", async () => {
+    const file = freshFile();
+    const run = await exportWith(sim, ["--out", file, "--owner-field", "pulumi_owner", "--stack", "acme/dev"]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^Wrote 7 contacts to .*; read 8 from Callbell\.$/m);
+    assert.match(run.stdout, /^Left out 1 contact already managed by a Pulumi stack \(owner mark in pulumi_owner\): acme\/prod: 1; /m);
+    assert.doesNotMatch(run.stdout, /export with --stack/, "no hint when --stack is given");
+    await noPersonalData(run);
+    const text = fs.readFileSync(file, "utf8");
+    const identifiers = (parse(text) as { contacts: { identifier: string }[] }).contacts.map((e) => e.identifier);
+    assert.deepEqual(identifiers, [7, 0, 1, 2, 4, 5, 6].map(seededPhone), "acme/dev's 1 and 2 are written; acme/prod's 3 is not");
+    assert.doesNotMatch(text, /pulumi_owner:|acme\/dev\/|acme\/prod\//, "no mark in the file");
+    assert.match(text, /^# For the stack acme\/dev: the contacts its owner marks name are its own, and are written\.$/m);
+  });
+
+  it("--stack is refused without an owner field, or when it is not <project>/<stack>; nothing is read or written", async () => {
+    await sim.admin.clearRequests();
+    for (const [args, message] of [
+      [["--stack", "acme/dev"], /^error: --stack needs the owner field \(CALLBELL_OWNER_FIELD or --owner-field\)/m],
+      [["--owner-field", "pulumi_owner", "--stack", "acme"], /^error: --stack: "acme" is not <project>\/<stack>, e.g\. acme\/dev/m],
+    ] as const) {
+      const file = freshFile();
+      const run = await exportWith(sim, ["--out", file, ...args]);
+      assert.equal(run.code, 2, run.stdout + run.stderr);
+      assert.match(run.stderr, message);
+      assert.ok(!fs.existsSync(file));
+    }
+    assert.deepEqual(await sim.admin.requests(), []);
   });
 
   it("without an owner field, says in one line that managed contacts cannot be told apart, and names the field that looks like one", async () => {

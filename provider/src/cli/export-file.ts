@@ -21,6 +21,8 @@ export interface ExportContext {
    * carries a mark in it is another stack's: `up` would refuse to adopt it, so it is left out (counted in `managed`).
    */
   ownerField?: string;
+  /** "<project>/<stack>" the file is for: contacts whose mark names this stack are its own, and are exported. */
+  stack?: string;
   /** Lines for the file's header comment (e.g. the filters used). */
   header?: string[];
 }
@@ -73,8 +75,10 @@ export function buildSeedFile(contacts: readonly ListedContact[], context: Expor
     const mark = context.ownerField ? contact.customFields?.[context.ownerField] : undefined;
     if (typeof mark === "string" && mark.trim() !== "") {
       const holder = holderOf(mark);
-      managed[holder] = (managed[holder] ?? 0) + 1;
-      continue;
+      if (holder !== context.stack) {
+        managed[holder] = (managed[holder] ?? 0) + 1;
+        continue;
+      }
     }
     if (!context.ownerField) {
       for (const [name, value] of Object.entries(contact.customFields ?? {})) {

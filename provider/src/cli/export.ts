@@ -20,7 +20,8 @@ export interface CliIo {
 }
 
 /** What `export --help` prints. */
-export const exportUsage = `Usage: pulumi-callbell export --out FILE [--force] [--source S] [--tags a,b] [--team UUID|NAME] [--owner-field F] [--api-url URL]
+export const exportUsage = `Usage: pulumi-callbell export --out FILE [--force] [--source S] [--tags a,b] [--team UUID|NAME]
+                              [--owner-field F [--stack P/S]] [--api-url URL]
 
 Reads the contacts of a Callbell account (GET /contacts, page by page; nothing is written to
 Callbell) and writes them to FILE as a seed file for ContactSet, each with adopt: true.
@@ -32,6 +33,8 @@ Callbell) and writes them to FILE as a seed file for ContactSet, each with adopt
   --team T          only contacts of one team, by uuid or name
   --owner-field F   the custom field where stacks write their owner mark (default: ${envVars.ownerField}); contacts
                     that carry a mark are left out, as \`pulumi up\` would refuse to adopt them
+  --stack P/S       the <project>/<stack> the file is for: contacts whose mark names it are its own and are
+                    written (re-exporting a stack's file without it drops that stack's contacts from it)
   --api-url URL     API base URL (default: ${envVars.apiUrl}, else https://api.callbell.eu/v1)
 
 The API token is read from ${envVars.apiToken} only (never a flag, so it stays out of shell history).`;
@@ -43,6 +46,7 @@ interface ExportOptions {
   tags?: string[];
   team?: string;
   ownerField?: string;
+  stack?: string;
   apiUrl?: string;
 }
 
@@ -60,6 +64,9 @@ export async function runExport(args: readonly string[], env: NodeJS.ProcessEnv,
     const flags: Record<string, string | undefined> = { [configKeys.apiUrl]: options.apiUrl, [configKeys.ownerField]: options.ownerField };
     const settings = resolveSettings((key) => flags[key], env);
     token = requireTokenForCli(settings);
+    if (options.stack && !settings.ownerField) {
+      throw new UsageError(`--stack needs the owner field (${envVars.ownerField} or --owner-field): a contact's stack is read from its mark there`);
+    }
     if (fs.existsSync(options.out) && !options.force) {
       throw new UsageError(`--out: ${options.out} already exists; choose another file, or add --force to overwrite it`);
     }
@@ -72,10 +79,12 @@ export async function runExport(args: readonly string[], env: NodeJS.ProcessEnv,
       teams,
       channels,
       ownerField: settings.ownerField,
+      stack: options.stack,
       header: [
         "Exported from Callbell by `pulumi-callbell export`" + describeFilters(options, teams) + ".",
         "Every entry has adopt: true: `pulumi up` takes the existing contact over, and writes nothing where it matches.",
         "Teams and channels are named where the name is unique in the account (by uuid otherwise, with the name as a comment).",
+        ...(options.stack ? [`For the stack ${options.stack}: the contacts its owner marks name are its own, and are written.`] : []),
       ],
     });
     writeAtomically(options.out, result.text);
@@ -94,6 +103,12 @@ export async function runExport(args: readonly string[], env: NodeJS.ProcessEnv,
     if (settings.ownerField) {
       if (Object.keys(result.managed).length) {
         io.out(`Left out ${describeManaged(result.managed, settings.ownerField)}; \`pulumi up\` would refuse to adopt them: each stays with its stack.`);
+        if (!options.stack) {
+          io.out(
+            "  If this file is one of those stacks' seed file, export with --stack <project>/<stack> to keep its contacts: " +
+              "a file without them makes its next `pulumi up` delete the ones it created.",
+          );
+        }
       }
     } else {
       io.out(
@@ -150,6 +165,12 @@ function parseArgs(args: readonly string[]): ExportOptions {
       case "--owner-field":
         options.ownerField = value();
         return true;
+      case "--stack": {
+        const s = value();
+        if (!/^[^/\s]+\/[^/\s]+$/.test(s)) throw new UsageError(`--stack: ${JSON.stringify(s)} is not <project>/<stack>, e.g. acme/dev`);
+        options.stack = s;
+        return true;
+      }
       case "--source": {
         const s = value();
         if (!(contactSources as readonly string[]).includes(s))
