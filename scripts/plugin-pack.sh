@@ -22,13 +22,9 @@ cat >"$stage/plugin/package.json" <<JSON
   "allowScripts": { "protobufjs": false } }
 JSON
 (cd "$stage/plugin" && npm install --omit=dev --no-audit --no-fund --install-links >&2)
-cat >"$stage/plugin/pulumi-resource-callbell" <<'WRAPPER'
-#!/bin/sh
-# The Pulumi provider plugin `callbell`: runs its Node.js program with the first node on PATH.
-command -v node >/dev/null 2>&1 || { echo "pulumi-resource-callbell: no node on PATH; install Node.js 22 or newer (https://nodejs.org)" >&2; exit 1; }
-here=$(cd "$(dirname "$0")" && pwd -P)
-exec node "$here/node_modules/pulumi-callbell/dist/plugin/main.js" "$@"
-WRAPPER
+# The package's own launcher, pointed at the package inside node_modules: one launcher text to keep.
+sed 's|"$here/dist/plugin/main.js"|"$here/node_modules/pulumi-callbell/dist/plugin/main.js"|' provider/pulumi-resource-callbell >"$stage/plugin/pulumi-resource-callbell"
+grep -q 'node_modules/pulumi-callbell/dist/plugin/main.js' "$stage/plugin/pulumi-resource-callbell" || { echo "plugin-pack: provider/pulumi-resource-callbell no longer runs \"\$here/dist/plugin/main.js\"" >&2; exit 1; }
 chmod 0755 "$stage/plugin/pulumi-resource-callbell"
 mkdir -p dist
 tar -czf "$out" -C "$stage/plugin" .
