@@ -6,7 +6,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { REPO_ROOT } from "../harness";
-import { allDocBlocks, blockPlace, missingExcerptLines, parseMarker, walkthroughSteps } from "../harness/doc-blocks";
+import { WALKTHROUGH, allDocBlocks, blockPlace, missingExcerptLines, parseMarker, walkthroughSteps } from "../harness/doc-blocks";
 
 const blocks = allDocBlocks();
 const testFiles = (dir: string): string[] =>
@@ -27,8 +27,10 @@ describe("docs: every block of README.md and docs/*.md is run, compared or marke
     assert.deepEqual(parseMarker("<!-- docs-test: not runnable here: needs PyPI -->")?.marker, { kind: "not-runnable", why: "needs PyPI" });
     assert.match(parseMarker("<!-- docs-test: rnu stranger 1 -->")?.problem ?? "", /cannot read the marker "rnu stranger 1"/);
     assert.equal(parseMarker("<!-- a comment -->"), undefined);
-    assert.deepEqual(missingExcerptLines("a: 1\n…\nc: 3\n", "a: 1\nb: 2\n  c: 3\n"), []);
-    assert.deepEqual(missingExcerptLines("c: 3\na: 1\n", "a: 1\nc: 3\n"), ["a: 1"], "in order");
+    assert.deepEqual(missingExcerptLines("a: 1\n…\n  c: 3\n", "a: 1\nb: 2\n  c: 3\n"), []);
+    assert.deepEqual(missingExcerptLines("a: 1\n  c: 3\n", "a: 1\nb: 2\n  c: 3\n"), ["a: 1", "  c: 3"], "one run unless … says so");
+    assert.deepEqual(missingExcerptLines("a: 1\nc: 3\n", "a: 1\n  c: 3\n"), ["a: 1", "c: 3"], "indentation counts");
+    assert.deepEqual(missingExcerptLines("c: 3\n…\na: 1\n", "a: 1\nc: 3\n"), ["a: 1"], "in order");
   });
 
   it("the pages have blocks, and the walkthrough's steps are distinct", () => {
@@ -59,9 +61,11 @@ describe("docs: every block of README.md and docs/*.md is run, compared or marke
       switch (m.kind) {
         case "run":
           assert.ok(["sh", "bash"].includes(block.lang), `${blockPlace(block)}: a run block is sh or bash, not ${block.lang || "unlabelled"}`);
+          assert.equal(m.walkthrough, WALKTHROUGH, `${blockPlace(block)}: the walkthrough is ${WALKTHROUGH}; another name is never run`);
           break;
         case "file":
         case "append":
+          assert.equal(m.walkthrough, WALKTHROUGH, `${blockPlace(block)}: the walkthrough is ${WALKTHROUGH}; another name is never run`);
           assert.ok(!path.isAbsolute(m.file) && !m.file.split("/").includes(".."), `${blockPlace(block)}: ${m.file} stays inside the walkthrough's folder`);
           break;
         case "excerpt": {
@@ -77,7 +81,9 @@ describe("docs: every block of README.md and docs/*.md is run, compared or marke
         case "checked-by": {
           const test = path.join(REPO_ROOT, m.test);
           assert.ok(fs.existsSync(test), `${blockPlace(block)}: ${m.test} does not exist`);
-          assert.ok(fs.readFileSync(test, "utf8").includes(path.basename(block.page)), `${blockPlace(block)}: ${m.test} does not read ${block.page}`);
+          const source = fs.readFileSync(test, "utf8");
+          const reads = block.page === "docs/doctor.md" ? /doctor-example/.test(source) : source.includes(`pageBlocks("${block.page}")`);
+          assert.ok(reads, `${blockPlace(block)}: ${m.test} does not read the block (pageBlocks("${block.page}"))`);
           break;
         }
         case "not-runnable":
@@ -92,5 +98,12 @@ describe("docs: every block of README.md and docs/*.md is run, compared or marke
     assert.ok(pkg, "README.md shows the project's package.json");
     const deps = JSON.parse(pkg.text).dependencies;
     for (const name of ["@pulumi/pulumi", "typescript", "ts-node"]) assert.equal(deps[name], devDeps[name], `${name} in ${blockPlace(pkg)}`);
+  });
+
+  it("the Python path pins the pulumi package to the CLI's version (scripts/ensure-pulumi.sh)", () => {
+    const pinned = /^PINNED_VERSION="([^"]+)"/m.exec(fs.readFileSync(path.join(REPO_ROOT, "scripts", "ensure-pulumi.sh"), "utf8"))?.[1];
+    const pins = blocks.flatMap((b) => [...b.text.matchAll(/pip install pulumi==(\S+)/g)].map((m) => [blockPlace(b), m[1]]));
+    assert.ok(pins.length > 0, "a page installs pulumi with pip");
+    for (const [place, version] of pins) assert.equal(version, pinned, place);
   });
 });

@@ -12,6 +12,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { REPO_ROOT } from "./index";
 
+/** The one walkthrough test/docs/walkthrough.engine.test.ts runs: a stranger following the pages in order. */
+export const WALKTHROUGH = "stranger";
+
 /** How a test checks one block. */
 export type BlockMarker =
   | { kind: "run"; walkthrough: string; step: number; folder: string }
@@ -111,19 +114,28 @@ export function blockPlace(block: DocBlock): string {
   return `${block.page}:${block.line}`;
 }
 
-/** The lines of an excerpt that the file lacks, in order ("…" or "..." lines skip ahead); [] when it is one. */
+/**
+ * The parts of an excerpt that its file lacks; [] when it is one. An excerpt is runs of the file's lines, each line as
+ * it is there (indentation included, trailing spaces aside), one after the other; a line "…" (or "...") between two
+ * runs skips any number of the file's lines.
+ */
 export function missingExcerptLines(excerpt: string, file: string): string[] {
-  const have = file.split("\n").map((l) => l.trim());
-  const missing: string[] = [];
-  let at = 0;
-  for (const raw of excerpt.split("\n")) {
-    const line = raw.trim();
-    if (line === "" || line === "…" || line === "...") continue;
-    const found = have.indexOf(line, at);
-    if (found < 0) missing.push(line);
-    else at = found + 1;
+  const have = file.split("\n").map((l) => l.trimEnd());
+  const runs: string[][] = [[]];
+  for (const line of excerpt.replace(/\n+$/, "").split("\n")) {
+    if (line.trim() === "…" || line.trim() === "...") runs.push([]);
+    else runs[runs.length - 1].push(line.trimEnd());
   }
-  return missing;
+  let at = 0;
+  for (const run of runs.filter((r) => r.length > 0)) {
+    let found = -1;
+    for (let i = at; i + run.length <= have.length && found < 0; i++) {
+      if (run.every((line, j) => have[i + j] === line)) found = i;
+    }
+    if (found < 0) return run;
+    at = found + run.length;
+  }
+  return [];
 }
 
 /** The blocks of one walkthrough, in step order (a step's files before its shell block). */

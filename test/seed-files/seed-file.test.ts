@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { SeedFileError, loadSeedFiles } from "../../provider/src/seed/seed-file";
+import { pageBlocks } from "../harness/doc-blocks";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "seed-"));
 const write = (name: string, text: string) => {
@@ -155,7 +156,9 @@ describe("seed files", () => {
 
     it("docs/seed-files.md's rename-only overlay, over the example's contacts.common.yaml, changes the name alone, as the page says", () => {
       const page = fs.readFileSync(path.resolve(__dirname, "../../docs/seed-files.md"), "utf8");
-      const blocks = [...page.matchAll(/^```yaml\n([\s\S]*?)^```$/gm)].map((m) => m[1]).filter((b) => b.includes("Support Test Line (dev)"));
+      const blocks = pageBlocks("docs/seed-files.md")
+        .filter((b) => b.marker?.kind === "checked-by" && b.marker.test === "test/seed-files/seed-file.test.ts")
+        .map((b) => b.text);
       assert.equal(blocks.length, 1, "one such block");
       const stated = /`pulumi preview --diff` shows `~ name: "([^"]+)" => "([^"]+)"`\s+and no tag/.exec(page);
       assert.ok(stated, "the page states the preview line");
@@ -167,6 +170,18 @@ describe("seed files", () => {
       assert.equal(old?.name, stated[1]);
       assert.deepEqual(after.get("whatsapp-393331234501"), { ...old, name: stated[2] });
       assert.deepEqual([...after.keys()], [...before.keys()]);
+    });
+
+    it("docs/contact.md's seed entries with a team by name and a channel by title load as the page says", () => {
+      const [block] = pageBlocks("docs/contact.md").filter((b) => b.marker?.kind === "checked-by" && b.marker.test === "test/seed-files/seed-file.test.ts");
+      assert.ok(block, "docs/contact.md has the block");
+      const loaded = loadSeedFiles([write("contacts.names.yaml", block.text)]);
+      const alice = loaded.find((c) => c.inputs.identifier === "393331234567");
+      const bob = loaded.find((c) => c.inputs.identifier === "393331234568");
+      assert.equal(loaded.length, 2);
+      assert.deepEqual([alice?.inputs.name, alice?.inputs.team, alice?.inputs.channel], ["QA Alice", "Support", "WhatsApp Sales Line"], "the default team");
+      assert.match(alice!.key, /^whatsapp\.~[0-9a-f]{12}-393331234567$/, "a channel by title names the resource by the title's hash");
+      assert.deepEqual([bob?.key, bob?.inputs.team, bob?.inputs.channel], ["whatsapp-393331234568", "Sales", { main: true }], "its own team");
     });
 
     it("remove: true still drops the earlier entry", () => {
