@@ -5,7 +5,17 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { backendFingerprint, backendUrl } from "../../provider/src/backend";
-import { DeleteFacts, TakeoverFacts, decideDelete, decideTakeover, leftContactAdvice, readMark, writeMark } from "../../provider/src/contact/ownership";
+import {
+  DeleteFacts,
+  TakeoverFacts,
+  decideDelete,
+  decideTakeover,
+  foreignMarks,
+  leftContactAdvice,
+  looksLikeMark,
+  readMark,
+  writeMark,
+} from "../../provider/src/contact/ownership";
 
 const here = "1a2b3c4d";
 const facts = (more: Partial<TakeoverFacts>): TakeoverFacts => ({
@@ -144,7 +154,7 @@ describe("ownership decisions", () => {
     assert.equal(
       advice(base),
       "Pulumi no longer tracks it through this resource; it was in Callbell before this stack adopted it, and this stack marked it as its own " +
-        "(callbell:ownerField): delete it in the Callbell dashboard if no one needs it any more.",
+        "(callbell:ownerField): delete it in the Callbell dashboard if no one needs it any more, or clear that field on it for another stack to adopt it.",
     );
     const mayBeManaged =
       "Pulumi no longer tracks it through this resource; it was in Callbell before this stack adopted it, and another stack may still manage it ";
@@ -157,8 +167,39 @@ describe("ownership decisions", () => {
     );
     assert.equal(
       advice({ ...base, origin: "created", ownMark: "p/dev/alice @1a2b3c4d", mark: "p/prod/alice @1a2b3c4d" }),
-      "Pulumi no longer tracks it through this resource; that stack still manages it: leave it to that stack.",
+      "Pulumi no longer tracks it through this resource; its owner field names another owner than this stack (in this backend): leave it to that owner.",
     );
+  });
+});
+
+describe("marks in custom fields an adopt cannot read as its owner field", () => {
+  const owner = "acme/dev/qa-bob";
+  it("names another stack's mark, and this stack's own mark only when another backend wrote it", () => {
+    const fields = {
+      other: "acme/prod/whatsapp-1 @1a2b3c4d",
+      mine: "acme/dev/qa-alice @1a2b3c4d adopted",
+      elsewhere: "acme/dev/qa-carol @9f8e7d6c",
+      note: "Call after 5",
+      pulumi_owner: "acme/ops/x @1a2b3c4d",
+    };
+    assert.deepEqual(foreignMarks(fields, "pulumi_owner", owner, "1a2b3c4d"), { other: "acme/prod", elsewhere: "acme/dev (in another backend)" });
+    assert.deepEqual(foreignMarks(fields, "pulumi_owner", owner), { other: "acme/prod" }, "backend unknown: the stack's name decides");
+    assert.deepEqual(foreignMarks(fields, undefined, undefined, "1a2b3c4d"), {
+      other: "acme/prod",
+      mine: "acme/dev",
+      elsewhere: "acme/dev",
+      pulumi_owner: "acme/ops",
+    });
+  });
+  it("a mark's shape: <project>/<stack>/<resource> @<8 hex>[ adopted]", () => {
+    assert.deepEqual(["p/s/r @0123abcd", "p/s/r @0123abcd adopted", "p/s @0123abcd", "p/s/r", "p s/t/r @0123abcd", "p/s/r @0123ABCD"].map(looksLikeMark), [
+      true,
+      true,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });
 

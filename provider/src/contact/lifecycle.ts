@@ -171,8 +171,8 @@ export async function createContact(run: ContactRun, inputs: ContactInputs): Pro
 // read as its owner field (none set, or another one): the provider cannot tell that it is that stack's, so it adopts it,
 // but says so, naming the stack only, since that stack's destroy would delete the contact under this one.
 function warnForeignMarks(run: ContactRun, existing: ApiContact, inputs: ContactInputs, owner: Owner | undefined): void {
-  const { ownerField } = run.settings();
-  for (const [field, holder] of Object.entries(foreignMarks(existing.customFields ?? undefined, ownerField, owner))) {
+  const { ownerField, backend } = run.settings();
+  for (const [field, holder] of Object.entries(foreignMarks(existing.customFields ?? undefined, ownerField, owner, backend))) {
     const fix = ownerField
       ? `this stack's owner field is ${ownerField}: if the stacks of this account mark contacts in ${field}, use that one`
       : `set callbell:ownerField (or CALLBELL_OWNER_FIELD) to ${field}`;

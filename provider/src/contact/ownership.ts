@@ -83,7 +83,7 @@ export function readMark(text: string): OwnerMark {
  * looks like another stack's owner field. A mark of an earlier version (no "@<backend>") is not recognised.
  */
 export function looksLikeMark(text: string): boolean {
-  return /^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+\/.+ @[0-9a-f]{8}( adopted)?$/s.test(text.trim());
+  return markPattern.test(text.trim()) && markHolder(text) !== undefined;
 }
 
 /**
@@ -99,18 +99,23 @@ export function markHolder(text: string): string | undefined {
 /**
  * Custom fields other than `ownerField` that hold a mark of another stack than `owner`'s (looksLikeMark), field → the
  * "<project>/<stack>" it names: an adopt that cannot read marks (no owner field, or another field than those stacks use)
- * says so, as the contact may be another stack's, whose destroy would delete it.
+ * says so, as the contact may be another stack's, whose destroy would delete it. A mark of this stack's name written
+ * from another backend (`backend`, when known) is another stack's: two backends may each hold a stack of one name.
  */
 export function foreignMarks(
   customFields: Record<string, unknown> | undefined,
   ownerField: string | undefined,
   owner: Owner | undefined,
+  backend?: string,
 ): Record<string, string> {
   const found: Record<string, string> = {};
   for (const [field, value] of Object.entries(customFields ?? {})) {
     if (field === ownerField || typeof value !== "string" || !looksLikeMark(value)) continue;
     const holder = markHolder(value);
-    if (holder && (owner === undefined || `${holder}/` !== stackOf(owner))) found[field] = holder;
+    const sameStack = owner !== undefined && `${holder}/` === stackOf(owner);
+    const written = readMark(value).backend;
+    const sameBackend = backend === undefined || written === undefined || written === backend;
+    if (holder && !(sameStack && sameBackend)) found[field] = backend && sameStack ? `${holder} (in another backend)` : holder;
   }
   return found;
 }
@@ -238,7 +243,7 @@ export function leftContactAdvice(f: DeleteFacts, decision: { stillHeld: boolean
     if (f.marking && f.ownMark?.trim()) {
       return (
         `${untracked}; it was in Callbell before this stack adopted it, and this stack marked it as its own (callbell:ownerField): ` +
-        "delete it in the Callbell dashboard if no one needs it any more."
+        "delete it in the Callbell dashboard if no one needs it any more, or clear that field on it for another stack to adopt it."
       );
     }
     return (
@@ -247,7 +252,7 @@ export function leftContactAdvice(f: DeleteFacts, decision: { stillHeld: boolean
       "delete it in the Callbell dashboard only if no other stack manages it and no one needs it."
     );
   }
-  return `${untracked}; that stack still manages it: leave it to that stack.`;
+  return `${untracked}; its owner field names another owner than this stack (in this backend): leave it to that owner.`;
 }
 
 /** Decides whether delete may send DELETE, or why the contact is left in Callbell. */
