@@ -2,8 +2,8 @@
 # Packs the provider plugin `callbell` as a self-contained folder and tarball that a user installs outside this
 # repository with one command:
 #
-#   bash scripts/plugin-pack.sh            # prints the tarball's path, e.g. dist/pulumi-resource-callbell-v0.1.0-linux-x64.tar.gz
-#   pulumi plugin install resource callbell 0.1.0 --file dist/pulumi-resource-callbell-v0.1.0-linux-x64.tar.gz
+#   bash scripts/plugin-pack.sh            # prints the tarball's path: dist/pulumi-resource-callbell-v<version>-linux-x64.tar.gz
+#   pulumi plugin install resource callbell <version> --file dist/pulumi-resource-callbell-v<version>-linux-x64.tar.gz
 #
 # Inside: the wrapper pulumi-resource-callbell (runs the first `node` >= 22 on PATH) and node_modules with the packed
 # pulumi-callbell package and its production dependencies, installed by npm from the registry.
