@@ -195,8 +195,9 @@ describe("docs walkthrough: the pages' blocks as a stranger runs them, outside t
       assert.deepEqual(exported.pending_operations ?? [], [], "no pending operation left");
     },
     30: async () => {
+      const version = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "provider", "package.json"), "utf8")).version as string;
       const plugins = fs.readdirSync(path.join(env.PULUMI_HOME!, "plugins"));
-      assert.ok(plugins.includes("resource-callbell-v0.1.0"), `installed into PULUMI_HOME, not this machine's: ${plugins}`);
+      assert.ok(plugins.includes(`resource-callbell-v${version}`), `installed into PULUMI_HOME, not this machine's: ${plugins}`);
     },
     32: async () => {
       const bob = (await sim.admin.contacts()).find((c) => c.name === "QA Bob");
@@ -204,6 +205,15 @@ describe("docs walkthrough: the pages' blocks as a stranger runs them, outside t
       assert.deepEqual(writes(await sim.admin.requests()), ["POST /contacts"]);
       const state = (await stateResources("my-yaml")).find((r) => r.type === "callbell:index:Contact");
       assert.equal(state?.outputs.uuid, bob.uuid);
+      assert.equal(state?.outputs.origin, "created");
+      // The installed plugin deletes what it created, too (the walkthrough's own step: the page shows no destroy).
+      await sim.admin.clearRequests();
+      await pulumi("my-yaml", "destroy", "--yes");
+      assert.deepEqual(writes(await sim.admin.requests()), ["DELETE /contacts/:uuid"]);
+      assert.equal(
+        (await sim.admin.contacts()).find((c) => c.uuid === bob.uuid),
+        undefined,
+      );
     },
   };
 
