@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# Packs the provider plugin `callbell` as a self-contained folder and tarball that a user installs outside this
-# repository with one command:
+# Packs the provider plugin `callbell` as self-contained archives, one per OS and architecture, named as Pulumi names
+# plugin archives (pulumi-resource-<name>-v<version>-<os>-<arch>.tar.gz, what `pulumi plugin install` and a
+# pluginDownloadURL look for), with a SHA256SUMS file beside them in dist/:
 #
-#   bash scripts/plugin-pack.sh            # prints the tarball's path: dist/pulumi-resource-callbell-v<version>-linux-x64.tar.gz
-#   pulumi plugin install resource callbell <version> --file dist/pulumi-resource-callbell-v<version>-linux-x64.tar.gz
+#   bash scripts/plugin-pack.sh            # prints each archive's path, then SHA256SUMS's
+#   pulumi plugin install resource callbell <version> --file dist/pulumi-resource-callbell-v<version>-linux-amd64.tar.gz
 #
-# Inside: the wrapper pulumi-resource-callbell (runs the first `node` >= 22 on PATH) and node_modules with the packed
-# pulumi-callbell package and its production dependencies, installed by npm from the registry.
+# Inside each: node_modules with the packed pulumi-callbell package and its production dependencies (plain JavaScript:
+# no native module, so one tree serves every OS and architecture; npm's .bin links are left out, as Windows cannot
+# unpack links and the plugin needs none), and the launcher of that OS: pulumi-resource-callbell (sh) for linux and
+# darwin, pulumi-resource-callbell.cmd for windows. Each runs the first `node` on PATH, and says in one line when
+# there is none. The windows launcher is built and checked here, not run: this machine has no Windows.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 version="$(node -p 'require("./provider/package.json").version')"
-out="$PWD/dist/pulumi-resource-callbell-v$version-linux-x64.tar.gz"
 stage="$(mktemp -d)"
 trap 'rm -rf "$stage"' EXIT
 
@@ -22,10 +25,42 @@ cat >"$stage/plugin/package.json" <<JSON
   "allowScripts": { "protobufjs": false } }
 JSON
 (cd "$stage/plugin" && npm install --omit=dev --no-audit --no-fund --install-links >&2)
+if find "$stage/plugin/node_modules" -name '*.node' | grep -q .; then
+  echo "plugin-pack: a dependency now has a native module; one archive can no longer serve every OS" >&2
+  exit 1
+fi
+find "$stage/plugin/node_modules" -type d -name .bin -prune -exec rm -rf {} +
+
 # The package's own launcher, pointed at the package inside node_modules: one launcher text to keep.
-sed 's|"$here/dist/plugin/main.js"|"$here/node_modules/pulumi-callbell/dist/plugin/main.js"|' provider/pulumi-resource-callbell >"$stage/plugin/pulumi-resource-callbell"
-grep -q 'node_modules/pulumi-callbell/dist/plugin/main.js' "$stage/plugin/pulumi-resource-callbell" || { echo "plugin-pack: provider/pulumi-resource-callbell no longer runs \"\$here/dist/plugin/main.js\"" >&2; exit 1; }
-chmod 0755 "$stage/plugin/pulumi-resource-callbell"
+unix="$stage/unix"
+mkdir "$unix"
+sed 's|"$here/dist/plugin/main.js"|"$here/node_modules/pulumi-callbell/dist/plugin/main.js"|' provider/pulumi-resource-callbell >"$unix/pulumi-resource-callbell"
+grep -q 'node_modules/pulumi-callbell/dist/plugin/main.js' "$unix/pulumi-resource-callbell" || { echo "plugin-pack: provider/pulumi-resource-callbell no longer runs \"\$here/dist/plugin/main.js\"" >&2; exit 1; }
+chmod 0755 "$unix/pulumi-resource-callbell"
+windows="$stage/windows"
+mkdir "$windows"
+printf '%s\r\n' \
+  '@echo off' \
+  'rem The Pulumi provider plugin `callbell`: runs its Node.js program with the first node on PATH.' \
+  'where node >nul 2>nul' \
+  'if errorlevel 1 (' \
+  '  echo pulumi-resource-callbell: no node on PATH; install Node.js 22 or newer, https://nodejs.org 1>&2' \
+  '  exit /b 1' \
+  ')' \
+  'node "%~dp0node_modules\pulumi-callbell\dist\plugin\main.js" %*' >"$windows/pulumi-resource-callbell.cmd"
+
 mkdir -p dist
-tar -czf "$out" -C "$stage/plugin" .
-printf '%s\n' "$out"
+rm -f dist/pulumi-resource-callbell-v*.tar.gz dist/SHA256SUMS
+archive() { echo "dist/pulumi-resource-callbell-v$version-$1-$2.tar.gz"; }
+# One archive per launcher; the architectures of an OS carry the same bytes.
+tar -czf "$(archive linux amd64)" -C "$stage/plugin" package.json node_modules -C "$unix" pulumi-resource-callbell
+tar -czf "$(archive windows amd64)" -C "$stage/plugin" package.json node_modules -C "$windows" pulumi-resource-callbell.cmd
+cp "$(archive linux amd64)" "$(archive linux arm64)"
+cp "$(archive linux amd64)" "$(archive darwin amd64)"
+cp "$(archive linux amd64)" "$(archive darwin arm64)"
+cp "$(archive windows amd64)" "$(archive windows arm64)"
+(cd dist && sha256sum pulumi-resource-callbell-v"$version"-*.tar.gz >SHA256SUMS)
+for os in linux darwin windows; do
+  for arch in amd64 arm64; do printf '%s\n' "$PWD/$(archive $os $arch)"; done
+done
+printf '%s\n' "$PWD/dist/SHA256SUMS"

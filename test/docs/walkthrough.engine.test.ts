@@ -16,6 +16,7 @@
 // A line `# prints <text>` in a shell block is checked: the block's output must contain that text.
 import { strict as assert } from "assert";
 import { execFileSync, spawn } from "child_process";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -198,6 +199,42 @@ describe("docs walkthrough: the pages' blocks as a stranger runs them, outside t
       const version = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "provider", "package.json"), "utf8")).version as string;
       const plugins = fs.readdirSync(path.join(env.PULUMI_HOME!, "plugins"));
       assert.ok(plugins.includes(`resource-callbell-v${version}`), `installed into PULUMI_HOME, not this machine's: ${plugins}`);
+      // Every archive the page names, with the checksum SHA256SUMS gives, the launcher of its OS, and no link.
+      const dist = path.join(root, "pulumi-callbell", "dist");
+      const sums = fs.readFileSync(path.join(dist, "SHA256SUMS"), "utf8").trim().split("\n");
+      const archives = ["darwin", "linux", "windows"].flatMap((os) =>
+        ["amd64", "arm64"].map((arch) => `pulumi-resource-callbell-v${version}-${os}-${arch}.tar.gz`),
+      );
+      assert.deepEqual(sums.map((l) => l.split(/\s+/)[1]).sort(), archives.sort());
+      for (const line of sums) {
+        const [sum, name] = line.split(/\s+/);
+        assert.equal(
+          createHash("sha256")
+            .update(fs.readFileSync(path.join(dist, name)))
+            .digest("hex"),
+          sum,
+          name,
+        );
+        const listing = execFileSync("tar", ["-tvzf", path.join(dist, name)], { encoding: "utf8", maxBuffer: 64 << 20 }).split("\n");
+        const top = listing.map((l) => l.split(/\s+/).pop()!).filter((f) => f && !f.startsWith("node_modules/"));
+        assert.deepEqual(top.sort(), ["package.json", name.includes("-windows-") ? "pulumi-resource-callbell.cmd" : "pulumi-resource-callbell"], name);
+        assert.equal(listing.filter((l) => l.startsWith("l")).length, 0, `${name}: no links (Windows cannot unpack them)`);
+      }
+      const cmd = execFileSync(
+        "tar",
+        [
+          "-xzOf",
+          path.join(
+            dist,
+            archives.find((a) => a.includes("-windows-amd64"))!,
+          ),
+          "pulumi-resource-callbell.cmd",
+        ],
+        { encoding: "utf8" },
+      );
+      assert.match(cmd, /^@echo off\r\n/);
+      assert.match(cmd, /\r\nnode "%~dp0node_modules\\pulumi-callbell\\dist\\plugin\\main\.js" %\*\r\n$/);
+      assert.match(cmd, /where node >nul 2>nul\r\nif errorlevel 1 \(\r\n {2}echo pulumi-resource-callbell: no node on PATH; install Node\.js 22 or newer/);
     },
     32: async () => {
       const bob = (await sim.admin.contacts()).find((c) => c.name === "QA Bob");
