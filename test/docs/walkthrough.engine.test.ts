@@ -13,7 +13,8 @@
 // - HOME, PULUMI_HOME and the temp folder in the scratch folder (so `pulumi plugin install` changes nothing of this
 //   machine), with npm's cache, npm's user config and this repository's engine cache (PULUMI_CALLBELL_CACHE, which the
 //   demo uses) where they are.
-// A line `# prints <text>` in a shell block is checked: the block's output must contain that text.
+// A line `# prints <text>` (or `# prints \`<text>\`, then more words`) in a shell block is checked: the block's output
+// must contain that text.
 import { strict as assert } from "assert";
 import { execFileSync, spawn } from "child_process";
 import { createHash } from "crypto";
@@ -303,7 +304,7 @@ describe("docs walkthrough: the pages' blocks as a stranger runs them, outside t
         const shown = redact(r.output, [sim.token]);
         assert.equal(r.code, 0, `${blockPlace(block)} failed (exit ${r.code}):\n${shown}`);
         for (const line of script.split("\n")) {
-          const promised = /#\s*prints\s+`?([^`]+?)`?\s*$/.exec(line)?.[1];
+          const promised = (/#\s*prints\s+`([^`]+)`/.exec(line) ?? /#\s*prints\s+(.+?)\s*$/.exec(line))?.[1];
           if (promised) assert.ok(r.output.includes(promised), `${blockPlace(block)} promises it prints ${promised}:\n${shown}`);
         }
         assert.ok(!r.output.includes(sim.token), `${blockPlace(block)}: the token appears in the output`);
