@@ -258,7 +258,10 @@ describe("Contact provider: ownership of contacts (takeover and delete)", functi
       assert.deepEqual(lines(await sim.admin.requests()), [`GET /v1/contacts/${created.id} 200`]);
       assert.match(warnings[0], /its owner field says it is managed by proj\/prod\/qa-alice/);
       assert.ok(
-        warnings[0].endsWith("Pulumi no longer tracks it through this resource; its owner field names another owner than this stack (in this backend): leave it to that owner."),
+        warnings[0].endsWith(
+          "Pulumi no longer tracks it through this resource; its owner field names another owner than this stack (in this backend): " +
+            "leave it to that owner.",
+        ),
         `no advice to delete another stack's contact: ${warnings[0]}`,
       );
       await run({ ownerField: OWNER_FIELD }).delete!(created.id, outs);
@@ -276,7 +279,8 @@ describe("Contact provider: ownership of contacts (takeover and delete)", functi
         warnings.at(-1),
         `contact "QA Alice" (393331234567) (uuid ${existing.uuid}) was left in Callbell, not deleted: it was adopted, not created, by this stack, ` +
           "and adopted contacts are never deleted. Pulumi no longer tracks it through this resource; it was in Callbell before this stack adopted it, " +
-          "and this stack marked it as its own (callbell:ownerField): delete it in the Callbell dashboard if no one needs it any more, or clear that field on it for another stack to adopt it.",
+          "and this stack marked it as its own (callbell:ownerField): delete it in the Callbell dashboard if no one needs it any more, " +
+          "or clear that field on it for another stack to adopt it.",
       );
     });
 
