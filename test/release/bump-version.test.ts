@@ -40,7 +40,7 @@ describe("release: one version, and the command that bumps it", () => {
       assert.match(fs.readFileSync(path.join(root, "README.md"), "utf8"), /pulumi-callbell-9\.8\.7\.tgz/);
       assert.match(
         fs.readFileSync(path.join(root, "docs", "plugin.md"), "utf8"),
-        /pulumi plugin install resource callbell 9\.8\.7 --file dist\/pulumi-resource-callbell-v9\.8\.7-linux-x64\.tar\.gz/,
+        /pulumi plugin install resource callbell 9\.8\.7 --file dist\/pulumi-resource-callbell-v9\.8\.7-linux-amd64\.tar\.gz/,
       );
       assert.match(fs.readFileSync(path.join(root, "CHANGELOG.md"), "utf8"), /\n## \[Unreleased\]\n\n## \[9\.8\.7\] - 2027-01-02\n/);
     } finally {
