@@ -2,7 +2,7 @@
 // does not know yet. Each rule is written once, here, and used by the schema, the diff, the seed files, ContactSet,
 // the lookups and the client. A leaf: it imports no module of this project (only libphonenumber-js), so the client may
 // use it without reaching into contact/.
-import { CountryCode, Metadata, getCountries, getCountryCallingCode, parsePhoneNumberFromString } from "libphonenumber-js";
+import { CountryCode, getCountries, getCountryCallingCode, parsePhoneNumberFromString } from "libphonenumber-js";
 
 /**
  * A phone number as the E.164 digits Callbell keys it by, without the "+": "+39 333-123 4567" → "393331234567",
@@ -25,7 +25,7 @@ export function phoneDigits(identifier: string): string {
 /**
  * How libphonenumber reads digits written in international form (8 to 15 digits, the first not 0) that it does not find
  * a valid number: the country calling code, the countries and territories that share it (the one libphonenumber names
- * for this number, else the code's main one first) and the number in international format, "+44 7700 900123".
+ * for this number, else all of them, alphabetically) and the number in international format, "+44 7700 900123".
  * Undefined when the digits have no country calling code it knows, or are not of that shape.
  */
 export function invalidPhoneReading(digits: string): { callingCode: string; countries: CountryCode[]; international: string } | undefined {
@@ -36,13 +36,9 @@ export function invalidPhoneReading(digits: string): { callingCode: string; coun
   return { callingCode, countries: parsed.country ? [parsed.country] : countriesOf(callingCode), international: parsed.formatInternational() };
 }
 
-// The countries and territories of a calling code, its main one first ("1": US, AG, AI…). libphonenumber's metadata
-// lists them so (an API its types do not declare); else every country with that code, alphabetically.
+// The countries and territories that share a calling code, alphabetically ("44": GB, GG, IM, JE).
 function countriesOf(callingCode: string): CountryCode[] {
-  const listed = (new Metadata() as unknown as { getCountryCodesForCallingCode?(code: string): CountryCode[] | undefined }).getCountryCodesForCallingCode?.(
-    callingCode,
-  );
-  return listed ?? getCountries().filter((country) => getCountryCallingCode(country) === callingCode);
+  return getCountries().filter((country) => getCountryCallingCode(country) === callingCode);
 }
 
 // libphonenumber's parse is the costliest step of a contact's checks (~0.1 ms), and one number is normalized several

@@ -132,7 +132,7 @@ function channelShape(value: unknown): string {
 }
 
 // Where a calling code dials, as a number's refusal names it: "United Kingdom (+44)", the country libphonenumber names
-// for the number, else the code's main one (an invalid number is valid in none of those that share the code).
+// for the number, else the first of those that share the code, alphabetically (an invalid number is valid in none).
 function placeOf(callingCode: string, countries: readonly string[]): string {
   return countries.length ? `${regionName(countries[0])} (+${callingCode})` : `+${callingCode}`;
 }
