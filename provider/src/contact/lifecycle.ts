@@ -25,7 +25,7 @@ import {
   unreachedRemovals,
 } from "./mapping";
 import type { UpdateContactBody } from "../client/contacts";
-import { DeleteFacts, Origin, Owner, decideDelete, decideTakeover, foreignMarks, leftContactAdvice } from "./ownership";
+import { DeleteFacts, Origin, Owner, TakeoverFacts, decideDelete, decideTakeover, foreignMarks, leftContactAdvice } from "./ownership";
 import { ContactRun, ProviderContext } from "./run";
 import { anotherProvider } from "../run/run-memory";
 import { validateInputs } from "./schema";
@@ -131,15 +131,12 @@ export async function createContact(run: ContactRun, inputs: ContactInputs): Pro
       const existing = canLookUpByPhone(inputs.source, inputs.channelUuid) ? await client.findByPhone(inputs.identifier, inputs.channelUuid) : undefined;
       if (existing) {
         const decision = decideTakeover({
-          owner,
-          backend: settings.backend,
+          ...runFacts(run, owner),
           mark: run.markOn(existing),
           marking: !!settings.ownerField,
           adopt: inputs.adopt === true,
-          recoverCreates: settings.recoverCreates === true,
           sameName: existing.name.trim() === inputs.name.trim(),
           keeper: run.memory.keeperOf(existing.uuid),
-          door: run.door(),
         });
         if (decision.takeOver) {
           if (inputs.adopt === true) warnForeignMarks(run, existing, inputs, owner);
@@ -266,18 +263,15 @@ function checkImport(run: ContactRun, id: string, contact: ApiContact, owner: Ow
     );
     return;
   }
-  const decision = decideTakeover({
-    owner,
-    backend: settings.backend,
-    mark: run.markOn(contact),
-    marking: true,
-    adopt: true,
-    recoverCreates: settings.recoverCreates === true,
-    sameName: true,
-    keeper: undefined,
-    door: run.door(),
-  });
+  const decision = decideTakeover({ ...runFacts(run, owner), mark: run.markOn(contact), marking: true, adopt: true, sameName: true, keeper: undefined });
   if (!decision.takeOver) throw run.refuse(`Could not import contact ${id}: ${decision.refusal}. Nothing was written.`, undefined);
+}
+
+// The facts of a takeover decision that come from the run, not from the contact: create, import and an update's
+// re-mark decide on the same ones.
+function runFacts(run: ContactRun, owner: Owner | undefined): Pick<TakeoverFacts, "owner" | "backend" | "recoverCreates" | "door"> {
+  const settings = run.settings();
+  return { owner, backend: settings.backend, recoverCreates: settings.recoverCreates === true, door: run.door() };
 }
 
 // Before an update writes this resource's mark over another one, the contact's mark as Callbell has it now must be
@@ -288,18 +282,7 @@ async function checkRemark(run: ContactRun, id: string, olds: ContactOutputs, ow
   if (!contact) return; // the PATCH will say it is gone
   const mark = run.markOn(contact);
   if (!mark || mark === olds.ownerMark) return;
-  const settings = run.settings();
-  const decision = decideTakeover({
-    owner,
-    backend: settings.backend,
-    mark,
-    marking: true,
-    adopt: olds.origin === "adopted",
-    recoverCreates: settings.recoverCreates === true,
-    sameName: true,
-    keeper: undefined,
-    door: run.door(),
-  });
+  const decision = decideTakeover({ ...runFacts(run, owner), mark, marking: true, adopt: olds.origin === "adopted", sameName: true, keeper: undefined });
   if (!decision.takeOver) throw run.refuse(`Could not update contact ${run.describe(olds)} (uuid ${id}): ${decision.refusal}. Nothing was written.`, olds);
 }
 
