@@ -6,6 +6,7 @@ import { configKeys, defaultApiUrl, envVars } from "../config";
 import { PropertySpec, contactPropertySpecs } from "../contact/shape-docs";
 import { contactOutputNames, inputNames } from "../contact/shape";
 import { contactSetToken, contactToken, functionTokens } from "../tokens";
+import { PackageInfo } from "./package-info";
 
 /** The package name, also the plugin's name (pulumi-resource-callbell). */
 export const packageName = "callbell";
@@ -43,8 +44,9 @@ const settingsProperties = () =>
 const strings = (names: readonly string[], description: Record<string, string>) =>
   Object.fromEntries(names.map((n) => [n, { type: "string", description: description[n] }]));
 
-/** The schema, as GetSchema returns it (JSON text). */
-export function packageSchema(version: string): string {
+/** The schema, as GetSchema returns it (JSON text), for the release `info` names. */
+export function packageSchema(info: PackageInfo): string {
+  const { version } = info;
   const contactOutputs = [...contactOutputNames, "origin", "owner", "ownerMark", "keptByAccount"];
   const schema = {
     name: packageName,
@@ -53,6 +55,9 @@ export function packageSchema(version: string): string {
     description: "Callbell contacts (WhatsApp CRM) as Pulumi resources. A contact delete is irreversible: adopted and imported contacts are never deleted.",
     keywords: ["pulumi", "callbell", "whatsapp", "crm"],
     license: "Apache-2.0",
+    repository: info.repository,
+    publisher: new URL(info.repository).pathname.split("/")[1],
+    pluginDownloadURL: info.pluginDownloadURL,
     meta: { moduleFormat: "(.*)" },
     config: { variables: settingsProperties() },
     provider: {
@@ -188,6 +193,7 @@ export function packageSchema(version: string): string {
     language: {
       python: { packageName: "pulumi_callbell", requires: { pulumi: ">=3.0.0,<4.0.0" }, pyproject: { enabled: true }, respectSchemaVersion: true },
       nodejs: { packageName: "@pulumi-callbell/callbell" },
+      go: { importBasePath: info.goImportBasePath, respectSchemaVersion: true, generateResourceContainerTypes: true },
     },
   };
   return JSON.stringify(schema);

@@ -24,6 +24,7 @@ import { ContactInputs, ContactOutputs, computedNames, ownerInput, personalInput
 import { getChannel, getContact, getTeam } from "../lookups";
 import { unknownValue } from "../normalize";
 import { maskInput } from "../contact/personal-data";
+import { PackageInfo } from "./package-info";
 import { packageSchema, secretSettings } from "./schema";
 import { contactToken, functionTokens } from "../tokens";
 import { unwrap, wrap } from "./values";
@@ -38,7 +39,7 @@ export class CallbellPluginServer {
   private engine?: engineRpc.EngineClient;
 
   constructor(
-    private readonly version: string,
+    private readonly info: PackageInfo,
     private engineAddress?: string,
   ) {
     if (engineAddress) this.engine = new engineRpc.EngineClient(engineAddress, grpc.credentials.createInsecure());
@@ -61,10 +62,10 @@ export class CallbellPluginServer {
   /** The service implementation handed to grpc.Server.addService. */
   service(): Partial<providerRpc.IResourceProviderServer> {
     return {
-      getPluginInfo: this.unary(async () => new pluginProto.PluginInfo().setVersion(this.version)),
+      getPluginInfo: this.unary(async () => new pluginProto.PluginInfo().setVersion(this.info.version)),
       getSchema: this.unary(async (req: proto.GetSchemaRequest) => {
         if (req.getVersion() > 0 && req.getSubpackageName()) throw new Error(`no subpackage ${req.getSubpackageName()}`);
-        return new proto.GetSchemaResponse().setSchema(packageSchema(this.version));
+        return new proto.GetSchemaResponse().setSchema(packageSchema(this.info));
       }),
       checkConfig: this.unary(async (req: proto.CheckRequest) => this.checkConfig(req)),
       diffConfig: this.unary(async (req: proto.DiffRequest) => this.diffConfig(req)),
@@ -311,9 +312,9 @@ function toServiceError(error: unknown): Partial<grpc.ServiceError> {
 }
 
 /** Serves the plugin on a free port of 127.0.0.1 and prints the port on stdout, as the engine expects. */
-export async function serve(version: string, engineAddress?: string): Promise<grpc.Server> {
+export async function serve(info: PackageInfo, engineAddress?: string): Promise<grpc.Server> {
   const server = new grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
-  server.addService(providerRpc.ResourceProviderService, new CallbellPluginServer(version, engineAddress).service() as grpc.UntypedServiceImplementation);
+  server.addService(providerRpc.ResourceProviderService, new CallbellPluginServer(info, engineAddress).service() as grpc.UntypedServiceImplementation);
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
   );
