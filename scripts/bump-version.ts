@@ -13,6 +13,9 @@ export const versionSpellings: { files: RegExp; pattern: (v: string) => RegExp }
   { files: /^(README\.md|docs\/.*\.md)$/, pattern: (v) => new RegExp(`(pulumi-resource-callbell-v)(${escape(v)})(-)`, "g") },
   { files: /^(README\.md|docs\/.*\.md)$/, pattern: (v) => new RegExp(`(resource callbell )(${escape(v)})( --file)`, "g") },
   { files: /^(examples\/[^/]+\/package\.json|package-lock\.json)$/, pattern: (v) => new RegExp(`("pulumi-callbell": "\\^)(${escape(v)})(")`, "g") },
+  // The Go SDK names the plugin version it asks the engine for (test/plugin/go.engine.test.ts checks that sdk/go is what the generator writes).
+  { files: /^sdk\/go\/callbell\/pulumi-plugin\.json$/, pattern: (v) => new RegExp(`("version": ")(${escape(v)})(")`, "g") },
+  { files: /^sdk\/go\/callbell\/internal\/pulumiUtilities\.go$/, pattern: (v) => new RegExp(`(semver\\.MustParse\\(")(${escape(v)})("\\))`, "g") },
 ];
 
 function escape(text: string): string {
@@ -23,7 +26,12 @@ function escape(text: string): string {
 function candidates(root: string): string[] {
   const docs = fs.existsSync(path.join(root, "docs")) ? fs.readdirSync(path.join(root, "docs")).filter((f) => f.endsWith(".md")) : [];
   const examples = fs.existsSync(path.join(root, "examples")) ? fs.readdirSync(path.join(root, "examples")) : [];
-  return ["README.md", ...docs.map((f) => `docs/${f}`), ...examples.map((e) => `examples/${e}/package.json`).filter((f) => fs.existsSync(path.join(root, f)))];
+  const goSdk = ["sdk/go/callbell/pulumi-plugin.json", "sdk/go/callbell/internal/pulumiUtilities.go"];
+  return [
+    "README.md",
+    ...docs.map((f) => `docs/${f}`),
+    ...[...examples.map((e) => `examples/${e}/package.json`), ...goSdk].filter((f) => fs.existsSync(path.join(root, f))),
+  ];
 }
 
 /** A semver "X.Y.Z" as numbers, or undefined. */

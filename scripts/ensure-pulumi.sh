@@ -34,6 +34,7 @@ engine_module="$here/pulumi-engine"
 host_module="$here/pulumi-language-host"
 yaml_module="$here/pulumi-language-yaml"
 python_module="$here/pulumi-language-python"
+go_module="$here/pulumi-language-go"
 cache_root="${PULUMI_CALLBELL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-callbell}"
 cache_dir="$cache_root/engine/v$PINNED_VERSION"
 
@@ -88,7 +89,7 @@ HOST
 cold_minutes() {
   case "$1" in
     "the pulumi CLI") echo "6 to 10" ;;
-    "the Node.js language host" | "the YAML language host") echo 2 ;;
+    "the Node.js language host" | "the YAML language host" | "the Go language host") echo 2 ;;
     *) echo 1 ;;
   esac
 }
@@ -212,6 +213,18 @@ install_yaml_host() {
   link_beside_cli "$built" pulumi-language-yaml
 }
 
+# The Go language host `pulumi-language-go` (runs `runtime: go` programs), from the tools module
+# scripts/pulumi-language-go: the proxy refuses the host's own module, and sdk/v3 v3.60.0 is the last release that
+# still holds the package. Go programs themselves build against the sdk/v3 release their own go.mod names.
+install_go_host() {
+  local version built
+  version="$(module_version "$go_module" github.com/pulumi/pulumi/sdk/v3)"
+  built="$cache_root/language-go/$version/pulumi-language-go"
+  [[ -x "$built" ]] || build_into_cache "$go_module" "$version" github.com/pulumi/pulumi/sdk/v3/go/pulumi-language-go \
+    "$built" "the Go language host" language_host_runs
+  link_beside_cli "$built" pulumi-language-go
+}
+
 # The Python language host. The host that runs programs is the one in sdk/v3 (scripts/pulumi-language-python), with
 # the script `pulumi-language-python-exec` of the same module beside it, which it runs to start a program. That host
 # predates GenerateProgram, so `pulumi import` could not print Python code; the host the engine talks to is
@@ -269,7 +282,7 @@ install_python_sdk_requirements() {
   temp_dirs+=("$work")
   PULUMI_SKIP_UPDATE_CHECK=true PULUMI_HOME="$work/home" "$cache_dir/pulumi" package get-schema "$plugin" >"$work/schema.json" 2>"$work/err" ||
     { cat "$work/err" >&2; die "pulumi package get-schema $plugin failed (above), so the Python SDK's requirements cannot be read"; }
-  "$cache_dir/pulumi-gen-python-sdk" "$work/schema.json" "$work/sdk" || die "the Python SDK could not be generated from the plugin's schema"
+  "$cache_dir/pulumi-gen-sdk" python "$work/schema.json" "$work/sdk" || die "the Python SDK could not be generated from the plugin's schema"
   requirements="$("$venv/bin/python" -c '
 import sys, tomllib
 project = tomllib.load(open(sys.argv[1], "rb"))
@@ -291,24 +304,27 @@ print("\n".join(sorted(project["project"].get("dependencies", []) + project.get(
   offline_install_works || { tail -n 20 "$cache_root/logs/python-venv.log" >&2; die "the Python SDK still cannot be installed offline into $venv (log above)"; }
 }
 
-# `pulumi-gen-python-sdk` (scripts/pulumi-engine/gen-python-sdk): Pulumi's Python code generator of the CLI's release,
-# since `pulumi package gen-sdk --language python` asks the Python host, and the one built here predates that method.
-install_python_sdk_generator() {
-  local built="$cache_root/gen-python-sdk/v$PINNED_VERSION/pulumi-gen-python-sdk"
-  [[ -x "$built" ]] || build_into_cache "$engine_module" "v$PINNED_VERSION" ./gen-python-sdk "$built" "the Python SDK generator" generator_runs
-  link_beside_cli "$built" pulumi-gen-python-sdk
+# `pulumi-gen-sdk` (scripts/pulumi-engine/gen-sdk): Pulumi's Python and Go code generators of the CLI's release, since
+# `pulumi package gen-sdk` asks the language host, and the hosts built here predate that method. The folder names the
+# generator's own source, so a change to it builds a new one.
+install_sdk_generator() {
+  local built
+  built="$cache_root/gen-sdk/v$PINNED_VERSION-$(cat "$engine_module"/gen-sdk/*.go | sha256sum | cut -c1-12)/pulumi-gen-sdk"
+  [[ -x "$built" ]] || build_into_cache "$engine_module" "v$PINNED_VERSION" ./gen-sdk "$built" "the SDK generator" generator_runs
+  link_beside_cli "$built" pulumi-gen-sdk
 }
 # True when the generator at $1 starts (it prints its usage and exits 1 without arguments).
 generator_runs() { { "$1" 2>&1 || true; } | grep -q usage; }
 
-# Everything beside the CLI that runs programs: the Node.js, YAML and Python hosts and the Python SDK.
+# Everything beside the CLI that runs programs: the Node.js, YAML, Python and Go hosts, the Python SDK, the SDK generator.
 install_hosts() {
   install_nodejs_provider_host
   install_language_host
   install_yaml_host
   install_python_host
   install_python_venv
-  install_python_sdk_generator
+  install_sdk_generator
+  install_go_host
   install_python_sdk_requirements
 }
 

@@ -53,7 +53,7 @@ export async function installPythonSdk(env: NodeJS.ProcessEnv): Promise<void> {
     const work = scratchDir("python-sdk");
     const schema = await ok(work, env, ["package", "get-schema", path.join(PLUGIN_DIR, "pulumi-resource-callbell")]);
     fs.writeFileSync(path.join(work, "schema.json"), schema.stdout);
-    await ok(work, env, [path.join(work, "schema.json"), path.join(work, "sdk")], "pulumi-gen-python-sdk");
+    await ok(work, env, ["python", path.join(work, "schema.json"), path.join(work, "sdk")], "pulumi-gen-sdk");
     const site = path.join(work, "site-packages");
     const pip = (args: string[], extra: NodeJS.ProcessEnv = {}) =>
       spawnSync(path.join(pythonVenvBin(), "pip"), ["--disable-pip-version-check", ...args], { encoding: "utf8", env: { ...process.env, ...extra } });

@@ -16,7 +16,7 @@ const tracked = execFileSync("git", ["ls-files"], { cwd: REPO_ROOT, encoding: "u
 function copyOfCheckout(): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "bump-version-"));
   for (const rel of tracked.filter((f) =>
-    /^(README\.md|CHANGELOG\.md|package-lock\.json|provider\/package\.json|docs\/.*\.md|examples\/[^/]+\/package\.json)$/.test(f),
+    /^(README\.md|CHANGELOG\.md|package-lock\.json|provider\/package\.json|docs\/.*\.md|examples\/[^/]+\/package\.json|sdk\/go\/callbell\/.*)$/.test(f),
   )) {
     fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
     fs.copyFileSync(path.join(REPO_ROOT, rel), path.join(root, rel));
@@ -35,7 +35,7 @@ describe("release: one version, and the command that bumps it", () => {
       assert.equal(lock.packages.provider.version, "9.8.7");
       for (const rel of changed.filter((f) => !["CHANGELOG.md"].includes(f))) {
         const text = fs.readFileSync(path.join(root, rel), "utf8");
-        for (const s of versionSpellings) assert.doesNotMatch(text, s.pattern(current), `${rel} still names ${current}`);
+        for (const s of versionSpellings.filter((s) => s.files.test(rel))) assert.doesNotMatch(text, s.pattern(current), `${rel} still names ${current}`);
       }
       assert.match(fs.readFileSync(path.join(root, "README.md"), "utf8"), /pulumi-callbell-9\.8\.7\.tgz/);
       assert.match(
@@ -43,6 +43,8 @@ describe("release: one version, and the command that bumps it", () => {
         /pulumi plugin install resource callbell 9\.8\.7 --file dist\/pulumi-resource-callbell-v9\.8\.7-linux-amd64\.tar\.gz/,
       );
       assert.match(fs.readFileSync(path.join(root, "CHANGELOG.md"), "utf8"), /\n## \[Unreleased\]\n\n## \[9\.8\.7\] - 2027-01-02\n/);
+      assert.match(fs.readFileSync(path.join(root, "sdk/go/callbell/pulumi-plugin.json"), "utf8"), /"version": "9\.8\.7"/);
+      assert.equal(fs.readFileSync(path.join(root, "sdk/go/callbell/internal/pulumiUtilities.go"), "utf8").match(/semver\.MustParse\("9\.8\.7"\)/g)?.length, 2);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
@@ -70,7 +72,7 @@ describe("release: one version, and the command that bumps it", () => {
       /^test\/simulator\/package\.json$/.test(rel); // the simulator's own version, not the package's
     const stray: string[] = [];
     for (const rel of tracked) {
-      if (!/\.(ts|js|json|md|sh|yaml|yml|py)$/.test(rel) || rel.startsWith("scripts/bench/results/")) continue;
+      if (!/\.(ts|js|json|md|sh|yaml|yml|py|go)$/.test(rel) || rel.startsWith("scripts/bench/results/")) continue;
       fs.readFileSync(path.join(REPO_ROOT, rel), "utf8")
         .split("\n")
         .forEach((line, i) => {
