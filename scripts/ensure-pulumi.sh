@@ -213,41 +213,42 @@ install_yaml_host() {
   link_beside_cli "$built" pulumi-language-yaml
 }
 
-# The Go language host `pulumi-language-go` (runs `runtime: go` programs), from the tools module
-# scripts/pulumi-language-go: the proxy refuses the host's own module, and sdk/v3 v3.60.0 is the last release that
-# still holds the package. Go programs themselves build against the sdk/v3 release their own go.mod names.
-install_go_host() {
-  local version built
-  version="$(module_version "$go_module" github.com/pulumi/pulumi/sdk/v3)"
-  built="$cache_root/language-go/$version/pulumi-language-go"
-  [[ -x "$built" ]] || build_into_cache "$go_module" "$version" github.com/pulumi/pulumi/sdk/v3/go/pulumi-language-go \
-    "$built" "the Go language host" language_host_runs
-  link_beside_cli "$built" pulumi-language-go
+# A language host that prints code for `pulumi import`: the host of sdk/v3 $3 (tools module $2, package $4) runs
+# programs, as pulumi-language-$1-runner, and scripts/pulumi-engine/codegen-host, as pulumi-language-$1 beside it,
+# forwards every call to it and answers GenerateProgram with Pulumi's program generator of the CLI's release (the sdk/v3
+# hosts predate that method, and the hosts' own modules are refused by the proxy). Both are linked beside the CLI.
+install_codegen_host() {
+  local language="$1" module="$2" version="$3" package="$4" label="$5" dir
+  # The folder names the forwarding host's own source too, so a change to it builds a new one.
+  dir="$cache_root/language-$language/$version+codegen-v$PINNED_VERSION-$(cat "$engine_module"/codegen-host/*.go | sha256sum | cut -c1-12)"
+  [[ -x "$dir/pulumi-language-$language-runner" ]] ||
+    build_into_cache "$module" "$version" "$package" "$dir/pulumi-language-$language-runner" "$label" language_host_runs
+  [[ -x "$dir/pulumi-language-$language" ]] || build_into_cache "$engine_module" "v$PINNED_VERSION" ./codegen-host \
+    "$dir/pulumi-language-$language" "the $language host's program generator" language_host_runs
+  link_beside_cli "$dir/pulumi-language-$language" "pulumi-language-$language"
+  host_dir="$dir"
 }
 
-# The Python language host. The host that runs programs is the one in sdk/v3 (scripts/pulumi-language-python), with
-# the script `pulumi-language-python-exec` of the same module beside it, which it runs to start a program. That host
-# predates GenerateProgram, so `pulumi import` could not print Python code; the host the engine talks to is
-# scripts/pulumi-engine/python-host, which forwards every call to it (as `pulumi-language-python-runner` in the same
-# folder) and answers GenerateProgram with Pulumi's Python program generator of the CLI's release.
+# The Go language host (runs `runtime: go` programs): sdk/v3 v3.60.0 (scripts/pulumi-language-go) is the last release
+# that holds it. Go programs themselves build against the sdk/v3 release their own go.mod names.
+install_go_host() {
+  install_codegen_host go "$go_module" "$(module_version "$go_module" github.com/pulumi/pulumi/sdk/v3)" \
+    github.com/pulumi/pulumi/sdk/v3/go/pulumi-language-go "the Go language host"
+}
+
+# The Python language host: sdk/v3 v3.68.0 (scripts/pulumi-language-python), with the script
+# `pulumi-language-python-exec` of the same module beside it, which it runs to start a program.
 install_python_host() {
-  local version dir exec_src
+  local version exec_src
   version="$(module_version "$python_module" github.com/pulumi/pulumi/sdk/v3)"
-  # The folder names the forwarding host's own source too, so a change to it builds a new one.
-  dir="$cache_root/language-python/$version+codegen-v$PINNED_VERSION-$(cat "$engine_module"/python-host/*.go | sha256sum | cut -c1-12)"
-  if [[ ! -x "$dir/pulumi-language-python-runner" ]]; then
-    build_into_cache "$python_module" "$version" github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python \
-      "$dir/pulumi-language-python-runner" "the Python language host" language_host_runs
-  fi
-  if [[ ! -x "$dir/pulumi-language-python-exec" ]]; then
+  install_codegen_host python "$python_module" "$version" github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python \
+    "the Python language host"
+  if [[ ! -x "$host_dir/pulumi-language-python-exec" ]]; then
     exec_src="$(cd "$python_module" && GOFLAGS=-mod=mod go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)/python/cmd/pulumi-language-python-exec"
     [[ -f "$exec_src" ]] || die "no pulumi-language-python-exec in the sdk/v3 $version module ($exec_src)"
-    install -m 0755 "$exec_src" "$dir/pulumi-language-python-exec"
+    install -m 0755 "$exec_src" "$host_dir/pulumi-language-python-exec"
   fi
-  [[ -x "$dir/pulumi-language-python" ]] || build_into_cache "$engine_module" "v$PINNED_VERSION" ./python-host \
-    "$dir/pulumi-language-python" "the Python host's program generator" language_host_runs
-  link_beside_cli "$dir/pulumi-language-python" pulumi-language-python
-  link_beside_cli "$dir/pulumi-language-python-exec" pulumi-language-python-exec
+  link_beside_cli "$host_dir/pulumi-language-python-exec" pulumi-language-python-exec
 }
 
 # A virtualenv with the Python SDK `pulumi` $PYTHON_SDK_VERSION (from PyPI), linked as $cache_dir/python-venv. Python

@@ -1,10 +1,12 @@
-// Command pulumi-language-python is the Python language host the engine runs for `runtime: python` programs.
+// Command codegen-host is the Python and the Go language host the engine runs for `runtime: python` and `runtime: go`
+// programs, installed as pulumi-language-python and as pulumi-language-go: its own name says which.
 //
-// The only host the Go module proxy serves here is the one inside sdk/v3 v3.68.0, which runs programs but answers
-// `GenerateProgram not implemented`, so `pulumi import` cannot print Python code with it. The host's own module, which
-// has that method, is refused by the proxy (403). This host therefore starts that v3.68.0 host (the file
-// `pulumi-language-python-runner` beside this one) and forwards every call to it unchanged, except GenerateProgram,
-// which it answers with Pulumi's own Python program generator (pkg/v3/codegen/python) of the CLI's release.
+// The only hosts the Go module proxy serves here are the ones inside sdk/v3 (v3.68.0 for Python, v3.60.0 for Go),
+// which run programs but answer `GenerateProgram not implemented`, so `pulumi import` cannot print code with them. The
+// hosts' own modules, which have that method, are refused by the proxy (403). This host therefore starts that host (the
+// file `pulumi-language-<language>-runner` beside this one) and forwards every call to it unchanged, except
+// GenerateProgram, which it answers with Pulumi's own program generator of that language (pkg/v3/codegen/python or
+// codegen/go) of the CLI's release.
 package main
 
 import (
@@ -21,6 +23,8 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/hashicorp/hcl/v2"
+	gogen "github.com/pulumi/pulumi/pkg/v3/codegen/go"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/hcl2/syntax"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/pcl"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/python"
@@ -37,12 +41,26 @@ import (
 
 const generateProgramMethod = "/pulumirpc.LanguageRuntime/GenerateProgram"
 
-// runnerName is the v3.68.0 host that runs programs, expected in the same folder as this executable.
-const runnerName = "pulumi-language-python-runner"
+// generators are the program generators by language, the part of this host's name after "pulumi-language-".
+var generators = map[string]func(*pcl.Program) (map[string][]byte, hcl.Diagnostics, error){
+	"python": python.GenerateProgram,
+	"go":     gogen.GenerateProgram,
+}
+
+// language is the one this host serves, from the name the engine started it by.
+var language = strings.TrimPrefix(filepath.Base(os.Args[0]), "pulumi-language-")
 
 func main() {
+	if _, ok := generators[language]; !ok {
+		// Under another name (a build not yet installed), -help still answers, as every host does.
+		fmt.Fprintf(os.Stderr, "usage: install %s as pulumi-language-python or pulumi-language-go\n", filepath.Base(os.Args[0]))
+		if len(os.Args) > 1 && (os.Args[1] == "-help" || os.Args[1] == "--help" || os.Args[1] == "-h") {
+			os.Exit(0)
+		}
+		os.Exit(1)
+	}
 	if err := serve(os.Args[1:]); err != nil {
-		fmt.Fprintf(os.Stderr, "pulumi-language-python: %v\n", err)
+		fmt.Fprintf(os.Stderr, "pulumi-language-%s: %v\n", language, err)
 		os.Exit(1)
 	}
 }
@@ -113,7 +131,7 @@ func serve(args []string) error {
 	return server.Serve(listener)
 }
 
-// runnerPath is the v3.68.0 host beside this executable (symlinks resolved).
+// runnerPath is the sdk/v3 host of the language beside this executable (symlinks resolved).
 func runnerPath() (string, error) {
 	self, err := os.Executable()
 	if err != nil {
@@ -122,9 +140,9 @@ func runnerPath() (string, error) {
 	if resolved, err := filepath.EvalSymlinks(self); err == nil {
 		self = resolved
 	}
-	runner := filepath.Join(filepath.Dir(self), runnerName)
+	runner := filepath.Join(filepath.Dir(self), "pulumi-language-"+language+"-runner")
 	if _, err := os.Stat(runner); err != nil {
-		return "", fmt.Errorf("the Python host that runs programs is missing (%s); run scripts/ensure-pulumi.sh", runner)
+		return "", fmt.Errorf("the %s host that runs programs is missing (%s); run scripts/ensure-pulumi.sh", language, runner)
 	}
 	return runner, nil
 }
@@ -141,7 +159,7 @@ func route(runner *grpc.ClientConn, stream grpc.ServerStream) error {
 	return forward(runner, method, stream)
 }
 
-// answerGenerateProgram decodes one request, generates the Python program and sends one response.
+// answerGenerateProgram decodes one request, generates the program in the host's language and sends one response.
 func answerGenerateProgram(stream grpc.ServerStream) error {
 	var in frame
 	if err := stream.RecvMsg(&in); err != nil {
@@ -162,7 +180,7 @@ func answerGenerateProgram(stream grpc.ServerStream) error {
 	return stream.SendMsg(&frame{data: data})
 }
 
-// generateProgram binds the PCL sources the engine sends, with schemas from the engine's loader, and writes Python.
+// generateProgram binds the PCL sources the engine sends, with schemas from the engine's loader, and writes the program.
 func generateProgram(req *pulumirpc.GenerateProgramRequest) (*pulumirpc.GenerateProgramResponse, error) {
 	loader, err := schema.NewLoaderClient(req.LoaderTarget)
 	if err != nil {
@@ -190,7 +208,7 @@ func generateProgram(req *pulumirpc.GenerateProgramRequest) (*pulumirpc.Generate
 	if diags.HasErrors() || program == nil {
 		return &pulumirpc.GenerateProgramResponse{Diagnostics: plugin.HclDiagnosticsToRPCDiagnostics(diags)}, nil
 	}
-	files, genDiags, err := python.GenerateProgram(program)
+	files, genDiags, err := generators[language](program)
 	if err != nil {
 		return nil, err
 	}
