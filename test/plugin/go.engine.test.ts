@@ -159,7 +159,11 @@ describe("provider plugin: a Go program (examples/go) through the plain CLI", fu
     const up = await logAfter(() => pulumi("up", "--yes"));
     const members = (await stateOf(project, env)).filter((s) => s.urn.includes("callbell:index:ContactSet$"));
     assert.ok(members.length > 0, shown(up.result));
-    assert.deepEqual(up.writes, members.map(() => "POST /contacts"), shown(up.result));
+    assert.deepEqual(
+      up.writes,
+      members.map(() => "POST /contacts"),
+      shown(up.result),
+    );
     assert.equal((await sim.admin.contacts()).length, before + members.length);
     const summaryOut = JSON.parse((await pulumi("stack", "output", "contacts", "--json")).stdout) as Record<string, { uuid: string }>;
     assert.deepEqual(
