@@ -82,6 +82,8 @@ export interface StateResource {
   inputs?: Record<string, unknown>;
   outputs?: Record<string, unknown>;
   protect?: boolean;
+  /** The provider reference: the provider's URN::id. */
+  provider?: string;
 }
 
 /** The stack's resources of a type, from `pulumi stack export` (secrets stay encrypted, as a user sees them). */

@@ -121,6 +121,31 @@ describe("provider plugin: a YAML program (examples/yaml) through the plain CLI"
     assert.equal((await sim.admin.contact(alice.id!)).name, "QA Alice");
   });
 
+  // The released SDKs name a pluginDownloadURL, which is part of the default provider's name: a stack made before moves
+  // its contacts to a new provider on the first run with them. The engine asks the plugin's DiffConfig whether that is
+  // a replace; it must not be, or every contact would be deleted and created again.
+  it("naming the pluginDownloadURL (a released SDK) moves every contact to the new default provider with no write", async () => {
+    const providerOf = async () => Object.fromEntries((await stateOf(project, env)).map((s) => [s.urn.split("::").pop(), s.provider]));
+    const before = await providerOf();
+    const contactsBefore = await sim.admin.contacts();
+    const options = "\n    options:\n      version: 0.1.0\n      pluginDownloadURL: github://api.github.com/pulumi-callbell/pulumi-callbell\n";
+    edit(
+      '    type: callbell:index:Contact\n    properties:\n      identifier: "393332000001"',
+      "    type: callbell:index:Contact" + options + '    properties:\n      identifier: "393332000001"',
+    );
+    const steps = await previewSteps(project, env);
+    assert.deepEqual(
+      steps.filter((s) => s.urn.endsWith("::alice")).map((s) => s.op),
+      [], // only "same", which preview --json leaves out
+    );
+    const up = await logAfter(() => pulumi("up", "--yes"));
+    assert.deepEqual(up.writes, [], shown(up.result));
+    const after = await providerOf();
+    assert.notEqual(after.alice, before.alice);
+    assert.match(after.alice ?? "", /default_0_1_0_github_\/api\.github\.com\/pulumi-callbell\/pulumi-callbell::/);
+    assert.deepEqual(await sim.admin.contacts(), contactsBefore);
+  });
+
   it("destroy deletes the created contact and leaves the imported one in Callbell, saying so", async () => {
     const before = await stateOf(project, env);
     const ids = Object.fromEntries(before.map((s) => [s.urn.split("::").pop(), s.id]));
