@@ -6,7 +6,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { REPO_ROOT } from "../harness";
-import { WALKTHROUGH, allDocBlocks, blockPlace, missingExcerptLines, parseMarker, walkthroughSteps } from "../harness/doc-blocks";
+import { WALKTHROUGH, allDocBlocks, blockPlace, missingExcerptLines, pageBlocks, parseMarker, walkthroughSteps } from "../harness/doc-blocks";
 
 const blocks = allDocBlocks();
 const testFiles = (dir: string): string[] =>
@@ -92,12 +92,22 @@ describe("docs: every block of README.md and docs/*.md is run, compared or marke
     });
   }
 
-  it("the README's project pins the versions this repository tests", () => {
+  it("the walkthrough's project pins the versions this repository tests, and the tarball of this version", () => {
     const devDeps = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")).devDependencies;
+    const version = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "provider", "package.json"), "utf8")).version;
     const pkg = blocks.find((b) => b.marker?.kind === "file" && b.marker.file === "my-contacts/package.json");
-    assert.ok(pkg, "README.md shows the project's package.json");
+    assert.ok(pkg, "docs/from-source.md shows the project's package.json");
     const deps = JSON.parse(pkg.text).dependencies;
     for (const name of ["@pulumi/pulumi", "typescript", "ts-node"]) assert.equal(deps[name], devDeps[name], `${name} in ${blockPlace(pkg)}`);
+    assert.equal(deps["pulumi-callbell"], `file:../pulumi-callbell/pulumi-callbell-${version}.tgz`, `pulumi-callbell in ${blockPlace(pkg)}`);
+  });
+
+  it("the README's YAML program is docs/plugin.md's, which the walkthrough runs with the plugin built from source", () => {
+    const readme = pageBlocks("README.md").filter((b) => b.lang === "yaml" && b.marker?.kind === "checked-by");
+    const walked = pageBlocks("docs/plugin.md").find((b) => b.marker?.kind === "file" && b.marker.file === "my-yaml/Pulumi.yaml");
+    assert.equal(readme.length, 1, "README.md has one YAML program checked here");
+    assert.ok(walked, "docs/plugin.md writes my-yaml/Pulumi.yaml in the walkthrough");
+    assert.equal(readme[0].text, walked.text, `${blockPlace(readme[0])} differs from ${blockPlace(walked)}`);
   });
 
   it("the Python path pins the pulumi package to the CLI's version (scripts/ensure-pulumi.sh)", () => {
