@@ -18,7 +18,7 @@ func main() {
 			name = "QA Alice"
 		}
 		alice, err := callbell.NewContact(ctx, "alice", &callbell.ContactArgs{
-			Identifier: pulumi.String("393334000001"),
+			Identifier: pulumi.String("393336000001"),
 			Source:     pulumi.String("whatsapp"),
 			Name:       pulumi.String(name),
 			Tags:       pulumi.StringArray{pulumi.String("qa")},

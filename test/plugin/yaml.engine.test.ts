@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { StartedSimulator, startSimulator } from "callbell-simulator";
 import { CliResult, ok, run, summary } from "../plain-cli/support";
-import { CONTACT_TYPE, pluginEnv, previewSteps, printedCode, projectFrom, stateOf, writes } from "./support";
+import { CONTACT_TYPE, PLUGIN_DIR, pluginEnv, previewSteps, printedCode, projectFrom, stateOf, writes } from "./support";
 
 const shown = (r: CliResult) => `${r.command}\n${r.stdout}${r.stderr}`;
 
@@ -128,7 +128,8 @@ describe("provider plugin: a YAML program (examples/yaml) through the plain CLI"
     const providerOf = async () => Object.fromEntries((await stateOf(project, env)).map((s) => [s.urn.split("::").pop(), s.provider]));
     const before = await providerOf();
     const contactsBefore = await sim.admin.contacts();
-    const options = "\n    options:\n      version: 0.1.0\n      pluginDownloadURL: github://api.github.com/pulumi-callbell/pulumi-callbell\n";
+    const { version } = JSON.parse(fs.readFileSync(path.join(PLUGIN_DIR, "package.json"), "utf8")) as { version: string };
+    const options = `\n    options:\n      version: ${version}\n      pluginDownloadURL: github://api.github.com/pulumi-callbell/pulumi-callbell\n`;
     edit(
       '    type: callbell:index:Contact\n    properties:\n      identifier: "393332000001"',
       "    type: callbell:index:Contact" + options + '    properties:\n      identifier: "393332000001"',
