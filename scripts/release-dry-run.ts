@@ -31,13 +31,14 @@ import type { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
 import { startSimulator, type StartedSimulator } from "callbell-simulator";
+import { packageInfoOf } from "../provider/src/plugin/package-info";
 
 /** The repository's root folder. */
 export const REPO_ROOT = path.resolve(__dirname, "..");
 /** Where the release artifacts go, as release.yml expects them. */
 export const DIST = path.join(REPO_ROOT, "dist");
-/** The pluginDownloadURL the plugin's schema (and so every SDK) names. */
-export const PLUGIN_DOWNLOAD_URL = "github://api.github.com/pulumi-callbell/pulumi-callbell";
+/** The pluginDownloadURL the plugin's schema (and so every SDK) names, from provider/package.json's repository. */
+export const PLUGIN_DOWNLOAD_URL = packageInfoOf(fs.readFileSync(path.join(REPO_ROOT, "provider", "package.json"), "utf8")).pluginDownloadURL;
 /** The PyPA tools of the release venv, pinned (the stamp records them, so a change remakes the venv). */
 export const RELEASE_VENV_REQUIREMENTS = ["build==1.6.1", "twine==7.0.0"];
 /** Every OS and architecture a plugin archive is made for. */
