@@ -12,7 +12,7 @@ export const versionSpellings: { files: RegExp; pattern: (v: string) => RegExp }
   { files: /^(README\.md|docs\/.*\.md)$/, pattern: (v) => new RegExp(`(pulumi-callbell-)(${escape(v)})(\\.tgz)`, "g") },
   { files: /^(README\.md|docs\/.*\.md)$/, pattern: (v) => new RegExp(`(pulumi-resource-callbell-v)(${escape(v)})(-)`, "g") },
   { files: /^(README\.md|docs\/.*\.md)$/, pattern: (v) => new RegExp(`(resource callbell )(${escape(v)})( --(?:file|server))`, "g") },
-  { files: /^(README\.md|docs\/.*\.md)$/, pattern: (v) => new RegExp(`(pulumi-callbell/sdk@v)(${escape(v)})(\\b)`, "g") },
+  { files: /^(README\.md|docs\/.*\.md)$/, pattern: (v) => new RegExp(`(pulumi-callbell/sdk(?:/go/callbell)?@v)(${escape(v)})(\\b)`, "g") },
   { files: /^(examples\/[^/]+\/package\.json|package-lock\.json)$/, pattern: (v) => new RegExp(`("pulumi-callbell": "\\^)(${escape(v)})(")`, "g") },
   // The Go SDK names the plugin version it asks the engine for (test/plugin/go.engine.test.ts checks that sdk/go is what the generator writes).
   { files: /^sdk\/go\/callbell\/pulumi-plugin\.json$/, pattern: (v) => new RegExp(`("version": ")(${escape(v)})(")`, "g") },

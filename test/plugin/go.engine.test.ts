@@ -7,11 +7,14 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { StartedSimulator, startSimulator } from "callbell-simulator";
+import { packageInfoOf } from "../../provider/src/plugin/package-info";
 import { REPO_ROOT } from "../harness";
 import { CliResult, ok, scratchDir, summary } from "../plain-cli/support";
 import { CONTACT_TYPE, pluginEnv, previewSteps, printedCode, projectFrom, stateOf, writes } from "./support";
 
 const shown = (r: CliResult) => `${r.command}\n${r.stdout}${r.stderr}`;
+/** The release facts the schema and the SDK are made from (provider/package.json). */
+const info = packageInfoOf(fs.readFileSync(path.join(REPO_ROOT, "provider", "package.json"), "utf8"));
 
 /** Every file under dir, relative to it, with its text. */
 function filesOf(dir: string): Record<string, string> {
@@ -35,8 +38,7 @@ describe("Go SDK: sdk/go/callbell", function () {
     assert.deepEqual(Object.keys(kept).sort(), Object.keys(generated).sort());
     for (const [file, text] of Object.entries(generated)) assert.equal(kept[file], text, `sdk/go/callbell/${file} differs from the generator's`);
     const plugin = JSON.parse(generated["pulumi-plugin.json"]);
-    const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "provider", "package.json"), "utf8"));
-    assert.deepEqual(plugin, { resource: true, name: "callbell", version: pkg.version, server: "github://api.github.com/pulumi-callbell/pulumi-callbell" });
+    assert.deepEqual(plugin, { resource: true, name: "callbell", version: info.version, server: info.pluginDownloadURL });
   });
 });
 
@@ -118,7 +120,7 @@ describe("provider plugin: a Go program (examples/go) through the plain CLI", fu
     const imported = await logAfter(() => pulumi("import", CONTACT_TYPE, "bob", made.uuid, "--yes"));
     assert.deepEqual(imported.writes, [], shown(imported.result));
     const code = printedCode(imported.result);
-    assert.match(code, /"github\.com\/pulumi-callbell\/pulumi-callbell\/sdk\/go\/callbell"/, code);
+    assert.ok(code.includes(`"${info.goImportBasePath}"`), code);
     assert.match(code, /callbell\.NewContact\(ctx, "bob", &callbell\.ContactArgs\{/, code);
     assert.match(code, /Identifier: +pulumi\.String\("393339876543"\)/, code);
     assert.match(code, /pulumi\.Protect\(true\)/, code);

@@ -18,7 +18,7 @@ export interface PackageInfo {
 export function packageInfoOf(packageJson: string): PackageInfo {
   const pkg = JSON.parse(packageJson) as { version: string; repository?: string | { url?: string } };
   const url = typeof pkg.repository === "string" ? pkg.repository : pkg.repository?.url;
-  const m = /github\.com[/:]([^/]+)\/([^/.]+?)(?:\.git)?\/?$/.exec(url ?? "");
+  const m = /github\.com[/:]([^/]+)\/([^/]+?)(?:\.git)?\/?$/.exec(url ?? "");
   if (!m) throw new Error(`package.json: "repository" must be a GitHub URL (https://github.com/<owner>/<name>), not ${JSON.stringify(url)}`);
   const [owner, name] = [m[1], m[2]];
   return {
