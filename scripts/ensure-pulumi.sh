@@ -223,10 +223,23 @@ install_codegen_host() {
   dir="$cache_root/language-$language/$version+codegen-v$PINNED_VERSION-$(cat "$engine_module"/codegen-host/*.go | sha256sum | cut -c1-12)"
   [[ -x "$dir/pulumi-language-$language-runner" ]] ||
     build_into_cache "$module" "$version" "$package" "$dir/pulumi-language-$language-runner" "$label" language_host_runs
+  forwarder_language="$language"
   [[ -x "$dir/pulumi-language-$language" ]] || build_into_cache "$engine_module" "v$PINNED_VERSION" ./codegen-host \
-    "$dir/pulumi-language-$language" "the $language host's program generator" language_host_runs
+    "$dir/pulumi-language-$language" "the $language host's program generator" forwarder_runs
   link_beside_cli "$dir/pulumi-language-$language" "pulumi-language-$language"
   host_dir="$dir"
+}
+
+# True when the forwarder built at $1, under the name the engine starts it by and with the runner of
+# $forwarder_language beside it, answers -help through that runner (the bare build under a temporary name only
+# prints its usage).
+forwarder_runs() {
+  local try
+  try="$(mktemp -d)"
+  temp_dirs+=("$try")
+  ln -s "$1" "$try/pulumi-language-$forwarder_language"
+  ln -s "$dir/pulumi-language-$forwarder_language-runner" "$try/pulumi-language-$forwarder_language-runner"
+  "$try/pulumi-language-$forwarder_language" -help 2>&1 | grep -q -- '-root'
 }
 
 # The Go language host (runs `runtime: go` programs): sdk/v3 v3.60.0 (scripts/pulumi-language-go) is the last release

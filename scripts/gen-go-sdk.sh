@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 out="${1:-sdk/go}"
-pulumi_dir="$(bash scripts/ensure-pulumi.sh)"
+pulumi_dir="$(PULUMI_CALLBELL_NO_PATH=1 bash scripts/ensure-pulumi.sh)"   # the pinned CLI, beside which pulumi-gen-sdk is
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 PULUMI_SKIP_UPDATE_CHECK=true PULUMI_HOME="$work/home" "$pulumi_dir/pulumi" package get-schema ./provider/pulumi-resource-callbell >"$work/schema.json"

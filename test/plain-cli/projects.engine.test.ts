@@ -344,7 +344,8 @@ describe("plain pulumi CLI: every example is covered", () => {
       .readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")
       .match(/^main:\s*(\S+)/m)?.[1]
       ?.replace(/\/$/, "");
-    // examples/yaml and examples/python are run through the provider plugin by test/plugin (yaml and python suites), and
+    // examples/yaml, examples/python and examples/go are run through the provider plugin by test/plugin (yaml, python and
+    // go suites), and
     // examples/seed-contacts-yaml and -python by test/plugin/seed-files.engine.test.ts.
     const covered = new Set([
       rootMain,
@@ -352,10 +353,11 @@ describe("plain pulumi CLI: every example is covered", () => {
       "examples/lookups",
       "examples/yaml",
       "examples/python",
+      "examples/go",
       "examples/seed-contacts-yaml",
       "examples/seed-contacts-python",
     ]);
-    for (const plugin of ["yaml", "python"]) {
+    for (const plugin of ["yaml", "python", "go"]) {
       assert.ok(fs.readFileSync(path.join(__dirname, "..", "plugin", `${plugin}.engine.test.ts`), "utf8").includes(`projectFrom("${plugin}")`));
     }
     for (const name of fs.readdirSync(path.join(REPO_ROOT, "examples"))) {
