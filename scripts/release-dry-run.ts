@@ -238,7 +238,9 @@ function ensureReleaseVenv(ctx: Context): string {
   const venv = path.join(ctx.cache, "release-venv");
   const stamp = path.join(venv, ".complete");
   const want = RELEASE_VENV_REQUIREMENTS.join("\n") + "\n";
-  if (fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === want) return venv;
+  // A venv restored from a cache may point at a Python the machine no longer has: then it is made again.
+  const runs = () => spawnSync(path.join(venv, "bin", "python"), ["-c", "import build, twine"], { stdio: "ignore" }).status === 0;
+  if (fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === want && runs()) return venv;
   process.stderr.write(`release-dry-run: making ${venv} with ${RELEASE_VENV_REQUIREMENTS.join(", ")} from PyPI\n`);
   fs.rmSync(venv, { recursive: true, force: true });
   runSync("python3", ["-m", "venv", venv]);
@@ -348,14 +350,25 @@ async function checkVersions(ctx: Context): Promise<string> {
   return `versions: ${version} in the npm tarball, the 6 plugin archives (SHA256SUMS verified, each with its OS's launcher), the wheel, the sdist, the Go SDK`;
 }
 
+/** A registry on 127.0.0.1 that has no package: what npm publish --dry-run sees before a version's first publish. */
+async function emptyRegistry(): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer((_req, res) => res.writeHead(404, { "content-type": "application/json" }).end('{"error":"Not found"}'));
+  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
 /** Check 2: `npm publish --dry-run` of the tarball and `twine check --strict` of the sdist and wheel. */
 async function checkPublishable(ctx: Context): Promise<string> {
   const folder = projectDir(ctx, "publish");
   const userconfig = path.join(folder, "npmrc"); // no login: --dry-run needs none, and no user's token is read
   fs.writeFileSync(userconfig, "");
-  const env = { ...userEnv(ctx, folder, undefined), npm_config_userconfig: userconfig };
+  // npm 11 asks the registry whether the version is out already, even in a dry run: after a release the real registry
+  // would fail every run until the next bump, so the dry run asks an empty one (release.yml's npm job asks the real one).
+  const registry = await emptyRegistry();
+  const env = { ...userEnv(ctx, folder, undefined), npm_config_userconfig: userconfig, npm_config_registry: registry.url };
   const names = artifactNames(ctx.version);
-  const r = await must(ctx, "npm", ["publish", "--dry-run", path.join(DIST, names.tarball)], folder, env);
+  const r = await must(ctx, "npm", ["publish", "--dry-run", path.join(DIST, names.tarball)], folder, env).finally(() => registry.close());
   if (!r.output.includes(`+ pulumi-callbell@${ctx.version}`))
     throw new Failure(`npm publish --dry-run did not say it would publish pulumi-callbell@${ctx.version}`);
   const twine = path.join(ctx.cache, "release-venv", "bin", "twine");
@@ -546,12 +559,14 @@ async function checkPythonWheel(ctx: Context): Promise<string> {
   }
 }
 
-/** Check 7: a Go program against a copy of sdk/ (replace), built once and run as `runtime: go` with options.binary. */
+/** Check 7: a Go program against a copy of sdk/ (replace), built once and run as `runtime: go` with options.binary; the engine downloads its plugin. */
 async function checkGoSdk(ctx: Context): Promise<string> {
   const project = projectDir(ctx, "go");
   const sim = await simulator(ctx);
+  const server = await releaseServer();
   try {
-    const env = { ...userEnv(ctx, project, sim), GOFLAGS: "-mod=mod" };
+    // No plugin installed: the SDK names the download URL and the version, so the engine fetches the archive.
+    const env = { ...downloadEnv(ctx, project, sim, server), GOFLAGS: "-mod=mod" };
     const sdkCopy = path.join(path.dirname(project), "sdk");
     fs.cpSync(path.join(REPO_ROOT, "sdk"), sdkCopy, { recursive: true });
     const sdkMod = fs.readFileSync(path.join(sdkCopy, "go.mod"), "utf8");
@@ -603,10 +618,11 @@ async function checkGoSdk(ctx: Context): Promise<string> {
     await must(ctx, "go", ["mod", "tidy"], project, env);
     await must(ctx, "go", ["build", "-o", "program", "."], project, env);
     fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: release-go\nruntime:\n  name: go\n  options:\n    binary: ./program\n");
-    await installPlugin(ctx, project, env);
     await upAndDestroy(ctx, project, env, sim, "393336500001", "Release Go");
-    return `the Go SDK (a copy of sdk/, replace ${module}) in a Go program built once: up and destroy`;
+    assertDownloaded(ctx, server, env);
+    return `the Go SDK (a copy of sdk/, replace ${module}) in a Go program built once, its plugin downloaded as the SDK names it: up and destroy`;
   } finally {
+    await server.close();
     await sim.close();
   }
 }
@@ -668,7 +684,11 @@ export async function main(): Promise<number> {
   const started = Date.now();
   const version = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "provider", "package.json"), "utf8")).version as string;
   pep440(version); // fails early on a version with no Python spelling
-  const pulumiDir = runSync("bash", [path.join(REPO_ROOT, "scripts", "ensure-pulumi.sh")], { stderr: "inherit" }).trim();
+  // The pinned CLI even where a pulumi is on PATH: that one has no pulumi-gen-sdk beside it.
+  const pulumiDir = runSync("bash", [path.join(REPO_ROOT, "scripts", "ensure-pulumi.sh")], {
+    stderr: "inherit",
+    env: { ...process.env, PULUMI_CALLBELL_NO_PATH: "1" },
+  }).trim();
   for (const tool of ["pulumi", "pulumi-gen-sdk", "pulumi-language-yaml", "pulumi-language-python", "pulumi-language-go", "pulumi-language-nodejs"]) {
     if (!fs.existsSync(path.join(pulumiDir, tool))) throw new Failure(`no ${tool} in ${pulumiDir}: scripts/ensure-pulumi.sh should have put it there`);
   }
