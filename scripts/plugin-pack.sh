@@ -6,7 +6,8 @@
 #   bash scripts/plugin-pack.sh            # prints each archive's path, then SHA256SUMS's
 #   pulumi plugin install resource callbell <version> --file dist/pulumi-resource-callbell-v<version>-linux-amd64.tar.gz
 #
-# Inside each: node_modules with the packed pulumi-callbell package and its production dependencies (plain JavaScript:
+# Inside each: node_modules with the packed pulumi-callbell package and its production dependencies as package-lock.json
+# pins them, copied from this checkout's node_modules (plain JavaScript:
 # no native module, so one tree serves every OS and architecture; npm's .bin links are left out, as Windows cannot
 # unpack links and the plugin needs none), and the launcher of that OS: pulumi-resource-callbell (sh) for linux and
 # darwin, pulumi-resource-callbell.cmd for windows. Each runs the first `node` on PATH, and says in one line when
@@ -19,12 +20,26 @@ trap 'rm -rf "$stage"' EXIT
 
 npm run build >&2
 (cd provider && npm pack --silent --pack-destination "$stage" >/dev/null)
-mkdir "$stage/plugin"
+mkdir -p "$stage/plugin/node_modules/pulumi-callbell"
+tar -xzf "$stage/pulumi-callbell-$version.tgz" -C "$stage/plugin/node_modules/pulumi-callbell" --strip-components 1
 cat >"$stage/plugin/package.json" <<JSON
-{ "private": true, "dependencies": { "pulumi-callbell": "file:../pulumi-callbell-$version.tgz", "@pulumi/pulumi": "$(node -p 'require("@pulumi/pulumi/package.json").version')" },
-  "allowScripts": { "protobufjs": false } }
+{ "private": true, "dependencies": { "pulumi-callbell": "$version", "@pulumi/pulumi": "$(node -p 'require("@pulumi/pulumi/package.json").version')" } }
 JSON
-(cd "$stage/plugin" && npm install --omit=dev --no-audit --no-fund --install-links >&2)
+# The dependencies are the very packages package-lock.json put in this checkout's node_modules (npm ci), which the
+# tests ran with (scripts/production-tree.js lists them), each copied to the same place under the archive's
+# node_modules. A fresh `npm install` would take the newest of every transitive range on the day of the release.
+tree="$(node scripts/production-tree.js)"
+copied=0
+while IFS= read -r dir; do
+  rel="${dir#"$PWD"/node_modules/}"
+  [[ "$rel" != "$dir" ]] || { echo "plugin-pack: $dir is outside $PWD/node_modules" >&2; exit 1; }
+  # A package before those nested in it (the list is sorted): a nested one came with its parent's folder.
+  [[ -e "$stage/plugin/node_modules/$rel" ]] && continue
+  mkdir -p "$(dirname "$stage/plugin/node_modules/$rel")"
+  cp -R "$dir" "$stage/plugin/node_modules/$rel"
+  copied=$((copied + 1))
+done <<<"$tree"
+echo "plugin-pack: $copied packages from node_modules (package-lock.json) beside pulumi-callbell $version" >&2
 if find "$stage/plugin/node_modules" -name '*.node' | grep -q .; then
   echo "plugin-pack: a dependency now has a native module; one archive can no longer serve every OS" >&2
   exit 1
