@@ -288,7 +288,7 @@ install_python_venv() {
 # the provider built (npm ci builds it); without it, says so and leaves the venv as it is.
 install_python_sdk_requirements() {
   local venv="$cache_root/python-venv/pulumi-$PYTHON_SDK_VERSION" plugin="$here/../provider/pulumi-resource-callbell" work requirements
-  if [[ ! -f "$here/../provider/dist/plugin/main.js" ]]; then
+  if [[ ! -f "$here/../provider/dist/doors/plugin/main.js" ]]; then
     log "the provider is not built (npm run build), so the Python SDK's requirements were not checked"
     return 0
   fi

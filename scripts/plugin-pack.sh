@@ -49,8 +49,8 @@ find "$stage/plugin/node_modules" -type d -name .bin -prune -exec rm -rf {} +
 # The package's own launcher, pointed at the package inside node_modules: one launcher text to keep.
 unix="$stage/unix"
 mkdir "$unix"
-sed 's|"$here/dist/plugin/main.js"|"$here/node_modules/pulumi-callbell/dist/plugin/main.js"|' provider/pulumi-resource-callbell >"$unix/pulumi-resource-callbell"
-grep -q 'node_modules/pulumi-callbell/dist/plugin/main.js' "$unix/pulumi-resource-callbell" || { echo "plugin-pack: provider/pulumi-resource-callbell no longer runs \"\$here/dist/plugin/main.js\"" >&2; exit 1; }
+sed 's|"$here/dist/doors/plugin/main.js"|"$here/node_modules/pulumi-callbell/dist/doors/plugin/main.js"|' provider/pulumi-resource-callbell >"$unix/pulumi-resource-callbell"
+grep -q 'node_modules/pulumi-callbell/dist/doors/plugin/main.js' "$unix/pulumi-resource-callbell" || { echo "plugin-pack: provider/pulumi-resource-callbell no longer runs \"\$here/dist/doors/plugin/main.js\"" >&2; exit 1; }
 chmod 0755 "$unix/pulumi-resource-callbell"
 windows="$stage/windows"
 mkdir "$windows"

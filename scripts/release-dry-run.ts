@@ -31,7 +31,7 @@ import type { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
 import { startSimulator, type StartedSimulator } from "callbell-simulator";
-import { packageInfoOf } from "../provider/src/plugin/package-info";
+import { packageInfoOf } from "../provider/src/doors/plugin/package-info";
 
 /** The repository's root folder. */
 export const REPO_ROOT = path.resolve(__dirname, "..");

@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { runExport } from "../../provider/src/cli/export";
+import { runExport } from "../../provider/src/doors/cli/export";
 import { pageLookAhead } from "../../provider/src/client/account";
 import { LATENCY } from "./results";
 import { SimulatorProcess, spawnSimulator } from "./sim-process";

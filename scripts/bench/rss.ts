@@ -67,8 +67,8 @@ function classify(pid: number): ProcessClass {
     const argv = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean);
     // `node <path>/cmd/dynamic-provider ...`; not the wrapper script's `node -e "require.resolve(...)"`.
     if (argv.length >= 2 && /(^|\/)node$/.test(argv[0]) && argv[1].includes("dynamic-provider") && !argv.includes("-e")) return "host";
-    // The provider plugin's host: pulumi-resource-callbell execs `node <repo>/provider/dist/plugin/main.js`.
-    if (argv.length >= 2 && /(^|\/)node$/.test(argv[0]) && argv[1].endsWith("/dist/plugin/main.js")) return "host";
+    // The provider plugin's host: pulumi-resource-callbell execs `node <repo>/provider/dist/doors/plugin/main.js`.
+    if (argv.length >= 2 && /(^|\/)node$/.test(argv[0]) && argv[1].endsWith("/dist/doors/plugin/main.js")) return "host";
     if (argv.length >= 1 && /(^|\/)pulumi$/.test(argv[0])) return "engine";
     // The language host's child: `node [flags] <...>/@pulumi/pulumi/cmd/run <args>`.
     if (argv.length >= 2 && /(^|\/)node$/.test(argv[0]) && argv.some((a) => /@pulumi\/pulumi\/cmd\/run(\/index\.js)?$/.test(a))) return "program";

@@ -6,8 +6,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { formerNames } from "../../provider/src/seed/contact-set";
-import { loadSeedFiles } from "../../provider/src/seed/seed-file";
+import { formerNames } from "../../provider/src/doors/typescript/contact-set";
+import { loadSeedFiles } from "../../provider/src/doors/seed/seed-file";
 
 interface Settings {
   sizes: number[];

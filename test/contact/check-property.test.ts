@@ -2,8 +2,8 @@
 // inputs pass, and every invalid property is named by a CheckFailure (no more, no less).
 import { strict as assert } from "assert";
 import fc from "fast-check";
-import { makeContactProvider } from "../../provider/src/contact/lifecycle";
-import { ContactInputs } from "../../provider/src/contact/shape";
+import { makeContactProvider } from "../../provider/src/domain/contact/lifecycle";
+import { ContactInputs } from "../../provider/src/domain/contact/shape";
 import { unknownValue } from "../../provider/src/normalize";
 
 type Field = { value?: unknown; invalid: boolean };

@@ -17,8 +17,8 @@ pulumi.runtime.setMocks({
   },
   call: (args) => args.inputs,
 }, "project", "stack", false);
-const { Contact } = require("./provider/src/contact/resource");
-const { contactOutputNames } = require("./provider/src/contact/shape");
+const { Contact } = require("./provider/src/doors/typescript/resource");
+const { contactOutputNames } = require("./provider/src/domain/contact/shape");
 const contact = new Contact("c", { identifier: "393331234567", source: "whatsapp", name: "Alice" });
 const outputs = contactOutputNames.filter((name) => pulumi.Output.isInstance(contact[name]));
 pulumi.all(outputs.map((name) => contact[name])).apply((values) => {

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
-import { diffContact } from "../../provider/src/contact/diff";
-import { patchFor } from "../../provider/src/contact/mapping";
-import { ContactInputs, ContactOutputs } from "../../provider/src/contact/shape";
+import { diffContact } from "../../provider/src/domain/contact/diff";
+import { patchFor } from "../../provider/src/domain/contact/mapping";
+import { ContactInputs, ContactOutputs } from "../../provider/src/domain/contact/shape";
 import { unknownValue } from "../../provider/src/normalize";
 
 const state: ContactOutputs = {

@@ -3,8 +3,8 @@
 import { strict as assert } from "assert";
 import { ContactsClient } from "../../provider/src/client/contacts";
 import { CallbellValidationError } from "../../provider/src/client/errors";
-import { Door, adoptHint, aliasHint, retainOnDeleteOption } from "../../provider/src/contact/hints";
-import { ContactRun } from "../../provider/src/contact/run";
+import { Door, adoptHint, aliasHint, retainOnDeleteOption } from "../../provider/src/domain/contact/hints";
+import { ContactRun } from "../../provider/src/domain/contact/contact-run";
 
 describe("hints in the door's syntax", () => {
   it("the alias hint: TypeScript for the dynamic door; a sentence and the YAML (its old URN), Python and TypeScript forms for the plugin", () => {

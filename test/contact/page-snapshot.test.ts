@@ -6,9 +6,9 @@ import { strict as assert } from "assert";
 import { ApiContact, ContactsClient } from "../../provider/src/client/contacts";
 import { defaultRetryPolicy } from "../../provider/src/client/retry";
 import { ProviderSettings, requireToken, resolveSettings } from "../../provider/src/config";
-import { ContactProvider, makeContactProvider } from "../../provider/src/contact/lifecycle";
-import { listedAnswersFor } from "../../provider/src/contact/page-snapshot";
-import { ContactInputs, ContactOutputs } from "../../provider/src/contact/shape";
+import { ContactProvider, makeContactProvider } from "../../provider/src/domain/contact/lifecycle";
+import { listedAnswersFor } from "../../provider/src/run/page-snapshot";
+import { ContactInputs, ContactOutputs } from "../../provider/src/domain/contact/shape";
 import { RequestLogEntry, StartedSimulator, startSimulator } from "callbell-simulator";
 
 const fastRetries = { ...defaultRetryPolicy, baseDelayMs: 1, maxDelayMs: 5 };

@@ -4,10 +4,10 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ContactInputs } from "../../provider/src/contact/shape";
-import { makeContactProvider } from "../../provider/src/contact/lifecycle";
-import { maskInput, maskPersonalData, maskValue } from "../../provider/src/contact/personal-data";
-import { loadSeedFiles } from "../../provider/src/seed/seed-file";
+import { ContactInputs } from "../../provider/src/domain/contact/shape";
+import { makeContactProvider } from "../../provider/src/domain/contact/lifecycle";
+import { maskInput, maskPersonalData, maskValue } from "../../provider/src/domain/contact/personal-data";
+import { loadSeedFiles } from "../../provider/src/doors/seed/seed-file";
 
 describe("personal data in secret mode", () => {
   it("masks numbers to their last 3 digits and other values entirely, and leaves uuids and line numbers alone", () => {

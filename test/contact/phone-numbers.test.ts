@@ -6,15 +6,15 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { normalizedIdentifier } from "../../provider/src/client/contacts";
-import { diffContact } from "../../provider/src/contact/diff";
-import { makeContactProvider } from "../../provider/src/contact/lifecycle";
-import { maskInput } from "../../provider/src/contact/personal-data";
-import { patchFor } from "../../provider/src/contact/mapping";
-import { validateInputs } from "../../provider/src/contact/schema";
-import { ContactInputs, ContactOutputs } from "../../provider/src/contact/shape";
+import { diffContact } from "../../provider/src/domain/contact/diff";
+import { makeContactProvider } from "../../provider/src/domain/contact/lifecycle";
+import { maskInput } from "../../provider/src/domain/contact/personal-data";
+import { patchFor } from "../../provider/src/domain/contact/mapping";
+import { validateInputs } from "../../provider/src/domain/contact/schema";
+import { ContactInputs, ContactOutputs } from "../../provider/src/domain/contact/shape";
 import { phoneDigits } from "../../provider/src/normalize";
-import { hashedSeedKey, legacySeedKeys, seedKey } from "../../provider/src/seed/keys";
-import { loadSeedFiles } from "../../provider/src/seed/seed-file";
+import { hashedSeedKey, legacySeedKeys, seedKey } from "../../provider/src/domain/contact/identity";
+import { loadSeedFiles } from "../../provider/src/doors/seed/seed-file";
 
 const sha16 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex").slice(0, 16);
 

@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
-import { contactProviderSource, contactType } from "pulumi-callbell/dist/contact/resource";
+import { contactProviderSource, contactType } from "pulumi-callbell/dist/doors/typescript/resource";
 
 const provrpc = require("@pulumi/pulumi/proto/provider_grpc_pb");
 

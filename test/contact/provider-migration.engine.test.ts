@@ -9,7 +9,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import * as callbell from "pulumi-callbell";
-import { contactProviderSource } from "pulumi-callbell/dist/contact/resource";
+import { contactProviderSource } from "pulumi-callbell/dist/doors/typescript/resource";
 import { countChangesOfType, exportState, exportText, openStack, recordOutput, resourcesOfType } from "../harness";
 import { StartedSimulator, startSimulator } from "callbell-simulator";
 

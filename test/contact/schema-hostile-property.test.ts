@@ -4,7 +4,7 @@
 // reports each distinct problem once.
 import { strict as assert } from "assert";
 import fc from "fast-check";
-import { validateInputs } from "../../provider/src/contact/schema";
+import { validateInputs } from "../../provider/src/domain/contact/schema";
 
 type Field = { value?: unknown; bad: boolean };
 const ok = (value: unknown): Field => ({ value, bad: false });

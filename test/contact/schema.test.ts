@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
-import { toCreateBody } from "../../provider/src/contact/mapping";
-import { validateInputs } from "../../provider/src/contact/schema";
+import { toCreateBody } from "../../provider/src/domain/contact/mapping";
+import { validateInputs } from "../../provider/src/domain/contact/schema";
 import { phoneDigits, unknownValue } from "../../provider/src/normalize";
 
 const valid = { identifier: "393331234567", source: "whatsapp", name: "QA Alice" };

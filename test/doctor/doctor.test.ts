@@ -4,7 +4,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { runDoctor } from "../../provider/src/cli/doctor";
+import { runDoctor } from "../../provider/src/doors/cli/doctor";
 import { ApiVariants, RequestLogEntry, SimulatorOptions, StartedSimulator, startSimulator } from "callbell-simulator";
 
 const NUMBER = "+39 333 999 0001";

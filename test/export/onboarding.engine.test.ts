@@ -6,7 +6,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
-import { runExport } from "../../provider/src/cli/export";
+import { runExport } from "../../provider/src/doors/cli/export";
 import { countChangesOfType, exportState, openStack, programNamed, recordOutput, REPO_ROOT, resourcesOfType } from "../harness";
 import { seedAccount, withoutIdentifier } from "./support";
 import { StartedSimulator, startSimulator } from "callbell-simulator";

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { runExport } from "../../provider/src/cli/export";
+import { runExport } from "../../provider/src/doors/cli/export";
 import { AccountClient, pageLookAhead } from "../../provider/src/client/account";
 import { seedAccount, seededPhone } from "./support";
 import { RequestLogEntry, StartedSimulator, startSimulator } from "callbell-simulator";

@@ -2,7 +2,7 @@
 // errors that name the known names, where they read the token and URL, and that they only GET.
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { CallbellLookupError, getChannel, getContact, getTeam } from "../../provider/src/lookups";
+import { CallbellLookupError, getChannel, getContact, getTeam } from "../../provider/src/domain/lookups";
 import { CHANNELS, DEFAULT_FIXTURE_PATH, RequestLogEntry, StartedSimulator, TEAMS, startSimulator, type AccountFixture } from "callbell-simulator";
 import { readFileSync } from "fs";
 

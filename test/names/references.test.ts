@@ -4,9 +4,9 @@
 import { strict as assert } from "assert";
 import { ContactsClient } from "../../provider/src/client/contacts";
 import { ProviderSettings, requireToken, resolveSettings } from "../../provider/src/config";
-import { ContactProvider, makeContactProvider } from "../../provider/src/contact/lifecycle";
-import { validateInputs } from "../../provider/src/contact/schema";
-import { ContactInputs } from "../../provider/src/contact/shape";
+import { ContactProvider, makeContactProvider } from "../../provider/src/domain/contact/lifecycle";
+import { validateInputs } from "../../provider/src/domain/contact/schema";
+import { ContactInputs } from "../../provider/src/domain/contact/shape";
 import { unknownValue } from "../../provider/src/normalize";
 import { CHANNELS, RequestLogEntry, StartedSimulator, TEAMS, startSimulator } from "callbell-simulator";
 

@@ -15,7 +15,7 @@ import {
   looksLikeMark,
   readMark,
   writeMark,
-} from "../../provider/src/contact/ownership";
+} from "../../provider/src/domain/contact/ownership";
 
 const here = "1a2b3c4d";
 const facts = (more: Partial<TakeoverFacts>): TakeoverFacts => ({

@@ -5,8 +5,8 @@ import { strict as assert } from "assert";
 import { ContactsClient } from "../../provider/src/client/contacts";
 import { defaultRetryPolicy } from "../../provider/src/client/retry";
 import { ProviderSettings, requireToken } from "../../provider/src/config";
-import { ContactProvider, makeContactProvider } from "../../provider/src/contact/lifecycle";
-import { ContactInputs, ContactOutputs, ownerInput } from "../../provider/src/contact/shape";
+import { ContactProvider, makeContactProvider } from "../../provider/src/domain/contact/lifecycle";
+import { ContactInputs, ContactOutputs, ownerInput } from "../../provider/src/domain/contact/shape";
 import { RequestLogEntry, SimulatorOptions, StartedSimulator, startSimulator } from "callbell-simulator";
 
 const fastRetries = { ...defaultRetryPolicy, baseDelayMs: 5, maxDelayMs: 40 };

@@ -10,7 +10,7 @@ import * as path from "path";
 import { EngineRun, engineAddressFrom, fingerprint, knock, userRunFolder } from "../../provider/src/run/engine-run";
 import { RunMemory, anotherProvider } from "../../provider/src/run/run-memory";
 import { StackWriteLock } from "../../provider/src/run/write-lock";
-import { decideDelete, decideTakeover } from "../../provider/src/contact/ownership";
+import { decideDelete, decideTakeover } from "../../provider/src/domain/contact/ownership";
 
 /** A stand-in for the engine's gRPC endpoint: something that accepts connections on 127.0.0.1. */
 async function listening(): Promise<{ address: string; close(): Promise<void> }> {

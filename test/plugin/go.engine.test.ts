@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { StartedSimulator, startSimulator } from "callbell-simulator";
-import { packageInfoOf } from "../../provider/src/plugin/package-info";
+import { packageInfoOf } from "../../provider/src/doors/plugin/package-info";
 import { REPO_ROOT } from "../harness";
 import { CliResult, ok, scratchDir, summary } from "../plain-cli/support";
 import { CONTACT_TYPE, pluginEnv, previewSteps, printedCode, projectFrom, stateOf, writes } from "./support";

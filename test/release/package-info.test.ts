@@ -1,6 +1,6 @@
 // The release facts of the schema come from provider/package.json's repository: a fork changes that one field.
 import { strict as assert } from "assert";
-import { packageInfoOf } from "../../provider/src/plugin/package-info";
+import { packageInfoOf } from "../../provider/src/doors/plugin/package-info";
 
 const withRepository = (repository: unknown) => JSON.stringify({ version: "1.2.3", repository });
 

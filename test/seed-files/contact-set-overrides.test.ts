@@ -1,8 +1,8 @@
 // ContactSet's overrides follow the seed files' rules: tags merge case-insensitively, and a team given in one form
 // (name or uuid) replaces the entry's team given in the other.
 import { strict as assert } from "assert";
-import { withOverrides } from "../../provider/src/seed/contact-set";
-import type { ContactInputs } from "../../provider/src/contact/shape";
+import { withOverrides } from "../../provider/src/doors/typescript/contact-set";
+import type { ContactInputs } from "../../provider/src/domain/contact/shape";
 
 const seed = (inputs: Partial<ContactInputs>) => ({
   key: "whatsapp-393331234567",

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Node as YamlNode, isSeq, parseDocument } from "yaml";
-import { SeedFileError, loadSeedFiles } from "../../provider/src/seed/seed-file";
+import { SeedFileError, loadSeedFiles } from "../../provider/src/doors/seed/seed-file";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "seed-aliases-"));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -6,7 +6,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { SeedFileError, loadSeedFiles, maxSeedEntries, maxSeedFileBytes } from "../../provider/src/seed/seed-file";
+import { SeedFileError, loadSeedFiles, maxSeedEntries, maxSeedFileBytes } from "../../provider/src/doors/seed/seed-file";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "seed-hostile-"));
 const write = (name: string, text: string | Buffer) => {

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { SeedFileError, loadSeedFiles } from "../../provider/src/seed/seed-file";
+import { SeedFileError, loadSeedFiles } from "../../provider/src/doors/seed/seed-file";
 import { pageBlocks } from "../harness/doc-blocks";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "seed-"));

@@ -7,8 +7,8 @@ import * as os from "os";
 import * as path from "path";
 import fc from "fast-check";
 import { normalizedIdentifier } from "../../provider/src/client/contacts";
-import { hashedSeedKey, legacySeedKeys, seedKey } from "../../provider/src/seed/keys";
-import { loadSeedFiles } from "../../provider/src/seed/seed-file";
+import { hashedSeedKey, legacySeedKeys, seedKey } from "../../provider/src/domain/contact/identity";
+import { loadSeedFiles } from "../../provider/src/doors/seed/seed-file";
 
 const sources = ["whatsapp", "telegram", "instagram", "facebook"] as const;
 const channels = [undefined, "c4a00000000000000000000000000001", "c4a00000000000000000000000000002", "c4a00000999999999999999999999999"];

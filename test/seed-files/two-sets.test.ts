@@ -17,7 +17,7 @@ pulumi.runtime.setMocks({
   newResource: (args) => { names.push(args.name); return { id: args.name, state: args.inputs }; },
   call: (args) => args.inputs,
 }, "project", "stack", false);
-const { ContactSet } = require("./provider/src/seed/contact-set");
+const { ContactSet } = require("./provider/src/doors/typescript/contact-set");
 process.on("unhandledRejection", (e) => { process.stdout.write(JSON.stringify({ error: String(e && e.message || e), names })); process.exit(3); });
 try {
   new ContactSet("dev-account", { files: [${JSON.stringify(seedFile)}] });

@@ -1,12 +1,12 @@
 // ContactSet: the contacts of one environment, declared from seed files.
 import * as pulumi from "@pulumi/pulumi";
-import { Contact, ContactArgs, ContactOptions, PluginContact, claimContact } from "../contact/resource";
-import { contactSetToken, contactToken, contactType } from "../tokens";
-import { ContactInputs, personalInputNames, personalOutputNames } from "../contact/shape";
-import { dropUndefined, mergeTags } from "../normalize";
-import { SeedContact, SeedFileError, loadSeedFiles, oneForm } from "./seed-file";
-import { hashedSeedKey, legacySeedKeys, seedKey } from "./keys";
-import { maskInput } from "../contact/personal-data";
+import { Contact, ContactArgs, ContactOptions, PluginContact, claimContact } from "./resource";
+import { contactSetToken, contactToken, contactType } from "../../tokens";
+import { ContactInputs, personalInputNames, personalOutputNames } from "../../domain/contact/shape";
+import { dropUndefined, mergeTags } from "../../normalize";
+import { SeedContact, SeedFileError, loadSeedFiles, oneForm } from "../seed/seed-file";
+import { hashedSeedKey, legacySeedKeys, seedKey } from "../../domain/contact/identity";
+import { maskInput } from "../../domain/contact/personal-data";
 
 /** Arguments of a ContactSet. */
 export interface ContactSetArgs {

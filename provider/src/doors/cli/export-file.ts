@@ -3,14 +3,14 @@
 // Pure: no I/O. An entry that the provider's own schema would refuse is left out and counted,
 // so the file it writes always loads, and an `up` of it takes contacts over without writing.
 import { Document, isMap, isScalar, isSeq, YAMLMap } from "yaml";
-import type { ListedContact, ApiChannel, ApiTeam } from "../client/account";
-import { ContactSource, contactSources, phoneSources } from "../client/contacts";
-import { textProblem, validateInputs } from "../contact/schema";
-import { ChannelRef, ContactInputs, fieldRules } from "../contact/shape";
-import { findChannel, findTeam } from "../client/names";
-import { phoneDigits } from "../normalize";
-import { seedKey } from "../seed/keys";
-import { looksLikeMark, markHolder } from "../contact/ownership";
+import type { ListedContact, ApiChannel, ApiTeam } from "../../client/account";
+import { ContactSource, contactSources, phoneSources } from "../../client/contacts";
+import { textProblem, validateInputs } from "../../domain/contact/schema";
+import { ChannelRef, ContactInputs, fieldRules } from "../../domain/contact/shape";
+import { findChannel, findTeam } from "../../client/names";
+import { phoneDigits } from "../../normalize";
+import { seedKey } from "../../domain/contact/identity";
+import { looksLikeMark, markHolder } from "../../domain/contact/ownership";
 
 /** What the file is made from, besides the contacts. */
 export interface ExportContext {

@@ -4,12 +4,12 @@
 // only, so it never lands in shell history.
 import * as fs from "fs";
 import * as path from "path";
-import { AccountClient, ApiTeam, ContactFilters } from "../client/account";
-import { CallbellError, redact } from "../client/errors";
-import { ContactSource, contactSources } from "../client/contacts";
-import { CallbellConfigError, configKeys, envVars, requireToken, resolveSettings } from "../config";
-import { teamsNamed } from "../client/names";
-import { isUuid } from "../client/uuid";
+import { AccountClient, ApiTeam, ContactFilters } from "../../client/account";
+import { CallbellError, redact } from "../../client/errors";
+import { ContactSource, contactSources } from "../../client/contacts";
+import { CallbellConfigError, configKeys, envVars, requireToken, resolveSettings } from "../../config";
+import { teamsNamed } from "../../client/names";
+import { isUuid } from "../../client/uuid";
 import { buildSeedFile, describeManaged } from "./export-file";
 import { UsageError, readFlags } from "./args";
 

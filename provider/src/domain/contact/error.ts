@@ -1,4 +1,4 @@
-import { CallbellProblem } from "../problem";
+import { CallbellProblem } from "../../problem";
 
 // The error the Contact provider fails with: the engine shows its message as the step's failure.
 

@@ -1,7 +1,7 @@
 // What every `pulumi-callbell` command shares in reading its arguments: `--flag value` and `--flag=value`, a usage
 // error for a missing value or an unknown argument, and no token as a flag (it would land in shell history).
-import { envVars } from "../config";
-import { CallbellProblem } from "../problem";
+import { envVars } from "../../config";
+import { CallbellProblem } from "../../problem";
 
 /** A usage or setting problem: exit code 2, message shown as is. */
 export class UsageError extends CallbellProblem {}

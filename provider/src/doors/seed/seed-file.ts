@@ -3,12 +3,12 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Document, LineCounter, parseDocument, isMap, isScalar, isSeq, visit, YAMLMap, YAMLSeq, Node as YamlNode } from "yaml";
-import { isMainChannel, validateInputs } from "../contact/schema";
-import { ContactInputs, FieldRule, contactFields, fieldsWhere, inputNames } from "../contact/shape";
-import { mergeTags } from "../normalize";
-import { CallbellProblem } from "../problem";
-import { seedKey } from "./keys";
-import { maskPersonalData, personalValues } from "../contact/personal-data";
+import { isMainChannel, validateInputs } from "../../domain/contact/schema";
+import { ContactInputs, FieldRule, contactFields, fieldsWhere, inputNames } from "../../domain/contact/shape";
+import { mergeTags } from "../../normalize";
+import { CallbellProblem } from "../../problem";
+import { seedKey } from "../../domain/contact/identity";
+import { maskPersonalData, personalValues } from "../../domain/contact/personal-data";
 
 /** How seed files are read. */
 export interface SeedFileOptions {

@@ -3,7 +3,7 @@
 // default, where the export puts it) and the lists of names derived from it. The diff, the mappings (mapping.ts), the
 // seed files and the export read the table; Contact's arguments and outputs (resource.ts) and the input schema
 // (schema.ts) are derived from or checked against these types. Types, constants and the table only.
-import { type ApiContact, type ContactSource, type CreateContactBody, contactSources } from "../client/contacts";
+import { type ApiContact, type ContactSource, type CreateContactBody, contactSources } from "../../client/contacts";
 import type { Origin, Owner } from "./ownership";
 
 /** Bot states a contact can be put in (needs a bot enabled in the account). */

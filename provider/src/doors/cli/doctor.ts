@@ -2,11 +2,11 @@
 // which way the account behaves where Callbell's reference is silent. Read-only by default (GET only). The token
 // comes from the environment only; the --json file has the token and the probe's number redacted.
 import * as fs from "fs";
-import { createHttp, HttpAnswer, HttpRequest } from "../client/http";
-import { errorBodyDetails, errorBodyShapes, redact } from "../client/errors";
-import { ApiContact, contactInAnswer } from "../client/contacts";
-import { CallbellConfigError, ProviderSettings, configKeys, envVars, resolveSettings } from "../config";
-import { phoneDigits, tagKey } from "../normalize";
+import { createHttp, HttpAnswer, HttpRequest } from "../../client/http";
+import { errorBodyDetails, errorBodyShapes, redact } from "../../client/errors";
+import { ApiContact, contactInAnswer } from "../../client/contacts";
+import { CallbellConfigError, ProviderSettings, configKeys, envVars, resolveSettings } from "../../config";
+import { phoneDigits, tagKey } from "../../normalize";
 import type { CliIo } from "./export";
 import { UsageError, readFlags } from "./args";
 

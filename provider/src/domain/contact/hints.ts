@@ -2,7 +2,7 @@
 // declared in TypeScript or JavaScript; the provider plugin (plugin/) serves YAML, Python, TypeScript and any other
 // language, and cannot know which: its hints say what to do in words, then the form in each language. The front
 // door says which it is through the run's context (run.ts: ProviderContext.door).
-import { contactToken } from "../tokens";
+import { contactToken } from "../../tokens";
 import type { Owner } from "./ownership";
 
 /** The front door a run serves: the dynamic resource (TypeScript/JavaScript) or the provider plugin (any language). */

@@ -4,9 +4,9 @@
 // makeContactProvider below call these, and so can any other. It never builds a URL; mapping.ts turns inputs into
 // bodies and answers into state.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { ApiContact, canLookUpByPhone } from "../client/contacts";
-import { CallbellNotFoundError } from "../client/errors";
-import { canonicalTags, containsUnknown, dropUndefined } from "../normalize";
+import { ApiContact, canLookUpByPhone } from "../../client/contacts";
+import { CallbellNotFoundError } from "../../client/errors";
+import { canonicalTags, containsUnknown, dropUndefined } from "../../normalize";
 import { maskInput } from "./personal-data";
 import { diffContact } from "./diff";
 import { ContactError } from "./error";
@@ -24,14 +24,14 @@ import {
   toCreateBody,
   unreachedRemovals,
 } from "./mapping";
-import type { UpdateContactBody } from "../client/contacts";
+import type { UpdateContactBody } from "../../client/contacts";
 import { DeleteFacts, Origin, Owner, TakeoverFacts, decideDelete, decideTakeover, foreignMarks, leftContactAdvice } from "./ownership";
-import { ContactRun, ProviderContext } from "./run";
-import { anotherProvider } from "../run/run-memory";
+import { ContactRun, ProviderContext } from "./contact-run";
+import { anotherProvider } from "../../run/run-memory";
 import { validateInputs } from "./schema";
 import { ContactInputs, ContactOutputs, KeptByAccount, ownerInput } from "./shape";
 
-export type { ProviderContext } from "./run";
+export type { ProviderContext } from "./contact-run";
 
 type Operations = "check" | "diff" | "create" | "read" | "update" | "delete";
 /** The operations the Pulumi dynamic-provider host calls. */

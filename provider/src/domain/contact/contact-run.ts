@@ -2,21 +2,21 @@
 // account checks before a write, the run's memory, the owner marks in the settings' owner field, and the sentences
 // about a contact, masked when its personal data is secret. Each front door builds one: the dynamic-provider host
 // (host.ts) and tests, over a ProviderContext.
-import { ApiContact, ContactsClient } from "../client/contacts";
-import { CallbellError, redact } from "../client/errors";
-import { CallbellConfigError, ProviderSettings } from "../config";
-import { sameEmail } from "../normalize";
+import { ApiContact, ContactsClient } from "../../client/contacts";
+import { CallbellError, redact } from "../../client/errors";
+import { CallbellConfigError, ProviderSettings } from "../../config";
+import { sameEmail } from "../../normalize";
 import { maskInput, maskPersonalData, personalValues } from "./personal-data";
 import { ContactError } from "./error";
 import { OwnerMarkable, ownerMarkOn, withOwnerMark } from "./mapping";
 import { Origin, Owner, writeMark } from "./ownership";
 import { Door, adoptHint } from "./hints";
-import { PageReadLimits, PageSnapshot, defaultPageReadLimits, listedAnswersFor, pageReadable } from "./page-snapshot";
+import { PageReadLimits, PageSnapshot, defaultPageReadLimits, listedAnswersFor, pageReadable } from "../../run/page-snapshot";
 import { AccountReferences } from "./references";
-import { RunMemory } from "../run/run-memory";
-import { EngineRun } from "../run/engine-run";
+import { RunMemory } from "../../run/run-memory";
+import { EngineRun } from "../../run/engine-run";
 import { ContactInputs, ContactOutputs } from "./shape";
-import { StackWriteLock } from "../run/write-lock";
+import { StackWriteLock } from "../../run/write-lock";
 
 /** What the lifecycle needs from its surroundings: a client, made on first use, and the settings. */
 export interface ProviderContext {

@@ -4,7 +4,7 @@
 // needs is read alone by the caller. Nothing here decides a write: create and delete keep their own fresh reads.
 import type { ApiContact } from "../client/contacts";
 import { phoneSources } from "../client/contacts";
-import type { ContactOutputs } from "./shape";
+import type { ContactOutputs } from "../domain/contact/shape";
 
 /** One page of GET /contacts as the client reads it: the contacts, and how many items the page held. */
 export interface ListedPage {

@@ -1,13 +1,13 @@
 // Lookups for programs: find a team, a channel or a contact of the Callbell account by what
 // people know it by (a name, a title, a phone number), to pass its uuid to a Contact. They read
 // the same settings as the provider (stack config callbell:*, else the environment) and only GET.
-import { AccountClient, ApiChannel, ApiTeam } from "./client/account";
-import { ApiContact, ContactSource, ContactsClient, contactSources, phoneSources } from "./client/contacts";
-import { redact, shownMessage } from "./client/errors";
-import { findChannel, findTeam } from "./client/names";
-import { ProviderSettings, requireToken, resolveSettings } from "./config";
-import { phoneDigits } from "./normalize";
-import { CallbellProblem } from "./problem";
+import { AccountClient, ApiChannel, ApiTeam } from "../client/account";
+import { ApiContact, ContactSource, ContactsClient, contactSources, phoneSources } from "../client/contacts";
+import { redact, shownMessage } from "../client/errors";
+import { findChannel, findTeam } from "../client/names";
+import { ProviderSettings, requireToken, resolveSettings } from "../config";
+import { phoneDigits } from "../normalize";
+import { CallbellProblem } from "../problem";
 
 /** A team of the account. */
 export interface TeamInfo {

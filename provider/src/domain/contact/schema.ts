@@ -2,10 +2,10 @@
 // is ContactInputs (shape.ts). Pure: no I/O, no Pulumi runtime.
 import { z } from "zod";
 import { parsePhoneNumberFromString } from "libphonenumber-js";
-import { ContactSource, canLookUpByPhone, contactSources, normalizedIdentifier, phoneSources } from "../client/contacts";
-import { containsUnknown, invalidPhoneReading, strippedPhoneDigits, tagKey } from "../normalize";
+import { ContactSource, canLookUpByPhone, contactSources, normalizedIdentifier, phoneSources } from "../../client/contacts";
+import { containsUnknown, invalidPhoneReading, strippedPhoneDigits, tagKey } from "../../normalize";
 import { ContactInputs, SameShape, botStatuses, inputNames } from "./shape";
-import { uuidPattern } from "../client/uuid";
+import { uuidPattern } from "../../client/uuid";
 
 /** One problem with one input, in the words a user needs to fix it. */
 export interface InputProblem {

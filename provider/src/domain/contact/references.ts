@@ -2,12 +2,12 @@
 // `team` and `channel` to the uuids the state records, and, with callbell:checkAccount, checks
 // assignees, team and channel uuids against the account. Every list is read at most once per
 // provider host process, i.e. once per preview or up, however many contacts there are.
-import { AccountClient, ApiChannel, ApiTeam } from "../client/account";
-import { shownMessage } from "../client/errors";
-import { activeChannels, findChannel, findTeam, sameName } from "../client/names";
-import { ProviderSettings, configKeys } from "../config";
-import { containsUnknown, emailKey, sameEmail, unknownValue } from "../normalize";
-import { isUuid } from "../client/uuid";
+import { AccountClient, ApiChannel, ApiTeam } from "../../client/account";
+import { shownMessage } from "../../client/errors";
+import { activeChannels, findChannel, findTeam, sameName } from "../../client/names";
+import { ProviderSettings, configKeys } from "../../config";
+import { containsUnknown, emailKey, sameEmail, unknownValue } from "../../normalize";
+import { isUuid } from "../../client/uuid";
 import { InputProblem, isMainChannel } from "./schema";
 import { ChannelRef, ContactInputs } from "./shape";
 

@@ -1,11 +1,11 @@
 // The package schema the plugin serves (GetSchema): package `callbell` with its config, the explicit provider, the
 // Contact resource and the lookups as functions. Contact's properties come from shape.ts's names and the table in
 // contact/shape-docs.ts; nothing here lists a contact field.
-import { contactSources } from "../client/contacts";
-import { configKeys, defaultApiUrl, envVars } from "../config";
-import { PropertySpec, contactPropertySpecs } from "../contact/shape-docs";
-import { contactOutputNames, inputNames } from "../contact/shape";
-import { contactSetToken, contactToken, functionTokens } from "../tokens";
+import { contactSources } from "../../client/contacts";
+import { configKeys, defaultApiUrl, envVars } from "../../config";
+import { PropertySpec, contactPropertySpecs } from "../../domain/contact/shape-docs";
+import { contactOutputNames, inputNames } from "../../domain/contact/shape";
+import { contactSetToken, contactToken, functionTokens } from "../../tokens";
 import { PackageInfo } from "./package-info";
 
 /** The package name, also the plugin's name (pulumi-resource-callbell). */

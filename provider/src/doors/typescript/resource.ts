@@ -6,10 +6,10 @@
 // implementation by package name. Stacks written with the old stub keep working: its text requires the same
 // module, and the provider's diff ignores `__provider`, so moving to the constant shows no change.
 import * as pulumi from "@pulumi/pulumi";
-import { contactToken, contactType } from "../tokens";
-import { seedKey } from "../seed/keys";
-import { ownerName } from "./ownership";
-import { ContactInputs, ContactPublicOutputs, contactOutputNames, ownerInput } from "./shape";
+import { contactToken, contactType } from "../../tokens";
+import { seedKey } from "../../domain/contact/identity";
+import { ownerName } from "../../domain/contact/ownership";
+import { ContactInputs, ContactPublicOutputs, contactOutputNames, ownerInput } from "../../domain/contact/shape";
 
 // A resolved type as a Contact takes it: the value, or a Promise or Output of it, and so for each list item and
 // each object value inside. Lists and objects are matched whole ([T]), so a union such as boolean is not split.

@@ -6,10 +6,10 @@
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as pulumi from "@pulumi/pulumi";
 import * as proto from "@pulumi/pulumi/proto/provider_pb";
-import { ContactSet, ContactSetArgs } from "../seed/contact-set";
-import { contactSetToken } from "../tokens";
-import { unknownValue } from "../normalize";
-import { CallbellProblem } from "../problem";
+import { ContactSet, ContactSetArgs } from "../typescript/contact-set";
+import { contactSetToken } from "../../tokens";
+import { unknownValue } from "../../normalize";
+import { CallbellProblem } from "../../problem";
 import { unwrap } from "./values";
 
 // What the runtime keeps per program run, set here as the SDK's own provider server sets it for a Construct. These

@@ -29,7 +29,7 @@ export function packageInfoOf(packageJson: string): PackageInfo {
   };
 }
 
-/** The installed package's own facts (this file is <package>/dist/plugin/package-info.js). */
+/** The installed package's own facts (this file is <package>/dist/doors/plugin/package-info.js). */
 export function ownPackageInfo(): PackageInfo {
-  return packageInfoOf(readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8"));
+  return packageInfoOf(readFileSync(path.join(__dirname, "..", "..", "..", "package.json"), "utf8"));
 }
