@@ -8,6 +8,7 @@ import { findChannel, findTeam } from "../client/names";
 import { ProviderSettings, requireToken, resolveSettings } from "../config";
 import { phoneDigits } from "../normalize";
 import { CallbellProblem } from "../problem";
+import { accountClientFor, contactsClientFor } from "../connection";
 
 /** A team of the account. */
 export interface TeamInfo {
@@ -76,8 +77,7 @@ function session(given?: ProviderSettings): Session {
   const key = `${settings.apiUrl}\u0000${token}`;
   let found = sessions.get(key);
   if (!found) {
-    const http = { baseUrl: settings.apiUrl, token, requestsPerSecond: settings.requestsPerSecond };
-    found = { settings, account: new AccountClient(http), contacts: new ContactsClient(http) };
+    found = { settings, account: accountClientFor(settings, token), contacts: contactsClientFor(settings, token) };
     sessions.set(key, found);
   }
   return found;

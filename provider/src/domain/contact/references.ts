@@ -10,6 +10,7 @@ import { containsUnknown, emailKey, sameEmail, unknownValue } from "../../normal
 import { isUuid } from "../../client/uuid";
 import { InputProblem, isMainChannel } from "./schema";
 import { ChannelRef, ContactInputs } from "./shape";
+import { accountClientFor } from "../../connection";
 
 /** The inputs with team and channel uuids resolved, or the problems that fail the check. */
 export interface ResolvedReferences {
@@ -184,7 +185,8 @@ export class AccountReferences {
 
   private account(): AccountClient {
     const s = this.settings();
-    this.client ??= new AccountClient({ baseUrl: s.apiUrl, token: s.apiToken!, requestsPerSecond: s.requestsPerSecond });
+    // Only called with a token: without one, names resolve to unknown (unresolved) and nothing is read.
+    this.client ??= accountClientFor(s, s.apiToken ?? "");
     return this.client;
   }
 

@@ -9,6 +9,7 @@ import { CallbellConfigError, ProviderSettings, configKeys, envVars, resolveSett
 import { phoneDigits, tagKey } from "../../normalize";
 import type { CliIo } from "./export";
 import { UsageError, readFlags } from "./args";
+import { httpSettingsOf } from "../../connection";
 
 /** What `doctor --help` prints. */
 export const doctorUsage = `Usage: pulumi-callbell doctor [--probe NUMBER [--tags A,B] [--field NAME]] [--json FILE] [--api-url URL]
@@ -181,7 +182,7 @@ class Doctor {
     private readonly settings: ProviderSettings,
     token: string,
   ) {
-    this.http = createHttp({ baseUrl: settings.apiUrl, token, requestsPerSecond: settings.requestsPerSecond });
+    this.http = createHttp(httpSettingsOf(settings, token));
   }
 
   async run(options: DoctorOptions): Promise<DoctorReport> {

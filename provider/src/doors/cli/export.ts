@@ -4,7 +4,7 @@
 // only, so it never lands in shell history.
 import * as fs from "fs";
 import * as path from "path";
-import { AccountClient, ApiTeam, ContactFilters } from "../../client/account";
+import { ApiTeam, ContactFilters } from "../../client/account";
 import { CallbellError, redact } from "../../client/errors";
 import { ContactSource, contactSources } from "../../client/contacts";
 import { CallbellConfigError, configKeys, envVars, requireToken, resolveSettings } from "../../config";
@@ -12,6 +12,7 @@ import { teamsNamed } from "../../client/names";
 import { isUuid } from "../../client/uuid";
 import { buildSeedFile, describeManaged } from "./export-file";
 import { UsageError, readFlags } from "./args";
+import { accountClientFor } from "../../connection";
 
 /** Where the command writes; tests pass their own. */
 export interface CliIo {
@@ -70,7 +71,7 @@ export async function runExport(args: readonly string[], env: NodeJS.ProcessEnv,
     if (fs.existsSync(options.out) && !options.force) {
       throw new UsageError(`--out: ${options.out} already exists; choose another file, or add --force to overwrite it`);
     }
-    const client = new AccountClient({ baseUrl: settings.apiUrl, token, requestsPerSecond: settings.requestsPerSecond });
+    const client = accountClientFor(settings, token);
     const teams = await client.listTeams();
     const channels = await client.listChannels();
     const filters: ContactFilters = { source: options.source, tags: options.tags, teamUuid: options.team ? resolveTeam(options.team, teams) : undefined };

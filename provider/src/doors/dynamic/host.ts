@@ -3,9 +3,10 @@
 // provider to the host: settings from the stack config (else the environment), one client made on first use, and
 // error messages printed once.
 import { ContactsClient } from "../../client/contacts";
-import { ProviderSettings, requireToken, resolveSettings } from "../../config";
+import { ProviderSettings, resolveSettings } from "../../config";
 import { CallbellProblem } from "../../problem";
 import { ContactProvider, ProviderContext, makeContactProvider } from "../../domain/contact/lifecycle";
+import { contactsClientFor } from "../../connection";
 
 /** The context the provider host uses: settings from configure (stack config), else the environment. */
 export function hostContext(): ProviderContext & { configure(config: (key: string) => string | undefined): void } {
@@ -23,7 +24,7 @@ export function hostContext(): ProviderContext & { configure(config: (key: strin
     client() {
       if (!client) {
         const s = this.settings();
-        client = new ContactsClient({ baseUrl: s.apiUrl, token: requireToken(s), requestsPerSecond: s.requestsPerSecond });
+        client = contactsClientFor(s);
       }
       return client;
     },

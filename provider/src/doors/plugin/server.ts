@@ -12,8 +12,7 @@ import * as pluginProto from "@pulumi/pulumi/proto/plugin_pb";
 import * as providerRpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as proto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusProto from "@pulumi/pulumi/proto/status_pb";
-import { CallbellConfigError, configKeys, requireToken, resolveSettings } from "../../config";
-import { ContactsClient } from "../../client/contacts";
+import { CallbellConfigError, configKeys, resolveSettings } from "../../config";
 import { sameEmail } from "../../normalize";
 import { diffContact } from "../../domain/contact/diff";
 import { hostContext } from "../dynamic/host";
@@ -28,6 +27,7 @@ import { PackageInfo } from "./package-info";
 import { packageSchema, secretSettings } from "./schema";
 import { contactToken, functionTokens } from "../../tokens";
 import { unwrap, wrap } from "./values";
+import { contactsClientFor } from "../../connection";
 
 type Props = Record<string, unknown>;
 type Unary<Req, Res> = grpc.handleUnaryCall<Req, Res>;
@@ -167,7 +167,7 @@ export class CallbellPluginServer {
       const [before, after] = await Promise.all(
         [olds, news].map((props) => {
           const s = this.settingsFrom(props);
-          return new ContactsClient({ baseUrl: s.apiUrl, token: requireToken(s) }).me();
+          return contactsClientFor(s).me();
         }),
       );
       if (sameEmail(before.email, after.email) && this.settingsFrom(olds).apiUrl === this.settingsFrom(news).apiUrl) return;
