@@ -6,6 +6,7 @@ import { CallbellError, callbellErrorFor } from "./errors";
 import { CallbellHttp, HttpSettings, createHttp } from "./http";
 import { ApiContact, ContactSource, apiContactSchema } from "./contacts";
 import { dropUndefined } from "../normalize";
+import { ListEnd, PageRead, maxPages } from "./paging";
 
 /** Filters of GET /contacts, as Callbell documents them. */
 export interface ContactFilters {
@@ -56,10 +57,6 @@ const channelSchema = z.looseObject({
   discardedAt: z.string().nullish(),
 });
 const memberSchema = z.looseObject({ email: z.string(), name: z.string().nullish(), available: z.boolean().nullish() });
-
-// Lists with meta stop at meta.pages; without it (never documented as absent, but cheap to
-// survive), at the first short or empty page. This bounds a misbehaving server too.
-const maxPages = 10_000;
 
 /** The read-only account endpoints, typed. */
 export class AccountClient {
@@ -154,24 +151,18 @@ export class AccountClient {
   }
 }
 
-/** What one page read tells the paging loop: how many items it held, and the last page when the answer says. */
-interface PageRead {
-  size: number;
-  lastPage?: number;
-}
-
 /**
  * How many pages a list reads ahead of the one it waits for. Callbell documents neither a page count nor a page size, so
  * a list ends at the first short or empty page, and the pages requested past it are wasted: at most pageLookAhead - 1.
  */
 export const pageLookAhead = 4;
 
-// The one paging loop: pages from 1 until meta.pages when the answer has it, else until the first empty page or one
-// shorter than the first; never past maxPages, which bounds a misbehaving server too. `fetch` may run ahead of the page
-// being read (page 1 alone, then 2 pages ahead, then pageLookAhead), `take` sees the answers in page order. An error is
-// the first failing page's that the list reaches, as when pages were read one by one: a page requested past the end
-// does not count. Every request has settled when it returns, so nothing goes on behind the caller's back.
+// The paging loop of the account's lists: pages from 1 until the list ends (ListEnd, paging.ts). `fetch` may run ahead
+// of the page being read (page 1 alone, then 2 pages ahead, then pageLookAhead), `take` sees the answers in page order.
+// An error is the first failing page's that the list reaches, as when pages were read one by one: a page requested
+// past the end does not count. Every request has settled when it returns, so nothing goes on behind the caller's back.
 async function readPages<T>(fetch: (page: number) => Promise<T>, take: (page: number, answer: T) => PageRead): Promise<void> {
+  const end = new ListEnd();
   const pending = new Map<number, Promise<T>>();
   let requested = 0;
   const requestUpTo = (last: number) => {
@@ -182,16 +173,14 @@ async function readPages<T>(fetch: (page: number) => Promise<T>, take: (page: nu
       pending.set(requested, answer);
     }
   };
-  let firstSize: number | undefined;
   try {
     requestUpTo(1);
-    for (let page = 1; page <= maxPages; page++) {
+    for (let page = 1; ; page++) {
       const answer = await pending.get(page)!;
       pending.delete(page);
-      const { size, lastPage } = take(page, answer);
-      firstSize ??= size;
-      if (lastPage !== undefined ? page >= lastPage : size === 0 || size < firstSize) return;
-      requestUpTo(Math.min(page + Math.min(pageLookAhead, 2 ** page), lastPage ?? maxPages));
+      const read = take(page, answer);
+      if (end.isLast(page, read)) return;
+      requestUpTo(Math.min(page + Math.min(pageLookAhead, 2 ** page), read.lastPage ?? maxPages));
     }
   } finally {
     await Promise.allSettled(pending.values());

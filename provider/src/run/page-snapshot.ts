@@ -4,6 +4,7 @@
 // needs is read alone by the caller. Nothing here decides a write: create and delete keep their own fresh reads.
 import type { ApiContact } from "../client/contacts";
 import { phoneSources } from "../client/contacts";
+import { ListEnd } from "../client/paging";
 import type { ContactOutputs } from "../domain/contact/shape";
 
 /** One page of GET /contacts as the client reads it: the contacts, and how many items the page held. */
@@ -57,7 +58,7 @@ export class PageSnapshot {
   private reads = 0;
   private answered = 0;
   private pagesStarted = 0;
-  private firstPageSize?: number;
+  private readonly end = new ListEnd();
   private pageInFlight?: Promise<void>;
   private ended = false;
 
@@ -108,9 +109,8 @@ export class PageSnapshot {
     const page = this.readPage(number).then(
       ({ contacts, listed }) => {
         for (const contact of contacts) if (!this.written.has(contact.uuid)) this.byUuid.set(contact.uuid, contact);
-        this.firstPageSize ??= listed;
-        // The page size is not documented: the list ends at an empty page or one shorter than the first.
-        if (listed === 0 || listed < this.firstPageSize) this.ended = true;
+        // Every item counts, contacts or not: an item left out does not make a short page.
+        if (this.end.isLast(number, { size: listed })) this.ended = true;
       },
       // A page that cannot be read ends the pages; every read still waiting is read alone.
       () => {
