@@ -4,17 +4,12 @@
 import { z } from "zod";
 import { CallbellError, callbellErrorFor } from "./errors";
 import { CallbellHttp, HttpSettings, createHttp } from "./http";
-import { ApiContact, ContactSource, apiContactSchema } from "./contacts";
+import { ContactFilters, ContactSource, ContactsClient, ListedContact } from "./contacts";
 import { dropUndefined } from "../normalize";
 import { ListEnd, PageRead, maxPages } from "./paging";
 
-/** Filters of GET /contacts, as Callbell documents them. */
-export interface ContactFilters {
-  source?: ContactSource;
-  /** Tag names; Callbell matches them case-insensitively. */
-  tags?: string[];
-  teamUuid?: string;
-}
+// What the account's contact list answers with: its callers (the export) need no second import for it.
+export type { ListedContact } from "./contacts";
 
 /** A team as GET /teams returns it. */
 export interface ApiTeam {
@@ -41,12 +36,6 @@ export interface ApiTeamMember {
   available: boolean;
 }
 
-/** A contact of a list page, with the field types when include_field_types was asked. */
-export type ListedContact = ApiContact & { customFieldsMetadata?: Record<string, { type?: string }> };
-
-const listedContactSchema = apiContactSchema.extend({
-  customFieldsMetadata: z.record(z.string(), z.looseObject({ type: z.string().optional() })).nullish(),
-});
 const meta = z.looseObject({ page: z.number().optional(), pages: z.number().optional() }).nullish();
 const teamSchema = z.looseObject({ uuid: z.string(), name: z.string(), default: z.boolean().nullish(), createdAt: z.string().nullish() });
 const channelSchema = z.looseObject({
@@ -61,34 +50,22 @@ const memberSchema = z.looseObject({ email: z.string(), name: z.string().nullish
 /** The read-only account endpoints, typed. */
 export class AccountClient {
   private readonly http: CallbellHttp;
+  // GET /contacts has one reader, the contacts client's; on the same settings, it shares this client's rate gate.
+  private readonly contacts: ContactsClient;
 
   constructor(settings: HttpSettings) {
     this.http = createHttp(settings);
+    this.contacts = new ContactsClient(settings);
   }
 
-  /** GET /contacts?page=…: one page (Callbell does not document the page size; an empty page is past the end). */
+  /**
+   * GET /contacts?page=…: one page, every item a contact (an empty page is past the end). An item that is not fails
+   * the page: a list that left a contact out would make an export that lacks it.
+   */
   async listContacts(page: number, filters: ContactFilters = {}, includeFieldTypes = false): Promise<ListedContact[]> {
-    const path = "/contacts";
-    const answer = await this.http.send({
-      method: "GET",
-      path,
-      query: {
-        page: String(page),
-        source: filters.source,
-        tags: filters.tags?.length ? filters.tags.join(",") : undefined,
-        team_uuid: filters.teamUuid,
-        include_field_types: includeFieldTypes ? "true" : undefined,
-      },
-    });
-    const list = listOf(answer.body, "contacts", "GET", path, answer.status);
-    return list.map((item, index) => {
-      const parsed = listedContactSchema.safeParse(item);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw shapeError("GET", path, answer.status, `contacts[${index}].${issue?.path.join(".") || ""}: ${issue?.message ?? "not a contact"}`);
-      }
-      return parsed.data as ListedContact;
-    });
+    const { contacts, notAContact } = await this.contacts.listPage(page, { ...filters, includeFieldTypes });
+    if (notAContact) throw notAContact;
+    return contacts;
   }
 
   /**

@@ -52,6 +52,39 @@ export const apiContactSchema = z.looseObject({
 /** A contact as Callbell returns it. */
 export type ApiContact = z.infer<typeof apiContactSchema>;
 
+/** Filters of GET /contacts, as Callbell documents them. */
+export interface ContactFilters {
+  source?: ContactSource;
+  /** Tag names; Callbell matches them case-insensitively. */
+  tags?: string[];
+  teamUuid?: string;
+}
+
+/** What a page of GET /contacts is asked for: the filters, and whether each contact carries its custom fields' types. */
+export interface ContactsPageQuery extends ContactFilters {
+  includeFieldTypes?: boolean;
+}
+
+/** A contact of a list page, with the field types when include_field_types was asked. */
+export type ListedContact = ApiContact & { customFieldsMetadata?: Record<string, { type?: string }> };
+
+const listedContactSchema = apiContactSchema.extend({
+  customFieldsMetadata: z.record(z.string(), z.looseObject({ type: z.string().optional() })).nullish(),
+});
+
+/**
+ * One page of GET /contacts, with what its items that are not contacts mean left to the caller: the export must hold
+ * every contact and fails on one, the run's page snapshot only spares reads and leaves the contact to a single read.
+ */
+export interface ContactsPage {
+  /** The page's items that are contacts, in listing order. */
+  contacts: ListedContact[];
+  /** How many items the page held, contacts or not: a short page ends the list (paging.ts), an item left out does not. */
+  listed: number;
+  /** The error the first item that is not a contact makes, for a caller that needs every one; absent when all are. */
+  notAContact?: CallbellError;
+}
+
 // The documented quirk: POST, PATCH and GET-by-uuid wrap the contact in a one-element array,
 // lookups by phone or bsuid do not. Both are accepted everywhere.
 const contactEnvelope = z.object({
@@ -135,20 +168,36 @@ export class ContactsClient {
   }
 
   /**
-   * GET /contacts?page=…: one page of the account's contacts (Callbell does not document the page size). `listed` counts
-   * every item of the page, so a caller can tell a short page; `contacts` holds those that are contacts as GET
-   * /contacts/:uuid returns them (an item that is not is left out, never guessed at).
+   * GET /contacts?page=…, the one reader of the account's contact list (Callbell does not document the page size). An
+   * item that is not a contact as GET /contacts/:uuid returns one is left out of `contacts`, never guessed at, and
+   * named by `notAContact`.
    */
-  async listPage(page: number): Promise<{ contacts: ApiContact[]; listed: number }> {
+  async listPage(page: number, query: ContactsPageQuery = {}): Promise<ContactsPage> {
     const path = "/contacts";
-    const answer = await this.http.send({ method: "GET", path, query: { page: String(page) } });
+    const answer = await this.http.send({
+      method: "GET",
+      path,
+      query: {
+        page: String(page),
+        source: query.source,
+        tags: query.tags?.length ? query.tags.join(",") : undefined,
+        team_uuid: query.teamUuid,
+        include_field_types: query.includeFieldTypes ? "true" : undefined,
+      },
+    });
     const items = (answer.body as { contacts?: unknown } | undefined)?.contacts;
     if (!Array.isArray(items)) throw shapeError("GET", path, answer.status, "no 'contacts' list in the answer");
-    const contacts = items.flatMap((item) => {
-      const parsed = apiContactSchema.safeParse(item);
-      return parsed.success ? [parsed.data] : [];
+    const read: ContactsPage = { contacts: [], listed: items.length };
+    items.forEach((item, index) => {
+      const parsed = listedContactSchema.safeParse(item);
+      if (parsed.success) read.contacts.push(parsed.data as ListedContact);
+      else if (!read.notAContact) {
+        const issue = parsed.error.issues[0];
+        const where = `contacts[${index}].${issue?.path.join(".") || ""}`;
+        read.notAContact = shapeError("GET", path, answer.status, `${where}: ${issue?.message ?? "not a contact"}`);
+      }
     });
-    return { contacts, listed: items.length };
+    return read;
   }
 
   /** GET /contacts/phone/:number (the identifier's E.164 digits, phoneDigits), on the given channel or the main WhatsApp one. */

@@ -2,16 +2,10 @@
 // makes a page read per 50 contacts instead of a GET /contacts/:uuid each. It only ever answers "here it is, as the
 // pages listed it": a contact it does not hold, one this run wrote, or one whose list item lacks a field the state
 // needs is read alone by the caller. Nothing here decides a write: create and delete keep their own fresh reads.
-import type { ApiContact } from "../client/contacts";
+import type { ApiContact, ContactsPage } from "../client/contacts";
 import { phoneSources } from "../client/contacts";
 import { ListEnd } from "../client/paging";
 import type { ContactOutputs } from "../domain/contact/shape";
-
-/** One page of GET /contacts as the client reads it: the contacts, and how many items the page held. */
-export interface ListedPage {
-  contacts: ApiContact[];
-  listed: number;
-}
 
 /** When the pages start, and how many they may be. */
 export interface PageReadLimits {
@@ -63,7 +57,7 @@ export class PageSnapshot {
   private ended = false;
 
   constructor(
-    private readonly readPage: (page: number) => Promise<ListedPage>,
+    private readonly readPage: (page: number) => Promise<Pick<ContactsPage, "contacts" | "listed">>,
     private readonly limits: PageReadLimits = defaultPageReadLimits,
   ) {}
 

@@ -4,9 +4,9 @@
 // only, so it never lands in shell history.
 import * as fs from "fs";
 import * as path from "path";
-import { ApiTeam, ContactFilters } from "../../client/account";
+import { ApiTeam } from "../../client/account";
 import { CallbellError, redact } from "../../client/errors";
-import { ContactSource, contactSources } from "../../client/contacts";
+import { ContactFilters, ContactSource, contactSources } from "../../client/contacts";
 import { CallbellConfigError, configKeys, envVars, requireToken, resolveSettings } from "../../config";
 import { teamsNamed } from "../../client/names";
 import { isUuid } from "../../client/uuid";
