@@ -11,7 +11,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { REPO_ROOT, countChangesOfType, ensureEngine, openStack } from "../test/harness/engine";
+import { REPO_ROOT, countChangesOfType, ensureEngine, openStack } from "./lib/engine";
 import { startSimulator, type StartedSimulator } from "callbell-simulator";
 import { contactType } from "pulumi-callbell";
 

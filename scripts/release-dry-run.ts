@@ -32,6 +32,7 @@ import * as os from "os";
 import * as path from "path";
 import { startSimulator, type StartedSimulator } from "callbell-simulator";
 import { packageInfoOf } from "../provider/src/doors/plugin/package-info";
+import { cleanEnv, userShellEnv } from "./lib/user-shell";
 
 /** The repository's root folder. */
 export const REPO_ROOT = path.resolve(__dirname, "..");
@@ -134,15 +135,6 @@ function runSync(program: string, args: string[], options: { cwd?: string; env?:
   return r.stdout;
 }
 
-/** process.env without npm's, Pulumi's and Callbell's own variables (an `npm run` sets many npm_* ones). */
-function cleanEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (!k.toLowerCase().startsWith("npm_") && !k.startsWith("PULUMI_") && !k.startsWith("CALLBELL_")) env[k] = v;
-  }
-  return env;
-}
-
 /**
  * A user's shell for a project folder: the pinned Node and CLI first on PATH, a file backend and PULUMI_HOME of the
  * project's own (beside it), a passphrase, the simulator's URL and token, no plugin download unless `extra` says so.
@@ -153,15 +145,7 @@ function userEnv(ctx: Context, project: string, sim: StartedSimulator | undefine
   fs.mkdirSync(backend, { recursive: true });
   fs.mkdirSync(home, { recursive: true });
   return {
-    ...cleanEnv(),
-    PATH: [ctx.nodeBin, ctx.pulumiDir, process.env.PATH ?? ""].join(path.delimiter),
-    PULUMI_BACKEND_URL: `file://${backend}`,
-    PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
-    PULUMI_HOME: home,
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
-    NO_COLOR: "1",
+    ...userShellEnv({ nodeBin: ctx.nodeBin, pulumiDir: ctx.pulumiDir, backendDir: backend, pulumiHome: home, passphrase: PASSPHRASE }),
     npm_config_audit: "false",
     npm_config_fund: "false",
     npm_config_update_notifier: "false",

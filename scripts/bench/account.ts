@@ -8,9 +8,9 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { REPO_ROOT, ensureEngine, openStack } from "../../test/harness/engine";
-import { plainCliTools } from "../../test/plain-cli/support";
-import { seededContactBody } from "../../test/export/support";
+import { REPO_ROOT, ensureEngine, openStack } from "../lib/engine";
+import { plainCliTools } from "../lib/plain-cli";
+import { seededContactBody } from "../lib/seeded-account";
 import {
   ACCOUNT_DEFAULT_MODE_CUTOFF_SECONDS,
   ACCOUNT_PHASES,

@@ -8,7 +8,7 @@ import * as inspector from "inspector";
 import * as os from "os";
 import * as path from "path";
 import * as callbell from "pulumi-callbell";
-import { openStack } from "../../test/harness/engine";
+import { openStack } from "../lib/engine";
 import { spawnSimulator } from "./sim-process";
 
 interface Settings {

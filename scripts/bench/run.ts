@@ -25,7 +25,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { REPO_ROOT, countChangesOfType, ensureEngine, exportState, exportText, openStack, resourcesOfType } from "../../test/harness/engine";
+import { REPO_ROOT, countChangesOfType, ensureEngine, exportState, exportText, openStack, resourcesOfType } from "../lib/engine";
 import seedBench, { CONTACT_TYPE, PLUGIN_CONTACT_TYPE, TRIVIAL_TYPE, seedContact } from "./programs/seed";
 import { sampleProviderHostRss } from "./rss";
 import { type OpOptions, runAccount } from "./account";

@@ -1,12 +1,9 @@
-// An account to export: contacts across sources, channels, tags, teams, assignees, notes and
-// every custom-field type, created through the simulator's admin API (not logged).
-import { CHANNELS, TEAMS, type Contact, type StartedSimulator } from "callbell-simulator";
+// An account to export, created through the simulator's admin API (not logged): the contacts of
+// scripts/lib/seeded-account.ts (shared with the benchmark), re-exported so a test imports one module.
+import type { Contact, StartedSimulator } from "callbell-simulator";
+import { seededContactBody } from "../../scripts/lib/seeded-account";
 
-/** How many of n seeded contacts have no identifier in Callbell's answers (instagram, facebook). */
-export const withoutIdentifier = (n: number) => Array.from({ length: n }, (_, i) => i % 10).filter((k) => k === 8 || k === 9).length;
-
-/** Phone number (digits) of the i-th seeded whatsapp/telegram contact. */
-export const seededPhone = (i: number) => `39333${String(2_000_000 + i)}`;
+export { seededContactBody, seededPhone, withoutIdentifier } from "../../scripts/lib/seeded-account";
 
 /** Creates n contacts: per 10, 6 WhatsApp main, 1 WhatsApp Sales Line, 1 Telegram, 1 Instagram, 1 Facebook. */
 export async function seedAccount(sim: StartedSimulator, n: number): Promise<Contact[]> {
@@ -16,39 +13,4 @@ export async function seedAccount(sim: StartedSimulator, n: number): Promise<Con
     made.push(await sim.admin.createContact(body));
   }
   return made;
-}
-
-/**
- * The POST /contacts body of the i-th seeded contact: every source, channel, tag set, team, assignee, note and custom-field
- * type, with names YAML must quote. `phonesOnly` makes the instagram and facebook ones WhatsApp contacts (all exportable).
- */
-export function seededContactBody(i: number, { phonesOnly = false } = {}): Record<string, unknown> {
-  const tagSets = [[], ["qa"], ["VIP", "qa"], ["demo"], ["support", "beta", "seed"]];
-  const kind = i % 10;
-  const social = !phonesOnly && (kind === 8 || kind === 9);
-  const source = kind === 7 ? "telegram" : social ? (kind === 8 ? "instagram" : "facebook") : "whatsapp";
-  const body: Record<string, unknown> = {
-    identifier: social ? (kind === 8 ? `ig.user${i}` : `fb-${i}`) : seededPhone(i),
-    source,
-    // Names YAML must quote: a colon, quotes, a leading dash or #, non-ASCII.
-    name: [`Contact ${i}`, `O'Brien: "VIP" ${i}`, `- dash ${i}`, `#${i} hash`, `Zoë Ünal ${i}`][i % 5],
-    tags: tagSets[i % tagSets.length],
-  };
-  if (kind === 6) body.channel_uuid = CHANNELS.whatsappSales;
-  if (kind === 7) body.channel_uuid = CHANNELS.telegram;
-  if (i % 3 === 1) body.team_uuid = TEAMS.support;
-  if (i % 3 === 2) body.team_uuid = TEAMS.sales;
-  if (i % 4 === 0) body.assigned_user = ["alice@acme-dev.example", "bob@acme-dev.example", "carol@acme-dev.example"][i % 3];
-  if (i % 6 === 0) body.note = i % 12 === 0 ? `Line one: ${i}\nline two # not a comment` : `note ${i}`;
-  if (i % 5 === 0) {
-    body.custom_fields = {
-      company: `Acme ${i}`,
-      seats: String(i),
-      plan: ["free", "pro", "enterprise"][i % 3],
-      renewal_date: "2026-03-03",
-      billing_email: `billing${i}@acme.example`,
-      interests: i % 2 ? ["api"] : ["whatsapp", "instagram"],
-    };
-  }
-  return body;
 }

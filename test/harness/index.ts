@@ -1,4 +1,4 @@
-// Test helpers over the engine driver (scripts/engine.ts, shared with the demo and the
+// Test helpers over the engine driver (scripts/lib/engine.ts, shared with the demo and the
 // benchmark): the raw stored state, for "the token appears nowhere" assertions, and a
 // recorder of all an operation prints. The driver is re-exported, so a test imports one module.
 import * as fs from "fs";
@@ -6,9 +6,9 @@ import * as path from "path";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { strict as assert } from "assert";
 import type { StartedSimulator } from "callbell-simulator";
-import { ensureEngine, exportState, resourcesOfType } from "./engine";
+import { ensureEngine, exportState, resourcesOfType } from "../../scripts/lib/engine";
 
-export * from "./engine";
+export * from "../../scripts/lib/engine";
 
 /** The Pulumi programs the engine suites run, by folder name under test/harness/programs (contacts, seed-set, smoke). */
 export const programsDir = path.join(__dirname, "programs");

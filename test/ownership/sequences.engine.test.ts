@@ -9,9 +9,8 @@ import * as os from "os";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import type { ContactArgs } from "pulumi-callbell";
-import { exportState, heldContacts, openStack, programNamed, recordOutput, resourcesOfType } from "../harness";
+import { ensureEngine, exportState, heldContacts, openStack, programNamed, recordOutput, resourcesOfType } from "../harness";
 import { RequestLogEntry, StartedSimulator, startSimulator } from "callbell-simulator";
-import { ensureEngine } from "../harness/engine";
 import { plainCliTools } from "../plain-cli/support";
 
 const CONTACT = "pulumi-nodejs:dynamic/callbell:Contact";

@@ -1,46 +1,15 @@
-// The user's own path: the plain `pulumi` binary run on a program folder, as a terminal or a
-// workflow runs it. No Automation API here: each command is a child process whose exit code,
-// stdout and stderr the tests assert on.
-//
-// Why the PATH starts with a Node from scripts/ensure-node.sh: @pulumi/pulumi 3.259 supports
-// Node >= 22, and the Node.js language host and the dynamic-provider host both run the first
-// `node` on PATH, so the programs run on that LTS while mocha runs on whatever started it.
-// Why npm_* variables are dropped: under `npm test` they would leak npm's own settings into
-// `pulumi install`'s npm, which a user's shell does not have.
-import { execFileSync, spawn } from "child_process";
+// The plain-CLI tests' helpers: each command is a child process whose exit code, stdout and stderr the tests assert
+// on, with no Automation API. The tools (scripts/lib/plain-cli.ts, re-exported so a test imports one module) and the
+// user's shell they run in (scripts/lib/user-shell.ts) are shared with the benchmark and the release dry run.
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { REPO_ROOT, ensureEngine } from "../harness";
+import { REPO_ROOT } from "../harness";
+import { plainCliTools } from "../../scripts/lib/plain-cli";
+import { userShellEnv } from "../../scripts/lib/user-shell";
 
-/** The tools of the plain-CLI tests: the CLI folder and the Node LTS folder. */
-export interface PlainCliTools {
-  /** Folder of `pulumi`, with `pulumi-language-nodejs` and `pulumi-resource-pulumi-nodejs` beside it. */
-  pulumiDir: string;
-  /** Folder of the `node` (>= 22) that programs run on. */
-  nodeBin: string;
-  /** `node --version` of that node, e.g. "v24.21.0". */
-  nodeVersion: string;
-}
-
-let tools: PlainCliTools | undefined;
-
-/** Finds (building when needed) the CLI and its language host, and the Node LTS; throws saying why when one is missing. */
-export function plainCliTools(): PlainCliTools {
-  if (tools) return tools;
-  const { pulumiDir } = ensureEngine();
-  const host = path.join(path.dirname(fs.realpathSync(path.join(pulumiDir, "pulumi"))), "pulumi-language-nodejs");
-  if (!fs.existsSync(host)) {
-    throw new Error(`no Node.js language host next to ${pulumiDir}/pulumi (${host}): scripts/ensure-pulumi.sh builds it beside the pinned CLI`);
-  }
-  const nodeBin = execFileSync("bash", [path.join(REPO_ROOT, "scripts", "ensure-node.sh")], {
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-  }).trim();
-  const nodeVersion = execFileSync(path.join(nodeBin, "node"), ["--version"], { encoding: "utf8" }).trim();
-  tools = { pulumiDir, nodeBin, nodeVersion };
-  return tools;
-}
+export { plainCliTools, type PlainCliTools } from "../../scripts/lib/plain-cli";
 
 const scratch: string[] = [];
 
@@ -57,27 +26,12 @@ export function scratchDir(prefix: string): string {
   return dir;
 }
 
-/** The environment of a user's shell with a local login: file:// backend, passphrase, own PULUMI_HOME, no colour. */
+/** The environment of a user's shell with a local login: file:// backend, passphrase, own PULUMI_HOME beside the backend, no colour. */
 export function cliEnv(backendDir: string, passphrase: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const t = plainCliTools();
-  const base: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (!k.toLowerCase().startsWith("npm_") && !k.startsWith("PULUMI_") && !k.startsWith("CALLBELL_")) base[k] = v;
-  }
   const home = path.join(backendDir, "..", `${path.basename(backendDir)}-home`);
   fs.mkdirSync(home, { recursive: true });
-  return {
-    ...base,
-    PATH: [t.nodeBin, t.pulumiDir, process.env.PATH ?? ""].join(path.delimiter),
-    PULUMI_BACKEND_URL: `file://${backendDir}`,
-    PULUMI_CONFIG_PASSPHRASE: passphrase,
-    PULUMI_HOME: home,
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
-    NO_COLOR: "1",
-    ...extra,
-  };
+  return { ...userShellEnv({ nodeBin: t.nodeBin, pulumiDir: t.pulumiDir, backendDir, pulumiHome: home, passphrase }), ...extra };
 }
 
 /** What one command did. */

@@ -1,7 +1,8 @@
 // The one way tests, the demo and the benchmark drive the REAL Pulumi engine: find or build
 // it, open stacks of inline programs on a local backend, count what an operation changed, and
-// read a stack's state. Test-only helpers (raw state text, output recording) are in
-// test/engine/harness.ts, which re-exports this module.
+// read a stack's state. It lives under scripts/ because the demo and the benchmark run it and
+// scripts import nothing from test/; the test-only helpers (raw state text, output recording)
+// are in test/harness/index.ts, which re-exports this module.
 //
 // How it works here: the `pulumi` CLI comes from scripts/ensure-pulumi.sh (a user's own
 // pulumi >= 3.200 on PATH, else the pinned v3.259.0 built from scripts/pulumi-engine and
@@ -14,7 +15,7 @@
 // starts node_modules/@pulumi/pulumi/cmd/dynamic-provider; the engine takes it from next to
 // the `pulumi` binary (where ensure-pulumi.sh puts a copy) or else from PATH.
 //
-// Where the dynamic-provider host runs (measured with v3.259.0, see test/engine/smoke.test.ts): the
+// Where the dynamic-provider host runs (measured with v3.259.0, see test/harness/smoke.engine.test.ts): the
 // engine starts `pulumi-resource-pulumi-nodejs` with its cwd set to the project folder,
 // i.e. the workspace's workDir (where Pulumi.yaml is), NOT this process's cwd. The host
 // script itself does `node -e "require.resolve('@pulumi/pulumi/cmd/dynamic-provider')"`
@@ -34,7 +35,7 @@ import { EngineEvent, LocalWorkspace, LocalWorkspaceOptions, OpMap, PulumiComman
 
 const execFileAsync = promisify(execFile);
 
-/** The repository root (this file is <root>/test/harness/engine.ts). */
+/** The repository root (this file is <root>/scripts/lib/engine.ts). */
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
 /** Passphrase of the throwaway stacks' secrets provider (the demo passes its own). */
@@ -338,7 +339,7 @@ export function countChanges(result: { summary: { resourceChanges?: OpMap } } | 
 }
 
 /**
- * Counts of one resource type from an operation's engine events (see recordOutput()),
+ * Counts of one resource type from an operation's engine events (e.g. test/harness's recordOutput().events),
  * e.g. countChangesOfType(rec.events, "pulumi-nodejs:dynamic/callbell:Contact"). Unlike
  * countChanges() this leaves out the pulumi:pulumi:Stack and provider resources.
  */
