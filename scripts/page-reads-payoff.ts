@@ -4,7 +4,7 @@
 // `npx ts-node --transpile-only scripts/page-reads-payoff.ts [--n 8,16,24,32,64,128,500,1000] [--others 0]`
 import { ContactsClient } from "../provider/src/client/contacts";
 import { ProviderSettings, requireToken } from "../provider/src/config";
-import { ContactProvider, makeContactProvider } from "../provider/src/domain/contact/lifecycle";
+import { ContactProvider, makeContactProvider } from "../provider/src/doors/dynamic/dynamic-provider";
 import { ContactInputs, ContactOutputs } from "../provider/src/domain/contact/shape";
 import { startSimulator } from "callbell-simulator";
 

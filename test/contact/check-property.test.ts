@@ -2,7 +2,7 @@
 // inputs pass, and every invalid property is named by a CheckFailure (no more, no less).
 import { strict as assert } from "assert";
 import fc from "fast-check";
-import { makeContactProvider } from "../../provider/src/domain/contact/lifecycle";
+import { makeContactProvider } from "../../provider/src/doors/dynamic/dynamic-provider";
 import { ContactInputs } from "../../provider/src/domain/contact/shape";
 import { unknownValue } from "../../provider/src/normalize";
 

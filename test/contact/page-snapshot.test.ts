@@ -6,7 +6,7 @@ import { strict as assert } from "assert";
 import { ApiContact, ContactsClient } from "../../provider/src/client/contacts";
 import { defaultRetryPolicy } from "../../provider/src/client/retry";
 import { ProviderSettings, requireToken, resolveSettings } from "../../provider/src/config";
-import { ContactProvider, makeContactProvider } from "../../provider/src/domain/contact/lifecycle";
+import { ContactProvider, makeContactProvider } from "../../provider/src/doors/dynamic/dynamic-provider";
 import { listedAnswersFor } from "../../provider/src/run/page-snapshot";
 import { ContactInputs, ContactOutputs } from "../../provider/src/domain/contact/shape";
 import { RequestLogEntry, StartedSimulator, startSimulator } from "callbell-simulator";

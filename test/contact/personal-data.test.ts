@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ContactInputs } from "../../provider/src/domain/contact/shape";
-import { makeContactProvider } from "../../provider/src/domain/contact/lifecycle";
+import { makeContactProvider } from "../../provider/src/doors/dynamic/dynamic-provider";
 import { maskInput, maskPersonalData, maskValue } from "../../provider/src/domain/contact/personal-data";
 import { loadSeedFiles } from "../../provider/src/doors/seed/seed-file";
 

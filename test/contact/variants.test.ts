@@ -5,7 +5,7 @@ import { strict as assert } from "assert";
 import { ContactsClient } from "../../provider/src/client/contacts";
 import { defaultRetryPolicy } from "../../provider/src/client/retry";
 import { ProviderSettings, requireToken } from "../../provider/src/config";
-import { ContactProvider, makeContactProvider } from "../../provider/src/domain/contact/lifecycle";
+import { ContactProvider, makeContactProvider } from "../../provider/src/doors/dynamic/dynamic-provider";
 import { ContactInputs, ContactOutputs } from "../../provider/src/domain/contact/shape";
 import { ApiVariants, StartedSimulator, startSimulator } from "callbell-simulator";
 

@@ -4,7 +4,7 @@
 import { strict as assert } from "assert";
 import { ContactsClient } from "../../provider/src/client/contacts";
 import { ProviderSettings, requireToken, resolveSettings } from "../../provider/src/config";
-import { ContactProvider, makeContactProvider } from "../../provider/src/domain/contact/lifecycle";
+import { ContactProvider, makeContactProvider } from "../../provider/src/doors/dynamic/dynamic-provider";
 import { validateInputs } from "../../provider/src/domain/contact/schema";
 import { ContactInputs } from "../../provider/src/domain/contact/shape";
 import { unknownValue } from "../../provider/src/normalize";

@@ -1,9 +1,8 @@
-// The Contact lifecycle: Pulumi's check, diff, create, read, update and delete mapped onto the typed Callbell client,
-// one function each, over a ContactRun (run.ts: settings, client, account checks, run memory). The ownership rules
-// (ownership.ts) decide every takeover and delete. Knows no front door: the dynamic-provider host (host.ts) and
-// makeContactProvider below call these, and so can any other. It never builds a URL; mapping.ts turns inputs into
-// bodies and answers into state.
-import type * as dynamic from "@pulumi/pulumi/dynamic";
+// The Contact lifecycle: check, diff, create, read, update and delete mapped onto the typed Callbell client, one
+// function each, over a ContactRun (contact-run.ts: settings, client, account checks, run memory). The ownership rules
+// (ownership.ts) decide every takeover and delete. It answers in its own types (ContactCore), the detailed diff
+// included, and knows no front door: the dynamic host and the plugin translate. It never builds a URL; mapping.ts
+// turns inputs into bodies and answers into state.
 import { ApiContact, canLookUpByPhone } from "../../client/contacts";
 import { CallbellNotFoundError } from "../../client/errors";
 import { canonicalTags, containsUnknown, dropUndefined } from "../../normalize";
@@ -33,42 +32,92 @@ import { ContactInputs, ContactOutputs, KeptByAccount, ownerInput } from "./shap
 
 export type { ProviderContext } from "./contact-run";
 
-type Operations = "check" | "diff" | "create" | "read" | "update" | "delete";
-/** The operations the Pulumi dynamic-provider host calls. */
-export type ContactProvider = Required<Pick<dynamic.ResourceProvider<ContactInputs, ContactOutputs>, Operations>> & {
-  configure(req: dynamic.ConfigureRequest): Promise<void>;
-};
+/** Property values as the engine carries them, by name: what a door hands the core and takes back. */
+export type PropertyValues = Readonly<Record<string, unknown>>;
 
-type CheckResult = Awaited<ReturnType<ContactProvider["check"]>>;
-type DiffResult = Awaited<ReturnType<ContactProvider["diff"]>>;
-type CreateResult = Awaited<ReturnType<ContactProvider["create"]>>;
-type ReadResult = Awaited<ReturnType<ContactProvider["read"]>>;
-type UpdateResult = Awaited<ReturnType<ContactProvider["update"]>>;
+/** A property check refused, and why, in a sentence that names the fix. */
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
 
-/** Builds a provider over a context (tests pass their own; the host uses the configured one): one run, six operations. */
-export function makeContactProvider(context: ProviderContext): ContactProvider {
+/** What check answers: the inputs to store (checked and normalised, or as given when refused), and what it refused. */
+export interface CheckAnswer {
+  inputs: PropertyValues;
+  failures: CheckFailure[];
+}
+
+/** How one property changes: in place, or by replacing the contact. */
+export type PropertyChange = "update" | "replace";
+
+/** What diff answers: whether anything changes, what forces a replacement, the outputs an update keeps, and each changed property. */
+export interface DiffAnswer {
+  changes: boolean;
+  replaces: string[];
+  stables: string[];
+  /** The detailed diff: each property the code changes, and how. */
+  properties: Record<string, PropertyChange>;
+}
+
+/** The contact's id and state after a create or an update. */
+export interface WriteAnswer {
+  id: string;
+  state: ContactOutputs;
+}
+
+/** What read answers: the state and the inputs it stands for; undefined when Callbell has the contact no more. */
+export type ReadAnswer = { id: string; state: ContactOutputs; inputs: PropertyValues } | undefined;
+
+/** The contact's six operations over one run, in the core's own types: every door translates to and from these. */
+export interface ContactCore {
+  check(olds: PropertyValues, news: PropertyValues): Promise<CheckAnswer>;
+  diff(id: string, olds: PropertyValues, news: PropertyValues): Promise<DiffAnswer>;
+  create(news: PropertyValues): Promise<WriteAnswer>;
+  read(id: string, olds: PropertyValues): Promise<ReadAnswer>;
+  update(id: string, olds: PropertyValues, news: PropertyValues): Promise<WriteAnswer>;
+  delete(id: string, olds: PropertyValues): Promise<void>;
+}
+
+/** Builds the core over a context (tests pass their own; a door passes its configured one): one run, six operations. */
+export function makeContactCore(context: ProviderContext): ContactCore {
   const run = new ContactRun(context);
   return {
-    // Settings are read by the context; nothing to do per provider instance.
-    configure: async () => undefined,
     check: (olds, news) => checkContact(run, olds, news),
-    diff: (id, olds, news) => diffContactState(run, id, olds, news),
-    create: (inputs) => createContact(run, inputs),
-    read: (id, props) => readContact(run, id, props),
-    update: (id, olds, news) => updateContact(run, id, olds, news),
-    delete: (id, props) => deleteContact(run, id, props),
+    diff: (id, olds, news) => diffContactState(run, id, contactState(olds), contactInputs(news)),
+    create: (news) => createContact(run, contactInputs(news)),
+    read: (id, olds) => readContact(run, id, isContact<ContactOutputs>(olds) ? olds : undefined, ownerOf(olds)),
+    update: (id, olds, news) => updateContact(run, id, contactState(olds), contactInputs(news)),
+    delete: (id, olds) => deleteContact(run, id, contactState(olds)),
   };
+}
+
+// The engine hands back what check returned and what create, read or update stored. Their required strings are
+// checked here, once, so that values of another shape fail with a sentence, not deep inside a rule; the rest is as the
+// provider wrote it (values unknown in a preview are the string normalize.ts knows).
+const isContact = <T extends ContactInputs>(values: PropertyValues): values is PropertyValues & T =>
+  typeof values.identifier === "string" && typeof values.source === "string" && typeof values.name === "string";
+
+function contactInputs(values: PropertyValues): ContactInputs {
+  if (isContact<ContactInputs>(values)) return values;
+  throw new ContactError(`the engine sent a contact without its identifier, source or name (it has ${Object.keys(values).join(", ") || "nothing"})`);
+}
+
+function contactState(values: PropertyValues): ContactOutputs {
+  if (isContact<ContactOutputs>(values)) return values;
+  throw new ContactError(
+    `the state holds a contact without its identifier, source or name (it has ${Object.keys(values).join(", ") || "nothing"}): run 'pulumi refresh'`,
+  );
 }
 
 const resourceName = (owner: Owner) => owner.split("/").slice(2).join("/") || owner;
 
 /** Validates and normalises inputs, resolves team and channel names, and refuses a contact the run declares twice. */
-export async function checkContact(run: ContactRun, olds: ContactInputs, news: ContactInputs): Promise<CheckResult> {
+export async function checkContact(run: ContactRun, olds: PropertyValues, news: PropertyValues): Promise<CheckAnswer> {
   const result = validateInputs(news);
   const owner = ownerOf(news);
-  const masked = (news as unknown as Record<string, unknown>)[maskInput] === true;
+  const masked = news[maskInput] === true;
   // Team and channel names become uuids here, so the state records the uuid (references.ts).
-  const resolved = result.ok ? await run.references.resolve(olds, result.inputs) : undefined;
+  const resolved = result.ok ? await run.references.resolve(isContact<ContactInputs>(olds) ? olds : undefined, result.inputs) : undefined;
   const problems = resolved ? [...resolved.problems] : result.ok ? [] : [...result.problems];
   const ownerField = run.settings().ownerField;
   const declaredFields = resolved?.inputs.customFields ?? {};
@@ -95,13 +144,13 @@ export async function checkContact(run: ContactRun, olds: ContactInputs, news: C
   }
   if (resolved && problems.length === 0) {
     const inputs = { ...resolved.inputs, tags: canonicalTags(resolved.inputs.tags), [ownerInput]: owner, [maskInput]: masked || undefined };
-    return { inputs: dropUndefined(inputs) };
+    return { inputs: dropUndefined(inputs), failures: [] };
   }
   return { inputs: news, failures: problems.map((p) => ({ property: p.property, reason: run.said(p.reason, news) })) };
 }
 
 /** Compares the state with the code (diff.ts), and says what a replacement would delete. */
-export async function diffContactState(run: ContactRun, id: string, olds: ContactOutputs, news: ContactInputs): Promise<DiffResult> {
+export async function diffContactState(run: ContactRun, id: string, olds: ContactOutputs, news: ContactInputs): Promise<DiffAnswer> {
   const d = diffContact(olds, news);
   if (d.replaces.length === 0) run.memory.keep(id, { owner: ownerOf(news), origin: olds.origin });
   else if (olds.origin !== "adopted" && olds.adopt !== true) {
@@ -115,11 +164,12 @@ export async function diffContactState(run: ContactRun, id: string, olds: Contac
   // A resource renamed with aliases is an update of its owner alone (no request), so the
   // state names the resource that holds the contact now.
   const renamed = olds.owner !== undefined && ownerOf(news) !== undefined && olds.owner !== ownerOf(news);
-  return { changes: d.changed.length > 0 || remark || renamed, replaces: d.replaces, stables: d.stables, deleteBeforeReplace: false };
+  const properties = Object.fromEntries(d.changed.map((p): [string, PropertyChange] => [p, d.replaces.includes(p) ? "replace" : "update"]));
+  return { changes: d.changed.length > 0 || remark || renamed, replaces: d.replaces, stables: d.stables, properties };
 }
 
 /** Creates the contact, or takes over the one Callbell already has when ownership.ts finds proof that it is this resource's. */
-export async function createContact(run: ContactRun, inputs: ContactInputs): Promise<CreateResult> {
+export async function createContact(run: ContactRun, inputs: ContactInputs): Promise<WriteAnswer> {
   const owner = ownerOf(inputs);
   try {
     await run.beforeWrite(owner);
@@ -157,7 +207,7 @@ export async function createContact(run: ContactRun, inputs: ContactInputs): Pro
       run.writing(outcome.contact.uuid);
       if (outcome.recoveredAfterLostAnswer) return await takeOver(run, outcome.contact, inputs, "created", owner);
       run.memory.keep(outcome.contact.uuid, { owner, origin: "created" });
-      return { id: outcome.contact.uuid, outs: stateFrom(outcome.contact, inputs, { origin: "created", owner, ownerMark: mark }) };
+      return { id: outcome.contact.uuid, state: stateFrom(outcome.contact, inputs, { origin: "created", owner, ownerMark: mark }) };
     });
   } catch (error) {
     throw error instanceof ContactError ? error : run.fail(error, inputs, "create");
@@ -186,14 +236,14 @@ function warnForeignMarks(run: ContactRun, existing: ApiContact, inputs: Contact
 
 // Brings an existing contact to the declared state (adoption, a replacement, or a POST whose answer was lost). A
 // failed PATCH still leaves the contact in the state: the error carries its id and properties.
-async function takeOver(run: ContactRun, existing: ApiContact, inputs: ContactInputs, origin: Origin, owner: Owner | undefined): Promise<CreateResult> {
+async function takeOver(run: ContactRun, existing: ApiContact, inputs: ContactInputs, origin: Origin, owner: Owner | undefined): Promise<WriteAnswer> {
   const mark = run.markFor(owner, origin);
   const current = { ...outputsFrom(existing, inputs), botStatus: undefined };
   const patch = run.markOn(existing) === mark ? patchFor(current, inputs) : run.withMark(patchFor(current, inputs), mark);
   run.memory.keep(existing.uuid, { owner, origin });
   try {
     const { contact, keptByAccount } = Object.keys(patch).length ? await patchContact(run, existing.uuid, patch, inputs, undefined) : { contact: existing };
-    return { id: existing.uuid, outs: stateFrom(contact, inputs, { origin, owner, ownerMark: mark, keptByAccount }) };
+    return { id: existing.uuid, state: stateFrom(contact, inputs, { origin, owner, ownerMark: mark, keptByAccount }) };
   } catch (error) {
     const failure = run.fail(error, inputs, "update the adopted");
     const properties = dropUndefined({ ...current, origin, owner, ownerMark: run.markOn(existing), [maskInput]: maskOf(inputs) });
@@ -227,27 +277,27 @@ async function patchContact(
   return settleKept(recorded, unreached, answer, inputs);
 }
 
-/** Reads the contact as Callbell has it now; an empty id means it is gone. */
-export async function readContact(run: ContactRun, id: string, props?: ContactOutputs): Promise<ReadResult> {
-  const managed = (props ?? {}) as ContactOutputs;
+/** Reads the contact as Callbell has it now (`held`: its state; none for `pulumi import`); undefined when it is gone. */
+export async function readContact(run: ContactRun, id: string, held: ContactOutputs | undefined, owner: Owner | undefined): Promise<ReadAnswer> {
   try {
-    const contact = await run.currentContact(id, props);
-    if (!contact) return { id: "" }; // gone: Pulumi drops it from state
+    const contact = await run.currentContact(id, held);
+    if (!contact) return undefined; // gone: Pulumi drops it from state
     // `pulumi import` reads with no state: the contact is then declared from what Callbell has, as an adopted one.
-    const imported = managed.identifier === undefined ? importedState(contact, ownerOf(managed)) : undefined;
-    if (managed.identifier === undefined && !imported) {
+    const imported = held ? undefined : importedState(contact, owner);
+    if (!held && !imported) {
       throw run.refuse(`Could not import contact ${id}: Callbell gives it no phone number or no known source, so it cannot be declared`, undefined);
     }
-    if (imported) checkImport(run, id, contact, ownerOf(managed));
-    const basis = imported ?? managed;
+    if (imported) checkImport(run, id, contact, owner);
+    const basis = held ?? imported;
+    if (!basis) throw run.refuse(`Could not read contact ${id}`, undefined);
     // What the account kept of an earlier removal (keptByAccount) is a known, reported state, not a drift to put back.
     const settled = settleKept(basis.keptByAccount, nothingUnreached, contact, basis);
     const state = stateFrom(settled.contact, basis, { ...basis, keptByAccount: settled.keptByAccount });
     // The inputs as Callbell has them now, so that after a refresh a preview shows each
     // drifted field (`~ name: "edited" => "QA Alice"`) that the next up puts back.
-    return { id, props: state, inputs: inputsFrom(state) as unknown as ContactOutputs }; // the SDK types inputs like outputs
+    return { id, state, inputs: inputsFrom(state) };
   } catch (error) {
-    throw run.fail(error, managed, "read");
+    throw run.fail(error, held ?? {}, "read");
   }
 }
 
@@ -287,7 +337,7 @@ async function checkRemark(run: ContactRun, id: string, olds: ContactOutputs, ow
 }
 
 /** Sends the PATCH that takes Callbell from the state to the code (none for a rename or a mark already right). */
-export async function updateContact(run: ContactRun, id: string, olds: ContactOutputs, news: ContactInputs): Promise<UpdateResult> {
+export async function updateContact(run: ContactRun, id: string, olds: ContactOutputs, news: ContactInputs): Promise<WriteAnswer> {
   try {
     const owner = ownerOf(news);
     await run.beforeWrite(owner);
@@ -297,9 +347,9 @@ export async function updateContact(run: ContactRun, id: string, olds: ContactOu
     const patch = mark !== olds.ownerMark ? run.withMark(patchFor(olds, news), mark) : patchFor(olds, news);
     // A rename, or an identifier in today's normal form (diff.ts): the state alone changes, with news' identifier.
     if (Object.keys(patch).length === 0)
-      return { outs: dropUndefined({ ...olds, identifier: news.identifier, owner, ownerMark: mark, [maskInput]: maskOf(news) }) };
+      return { id, state: dropUndefined({ ...olds, identifier: news.identifier, owner, ownerMark: mark, [maskInput]: maskOf(news) }) };
     const { contact, keptByAccount } = await patchContact(run, id, patch, news, olds.keptByAccount);
-    return { outs: stateFrom(contact, news, { origin: olds.origin, owner, ownerMark: mark, keptByAccount }) };
+    return { id, state: stateFrom(contact, news, { origin: olds.origin, owner, ownerMark: mark, keptByAccount }) };
   } catch (error) {
     if (error instanceof CallbellNotFoundError) {
       throw run.refuse(

@@ -5,7 +5,8 @@
 import { ContactsClient } from "../../client/contacts";
 import { ProviderSettings, resolveSettings } from "../../config";
 import { CallbellProblem } from "../../problem";
-import { ContactProvider, ProviderContext, makeContactProvider } from "../../domain/contact/lifecycle";
+import { ProviderContext } from "../../domain/contact/lifecycle";
+import { ContactProvider, makeContactProvider } from "./dynamic-provider";
 import { contactsClientFor } from "../../connection";
 
 /** The context the provider host uses: settings from configure (stack config), else the environment. */

@@ -1,6 +1,6 @@
 // The provider plugin's gRPC front door: pulumirpc.ResourceProvider mapped onto the same contact core as the dynamic
 // resource (contact/provider.ts). It turns requests into the core's calls and the answers back into responses:
-// the owner from the URN, secrets kept, previews that write nothing, and the detailed diff from diffContact. No rule
+// the owner from the URN, secrets kept, previews that write nothing, and the core's detailed diff. No rule
 // of the contact lives here.
 import * as grpc from "@grpc/grpc-js";
 import { Any } from "google-protobuf/google/protobuf/any_pb";
@@ -14,12 +14,11 @@ import * as proto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusProto from "@pulumi/pulumi/proto/status_pb";
 import { CallbellConfigError, configKeys, resolveSettings } from "../../config";
 import { sameEmail } from "../../normalize";
-import { diffContact } from "../../domain/contact/diff";
 import { hostContext } from "../dynamic/host";
 import { ownerFromUrn } from "../../domain/contact/ownership";
 import { retainOnDeleteOption } from "../../domain/contact/hints";
-import { ContactProvider, makeContactProvider } from "../../domain/contact/lifecycle";
-import { ContactInputs, ContactOutputs, computedNames, ownerInput, personalInputNames, personalOutputNames } from "../../domain/contact/shape";
+import { ContactCore, makeContactCore } from "../../domain/contact/lifecycle";
+import { computedNames, ownerInput, personalInputNames, personalOutputNames } from "../../domain/contact/shape";
 import { getChannel, getContact, getTeam } from "../../domain/lookups";
 import { unknownValue } from "../../normalize";
 import { maskInput } from "../../domain/contact/personal-data";
@@ -35,7 +34,7 @@ type Unary<Req, Res> = grpc.handleUnaryCall<Req, Res>;
 /** The provider's state for one plugin process (the engine starts one per provider, default or explicit). */
 export class CallbellPluginServer {
   private readonly context = hostContext();
-  private readonly core: ContactProvider;
+  private readonly core: ContactCore;
   private engine?: engineRpc.EngineClient;
 
   constructor(
@@ -43,7 +42,7 @@ export class CallbellPluginServer {
     private engineAddress?: string,
   ) {
     if (engineAddress) this.engine = new engineRpc.EngineClient(engineAddress, grpc.credentials.createInsecure());
-    this.core = makeContactProvider({
+    this.core = makeContactCore({
       settings: () => this.context.settings(),
       client: () => this.context.client(),
       warn: (m) => this.warn(m),
@@ -77,7 +76,7 @@ export class CallbellPluginServer {
       update: this.unary(async (req: proto.UpdateRequest) => this.update(req)),
       delete: this.unary(async (req: proto.DeleteRequest) => {
         this.ensureContact(req.getUrn());
-        await this.core.delete(req.getId(), unwrap(req.getProperties()).props as unknown as ContactOutputs);
+        await this.core.delete(req.getId(), unwrap(req.getProperties()).props);
         return new Empty();
       }),
       invoke: this.unary(async (req: proto.InvokeRequest) => this.invoke(req)),
@@ -205,29 +204,28 @@ export class CallbellPluginServer {
     const olds = unwrap(req.getOlds());
     const news = unwrap(req.getNews());
     const inputs = this.coreInputs(req.getUrn(), news.props, news.secrets);
-    const oldInputs = olds.props as unknown as ContactInputs;
-    const result = await this.core.check(oldInputs, inputs as unknown as ContactInputs);
+    const result = await this.core.check(olds.props, inputs);
     const res = new proto.CheckResponse();
-    const checked = { ...(result.inputs as unknown as Props), [ownerInput]: undefined };
+    const checked = { ...result.inputs, [ownerInput]: undefined };
     res.setInputs(wrap(checked, this.secretsOf(checked, news.secrets, personalInputNames)));
-    return res.setFailuresList((result.failures ?? []).map((f) => new proto.CheckFailure().setProperty(f.property).setReason(f.reason)));
+    return res.setFailuresList(result.failures.map((f) => new proto.CheckFailure().setProperty(f.property).setReason(f.reason)));
   }
 
   private async diff(req: proto.DiffRequest): Promise<proto.DiffResponse> {
     this.ensureContact(req.getUrn());
-    const olds = unwrap(req.getOlds()).props as unknown as ContactOutputs;
-    const news = this.coreInputs(req.getUrn(), unwrap(req.getNews()).props, new Set()) as unknown as ContactInputs;
+    const olds = unwrap(req.getOlds()).props;
+    const news = this.coreInputs(req.getUrn(), unwrap(req.getNews()).props, new Set());
     const decision = await this.core.diff(req.getId(), olds, news);
-    const { changed } = diffContact(olds, news);
+    const changed = Object.keys(decision.properties);
     const res = new proto.DiffResponse()
       .setChanges(decision.changes ? proto.DiffResponse.DiffChanges.DIFF_SOME : proto.DiffResponse.DiffChanges.DIFF_NONE)
-      .setReplacesList(decision.replaces ?? [])
-      .setStablesList(decision.stables ?? [])
+      .setReplacesList(decision.replaces)
+      .setStablesList(decision.stables)
       .setDeletebeforereplace(false)
       .setDiffsList(changed);
     const detailed = res.getDetaileddiffMap();
-    for (const property of changed) {
-      const kind = decision.replaces?.includes(property) ? proto.PropertyDiff.Kind.UPDATE_REPLACE : proto.PropertyDiff.Kind.UPDATE;
+    for (const [property, change] of Object.entries(decision.properties)) {
+      const kind = change === "replace" ? proto.PropertyDiff.Kind.UPDATE_REPLACE : proto.PropertyDiff.Kind.UPDATE;
       detailed.set(property, new proto.PropertyDiff().setKind(kind).setInputdiff(true));
     }
     // A change of the owner or its mark alone (a rename with aliases) has no property to show: the engine then
@@ -244,9 +242,9 @@ export class CallbellPluginServer {
       const outs: Props = { ...news.props, ...Object.fromEntries(computedNames.map((n) => [n, unknownValue])) };
       return new proto.CreateResponse().setId("").setProperties(wrap(outs, this.secretsOf(news.props, news.secrets, personalOutputNames)));
     }
-    const result = await this.core.create(inputs as unknown as ContactInputs);
-    const outs = result.outs as unknown as Props;
-    return new proto.CreateResponse().setId(result.id).setProperties(wrap(outs, this.secretsOf(outs, news.secrets, personalOutputNames)));
+    const { id, state } = await this.core.create(inputs);
+    const outs = { ...state };
+    return new proto.CreateResponse().setId(id).setProperties(wrap(outs, this.secretsOf(outs, news.secrets, personalOutputNames)));
   }
 
   private async read(req: proto.ReadRequest): Promise<proto.ReadResponse> {
@@ -254,11 +252,11 @@ export class CallbellPluginServer {
     const state = unwrap(req.getProperties());
     const importing = Object.keys(state.props).length === 0;
     const props = importing ? { [ownerInput]: ownerFromUrn(req.getUrn()) } : state.props;
-    const result = await this.core.read(req.getId(), props as unknown as ContactOutputs);
-    const res = new proto.ReadResponse().setId(result.id ?? "");
-    if (!result.id || !result.props) return res;
-    const outs = result.props as unknown as Props;
-    const inputs = { ...(result.inputs as unknown as Props), [ownerInput]: undefined };
+    const found = await this.core.read(req.getId(), props);
+    const res = new proto.ReadResponse().setId(found?.id ?? "");
+    if (!found) return res;
+    const outs = { ...found.state };
+    const inputs = { ...found.inputs, [ownerInput]: undefined };
     res.setProperties(wrap(outs, this.secretsOf(outs, state.secrets, personalOutputNames)));
     return res.setInputs(wrap(inputs, this.secretsOf(inputs, unwrap(req.getInputs()).secrets, personalInputNames)));
   }
@@ -272,8 +270,8 @@ export class CallbellPluginServer {
       return new proto.UpdateResponse().setProperties(wrap(outs, this.secretsOf(outs, new Set([...olds.secrets, ...news.secrets]), personalOutputNames)));
     }
     const inputs = this.coreInputs(req.getUrn(), news.props, news.secrets);
-    const result = await this.core.update(req.getId(), olds.props as unknown as ContactOutputs, inputs as unknown as ContactInputs);
-    const outs = (result.outs ?? {}) as Props;
+    const { state } = await this.core.update(req.getId(), olds.props, inputs);
+    const outs = { ...state };
     return new proto.UpdateResponse().setProperties(wrap(outs, this.secretsOf(outs, new Set([...olds.secrets, ...news.secrets]), personalOutputNames)));
   }
 
