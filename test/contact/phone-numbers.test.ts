@@ -5,14 +5,13 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { normalizedIdentifier } from "../../provider/src/client/contacts";
+import { normalizedIdentifier, phoneDigits } from "../../provider/src/domain/contact/phone";
 import { diffContact } from "../../provider/src/domain/contact/diff";
 import { makeContactProvider } from "../../provider/src/domain/contact/lifecycle";
 import { maskInput } from "../../provider/src/domain/contact/personal-data";
 import { patchFor } from "../../provider/src/domain/contact/mapping";
 import { validateInputs } from "../../provider/src/domain/contact/schema";
 import { ContactInputs, ContactOutputs } from "../../provider/src/domain/contact/shape";
-import { phoneDigits } from "../../provider/src/normalize";
 import { hashedSeedKey, legacySeedKeys, seedKey } from "../../provider/src/domain/contact/identity";
 import { loadSeedFiles } from "../../provider/src/doors/seed/seed-file";
 

@@ -1,7 +1,8 @@
 import { strict as assert } from "assert";
 import { toCreateBody } from "../../provider/src/domain/contact/mapping";
 import { validateInputs } from "../../provider/src/domain/contact/schema";
-import { phoneDigits, unknownValue } from "../../provider/src/normalize";
+import { unknownValue } from "../../provider/src/normalize";
+import { phoneDigits } from "../../provider/src/domain/contact/phone";
 
 const valid = { identifier: "393331234567", source: "whatsapp", name: "QA Alice" };
 

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import fc from "fast-check";
-import { normalizedIdentifier } from "../../provider/src/client/contacts";
+import { normalizedIdentifier } from "../../provider/src/domain/contact/phone";
 import { hashedSeedKey, legacySeedKeys, seedKey } from "../../provider/src/domain/contact/identity";
 import { loadSeedFiles } from "../../provider/src/doors/seed/seed-file";
 

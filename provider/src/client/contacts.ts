@@ -2,7 +2,6 @@
 // snake_case bodies; knows nothing about Pulumi.
 import { z } from "zod";
 import { CallbellError, CallbellNotFoundError, callbellErrorFor, cut } from "./errors";
-import { phoneDigits } from "../normalize";
 import { CallbellHttp, HttpSettings, createHttp, sleep } from "./http";
 import { AttemptFailure, decideRetry, unknownOutcome } from "./retry";
 import { uuidPattern } from "./uuid";
@@ -11,22 +10,17 @@ import { uuidPattern } from "./uuid";
 export const contactSources = ["whatsapp", "facebook", "instagram", "telegram"] as const;
 /** A channel type. */
 export type ContactSource = (typeof contactSources)[number];
-/** Sources whose identifier is a phone number, so a contact can be looked up by it. */
-export const phoneSources: readonly ContactSource[] = ["whatsapp", "telegram"];
-
-/** The identifier as Callbell keys a contact: E.164 digits for phone sources (phoneDigits), trimmed text otherwise. */
-export function normalizedIdentifier(source: string, identifier: string): string {
-  const text = String(identifier).trim();
-  return (phoneSources as readonly string[]).includes(source) ? phoneDigits(text) : text;
-}
-
 /**
- * True when GET /contacts/phone/:number can find such a contact: the lookup takes a phone
- * number and, without channel_uuid, searches the main WhatsApp channel only.
+ * True when GET /contacts/phone/:number can find such a contact: without channel_uuid it searches the main WhatsApp
+ * channel only, with it the whatsapp or telegram channel it names (the phone sources, domain/contact/phone.ts).
  */
 export function canLookUpByPhone(source: ContactSource, channelUuid: string | undefined): boolean {
-  return source === "whatsapp" || (phoneSources.includes(source) && channelUuid !== undefined);
+  return source === "whatsapp" || (source === "telegram" && channelUuid !== undefined);
 }
+
+// The number as GET /contacts/phone/:number takes it: callers give E.164 digits (phoneDigits, domain/contact/phone.ts);
+// a "+" or the spaces a person writes are dropped, and nothing more is read into it.
+const digitsOnly = (number: string): string => number.replace(/\D/g, "");
 
 const teamSchema = z.looseObject({ uuid: z.string(), name: z.string().optional() });
 const channelSchema = z.looseObject({ uuid: z.string(), type: z.string().optional(), title: z.string().optional() });
@@ -200,9 +194,9 @@ export class ContactsClient {
     return read;
   }
 
-  /** GET /contacts/phone/:number (the identifier's E.164 digits, phoneDigits), on the given channel or the main WhatsApp one. */
-  async findByPhone(identifier: string, channelUuid?: string): Promise<ApiContact | undefined> {
-    return this.lookUp(`/contacts/phone/${encodeURIComponent(phoneDigits(identifier))}`, { channel_uuid: channelUuid });
+  /** GET /contacts/phone/:number (the number's E.164 digits, as check normalized it), on the given channel or the main WhatsApp one. */
+  async findByPhone(number: string, channelUuid?: string): Promise<ApiContact | undefined> {
+    return this.lookUp(`/contacts/phone/${encodeURIComponent(digitsOnly(number))}`, { channel_uuid: channelUuid });
   }
 
   /** PATCH /contacts/:uuid with only the fields to change. */

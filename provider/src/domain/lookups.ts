@@ -2,11 +2,11 @@
 // people know it by (a name, a title, a phone number), to pass its uuid to a Contact. They read
 // the same settings as the provider (stack config callbell:*, else the environment) and only GET.
 import { AccountClient, ApiChannel, ApiTeam } from "../client/account";
-import { ApiContact, ContactSource, ContactsClient, contactSources, phoneSources } from "../client/contacts";
+import { ApiContact, ContactSource, ContactsClient, contactSources } from "../client/contacts";
 import { redact, shownMessage } from "../client/errors";
 import { findChannel, findTeam } from "../client/names";
 import { ProviderSettings, requireToken, resolveSettings } from "../config";
-import { phoneDigits } from "../normalize";
+import { phoneDigits, phoneSources } from "./contact/phone";
 import { CallbellProblem } from "../problem";
 import { accountClientFor, contactsClientFor } from "../connection";
 

@@ -3,7 +3,7 @@
 // pages listed it": a contact it does not hold, one this run wrote, or one whose list item lacks a field the state
 // needs is read alone by the caller. Nothing here decides a write: create and delete keep their own fresh reads.
 import type { ApiContact, ContactsPage } from "../client/contacts";
-import { phoneSources } from "../client/contacts";
+import { phoneSources } from "../domain/contact/phone";
 import { ListEnd } from "../client/paging";
 import type { ContactOutputs } from "../domain/contact/shape";
 

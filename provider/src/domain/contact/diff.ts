@@ -1,6 +1,6 @@
 // Pure decisions about a contact: what changed between the state and the code, and whether that
 // needs a replacement (mapping.ts turns the changes into a PATCH body). No I/O.
-import { normalizedIdentifier } from "../../client/contacts";
+import { normalizedIdentifier } from "./phone";
 import { containsUnknown, sameEmail, sameTags } from "../../normalize";
 import { ChangeRule, ContactInputs, ContactOutputs, FieldName, computedNames, contactFields, fieldsWhere } from "./shape";
 

@@ -3,8 +3,7 @@
 // are valid, and two different identities never share a name: a shared or shifting name makes
 // the engine delete one contact and create another, and a Callbell delete cannot be undone.
 import { createHash } from "crypto";
-import { normalizedIdentifier, phoneSources } from "../../client/contacts";
-import { strippedPhoneDigits } from "../../normalize";
+import { normalizedIdentifier, phoneSources, strippedPhoneDigits } from "./phone";
 import { isUuid } from "../../client/uuid";
 
 /** What makes a contact the same contact: where it lives and its identifier. */

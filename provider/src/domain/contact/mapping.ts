@@ -1,7 +1,8 @@
 // The two mappings between a contact's shape (shape.ts) and Callbell's API: inputs → the POST and PATCH bodies
 // (snake_case), and Callbell's answer → the state, and a state back → the inputs it stands for (read). Pure: no I/O.
 import { type ApiContact, type CreateContactBody, type UpdateContactBody, contactSources } from "../../client/contacts";
-import { canonicalTags, dropUndefined, phoneDigits, tagKey } from "../../normalize";
+import { canonicalTags, dropUndefined, tagKey } from "../../normalize";
+import { phoneDigits } from "./phone";
 import { maskInput } from "./personal-data";
 import { fieldChanged, managedFields, sameCustomValue } from "./diff";
 import type { Owner } from "./ownership";

@@ -1,9 +1,9 @@
 // The input schema (zod) and the rules across fields: validation and normalization of a contact's inputs, whose type
 // is ContactInputs (shape.ts). Pure: no I/O, no Pulumi runtime.
 import { z } from "zod";
-import { parsePhoneNumberFromString } from "libphonenumber-js";
-import { ContactSource, canLookUpByPhone, contactSources, normalizedIdentifier, phoneSources } from "../../client/contacts";
-import { containsUnknown, invalidPhoneReading, strippedPhoneDigits, tagKey } from "../../normalize";
+import { ContactSource, canLookUpByPhone, contactSources } from "../../client/contacts";
+import { containsUnknown, tagKey } from "../../normalize";
+import { invalidPhoneReading, isPhoneNumber, normalizedIdentifier, phoneSources, strippedPhoneDigits } from "./phone";
 import { ContactInputs, SameShape, botStatuses, inputNames } from "./shape";
 import { uuidPattern } from "../../client/uuid";
 
@@ -40,10 +40,6 @@ export function textProblem(field: string, value: string): string | undefined {
     return `${field} has only invisible characters (zero-width spaces, joiners, BOM); write visible text`;
   }
   return undefined;
-}
-
-function isPhoneNumber(digits: string): boolean {
-  return /^[1-9]\d{7,14}$/.test(digits) && (parsePhoneNumberFromString("+" + digits)?.isValid() ?? false);
 }
 
 // Built on first use and kept: building a zod schema costs about 1 ms and 40 KB, and check
@@ -221,7 +217,7 @@ function crossFieldProblems(known: Record<string, unknown>, found: InputProblem[
   const fine = (property: string) => Object.hasOwn(known, property) && !found.some((p) => p.property.split(".")[0] === property);
   const source = fine("source") ? (known.source as ContactSource) : undefined;
   const problems: InputProblem[] = [];
-  if (source && phoneSources.includes(source) && fine("identifier") && !isPhoneNumber(normalizedIdentifier(source, String(known.identifier)))) {
+  if (source && phoneSources.includes(source) && fine("identifier") && !isPhoneNumber(String(known.identifier))) {
     const shown = String(known.identifier).trim();
     const plus = /^\+*[^+]+\+/.test(shown) || /^\+{2,}/.test(shown) ? " (a '+' may only start the number, once)" : "";
     // Written in international form, with a country calling code libphonenumber knows, but no valid number there:

@@ -4,11 +4,11 @@
 // so the file it writes always loads, and an `up` of it takes contacts over without writing.
 import { Document, isMap, isScalar, isSeq, YAMLMap } from "yaml";
 import type { ListedContact, ApiChannel, ApiTeam } from "../../client/account";
-import { ContactSource, contactSources, phoneSources } from "../../client/contacts";
+import { ContactSource, contactSources } from "../../client/contacts";
 import { textProblem, validateInputs } from "../../domain/contact/schema";
 import { ChannelRef, ContactInputs, fieldRules } from "../../domain/contact/shape";
 import { findChannel, findTeam } from "../../client/names";
-import { phoneDigits } from "../../normalize";
+import { phoneDigits, phoneSources } from "../../domain/contact/phone";
 import { seedKey } from "../../domain/contact/identity";
 import { looksLikeMark, markHolder } from "../../domain/contact/ownership";
 
