@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { ownerFingerprint } from "../domain/contact/ownership";
+import { ownerFingerprint } from "./owner";
 import { CallbellProblem } from "../problem";
 
 /** A refusal of the run's coordination: the folder is unsafe, or the run's engine is gone. */

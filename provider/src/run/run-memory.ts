@@ -3,7 +3,7 @@
 // this memory knows, before any delete, which contacts a live resource keeps and which resource declares which
 // contact. Bookkeeping; the only I/O is the run's shared log (run-log.ts) and create claims (write-lock.ts), when the
 // process serves an engine run.
-import type { Keeper, Owner } from "../domain/contact/ownership";
+import type { Keeper, Owner } from "./owner";
 import type { EngineRun } from "./engine-run";
 import { RunLog } from "./run-log";
 import { withCreateClaim } from "./write-lock";

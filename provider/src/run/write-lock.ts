@@ -12,6 +12,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { EngineRun, RunCoordinationError, fingerprint, knock, pidAlive, registeredProcesses, runLockText, userRunFolder } from "./engine-run";
+import { stackOfOwner } from "./owner";
 
 /** How long a second run waits for the first one to end before it refuses. */
 const patienceMs = 15_000;
@@ -110,7 +111,7 @@ export class StackWriteLock {
   /** Takes the lock of the owner's stack, or throws naming the run that holds it; nothing without an owner. */
   acquire(owner: string | undefined, backend: string | undefined): Promise<void> {
     if (owner === undefined || this.held) return this.taking ?? Promise.resolve();
-    const stack = owner.split("/").slice(0, 2).join("/");
+    const stack = stackOfOwner(owner);
     this.taking ??= this.takeFor(stack, backend).catch((error: unknown) => {
       this.taking = undefined;
       throw error;

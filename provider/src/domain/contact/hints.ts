@@ -3,7 +3,7 @@
 // language, and cannot know which: its hints say what to do in words, then the form in each language. The front
 // door says which it is through the run's context (run.ts: ProviderContext.door).
 import { contactToken } from "../../tokens";
-import type { Owner } from "./ownership";
+import { Owner, ownerParts } from "../../run/owner";
 
 /** The front door a run serves: the dynamic resource (TypeScript/JavaScript) or the provider plugin (any language). */
 export type Door = "dynamic" | "plugin";
@@ -15,7 +15,7 @@ export type Door = "dynamic" | "plugin";
  */
 export function aliasHint(door: Door, owner?: Owner): string {
   if (door === "dynamic") return 'add aliases: [{ name: "<its old name>" }]';
-  const [project, stack] = owner?.split("/") ?? [];
+  const { project, stack } = (owner && ownerParts(owner)) || {};
   const urn = project && stack ? `urn:pulumi:${stack}::${project}::${contactToken}::<old name>` : "<its old URN, from pulumi stack --show-urns>";
   return (
     `add an alias from its old name (YAML: options: { aliases: [ "${urn}" ] }; ` +

@@ -24,7 +24,8 @@ import {
   unreachedRemovals,
 } from "./mapping";
 import type { UpdateContactBody } from "../../client/contacts";
-import { DeleteFacts, Origin, Owner, TakeoverFacts, decideDelete, decideTakeover, foreignMarks, leftContactAdvice } from "./ownership";
+import { DeleteFacts, TakeoverFacts, decideDelete, decideTakeover, foreignMarks, leftContactAdvice } from "./ownership";
+import { Origin, Owner, resourceOfOwner } from "../../run/owner";
 import { ContactRun, ProviderContext } from "./contact-run";
 import { anotherProvider } from "../../run/run-memory";
 import { validateInputs } from "./schema";
@@ -109,8 +110,6 @@ function contactState(values: PropertyValues): ContactOutputs {
   );
 }
 
-const resourceName = (owner: Owner) => owner.split("/").slice(2).join("/") || owner;
-
 /** Validates and normalises inputs, resolves team and channel names, and refuses a contact the run declares twice. */
 export async function checkContact(run: ContactRun, olds: PropertyValues, news: PropertyValues): Promise<CheckAnswer> {
   const result = validateInputs(news);
@@ -133,7 +132,7 @@ export async function checkContact(run: ContactRun, olds: PropertyValues, news: 
   if (resolved && problems.length === 0 && owner !== undefined && !containsUnknown(resolved.inputs.identifier)) {
     const other = run.memory.declare(run.identityOf(resolved.inputs), owner);
     if (other !== undefined) {
-      const by = other === anotherProvider ? "a resource of another provider on the same Callbell account" : `resource "${resourceName(other)}"`;
+      const by = other === anotherProvider ? "a resource of another provider on the same Callbell account" : `resource "${resourceOfOwner(other)}"`;
       problems.push({
         property: "identifier",
         reason:

@@ -5,7 +5,7 @@ import { canonicalTags, dropUndefined, tagKey } from "../../normalize";
 import { phoneDigits } from "./phone";
 import { maskInput } from "./personal-data";
 import { fieldChanged, managedFields, sameCustomValue } from "./diff";
-import type { Owner } from "./ownership";
+import type { Owner } from "../../run/owner";
 import { ContactHolding, ContactInputs, ContactOutputs, FieldRule, KeptByAccount, contactFields, fieldRules, inputNames, ownerInput } from "./shape";
 
 /** The owner a Contact passed in its hidden `__owner` input, if any. */

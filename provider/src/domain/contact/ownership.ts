@@ -15,43 +15,8 @@
 //   A resource replaced with the same URN (`up --replace`) keeps its contact through its
 //   replacement: Callbell holds one contact per number, so the replacement takes the same one.
 
-import { createHash } from "crypto";
+import { Keeper, Origin, Owner, keeperIs, ownerParts, stackOfOwner } from "../../run/owner";
 import { Door, adoptHint, aliasHint, retainOnDeleteOption } from "./hints";
-
-/** Who a resource is: "<project>/<stack>/<resource name>", passed by Contact as the `__owner` input. */
-export type Owner = string;
-
-/** The owner of resource `name` of a stack: what Contact passes as `__owner`. */
-export const ownerName = (project: string, stack: string, name: string): Owner => `${project}/${stack}/${name}`;
-
-/** The owner named by a resource URN, "urn:pulumi:<stack>::<project>::<type>::<name>" (the provider plugin's view). */
-export function ownerFromUrn(urn: string): Owner | undefined {
-  const [head, project, , ...name] = urn.split("::");
-  const stack = head?.startsWith("urn:pulumi:") ? head.slice("urn:pulumi:".length) : undefined;
-  return stack && project && name.length ? ownerName(project, stack, name.join("::")) : undefined;
-}
-
-/** How a resource came to hold its contact; kept in state, so delete knows. */
-export type Origin = "created" | "adopted";
-
-/**
- * A live resource of this run that keeps a contact: created or taken over here, or diffed without a replacement. Its
- * owner in clear when this process knows it, else (told by another provider process of the run) its fingerprint.
- */
-export interface Keeper {
-  owner?: Owner;
-  ownerFingerprint?: string;
-  origin?: Origin;
-}
-
-/** A one-way name for a resource, the same in every process: the run's shared files name owners by it, never in clear. */
-export const ownerFingerprint = (owner: Owner): string => createHash("sha256").update(owner).digest("hex").slice(0, 24);
-
-/** Whether the keeper is this very resource (its replacement, or the same resource served by another process). */
-export function keeperIs(keeper: Keeper, owner: Owner | undefined): boolean {
-  if (owner === undefined) return false;
-  return keeper.owner !== undefined ? keeper.owner === owner : keeper.ownerFingerprint === ownerFingerprint(owner);
-}
 
 /**
  * An owner mark: whose contact it is, the fingerprint of the backend of that owner's stack (none in marks of earlier
@@ -91,9 +56,9 @@ export function looksLikeMark(text: string): boolean {
  * mark's holder by this only: the resource name may be made of the phone number (ContactSet's `whatsapp-<digits>`).
  */
 export function markHolder(text: string): string | undefined {
-  const [project, stack, ...resource] = readMark(text).owner.split("/");
+  const parts = ownerParts(readMark(text).owner);
   const part = /^[A-Za-z0-9._-]+$/;
-  return part.test(project) && part.test(stack ?? "") && resource.join("/") !== "" ? `${project}/${stack}` : undefined;
+  return parts && part.test(parts.project) && part.test(parts.stack) ? `${parts.project}/${parts.stack}` : undefined;
 }
 
 /**
@@ -112,7 +77,7 @@ export function foreignMarks(
   for (const [field, value] of Object.entries(customFields ?? {})) {
     if (field === ownerField || typeof value !== "string" || !looksLikeMark(value)) continue;
     const holder = markHolder(value);
-    const sameStack = owner !== undefined && `${holder}/` === stackOf(owner);
+    const sameStack = owner !== undefined && holder === stackOfOwner(owner);
     const written = readMark(value).backend;
     const sameBackend = backend === undefined || written === undefined || written === backend;
     if (holder && !(sameStack && sameBackend)) found[field] = backend && sameStack ? `${holder} (in another backend)` : holder;
@@ -143,12 +108,6 @@ export interface TakeoverFacts {
   door?: Door;
 }
 
-/** The stack part of an owner: "<project>/<stack>/". */
-function stackOf(owner: Owner): string {
-  const parts = owner.split("/");
-  return parts.length >= 3 ? `${parts[0]}/${parts[1]}/` : owner;
-}
-
 /** Where a mark's stack lives, said to a user whose run is in `backend`. */
 function elsewhere(mark: OwnerMark, backend: string | undefined): string {
   if (!mark.backend) return " (a mark written before marks named their Pulumi backend, so its backend cannot be told)";
@@ -169,7 +128,7 @@ export function decideTakeover(f: TakeoverFacts): TakeoverDecision {
   const text = f.mark?.trim();
   if (f.marking && text) {
     const mark = readMark(text);
-    const ours = f.owner !== undefined && (mark.owner === f.owner || stackOf(mark.owner) === stackOf(f.owner));
+    const ours = f.owner !== undefined && (mark.owner === f.owner || stackOfOwner(mark.owner) === stackOfOwner(f.owner));
     // Held as the mark says: a contact adopted once stays adopted (never deleted) through a rename or a replacement.
     const origin: Origin = mark.adopted || f.adopt ? "adopted" : "created";
     if (ours && mark.backend !== undefined && mark.backend === f.backend) {

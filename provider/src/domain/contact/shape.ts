@@ -4,7 +4,7 @@
 // seed files and the export read the table; Contact's arguments and outputs (resource.ts) and the input schema
 // (schema.ts) are derived from or checked against these types. Types, constants and the table only.
 import { type ApiContact, type ContactSource, type CreateContactBody, contactSources } from "../../client/contacts";
-import type { Origin, Owner } from "./ownership";
+import type { Origin, Owner } from "../../run/owner";
 
 /** Bot states a contact can be put in (needs a bot enabled in the account). */
 export const botStatuses = ["bot_start", "bot_end"] as const;

@@ -15,7 +15,7 @@ import * as statusProto from "@pulumi/pulumi/proto/status_pb";
 import { CallbellConfigError, configKeys, resolveSettings } from "../../config";
 import { sameEmail } from "../../normalize";
 import { hostContext } from "../dynamic/host";
-import { ownerFromUrn } from "../../domain/contact/ownership";
+import { ownerFromUrn } from "../../run/owner";
 import { retainOnDeleteOption } from "../../domain/contact/hints";
 import { ContactCore, makeContactCore } from "../../domain/contact/lifecycle";
 import { computedNames, ownerInput, personalInputNames, personalOutputNames } from "../../domain/contact/shape";

@@ -8,7 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { contactToken, contactType } from "../../tokens";
 import { seedKey } from "../../domain/contact/identity";
-import { ownerName } from "../../domain/contact/ownership";
+import { ownerName } from "../../run/owner";
 import { ContactInputs, ContactPublicOutputs, contactOutputNames, ownerInput } from "../../domain/contact/shape";
 
 // A resolved type as a Contact takes it: the value, or a Promise or Output of it, and so for each list item and
