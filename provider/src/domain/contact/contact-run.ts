@@ -17,6 +17,7 @@ import { AccountReferences } from "./references";
 import { RunMemory } from "../../run/run-memory";
 import { EngineRun } from "../../run/engine-run";
 import { ContactInputs, ContactOutputs } from "./shape";
+import { accountContactKey, createKey } from "./identity";
 import { StackWriteLock } from "../../run/write-lock";
 
 /** What the lifecycle needs from its surroundings: a client, made on first use, and the settings. */
@@ -96,24 +97,14 @@ export class ContactRun {
     this.pages?.snapshot.forget(uuid);
   }
 
-  /**
-   * What makes two declarations one contact, for check's double-declaration test: the account (URL and token, as the
-   * settings name it: two accounts at one URL may each hold the number), the source and the number as check normalised
-   * it. The channel is not part of it: a number declared once without a channel and once with the main channel's uuid
-   * is one contact.
-   */
+  /** What makes two declarations one contact on this run's account (identity.ts). */
   identityOf(inputs: Pick<ContactInputs, "source" | "identifier">): string {
-    const { apiUrl, apiToken } = this.settings();
-    return [normalUrl(apiUrl), apiToken ?? "", inputs.source, inputs.identifier].join("\u0000");
+    return accountContactKey(this.settings(), inputs);
   }
 
-  /**
-   * The key that keeps creates of one number one at a time, in this process and across the run's: the same as
-   * identityOf but without the token, so two providers of one account with two tokens also wait for each other (waiting
-   * when two accounts share a URL costs only time).
-   */
+  /** The key that keeps creates of one number one at a time on this run's account (identity.ts). */
   createKeyOf(inputs: Pick<ContactInputs, "source" | "identifier">): string {
-    return [normalUrl(this.settings().apiUrl), inputs.source, inputs.identifier].join("\u0000");
+    return createKey(this.settings().apiUrl, inputs);
   }
 
   /** Says a warning once, as a diagnostic of the run. */
@@ -187,15 +178,5 @@ export class ContactRun {
     let detail = error instanceof Error ? error.message : String(error);
     if (error instanceof CallbellError && error.status === 409) detail += `; to manage the existing contact, ${adoptHint(this.door())}`;
     return this.refuse(redact(`Could not ${action} contact ${this.describe(inputs)}: ${detail}`, [this.settings().apiToken]), inputs);
-  }
-}
-
-// One spelling per API URL: the host in lower case, no trailing slash.
-function normalUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.protocol}//${parsed.host.toLowerCase()}${parsed.pathname.replace(/\/+$/, "")}`;
-  } catch {
-    return url;
   }
 }

@@ -1,7 +1,8 @@
-// Resource names of seed contacts. A name is made from the contact's identity alone (source,
-// channel, identifier as the schema normalizes it), never from whether the entry's other fields
-// are valid, and two different identities never share a name: a shared or shifting name makes
-// the engine delete one contact and create another, and a Callbell delete cannot be undone.
+// A contact's identity, in one place: what makes two declarations one contact on an account, and the resource names
+// of seed contacts. A name is made from the contact's identity alone (source, channel, identifier as the schema
+// normalizes it), never from whether the entry's other fields are valid, and two different identities never share a
+// name: a shared or shifting name makes the engine delete one contact and create another, and a Callbell delete cannot
+// be undone.
 import { createHash } from "crypto";
 import { normalizedIdentifier, phoneSources, strippedPhoneDigits } from "./phone";
 import { isUuid } from "../../client/uuid";
@@ -13,6 +14,35 @@ export interface ContactIdentity {
   channelUuid?: string;
   /** A channel by title or { main: true } (used when channelUuid is not set). */
   channel?: unknown;
+}
+
+/**
+ * What makes two declarations one contact, for check's double-declaration test: the account (URL and token, as the
+ * settings name it: two accounts at one URL may each hold the number), the source and the identifier as check
+ * normalised it. The channel is not part of it: a number declared once without a channel and once with the main
+ * channel's uuid is one contact.
+ */
+export function accountContactKey(account: { apiUrl: string; apiToken?: string }, identity: Pick<ContactIdentity, "source" | "identifier">): string {
+  return [normalUrl(account.apiUrl), account.apiToken ?? "", identity.source, identity.identifier].join("\u0000");
+}
+
+/**
+ * The key that keeps creates of one number one at a time, in a process and across a run's: accountContactKey without
+ * the token, so two providers of one account with two tokens also wait for each other (waiting when two accounts
+ * share a URL costs only time).
+ */
+export function createKey(apiUrl: string, identity: Pick<ContactIdentity, "source" | "identifier">): string {
+  return [normalUrl(apiUrl), identity.source, identity.identifier].join("\u0000");
+}
+
+// One spelling per API URL: the host in lower case, no trailing slash.
+function normalUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host.toLowerCase()}${parsed.pathname.replace(/\/+$/, "")}`;
+  } catch {
+    return url;
+  }
 }
 
 // An identifier made only of these is its own name part; any other is written as a slug plus
