@@ -92,9 +92,13 @@ export class ContactRun {
     return client.get(uuid);
   }
 
-  /** Says this run is about to write the contact, so the page snapshot never answers for it again (it may predate the write). */
-  writing(uuid: string): void {
+  /**
+   * Records that this run writes the contact, the one record of what it touched: the page snapshot never answers for it
+   * again (it may predate the write), and, with a keeper, the run memory knows which live resource keeps it.
+   */
+  touched(uuid: string, keeper?: { owner?: Owner; origin?: Origin }): void {
     this.pages?.snapshot.forget(uuid);
+    if (keeper) this.memory.keep(uuid, keeper);
   }
 
   /** What makes two declarations one contact on this run's account (identity.ts). */

@@ -203,9 +203,8 @@ export async function createContact(run: ContactRun, inputs: ContactInputs): Pro
       }
       const mark = run.markFor(owner, "created");
       const outcome = await client.create(run.withMark(toCreateBody(inputs), mark));
-      run.writing(outcome.contact.uuid);
       if (outcome.recoveredAfterLostAnswer) return await takeOver(run, outcome.contact, inputs, "created", owner);
-      run.memory.keep(outcome.contact.uuid, { owner, origin: "created" });
+      run.touched(outcome.contact.uuid, { owner, origin: "created" });
       return { id: outcome.contact.uuid, state: stateFrom(outcome.contact, inputs, { origin: "created", owner, ownerMark: mark }) };
     });
   } catch (error) {
@@ -239,7 +238,7 @@ async function takeOver(run: ContactRun, existing: ApiContact, inputs: ContactIn
   const mark = run.markFor(owner, origin);
   const current = { ...outputsFrom(existing, inputs), botStatus: undefined };
   const patch = run.markOn(existing) === mark ? patchFor(current, inputs) : run.withMark(patchFor(current, inputs), mark);
-  run.memory.keep(existing.uuid, { owner, origin });
+  run.touched(existing.uuid, { owner, origin });
   try {
     const { contact, keptByAccount } = Object.keys(patch).length ? await patchContact(run, existing.uuid, patch, inputs, undefined) : { contact: existing };
     return { id: existing.uuid, state: stateFrom(contact, inputs, { origin, owner, ownerMark: mark, keptByAccount }) };
@@ -261,7 +260,6 @@ async function patchContact(
   inputs: ContactInputs,
   recorded: KeptByAccount | undefined,
 ): Promise<{ contact: ApiContact; keptByAccount?: KeptByAccount }> {
-  run.writing(id);
   const answer = await run.client().update(id, patch);
   const unreached = unreachedRemovals(patch, answer);
   const fresh = newlyUnreached(unreached, recorded);
@@ -340,7 +338,7 @@ export async function updateContact(run: ContactRun, id: string, olds: ContactOu
   try {
     const owner = ownerOf(news);
     await run.beforeWrite(owner);
-    run.memory.keep(id, { owner, origin: olds.origin });
+    run.touched(id, { owner, origin: olds.origin });
     const mark = run.markFor(owner, olds.origin) ?? olds.ownerMark;
     if (mark !== olds.ownerMark) await checkRemark(run, id, olds, owner);
     const patch = mark !== olds.ownerMark ? run.withMark(patchFor(olds, news), mark) : patchFor(olds, news);
@@ -388,7 +386,7 @@ export async function deleteContact(run: ContactRun, id: string, props: ContactO
       return;
     }
     await run.beforeWrite(props.owner);
-    run.writing(id);
+    run.touched(id);
     await run.client().remove(id);
   } catch (error) {
     throw run.fail(error, props, "delete");
