@@ -7,7 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import { normalizedIdentifier, phoneDigits } from "../../provider/src/domain/contact/phone";
 import { diffContact } from "../../provider/src/domain/contact/diff";
-import { makeContactProvider } from "../../provider/src/domain/contact/lifecycle";
+import { makeContactProvider } from "../../provider/src/doors/dynamic/dynamic-provider";
 import { maskInput } from "../../provider/src/domain/contact/personal-data";
 import { patchFor } from "../../provider/src/domain/contact/mapping";
 import { validateInputs } from "../../provider/src/domain/contact/schema";

@@ -8,6 +8,8 @@ export class ContactError extends CallbellProblem {
   id?: string;
   properties?: Record<string, unknown>;
   reasons?: string[];
+  /** Names of `properties` that stay secret (a masked contact's personal data). */
+  secretNames?: readonly string[];
 
   constructor(message: string) {
     super(message);

@@ -29,55 +29,24 @@ import { Origin, Owner, resourceOfOwner } from "../../run/owner";
 import { ContactRun, ProviderContext } from "./contact-run";
 import { anotherProvider } from "../../run/run-memory";
 import { validateInputs } from "./schema";
-import { ContactInputs, ContactOutputs, KeptByAccount, ownerInput } from "./shape";
+import type {
+  CheckAnswer,
+  DiffAnswer,
+  PropertyChange,
+  PropertyValues,
+  ReadAnswer as CoreReadAnswer,
+  ResourceCore,
+  WriteAnswer as CoreWriteAnswer,
+} from "../resource-type";
+import { ContactInputs, ContactOutputs, KeptByAccount, ownerInput, personalOutputNames } from "./shape";
 
 export type { ProviderContext } from "./contact-run";
+export type { PropertyValues } from "../resource-type";
 
-/** Property values as the engine carries them, by name: what a door hands the core and takes back. */
-export type PropertyValues = Readonly<Record<string, unknown>>;
-
-/** A property check refused, and why, in a sentence that names the fix. */
-export interface CheckFailure {
-  property: string;
-  reason: string;
-}
-
-/** What check answers: the inputs to store (checked and normalised, or as given when refused), and what it refused. */
-export interface CheckAnswer {
-  inputs: PropertyValues;
-  failures: CheckFailure[];
-}
-
-/** How one property changes: in place, or by replacing the contact. */
-export type PropertyChange = "update" | "replace";
-
-/** What diff answers: whether anything changes, what forces a replacement, the outputs an update keeps, and each changed property. */
-export interface DiffAnswer {
-  changes: boolean;
-  replaces: string[];
-  stables: string[];
-  /** The detailed diff: each property the code changes, and how. */
-  properties: Record<string, PropertyChange>;
-}
-
-/** The contact's id and state after a create or an update. */
-export interface WriteAnswer {
-  id: string;
-  state: ContactOutputs;
-}
-
-/** What read answers: the state and the inputs it stands for; undefined when Callbell has the contact no more. */
-export type ReadAnswer = { id: string; state: ContactOutputs; inputs: PropertyValues } | undefined;
-
-/** The contact's six operations over one run, in the core's own types: every door translates to and from these. */
-export interface ContactCore {
-  check(olds: PropertyValues, news: PropertyValues): Promise<CheckAnswer>;
-  diff(id: string, olds: PropertyValues, news: PropertyValues): Promise<DiffAnswer>;
-  create(news: PropertyValues): Promise<WriteAnswer>;
-  read(id: string, olds: PropertyValues): Promise<ReadAnswer>;
-  update(id: string, olds: PropertyValues, news: PropertyValues): Promise<WriteAnswer>;
-  delete(id: string, olds: PropertyValues): Promise<void>;
-}
+/** The contact's six operations over one run, in the core's own types (resource-type.ts): every door translates these. */
+export type ContactCore = ResourceCore<ContactOutputs>;
+type WriteAnswer = CoreWriteAnswer<ContactOutputs>;
+type ReadAnswer = CoreReadAnswer<ContactOutputs>;
 
 /** Builds the core over a context (tests pass their own; a door passes its configured one): one run, six operations. */
 export function makeContactCore(context: ProviderContext): ContactCore {
@@ -245,7 +214,7 @@ async function takeOver(run: ContactRun, existing: ApiContact, inputs: ContactIn
   } catch (error) {
     const failure = run.fail(error, inputs, "update the adopted");
     const properties = dropUndefined({ ...current, origin, owner, ownerMark: run.markOn(existing), [maskInput]: maskOf(inputs) });
-    Object.assign(failure, { id: existing.uuid, properties, reasons: [failure.message] });
+    Object.assign(failure, { id: existing.uuid, properties, reasons: [failure.message], secretNames: maskOf(inputs) ? personalOutputNames : [] });
     throw failure;
   }
 }

@@ -1,7 +1,7 @@
-// The provider plugin's gRPC front door: pulumirpc.ResourceProvider mapped onto the same contact core as the dynamic
-// resource (contact/provider.ts). It turns requests into the core's calls and the answers back into responses:
-// the owner from the URN, secrets kept, previews that write nothing, and the core's detailed diff. No rule
-// of the contact lives here.
+// The provider plugin's gRPC front door: pulumirpc.ResourceProvider mapped onto the cores of the resource types in
+// domain/resource-types.ts, the same cores the dynamic resource uses. It turns requests into a core's calls and the
+// answers back into responses: the owner from the URN, secrets kept, previews that write nothing, and the core's
+// detailed diff. It names no resource type, and no rule of one lives here.
 import * as grpc from "@grpc/grpc-js";
 import { Any } from "google-protobuf/google/protobuf/any_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
@@ -17,14 +17,13 @@ import { sameEmail } from "../../normalize";
 import { hostContext } from "../dynamic/host";
 import { ownerFromUrn } from "../../run/owner";
 import { retainOnDeleteOption } from "../../domain/contact/hints";
-import { ContactCore, makeContactCore } from "../../domain/contact/lifecycle";
-import { computedNames, ownerInput, personalInputNames, personalOutputNames } from "../../domain/contact/shape";
+import { PartialFailure, PropertyValues, ResourceCore, ResourceType } from "../../domain/resource-type";
+import { resourceTypes } from "../../domain/resource-types";
 import { getChannel, getContact, getTeam } from "../../domain/lookups";
 import { unknownValue } from "../../normalize";
-import { maskInput } from "../../domain/contact/personal-data";
 import { PackageInfo } from "./package-info";
 import { packageSchema, secretSettings } from "./schema";
-import { contactToken, functionTokens } from "../../tokens";
+import { functionTokens } from "../../tokens";
 import { unwrap, wrap } from "./values";
 import { contactsClientFor } from "../../connection";
 
@@ -34,21 +33,35 @@ type Unary<Req, Res> = grpc.handleUnaryCall<Req, Res>;
 /** The provider's state for one plugin process (the engine starts one per provider, default or explicit). */
 export class CallbellPluginServer {
   private readonly context = hostContext();
-  private readonly core: ContactCore;
+  // One core per resource type, made on its first request: each holds that type's run.
+  private readonly cores = new Map<ResourceType, ResourceCore>();
   private engine?: engineRpc.EngineClient;
 
   constructor(
     private readonly info: PackageInfo,
     private engineAddress?: string,
+    private readonly types: readonly ResourceType[] = resourceTypes,
   ) {
     if (engineAddress) this.engine = new engineRpc.EngineClient(engineAddress, grpc.credentials.createInsecure());
-    this.core = makeContactCore({
-      settings: () => this.context.settings(),
-      client: () => this.context.client(),
-      warn: (m) => this.warn(m),
-      // Any language may be on the other side: hints give the form for each (contact/hints.ts).
-      door: "plugin",
-    });
+  }
+
+  // The resource type a URN names, with its core; any other type is refused, naming those served.
+  private served(urn: string): { type: ResourceType; core: ResourceCore; owner: string | undefined } {
+    const token = urn.split("::")[2]?.split("$").pop();
+    const type = this.types.find((t) => t.token === token);
+    if (!type) throw new Error(`unknown resource type ${token} (this provider serves ${this.types.map((t) => t.token).join(", ")})`);
+    let core = this.cores.get(type);
+    if (!core) {
+      core = type.core({
+        settings: () => this.context.settings(),
+        client: () => this.context.client(),
+        warn: (m) => this.warn(m),
+        // Any language may be on the other side: hints give the form for each (domain/contact/hints.ts).
+        door: "plugin",
+      });
+      this.cores.set(type, core);
+    }
+    return { type, core, owner: ownerFromUrn(urn) };
   }
 
   // Warnings go to the engine's diagnostics, where the CLI shows them; stderr without an engine.
@@ -75,8 +88,7 @@ export class CallbellPluginServer {
       read: this.unary(async (req: proto.ReadRequest) => this.read(req)),
       update: this.unary(async (req: proto.UpdateRequest) => this.update(req)),
       delete: this.unary(async (req: proto.DeleteRequest) => {
-        this.ensureContact(req.getUrn());
-        await this.core.delete(req.getId(), unwrap(req.getProperties()).props);
+        await this.served(req.getUrn()).core.delete(req.getId(), unwrap(req.getProperties()).props);
         return new Empty();
       }),
       invoke: this.unary(async (req: proto.InvokeRequest) => this.invoke(req)),
@@ -101,20 +113,14 @@ export class CallbellPluginServer {
     };
   }
 
-  private ensureContact(urn: string): void {
-    const type = urn.split("::")[2]?.split("$").pop();
-    if (type !== contactToken) throw new Error(`unknown resource type ${type} (this provider serves ${contactToken})`);
+  // What goes back secret: whatever came in secret, and what the type keeps secret for these values.
+  private secretsOf(type: ResourceType, values: PropertyValues, secrets: ReadonlySet<string>, kind: "inputs" | "outputs"): Set<string> {
+    return new Set([...secrets, ...type.secretNames(values, kind)]);
   }
 
-  // The inputs as the core sees them: the owner from the URN, and the mask when personal data arrived secret.
-  private coreInputs(urn: string, props: Props, secrets: Set<string>): Props {
-    const masked = props[maskInput] === true || personalInputNames.some((n) => secrets.has(n)) || undefined;
-    return { ...props, [ownerInput]: ownerFromUrn(urn), [maskInput]: masked };
-  }
-
-  // What goes back secret: whatever came in secret, and all personal data of a masked contact.
-  private secretsOf(props: Props, secrets: Set<string>, personal: readonly string[]): Set<string> {
-    return new Set([...secrets, ...(props[maskInput] === true ? personal : [])]);
+  // The inputs a door stores: the core's, without the ones it adds for itself.
+  private storedInputs(type: ResourceType, inputs: PropertyValues): Props {
+    return { ...inputs, ...Object.fromEntries(type.hiddenInputs.map((n) => [n, undefined])) };
   }
 
   private settingsFrom(props: Props) {
@@ -200,22 +206,21 @@ export class CallbellPluginServer {
   }
 
   private async check(req: proto.CheckRequest): Promise<proto.CheckResponse> {
-    this.ensureContact(req.getUrn());
+    const { type, core, owner } = this.served(req.getUrn());
     const olds = unwrap(req.getOlds());
     const news = unwrap(req.getNews());
-    const inputs = this.coreInputs(req.getUrn(), news.props, news.secrets);
-    const result = await this.core.check(olds.props, inputs);
+    const result = await core.check(olds.props, type.coreInputs(news.props, owner, news.secrets));
     const res = new proto.CheckResponse();
-    const checked = { ...result.inputs, [ownerInput]: undefined };
-    res.setInputs(wrap(checked, this.secretsOf(checked, news.secrets, personalInputNames)));
+    const checked = this.storedInputs(type, result.inputs);
+    res.setInputs(wrap(checked, this.secretsOf(type, checked, news.secrets, "inputs")));
     return res.setFailuresList(result.failures.map((f) => new proto.CheckFailure().setProperty(f.property).setReason(f.reason)));
   }
 
   private async diff(req: proto.DiffRequest): Promise<proto.DiffResponse> {
-    this.ensureContact(req.getUrn());
+    const { type, core, owner } = this.served(req.getUrn());
     const olds = unwrap(req.getOlds()).props;
-    const news = this.coreInputs(req.getUrn(), unwrap(req.getNews()).props, new Set());
-    const decision = await this.core.diff(req.getId(), olds, news);
+    const news = type.coreInputs(unwrap(req.getNews()).props, owner, new Set());
+    const decision = await core.diff(req.getId(), olds, news);
     const changed = Object.keys(decision.properties);
     const res = new proto.DiffResponse()
       .setChanges(decision.changes ? proto.DiffResponse.DiffChanges.DIFF_SOME : proto.DiffResponse.DiffChanges.DIFF_NONE)
@@ -234,45 +239,44 @@ export class CallbellPluginServer {
   }
 
   private async create(req: proto.CreateRequest): Promise<proto.CreateResponse> {
-    this.ensureContact(req.getUrn());
+    const { type, core, owner } = this.served(req.getUrn());
     const news = unwrap(req.getProperties());
-    const inputs = this.coreInputs(req.getUrn(), news.props, news.secrets);
     if (req.getPreview()) {
       // Nothing is written in a preview: what Callbell will compute is unknown.
-      const outs: Props = { ...news.props, ...Object.fromEntries(computedNames.map((n) => [n, unknownValue])) };
-      return new proto.CreateResponse().setId("").setProperties(wrap(outs, this.secretsOf(news.props, news.secrets, personalOutputNames)));
+      const outs: Props = { ...news.props, ...Object.fromEntries(type.computedOutputs.map((n) => [n, unknownValue])) };
+      return new proto.CreateResponse().setId("").setProperties(wrap(outs, this.secretsOf(type, news.props, news.secrets, "outputs")));
     }
-    const { id, state } = await this.core.create(inputs);
+    const { id, state } = await core.create(type.coreInputs(news.props, owner, news.secrets));
     const outs = { ...state };
-    return new proto.CreateResponse().setId(id).setProperties(wrap(outs, this.secretsOf(outs, news.secrets, personalOutputNames)));
+    return new proto.CreateResponse().setId(id).setProperties(wrap(outs, this.secretsOf(type, outs, news.secrets, "outputs")));
   }
 
   private async read(req: proto.ReadRequest): Promise<proto.ReadResponse> {
-    this.ensureContact(req.getUrn());
+    const { type, core, owner } = this.served(req.getUrn());
     const state = unwrap(req.getProperties());
+    // `pulumi import` reads with no state: the core then knows the resource by its id and owner alone.
     const importing = Object.keys(state.props).length === 0;
-    const props = importing ? { [ownerInput]: ownerFromUrn(req.getUrn()) } : state.props;
-    const found = await this.core.read(req.getId(), props);
+    const found = await core.read(req.getId(), importing ? type.coreInputs({}, owner, new Set()) : state.props);
     const res = new proto.ReadResponse().setId(found?.id ?? "");
     if (!found) return res;
     const outs = { ...found.state };
-    const inputs = { ...found.inputs, [ownerInput]: undefined };
-    res.setProperties(wrap(outs, this.secretsOf(outs, state.secrets, personalOutputNames)));
-    return res.setInputs(wrap(inputs, this.secretsOf(inputs, unwrap(req.getInputs()).secrets, personalInputNames)));
+    const inputs = this.storedInputs(type, found.inputs);
+    res.setProperties(wrap(outs, this.secretsOf(type, outs, state.secrets, "outputs")));
+    return res.setInputs(wrap(inputs, this.secretsOf(type, inputs, unwrap(req.getInputs()).secrets, "inputs")));
   }
 
   private async update(req: proto.UpdateRequest): Promise<proto.UpdateResponse> {
-    this.ensureContact(req.getUrn());
+    const { type, core, owner } = this.served(req.getUrn());
     const olds = unwrap(req.getOlds());
     const news = unwrap(req.getNews());
+    const secrets = new Set([...olds.secrets, ...news.secrets]);
     if (req.getPreview()) {
       const outs = { ...olds.props, ...news.props };
-      return new proto.UpdateResponse().setProperties(wrap(outs, this.secretsOf(outs, new Set([...olds.secrets, ...news.secrets]), personalOutputNames)));
+      return new proto.UpdateResponse().setProperties(wrap(outs, this.secretsOf(type, outs, secrets, "outputs")));
     }
-    const inputs = this.coreInputs(req.getUrn(), news.props, news.secrets);
-    const { state } = await this.core.update(req.getId(), olds.props, inputs);
+    const { state } = await core.update(req.getId(), olds.props, type.coreInputs(news.props, owner, news.secrets));
     const outs = { ...state };
-    return new proto.UpdateResponse().setProperties(wrap(outs, this.secretsOf(outs, new Set([...olds.secrets, ...news.secrets]), personalOutputNames)));
+    return new proto.UpdateResponse().setProperties(wrap(outs, this.secretsOf(type, outs, secrets, "outputs")));
   }
 
   private async invoke(req: proto.InvokeRequest): Promise<proto.InvokeResponse> {
@@ -293,12 +297,12 @@ export class CallbellPluginServer {
 // failed) goes back as ErrorResourceInitFailed, so the engine records what was changed.
 function toServiceError(error: unknown): Partial<grpc.ServiceError> {
   const message = error instanceof Error ? error.message : String(error);
-  const failed = error as { id?: string; properties?: Props; reasons?: string[] };
+  const failed = error as Partial<PartialFailure> | undefined;
   const metadata = new grpc.Metadata();
   if (failed?.id) {
     const detail = new proto.ErrorResourceInitFailed()
       .setId(failed.id)
-      .setProperties(wrap(failed.properties ?? {}, failed.properties?.[maskInput] === true ? personalOutputNames : []))
+      .setProperties(wrap({ ...failed.properties }, failed.secretNames ?? []))
       .setReasonsList(failed.reasons ?? [message]);
     const any = new Any();
     any.pack(detail.serializeBinary(), "pulumirpc.ErrorResourceInitFailed");
