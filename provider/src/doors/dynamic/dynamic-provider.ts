@@ -1,7 +1,8 @@
-// The contact core (domain/contact/lifecycle.ts) as Pulumi's dynamic-provider host calls it: its answers in the
-// shapes of @pulumi/pulumi/dynamic. Translation only; no rule of the contact lives here.
+// A resource type's core (domain/resource-type.ts) as Pulumi's dynamic-provider host calls it: its answers in the
+// shapes of @pulumi/pulumi/dynamic. Translation only; no rule of a resource type lives here.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { ContactCore, ProviderContext, makeContactCore } from "../../domain/contact/lifecycle";
+import { ProviderContext, makeContactCore } from "../../domain/contact/lifecycle";
+import type { ResourceCore } from "../../domain/resource-type";
 
 type Operations = "check" | "diff" | "create" | "read" | "update" | "delete";
 /** The operations the Pulumi dynamic-provider host calls. */
@@ -9,8 +10,8 @@ export type ContactProvider = Required<Pick<dynamic.ResourceProvider, Operations
   configure(req: dynamic.ConfigureRequest): Promise<void>;
 };
 
-/** The core's six operations as a dynamic provider. */
-export function dynamicProviderOf(core: ContactCore): ContactProvider {
+/** A core's six operations as a dynamic provider. */
+export function dynamicProviderOf(core: ResourceCore): ContactProvider {
   return {
     // Settings are read by the context; nothing to do per provider instance.
     configure: async () => undefined,
