@@ -1,5 +1,5 @@
-// One typed method per Callbell endpoint the provider needs. Knows HTTP paths and the API's
-// snake_case bodies; knows nothing about Pulumi.
+// One typed method per Callbell endpoint the provider needs. Knows HTTP paths and Callbell's contact object; the
+// fields of the snake_case bodies are the contact's field table's (domain/contact/shape.ts). Knows nothing about Pulumi.
 import { z } from "zod";
 import { CallbellError, CallbellNotFoundError, callbellErrorFor, cut } from "./errors";
 import { CallbellHttp, HttpSettings, createHttp, sleep } from "./http";
@@ -45,6 +45,8 @@ export const apiContactSchema = z.looseObject({
 });
 /** A contact as Callbell returns it. */
 export type ApiContact = z.infer<typeof apiContactSchema>;
+/** A key of a contact that apiContactSchema reads, so that its type is known (any other passes through as unknown). */
+export type ApiContactKey = keyof typeof apiContactSchema.shape;
 
 /** Filters of GET /contacts, as Callbell documents them. */
 export interface ContactFilters {
@@ -100,31 +102,17 @@ export function contactInAnswer(body: unknown): { contact: ApiContact; shape: "a
 
 const meEnvelope = z.looseObject({ user_email: z.string(), user_name: z.string().nullish() });
 
-/** Body of POST /contacts (API field names). */
-export interface CreateContactBody {
-  identifier: string;
-  source: ContactSource;
-  name: string;
-  tags?: string[];
-  custom_fields?: Record<string, string | string[]>;
-  assigned_user?: string;
-  team_uuid?: string;
-  channel_uuid?: string;
-  bot_status?: "bot_start" | "bot_end";
-  note?: string;
-}
+/**
+ * A contact's fields under their API names, as the POST and PATCH bodies carry them. Which fields there are and what
+ * each holds is the contact's field table's (domain/contact/shape.ts builds the bodies from it), not the client's.
+ */
+export type ContactBodyFields = { readonly [apiName: string]: unknown };
 
-/** Body of PATCH /contacts/:uuid (API field names). */
-export interface UpdateContactBody {
-  name?: string;
-  tags?: string[];
-  custom_fields?: Record<string, string | string[]>;
-  assigned_user?: string;
-  unassign_user?: true;
-  team_uuid?: string;
-  bot_status?: "bot_start" | "bot_end";
-  note?: string;
-}
+/** Body of POST /contacts: the contact's fields, with the identity the client looks a contact up by when an answer is lost. */
+export type CreateContactBody = ContactBodyFields & { identifier: string; source: ContactSource; channel_uuid?: string };
+
+/** Body of PATCH /contacts/:uuid: only the fields to change. */
+export type UpdateContactBody = ContactBodyFields;
 
 /** Who the token belongs to (GET /auth/me), without the API key it also returns. */
 export interface Account {

@@ -8,6 +8,8 @@ import { findChannel, findTeam } from "../client/names";
 import { ProviderSettings, requireToken, resolveSettings } from "../config";
 import { phoneDigits, phoneSources } from "./contact/phone";
 import { CallbellProblem } from "../problem";
+import type { AnswerValue, AnsweredField, ContactComputed, ContactInputs, ListField, LookupOutput } from "./contact/shape";
+import { lookupFields } from "./contact/shape";
 import { accountClientFor, contactsClientFor } from "../connection";
 
 /** A team of the account. */
@@ -29,22 +31,14 @@ export interface ChannelInfo {
   main: boolean;
 }
 
-/** A contact of the account, as Callbell has it. */
-export interface ContactInfo {
-  uuid: string;
-  name: string;
-  source: ContactSource;
-  /** As Callbell formats it, e.g. "+39 333 123 4567". */
-  phoneNumber?: string;
-  tags: string[];
-  assignedUser?: string;
-  teamUuid?: string;
-  channelUuid?: string;
-  note?: string;
-  customFields: Record<string, unknown>;
-  href: string;
-  createdAt: string;
-}
+/**
+ * A contact of the account as getContact returns it (shape.ts lookupFields): its source, the computed outputs marked
+ * lookup, and every field Callbell's answer holds, custom field values as Callbell gives them. Lists and mappings are
+ * empty when Callbell has none; an empty text is left out.
+ */
+export type ContactInfo = { source: ContactSource } & Pick<ContactComputed, LookupOutput> & {
+    [K in keyof ContactInputs as K extends Exclude<AnsweredField, ListField> ? K : never]: K extends AnsweredField ? AnswerValue<K> : never;
+  } & { [K in keyof ContactInputs as K extends ListField ? K : never]-?: K extends AnsweredField ? AnswerValue<K> : never };
 
 /** A lookup that found nothing, or more than one: the message names the known names. */
 export class CallbellLookupError extends CallbellProblem {}
@@ -178,19 +172,11 @@ function checkSource(call: string, source: unknown): asserts source is ContactSo
 }
 
 function contactInfo(c: ApiContact, source: ContactSource): ContactInfo {
-  const info: ContactInfo = {
-    uuid: c.uuid,
-    name: c.name,
-    source,
-    tags: c.tags ?? [],
-    customFields: c.customFields ?? {},
-    href: c.href,
-    createdAt: c.createdAt,
-  };
-  if (c.phoneNumber) info.phoneNumber = c.phoneNumber;
-  if (c.assignedUser) info.assignedUser = c.assignedUser;
-  if (c.team?.uuid) info.teamUuid = c.team.uuid;
-  if (c.channel?.uuid) info.channelUuid = c.channel.uuid;
-  if (c.note) info.note = c.note;
-  return info;
+  const info: Record<string, unknown> = { source };
+  for (const { name, spec, required, answer } of lookupFields) {
+    const value = answer?.read(c);
+    if (answer && required) info[name] = value ?? (spec.type === "array" ? [] : spec.type === "object" ? {} : value);
+    else if (answer && value !== undefined && value !== "") info[name] = value;
+  }
+  return info as ContactInfo;
 }

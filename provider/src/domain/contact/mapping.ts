@@ -1,12 +1,28 @@
 // The two mappings between a contact's shape (shape.ts) and Callbell's API: inputs → the POST and PATCH bodies
-// (snake_case), and Callbell's answer → the state, and a state back → the inputs it stands for (read). Pure: no I/O.
-import { type ApiContact, type CreateContactBody, type UpdateContactBody, contactSources } from "../../client/contacts";
+// (snake_case), and Callbell's answer → the state, and a state back → the inputs it stands for (read), each made from
+// the field tables' rows (their `api`, `answer`, `change` and `imported`). Pure: no I/O.
+import { type ApiContact, type UpdateContactBody, contactSources } from "../../client/contacts";
 import { canonicalTags, dropUndefined, tagKey } from "../../normalize";
 import { phoneDigits } from "./phone";
 import { maskInput } from "./personal-data";
 import { fieldChanged, managedFields, sameCustomValue } from "./diff";
 import type { Owner } from "../../run/owner";
-import { ContactHolding, ContactInputs, ContactOutputs, FieldRule, KeptByAccount, contactFields, fieldRules, inputNames, ownerInput } from "./shape";
+import {
+  ContactComputed,
+  ContactCreateBody,
+  ContactHolding,
+  ContactInputs,
+  ContactOutputs,
+  ContactPatchBody,
+  FieldName,
+  FieldRule,
+  FieldsWith,
+  KeptByAccount,
+  computedRules,
+  contactFields,
+  fieldRules,
+  ownerInput,
+} from "./shape";
 
 /** The owner a Contact passed in its hidden `__owner` input, if any. */
 export const ownerOf = (props: unknown): Owner | undefined => {
@@ -18,38 +34,49 @@ export const ownerOf = (props: unknown): Owner | undefined => {
 export const maskOf = (props: unknown): true | undefined => ((props as Record<string, unknown> | undefined)?.[maskInput] === true ? true : undefined);
 
 /** The POST /contacts body for these inputs: every field the API takes, under its API name (shape.ts contactFields). */
-export function toCreateBody(inputs: ContactInputs): CreateContactBody {
-  const body: Record<string, unknown> = {};
-  for (const [field, rule] of fieldRules) if (rule.api) body[rule.api] = inputs[field];
-  return dropUndefined(body) as unknown as CreateContactBody;
+export function toCreateBody(inputs: ContactInputs): ContactCreateBody {
+  return apiBody<ContactCreateBody>(fieldRules.map(([field]) => [field, inputs[field]]));
 }
 
-/** The PATCH body that takes Callbell from `olds` to `news`: only what changed (diff.ts decides what did). */
-export function patchFor(olds: ContactOutputs, news: ContactInputs): UpdateContactBody {
-  const body: Record<string, unknown> = {};
+/** The PATCH body that takes Callbell from `olds` to `news`: only what changed (diff.ts decides what did), as each field's change rule writes it. */
+export function patchFor(olds: ContactOutputs, news: ContactInputs): ContactPatchBody {
+  const changes: [FieldName, unknown][] = [];
+  let unassign = false;
   for (const field of managedFields) {
     if (!fieldChanged(field, olds, news)) continue;
-    const rule: FieldRule = contactFields[field];
     const value = news[field];
-    switch (rule.change) {
+    switch (contactFields[field].change) {
       case "tags":
-        body[rule.api!] = value ?? [];
+        changes.push([field, value ?? []]);
         break;
       case "customFields":
-        body[rule.api!] = customFieldsPatch(olds.customFields, news.customFields);
+        changes.push([field, customFieldsPatch(olds.customFields, news.customFields)]);
         break;
       case "email":
-        if (value) body[rule.api!] = value;
-        else body.unassign_user = true;
+        if (value) changes.push([field, value]);
+        else unassign = true;
         break;
       case "clearable":
-        body[rule.api!] = value ?? "";
+        changes.push([field, value ?? ""]);
         break;
       default:
-        body[rule.api!] = value;
+        changes.push([field, value]);
     }
   }
-  return dropUndefined(body) as UpdateContactBody;
+  const body = apiBody<ContactPatchBody>(changes);
+  return unassign ? { ...body, unassign_user: true } : body;
+}
+
+// A body of field values, each under its API name (the table's `api`), undefined ones left out. The compiler cannot follow
+// a rename made in a loop, so `Body` is what the table's names promise: ContactCreateBody and ContactPatchBody are made
+// from the same `api` names (shape.ts), and test/contact/field-table.test.ts holds each body to its fields.
+function apiBody<Body extends object>(values: readonly (readonly [FieldName, unknown])[]): Body {
+  const body: Record<string, unknown> = {};
+  for (const [field, value] of values) {
+    const rule: FieldRule = contactFields[field];
+    if (rule.api !== undefined && value !== undefined) body[rule.api] = value;
+  }
+  return body as Body;
 }
 
 // The declared fields whose value changed, and each field removed from the code cleared with an empty value
@@ -69,9 +96,12 @@ export interface Unreached {
 
 /** The removals a PATCH asked for that the answer shows were not made (empty lists when every one was). */
 export function unreachedRemovals(patch: UpdateContactBody, answer: ApiContact): Unreached {
-  const sentTags = patch.tags ? new Set(patch.tags.map(tagKey)) : undefined;
+  // The body as the client sent it: its tags and custom fields are read under their API names.
+  const sent = patch[contactFields.tags.api];
+  const sentTags = Array.isArray(sent) ? new Set(sent.map((t) => tagKey(String(t)))) : undefined;
   const tags = sentTags ? (answer.tags ?? []).filter((t) => !sentTags.has(tagKey(t))) : [];
-  const cleared = Object.entries(patch.custom_fields ?? {}).filter(([, v]) => v === "" || (Array.isArray(v) && v.length === 0));
+  const fields = patch[contactFields.customFields.api];
+  const cleared = Object.entries(fields && typeof fields === "object" ? fields : {}).filter(([, v]) => v === "" || (Array.isArray(v) && v.length === 0));
   const customFields = cleared.map(([k]) => k).filter((k) => customValueFrom(answer.customFields?.[k], false) !== undefined);
   return { tags, customFields };
 }
@@ -144,23 +174,19 @@ export function ownerMarkOn(contact: ApiContact, ownerField: string | undefined)
 export function outputsFrom(contact: ApiContact, managed: ContactInputs): ContactOutputs {
   const fields: Record<string, unknown> = {};
   for (const [field, rule] of fieldRules) fields[field] = answered(rule, contact, managed[field]);
-  return dropUndefined({
-    ...(fields as Partial<ContactInputs>),
-    uuid: contact.uuid,
-    href: contact.href,
-    conversationHref: contact.conversationHref ?? undefined,
-    createdAt: contact.createdAt,
-    phoneNumber: contact.phoneNumber ?? undefined,
-    avatarUrl: contact.avatarUrl ?? undefined,
-    bsuid: contact.bsuid ?? undefined,
-  }) as ContactOutputs;
+  return dropUndefined({ ...fields, ...computedFrom(contact) }) as ContactOutputs;
+}
+
+// What Callbell computed for a contact, as its answer says (shape.ts computedFields).
+function computedFrom(contact: ApiContact): Partial<ContactComputed> {
+  return Object.fromEntries(computedRules.map(([name, rule]) => [name, rule.answer.read(contact)]));
 }
 
 // A field of the state as Callbell answered it. A field the code does not manage stays out (no diff for it); a
 // managed list or text Callbell left empty reads as empty; a field Callbell does not return keeps the declared value.
 function answered(rule: FieldRule, contact: ApiContact, declared: unknown): unknown {
   if (!rule.answer) return declared;
-  const value = rule.answer(contact) ?? undefined;
+  const value = rule.answer.read(contact);
   switch (rule.change) {
     case "customFields":
       return declared === undefined ? undefined : declaredCustomFields(value as Record<string, unknown> | undefined, declared as Record<string, unknown>);
@@ -193,34 +219,35 @@ export function stateFrom(contact: ApiContact, inputs: ContactInputs, held: Cont
 /** The inputs a refreshed state stands for: the managed fields as Callbell has them, and the owner. */
 export function inputsFrom(props: ContactOutputs): Record<string, unknown> {
   const inputs: Record<string, unknown> = {};
-  for (const name of inputNames) if (props[name] !== undefined) inputs[name] = name === "tags" ? canonicalTags(props.tags) : props[name];
+  for (const [name, rule] of fieldRules) if (props[name] !== undefined) inputs[name] = rule.change === "tags" ? canonicalTags(props.tags) : props[name];
   if (props.owner) inputs[ownerInput] = props.owner;
   if (maskOf(props)) inputs[maskInput] = true;
   return inputs;
 }
 
 /**
- * What `pulumi import` declares for a contact: its number, source and name, and the tags, assignee and note it has
- * (fields left out stay unmanaged). Held like an adopted contact, so no destroy ever deletes it. Undefined when
- * Callbell gives no phone number or no known source: such a contact cannot be declared from what Callbell returns.
+ * What `pulumi import` declares for a contact: its number and source, and the fields the table imports as Callbell has
+ * them (name, tags, assignee, note: an empty one left out; the others stay unmanaged). Held like an adopted contact, so
+ * no destroy ever deletes it. Undefined when Callbell gives no phone number or no known source: such a contact cannot
+ * be declared from what Callbell returns.
  */
 export function importedState(contact: ApiContact, owner: Owner | undefined): ContactOutputs | undefined {
   const source = contactSources.find((s) => s === contact.source);
   const identifier = contact.phoneNumber ? phoneDigits(contact.phoneNumber) : undefined;
   if (!source || !identifier) return undefined;
-  return dropUndefined({
-    identifier,
-    source,
-    name: contact.name,
-    tags: contact.tags?.length ? canonicalTags(contact.tags) : undefined,
-    assignedUser: contact.assignedUser ?? undefined,
-    note: contact.note || undefined,
-    uuid: contact.uuid,
-    href: contact.href,
-    createdAt: contact.createdAt,
-    origin: "adopted" as const,
-    owner,
-  });
+  // The fields whose row says imported: "ownRule": the compiler holds this to the table.
+  const ownRules: { [K in FieldsWith<{ imported: "ownRule" }>]: ContactInputs[K] } = { identifier, source };
+  const declared: Record<string, unknown> = { ...ownRules };
+  for (const [field, rule] of fieldRules) if (rule.imported === "answered") declared[field] = importedValue(rule, rule.answer?.read(contact));
+  return dropUndefined({ ...declared, ...computedFrom(contact), origin: "adopted" as const, owner }) as ContactOutputs;
+}
+
+// A field as `pulumi import` declares it: tags in their canonical order, and an empty value left out (a required
+// field is declared as Callbell has it).
+function importedValue(rule: FieldRule, value: unknown): unknown {
+  if (rule.required) return value;
+  if (value === "" || (Array.isArray(value) && value.length === 0)) return undefined;
+  return rule.change === "tags" && Array.isArray(value) ? canonicalTags(value) : value;
 }
 
 // Callbell may return a checkbox value as a JSON-encoded string and numbers as numbers.

@@ -1,10 +1,11 @@
 // The input schema (zod) and the rules across fields: validation and normalization of a contact's inputs, whose type
-// is ContactInputs (shape.ts). Pure: no I/O, no Pulumi runtime.
+// is ContactInputs (shape.ts). The validators and their messages are here; which one a field must pass is its row's
+// `input` in shape.ts's field table. Pure: no I/O, no Pulumi runtime.
 import { z } from "zod";
-import { ContactSource, canLookUpByPhone, contactSources } from "../../client/contacts";
+import { ContactSource, canLookUpByPhone } from "../../client/contacts";
 import { containsUnknown, tagKey } from "../../normalize";
 import { invalidPhoneReading, isPhoneNumber, normalizedIdentifier, phoneSources, strippedPhoneDigits } from "./phone";
-import { ContactInputs, SameShape, botStatuses, inputNames } from "./shape";
+import { ContactInputs, FieldName, InputRules, SameShape, contactFields, fieldRules, inputNames } from "./shape";
 import { uuidPattern } from "../../client/uuid";
 
 /** One problem with one input, in the words a user needs to fix it. */
@@ -56,6 +57,10 @@ function inputSchema(): ReturnType<typeof buildSchema> {
   return cachedSchema;
 }
 
+// Each field's validator, as its row in the table picks it (shape.ts contactFields `input`).
+type InputShape = { [K in FieldName]: ReturnType<(typeof contactFields)[K]["input"]> };
+const inputShape = (is: InputRules): InputShape => Object.fromEntries(fieldRules.map(([name, rule]) => [name, rule.input(is)])) as InputShape;
+
 function buildSchema() {
   const visible = (field: string) => (value: string, ctx: z.RefinementCtx) => {
     const problem = textProblem(field, value);
@@ -66,56 +71,47 @@ function buildSchema() {
       .string({ error: (i) => (i.input === undefined ? `${field} is required` : `${field} must be a string, not ${describe(i.input)}`) })
       .superRefine(visible(field))
       .trim();
-  const uuid = (field: string, where: string) =>
-    z.string({ error: `${field} must be a string` }).regex(uuidPattern, `${field} is not a Callbell uuid (32 lowercase hex characters); copy it from ${where}`);
   const customValue = z.union([z.string(), z.array(z.string())], {
     error: (i) =>
       `${describe(i.input)} is not a valid custom field value; ` +
       'write a string (numbers as "42", dates as "2026-03-03") or, for checkbox fields, a list of strings',
   });
-  return z.strictObject(
-    {
-      identifier: text("identifier"),
-      source: z.enum(contactSources, { error: (i) => `source ${describe(i.input)} is not one of ${contactSources.join(", ")}` }),
-      name: text("name"),
-      tags: z
-        .array(
-          z
-            .string({ error: (i) => `a tag name must be a string, not ${describe(i.input)}` })
-            .superRefine(visible("a tag name"))
-            .trim(),
-          { error: "tags must be a list of tag names" },
-        )
-        .optional(),
-      customFields: z
-        .record(z.string().superRefine(visible("a custom field name")), customValue, { error: "customFields must map field names to values" })
-        .optional(),
-      assignedUser: z
-        .email({ error: (i) => `assignedUser ${describe(i.input)} is not an email address; write the email of a user of the Callbell account` })
-        .optional(),
-      team: text("team").optional(),
-      channel: z
-        .unknown()
-        .transform((value, ctx) => {
-          if (isMainChannel(value)) return { main: true as const };
-          const problem = typeof value === "string" ? textProblem("channel", value) : channelShape(value);
-          if (problem) ctx.addIssue({ code: "custom", message: problem });
-          return problem ? z.NEVER : (value as string).trim();
-        })
-        .optional(),
-      teamUuid: uuid("teamUuid", "GET /teams or the team's page in the Callbell dashboard").optional(),
-      channelUuid: uuid("channelUuid", "GET /channels or the channel's settings in the Callbell dashboard").optional(),
-      botStatus: z.enum(botStatuses, { error: (i) => `botStatus ${describe(i.input)} is not valid; use "bot_start" or "bot_end"` }).optional(),
-      note: z.string({ error: "note must be a string" }).max(1000, "note is longer than 1000 characters, the most Callbell stores; shorten it").optional(),
-      adopt: z.boolean({ error: "adopt must be true or false" }).optional(),
-    },
-    {
-      error: (i) =>
-        i.code === "unrecognized_keys"
-          ? `unknown propert${i.keys.length > 1 ? "ies" : "y"} ${i.keys.map((k) => `'${k}'`).join(", ")}; valid ones are ${inputNames.join(", ")}`
-          : "a contact must be an object",
-    },
-  );
+  const rules: InputRules = {
+    text,
+    freeText: (field, max) =>
+      z.string({ error: `${field} must be a string` }).max(max, `${field} is longer than ${max} characters, the most Callbell stores; shorten it`),
+    userEmail: (field) => z.email({ error: (i) => `${field} ${describe(i.input)} is not an email address; write the email of a user of the Callbell account` }),
+    uuid: (field, where) =>
+      z
+        .string({ error: `${field} must be a string` })
+        .regex(uuidPattern, `${field} is not a Callbell uuid (32 lowercase hex characters); copy it from ${where}`),
+    oneOf: (field, values, fix) =>
+      z.enum(values, { error: (i) => `${field} ${describe(i.input)} ${fix ? `is not valid; ${fix}` : `is not one of ${values.join(", ")}`}` }),
+    flag: (field) => z.boolean({ error: `${field} must be true or false` }),
+    tagNames: (field) =>
+      z.array(
+        z
+          .string({ error: (i) => `a tag name must be a string, not ${describe(i.input)}` })
+          .superRefine(visible("a tag name"))
+          .trim(),
+        { error: `${field} must be a list of tag names` },
+      ),
+    customValues: (field) =>
+      z.record(z.string().superRefine(visible("a custom field name")), customValue, { error: `${field} must map field names to values` }),
+    channelRef: (field) =>
+      z.unknown().transform((value, ctx) => {
+        if (isMainChannel(value)) return { main: true as const };
+        const problem = typeof value === "string" ? textProblem(field, value) : channelShape(field, value);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+        return problem ? z.NEVER : (value as string).trim();
+      }),
+  };
+  return z.strictObject(inputShape(rules), {
+    error: (i) =>
+      i.code === "unrecognized_keys"
+        ? `unknown propert${i.keys.length > 1 ? "ies" : "y"} ${i.keys.map((k) => `'${k}'`).join(", ")}; valid ones are ${inputNames.join(", ")}`
+        : "a contact must be an object",
+  });
 }
 
 /** True for { main: true }: the main channel of the contact's source. */
@@ -123,8 +119,8 @@ export function isMainChannel(value: unknown): value is { main: true } {
   return !!value && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 1 && (value as { main?: unknown }).main === true;
 }
 
-function channelShape(value: unknown): string {
-  return `channel must be a channel's title, e.g. "WhatsApp Sales Line", or { main: true } for the source's main channel, not ${describe(value)}`;
+function channelShape(field: string, value: unknown): string {
+  return `${field} must be a channel's title, e.g. "WhatsApp Sales Line", or { main: true } for the source's main channel, not ${describe(value)}`;
 }
 
 // Where a calling code dials, as a number's refusal names it: "United Kingdom (+44)", the country libphonenumber names

@@ -6,7 +6,7 @@ import { Document, isMap, isScalar, isSeq, YAMLMap } from "yaml";
 import type { ListedContact, ApiChannel, ApiTeam } from "../../client/account";
 import { ContactSource, contactSources } from "../../client/contacts";
 import { textProblem, validateInputs } from "../../domain/contact/schema";
-import { ChannelRef, ContactInputs, fieldRules } from "../../domain/contact/shape";
+import { ChannelRef, ContactInputs, FieldsWith, fieldRules } from "../../domain/contact/shape";
 import { findChannel, findTeam } from "../../client/names";
 import { phoneDigits, phoneSources } from "../../domain/contact/phone";
 import { seedKey } from "../../domain/contact/identity";
@@ -101,20 +101,19 @@ export function buildSeedFile(contacts: readonly ListedContact[], context: Expor
     const channelUuid = contact.channel?.uuid && (source === "telegram" || !channel?.main) ? contact.channel.uuid : undefined;
     const channelName = channelUuid ? channelNameOf(channelUuid, source, context.channels) : undefined;
     const teamName = contact.team?.uuid ? teamNameOf(contact.team.uuid, context.teams) : undefined;
-    const raw: Record<string, unknown> = {
+    // The fields the table says the export fills by a rule of its own (exported as "ownRule"); the compiler holds this
+    // list to the table. The others are written as Callbell answers them.
+    const own: { [K in FieldsWith<{ exported: { as: "ownRule" } }>]: ContactInputs[K] | undefined } = {
       identifier,
       source,
-      name: contact.name,
-      tags: contact.tags?.length ? [...contact.tags] : undefined,
-      assignedUser: contact.assignedUser || undefined,
+      customFields: customFieldsOf(contact, context.ownerField),
       team: teamName,
       teamUuid: teamName === undefined ? contact.team?.uuid || undefined : undefined,
       channel: channelName,
       channelUuid: channelName === undefined ? channelUuid : undefined,
-      note: contact.note || undefined,
-      customFields: customFieldsOf(contact, context.ownerField),
       adopt: true,
     };
+    const raw: Record<string, unknown> = { ...answeredFields(contact), ...own };
     const validation = validateInputs(raw);
     if (!validation.ok) {
       // The property only: a reason may quote the value, and values never leave the file.
@@ -207,15 +206,23 @@ function parseList(text: string): string[] {
   return [text];
 }
 
-// The fields an exported entry has, in the table's export order (shape.ts contactFields).
-const fieldOrder = fieldRules
-  .filter(([, rule]) => rule.exportAt !== undefined)
-  .sort(([, a], [, b]) => a.exportAt! - b.exportAt!)
-  .map(([name]) => name);
+// The fields an exported entry has, in the table's export order (shape.ts contactFields `exported`).
+const fieldOrder = fieldRules.flatMap(([name, rule]) => (rule.exported ? [[name, rule.exported.at] as const] : [])).sort(([, a], [, b]) => a - b);
+
+// The fields the export writes as Callbell answers them, an empty text or list left out.
+function answeredFields(contact: ListedContact): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const [name, rule] of fieldRules) {
+    if (!rule.exported || rule.exported.as !== "answered") continue;
+    const value = rule.answer?.read(contact);
+    fields[name] = value === "" || (Array.isArray(value) && value.length === 0) ? undefined : value;
+  }
+  return fields;
+}
 
 function ordered(inputs: ContactInputs): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of fieldOrder) if (inputs[key] !== undefined) out[key] = inputs[key];
+  for (const [key] of fieldOrder) if (inputs[key] !== undefined) out[key] = inputs[key];
   if (out.customFields) {
     const fields = out.customFields as Record<string, string | string[]>;
     out.customFields = Object.fromEntries(

@@ -1,10 +1,18 @@
 // The package schema the plugin serves (GetSchema): package `callbell` with its config, the explicit provider, the
-// Contact resource and the lookups as functions. Contact's properties come from shape.ts's names and the table in
-// contact/shape-docs.ts; nothing here lists a contact field.
+// Contact resource and the lookups as functions. Contact's properties and getContact's answer come from shape.ts's
+// field tables; nothing here lists a contact field but ContactSet's own overrides.
 import { contactSources } from "../../client/contacts";
 import { configKeys, defaultApiUrl, envVars } from "../../config";
-import { PropertySpec, contactPropertySpecs } from "../../domain/contact/shape-docs";
-import { contactOutputNames, inputNames } from "../../domain/contact/shape";
+import {
+  PropertySpec,
+  contactOutputNames,
+  contactPropertySpecs,
+  heldNames,
+  inputNames,
+  lookupFields,
+  requiredInputNames,
+  requiredOutputNames,
+} from "../../domain/contact/shape";
 import { contactSetToken, contactToken, functionTokens } from "../../tokens";
 import { PackageInfo } from "./package-info";
 
@@ -47,7 +55,7 @@ const strings = (names: readonly string[], description: Record<string, string>) 
 /** The schema, as GetSchema returns it (JSON text), for the release `info` names. */
 export function packageSchema(info: PackageInfo): string {
   const { version } = info;
-  const contactOutputs = [...contactOutputNames, "origin", "owner", "ownerMark", "keptByAccount"];
+  const contactOutputs = [...contactOutputNames, ...heldNames];
   const schema = {
     name: packageName,
     displayName: "Callbell",
@@ -104,9 +112,9 @@ export function packageSchema(info: PackageInfo): string {
       [contactToken]: {
         description: "A Callbell contact, created with POST /contacts and kept as declared. Adopted and imported contacts are never deleted.",
         inputProperties: pick(inputNames),
-        requiredInputs: ["identifier", "source", "name"],
+        requiredInputs: requiredInputNames,
         properties: pick(contactOutputs),
-        required: ["uuid", "href", "createdAt", "identifier", "source", "name"],
+        required: requiredOutputNames,
       },
       [contactSetToken]: {
         isComponent: true,
@@ -181,12 +189,8 @@ export function packageSchema(info: PackageInfo): string {
           required: ["identifier", "source"],
         },
         outputs: {
-          properties: {
-            ...strings(["uuid", "name", "source", "phoneNumber", "assignedUser", "teamUuid", "channelUuid", "note", "href", "createdAt"], {}),
-            tags: { type: "array", items: { type: "string" } },
-            customFields: { type: "object", additionalProperties: { $ref: "pulumi.json#/Any" } },
-          },
-          required: ["uuid", "name", "source", "tags", "customFields", "href", "createdAt"],
+          properties: Object.fromEntries(lookupFields.map(({ name, spec }) => [name, spec])),
+          required: lookupFields.filter((field) => field.required).map(({ name }) => name),
         },
       },
     },
