@@ -1,5 +1,5 @@
 // The root of every error a user of this package sees: the client's (client/errors.ts), a setting's (config.ts), a
-// contact's (contact/error.ts), a lookup's (lookups.ts), a seed file's (seed/seed-file.ts) and the CLI's usage errors.
+// contact's (domain/contact/error.ts), a lookup's (domain/lookups.ts), a seed file's (doors/seed/seed-file.ts) and the CLI's usage errors.
 // A leaf: it imports nothing, so every layer may extend it.
 
 /** How an error prints where a stack would go: its message alone, or "<class name>: <message>". */

@@ -1,6 +1,6 @@
 // Finding a team or a channel of the account by what people call it: the one home of the
 // matching rules (trimmed, case-insensitive; discarded channels never match) and of the words
-// that list what the account has, for lookups.ts, the Contact's names and the export.
+// that list what the account has, for domain/lookups.ts, the Contact's names and the export.
 import type { ApiChannel, ApiTeam } from "./account";
 
 /** A name matches another when they are equal trimmed and case-insensitively, as the dashboard shows them. */

@@ -78,7 +78,7 @@ export class ContactRun {
 
   /**
    * The contact as Callbell has it now, for read (refresh): from the run's page snapshot when the pages can answer for
-   * it (page-snapshot.ts), else GET /contacts/:uuid; undefined when Callbell has it no more. Only a single read ever
+   * it (run/page-snapshot.ts), else GET /contacts/:uuid; undefined when Callbell has it no more. Only a single read ever
    * says "gone". Never for a write decision: create and delete read for themselves.
    */
   async currentContact(uuid: string, held: ContactOutputs | undefined): Promise<ApiContact | undefined> {

@@ -1,7 +1,7 @@
 // How a message tells the user what to write in their program. The dynamic resource (host.ts, resource.ts) is always
 // declared in TypeScript or JavaScript; the provider plugin (plugin/) serves YAML, Python, TypeScript and any other
 // language, and cannot know which: its hints say what to do in words, then the form in each language. The front
-// door says which it is through the run's context (run.ts: ProviderContext.door).
+// door says which it is through the run's context (contact-run.ts: ProviderContext.door).
 import { contactToken } from "../../tokens";
 import { Owner, ownerParts } from "../../run/owner";
 

@@ -18,7 +18,7 @@ export interface SeedFileOptions {
 
 /** One contact of a seed file, validated and merged with the file's defaults. */
 export interface SeedContact {
-  /** Stable key derived from source, channel and identifier alone (keys.ts): the resource's logical name. */
+  /** Stable key derived from source, channel and identifier alone (domain/contact/identity.ts): the resource's logical name. */
   key: string;
   inputs: ContactInputs;
   /** Where it was declared, e.g. "contacts.dev.yaml:12". */
