@@ -1,86 +1,101 @@
-// Construct for callbell:index:ContactSet: the same ContactSet class the TypeScript package exports (seed/contact-set.ts),
-// run inside the plugin with Pulumi's Node.js runtime pointed at the engine's resource monitor, so that a YAML, Python or
-// any other program gets the same files, validation, resource names, aliases and summary. Its contacts are
-// callbell:index:Contact resources, which the engine then sends back to this plugin like any others. Loaded only when a
-// program constructs a ContactSet: the runtime costs half a second to load, which other runs do not pay.
+// Construct for callbell:index:ContactSet: the same ContactSet class the TypeScript package exports
+// (doors/typescript/contact-set.ts), so that a YAML, Python, Go or any other program gets the same files, validation,
+// resource names, aliases and summary. Its contacts are callbell:index:Contact resources, which the engine then sends
+// back to this plugin like any others.
+//
+// Pulumi's Node.js SDK runs a component with the engine's settings only behind its own provider server (`main` of
+// @pulumi/pulumi/provider), which owns a gRPC server, the process's stdout and its error handlers, while this plugin's
+// server answers every other call itself. So the ContactSet runs in a host process of its own, this file run as a
+// program, on that public API alone: no SDK internals, which move between the SDK versions the package allows. The
+// plugin checks the inputs, starts the host on its first ContactSet (loading Pulumi's runtime costs half a second,
+// which other runs do not pay) and forwards the Construct to it.
+import { ChildProcessWithoutNullStreams, spawn } from "child_process";
+import * as grpc from "@grpc/grpc-js";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import * as pulumi from "@pulumi/pulumi";
+import * as pluginProto from "@pulumi/pulumi/proto/plugin_pb";
+import * as providerRpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as proto from "@pulumi/pulumi/proto/provider_pb";
-import { ContactSet, ContactSetArgs } from "../typescript/contact-set";
+import type { ContactSetArgs } from "../typescript/contact-set";
 import { contactSetToken } from "../../tokens";
 import { unknownValue } from "../../normalize";
 import { CallbellProblem } from "../../problem";
 import { unwrap } from "./values";
 
-// What the runtime keeps per program run, set here as the SDK's own provider server sets it for a Construct. These
-// functions are internal to @pulumi/pulumi (no .d.ts); the plugin runs on the version in its own dependencies.
-interface RuntimeSettings {
-  resetOptions(project: string, stack: string, parallel: number, engine: string, monitor: string, preview: boolean, organization: string): void;
-  awaitFeatureSupport(): Promise<void>;
-  waitForRPCs(): Promise<void>;
-}
-interface RuntimeState {
-  withLocalStorage<T>(run: () => Promise<T>): Promise<T>;
-}
-interface RuntimeConfig {
-  setAllConfig(config: Record<string, string>, secretKeys?: string[]): void;
-}
-
 /** A ContactSet input the plugin cannot use, named with its field and the fix. */
 export class ContactSetInputError extends CallbellProblem {}
 
-/** Runs one Construct of a ContactSet and answers its URN and outputs (summary, count). */
+/** Runs one Construct of a ContactSet (in the host process) and answers its URN and outputs (summary, count). */
 export async function construct(req: proto.ConstructRequest, engineAddress: string | undefined): Promise<proto.ConstructResponse> {
   if (req.getType() !== contactSetToken) throw new Error(`unknown component ${req.getType()} (this provider constructs ${contactSetToken})`);
   if (!engineAddress) throw new Error("the engine's address is unknown: the plugin was started without it");
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const settings = require("@pulumi/pulumi/runtime/settings") as RuntimeSettings;
-  const state = require("@pulumi/pulumi/runtime/state") as RuntimeState;
-  const config = require("@pulumi/pulumi/runtime/config") as RuntimeConfig;
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  const rpc = pulumi.runtime;
-  return state.withLocalStorage(async () => {
-    settings.resetOptions(req.getProject(), req.getStack(), req.getParallel(), engineAddress, req.getMonitorendpoint(), req.getDryrun(), req.getOrganization());
-    await settings.awaitFeatureSupport();
-    config.setAllConfig(Object.fromEntries(req.getConfigMap().entries()), req.getConfigsecretkeysList());
-    const set = new ContactSet(req.getName(), contactSetArgs(unwrap(req.getInputs()).props), componentOptions(req));
-    // One Output for the whole summary, secret when a name in it is (personalData "secret"): a secret nested in a map
-    // reaches a YAML program as an empty object ({}), while a secret summary shows as [secret] and stays readable with
-    // `pulumi stack output --show-secrets`.
-    const outputs = { summary: pulumi.output(set.summary), count: Object.keys(set.contacts).length };
-    const [serialized, dependencies] = await rpc.serializeResourceProperties(`construct(${contactSetToken}, ${req.getName()})`, outputs);
-    const res = new proto.ConstructResponse().setUrn(await urnOf(set));
-    res.setState(Struct.fromJavaScript(serialized));
-    for (const [key, resources] of dependencies) {
-      const urns = await Promise.all([...resources].map(urnOf));
-      res.getStatedependenciesMap().set(key, new proto.ConstructResponse.PropertyDependencies().setUrnsList(urns));
-    }
-    await settings.waitForRPCs();
-    return res;
-  });
+  // Checked here, where an unknown input is still the engine's marker. The host gets the checked values, plain and
+  // without dependencies: the set reads files with them and passes none of them on to a resource.
+  const args = contactSetArgs(unwrap(req.getInputs()).props);
+  const forwarded = req.cloneMessage().setInputs(Struct.fromJavaScript(JSON.parse(JSON.stringify(args))));
+  forwarded.getInputdependenciesMap().clear();
+  const { client } = await hostFor(engineAddress);
+  return new Promise((resolve, reject) => client.construct(forwarded, (error, res) => (error ? reject(hostError(error)) : resolve(res))));
 }
 
-// A resource's URN, always known (even in a preview): the SDK's provider server reads it the same way.
-const urnOf = (resource: pulumi.Resource): Promise<string> => (resource.urn as unknown as { promise(): Promise<string> }).promise();
+// The host's error as the plugin's own: the set's (a seed file's, say) as it was thrown, without gRPC's code in front.
+function hostError(error: grpc.ServiceError): Error {
+  if (error.code === grpc.status.UNAVAILABLE) return new Error(`the ContactSet host process is gone: ${error.details}`);
+  return new Error(error.details || error.message);
+}
 
-// The component's options as the program gave them: parent, dependencies, explicit providers, aliases, protect.
-function componentOptions(req: proto.ConstructRequest): pulumi.ComponentResourceOptions {
-  const providers: Record<string, pulumi.ProviderResource> = {};
-  req.getProvidersMap().forEach((ref, pkg) => (providers[String(pkg)] = new pulumi.DependencyProviderResource(ref)));
-  const aliases: pulumi.Input<pulumi.URN | pulumi.Alias>[] = req.getAliasesList().map((alias) => {
-    if (alias.hasUrn()) return alias.getUrn();
-    const spec = alias.getSpec()!;
-    const parent = spec.hasParenturn() ? spec.getParenturn() : spec.getNoparent() ? pulumi.rootStackResource : undefined;
-    return { name: spec.getName() || undefined, project: spec.getProject() || undefined, stack: spec.getStack() || undefined, parent };
+interface Host {
+  client: providerRpc.ResourceProviderClient;
+  engine: string;
+}
+let host: Promise<Host> | undefined;
+
+// The running host, started once per plugin process (again after it stops), and told where the engine moved to.
+async function hostFor(engineAddress: string): Promise<Host> {
+  host ??= startHost(engineAddress);
+  const started = await host;
+  if (started.engine !== engineAddress) {
+    const attach = new pluginProto.PluginAttach().setAddress(engineAddress);
+    await new Promise<void>((resolve, reject) => started.client.attach(attach, (error) => (error ? reject(hostError(error)) : resolve())));
+    started.engine = engineAddress;
+  }
+  return started;
+}
+
+// The host speaks the plugin protocol, as the engine would run it: the engine's address as argument, the port on stdout.
+function startHost(engineAddress: string): Promise<Host> {
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [__filename, engineAddress], { stdio: "pipe" });
+  // The host's pipes, not the engine's, so the engine never waits on a host that outlives the plugin.
+  child.stderr.on("data", (chunk: Buffer) => process.stderr.write(chunk));
+  const stop = () => child.kill();
+  process.once("exit", stop);
+  const started = new Promise<Host>((resolve, reject) => {
+    let out = "";
+    const readPort = (chunk: Buffer) => {
+      out += chunk.toString();
+      const end = out.indexOf("\n");
+      if (end < 0) return;
+      child.stdout.off("data", readPort).on("data", (more: Buffer) => process.stdout.write(more));
+      if (out.length > end + 1) process.stdout.write(out.slice(end + 1));
+      const port = Number(out.slice(0, end).trim());
+      if (!Number.isInteger(port) || port <= 0)
+        return reject(new Error(`the ContactSet host process printed ${JSON.stringify(out.slice(0, end))}, not its port`));
+      const options = { "grpc.max_receive_message_length": 400 * 1024 * 1024 };
+      resolve({ client: new providerRpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), options), engine: engineAddress });
+    };
+    child.stdout.on("data", readPort);
+    child.once("error", reject);
+    child.once("exit", (code, signal) => reject(new Error(`the ContactSet host process stopped (${signal ?? `exit code ${code}`}) before it served`)));
   });
-  return {
-    parent: req.getParent() ? new pulumi.DependencyResource(req.getParent()) : undefined,
-    dependsOn: req.getDependenciesList().map((urn) => new pulumi.DependencyResource(urn)),
-    providers,
-    aliases,
-    protect: req.getProtect(),
-    retainOnDelete: req.getRetainondelete(),
-  };
+  started.catch(stop);
+  child.once("exit", () => {
+    process.off("exit", stop);
+    host = undefined;
+    started.then(
+      ({ client }) => client.close(),
+      () => undefined,
+    );
+  });
+  return started;
 }
 
 // The inputs of a ContactSet from YAML, Python or another language, checked before any file is read.
@@ -111,3 +126,27 @@ function contactSetArgs(props: Record<string, unknown>): ContactSetArgs {
   }
   return { files: files as string[], personalData, overrides: overrides as ContactSetArgs["overrides"], resourceType: "plugin", namePrefix };
 }
+
+// The host: Pulumi's provider server with a Construct of ContactSet, on the engine's address the plugin passed.
+async function serveContactSets(args: string[]): Promise<void> {
+  // The plugin holds the host's stdin: when the plugin ends, however it ends (a kill skips its exit handlers), so does the host.
+  process.stdin.on("end", () => process.exit(0)).resume();
+  const pulumi = await import("@pulumi/pulumi");
+  const { main } = await import("@pulumi/pulumi/provider");
+  const { ContactSet } = await import("../typescript/contact-set");
+  await main(
+    {
+      construct: async (name, type, inputs, options) => {
+        if (type !== contactSetToken) throw new Error(`unknown component ${type} (this provider constructs ${contactSetToken})`);
+        const set = new ContactSet(name, contactSetArgs(inputs), options);
+        // One Output for the whole summary, secret when a name in it is (personalData "secret"): a secret nested in a
+        // map reaches a YAML program as an empty object ({}), while a secret summary shows as [secret] and stays
+        // readable with `pulumi stack output --show-secrets`.
+        return { urn: set.urn, state: { summary: pulumi.output(set.summary), count: Object.keys(set.contacts).length } };
+      },
+    },
+    args,
+  );
+}
+
+if (require.main === module) void serveContactSets(process.argv.slice(2));
