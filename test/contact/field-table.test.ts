@@ -25,7 +25,7 @@ import {
   heldFields,
   lookupFields,
 } from "../../provider/src/domain/contact/shape";
-import { fieldsAReadNeeds, listedAnswersFor } from "../../provider/src/run/page-snapshot";
+import { fieldsAReadNeeds, listedAnswersFor } from "../../provider/src/domain/contact/page-fit";
 import { REPO_ROOT } from "../harness";
 
 const shapeFile = path.join(REPO_ROOT, "provider/src/domain/contact/shape.ts");

@@ -7,7 +7,7 @@ import { ApiContact, ContactsClient } from "../../provider/src/client/contacts";
 import { defaultRetryPolicy } from "../../provider/src/client/retry";
 import { ProviderSettings, requireToken, resolveSettings } from "../../provider/src/config";
 import { ContactProvider, makeContactProvider } from "../../provider/src/doors/dynamic/dynamic-provider";
-import { listedAnswersFor } from "../../provider/src/run/page-snapshot";
+import { listedAnswersFor } from "../../provider/src/domain/contact/page-fit";
 import { ContactInputs, ContactOutputs } from "../../provider/src/domain/contact/shape";
 import { RequestLogEntry, StartedSimulator, startSimulator } from "callbell-simulator";
 

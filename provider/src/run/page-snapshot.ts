@@ -2,10 +2,8 @@
 // makes a page read per 50 contacts instead of a GET /contacts/:uuid each. It only ever answers "here it is, as the
 // pages listed it": a contact it does not hold, one this run wrote, or one whose list item lacks a field the state
 // needs is read alone by the caller. Nothing here decides a write: create and delete keep their own fresh reads.
-import type { ApiContact, ApiContactKey, ContactsPage } from "../client/contacts";
-import { phoneSources } from "../domain/contact/phone";
+import type { ApiContact, ContactsPage } from "../client/contacts";
 import { ListEnd } from "../client/paging";
-import { type ContactOutputs, answeredRules, computedRules } from "../domain/contact/shape";
 
 /** When the pages start, and how many they may be. */
 export interface PageReadLimits {
@@ -20,33 +18,6 @@ export interface PageReadLimits {
 
 /** Defaults: pages from the 17th read on, at most one page per 4 reads made. */
 export const defaultPageReadLimits: PageReadLimits = { readsBeforePages: 16, readsPerPage: 4 };
-
-/**
- * The keys of Callbell's contact that the state is made from (the answer rules of shape.ts's field tables): a list item
- * that lacks one cannot stand for GET /contacts/:uuid, whose answer has them all (null when empty).
- */
-export const fieldsAReadNeeds: readonly ApiContactKey[] = [
-  ...new Set([
-    ...answeredRules.map(([, rule]) => rule.answer.from),
-    ...computedRules.filter(([, rule]) => rule.pageRead === "needed").map(([, rule]) => rule.answer.from),
-  ]),
-];
-
-// What Callbell gives some contacts only (pageRead "whenHeld": the bsuid): its absence from an item says nothing, so a
-// state that has one is read alone.
-const neededWhenHeld = computedRules.filter(([, rule]) => rule.pageRead === "whenHeld");
-
-/** True when a page's item can stand for GET /contacts/:uuid of a contact held with this state. */
-export function listedAnswersFor(listed: ApiContact, held: ContactOutputs): boolean {
-  if (listed.source !== held.source) return false;
-  if (fieldsAReadNeeds.some((key) => listed[key] === undefined)) return false;
-  return neededWhenHeld.every(([name, rule]) => held[name] === undefined || listed[rule.answer.from] !== undefined);
-}
-
-/** True when the pages may answer for a contact held with this state: a whatsapp or telegram one the state knows. */
-export function pageReadable(held: ContactOutputs | undefined): held is ContactOutputs {
-  return held?.identifier !== undefined && (phoneSources as readonly string[]).includes(held.source);
-}
 
 /**
  * The account's contacts as its pages list them, read once per run, one page at a time, as the reads need them. It
