@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { StartedSimulator, startSimulator } from "callbell-simulator";
 import { CliResult, ok, scratchDir } from "../plain-cli/support";
-import { CONTACT_TYPE, PLUGIN_DIR, StateResource, pluginEnv } from "./support";
+import { CONTACT_TYPE, PLUGIN_DIR, StateResource, pluginEnv } from "../harness/plugin";
 
 const PROJECT = "callbell-secrets-yaml";
 const NUMBER = "393331234567";

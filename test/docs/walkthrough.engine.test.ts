@@ -25,7 +25,7 @@ import { StartedSimulator, startSimulator } from "callbell-simulator";
 import { REPO_ROOT } from "../harness";
 import { DocBlock, WALKTHROUGH, allDocBlocks, blockPlace, walkthroughSteps } from "../harness/doc-blocks";
 import { cliEnv, ok, redact, scratchDir } from "../plain-cli/support";
-import { writes } from "../plugin/support";
+import { writes } from "../harness/plugin";
 
 const ACCOUNT = "owner@acme-dev.example";
 const PASSPHRASE = "docs-walkthrough-passphrase";

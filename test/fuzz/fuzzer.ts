@@ -12,7 +12,7 @@ import * as path from "path";
 import { StartedSimulator } from "callbell-simulator";
 import { REPO_ROOT } from "../harness";
 import { CONTACT, OWNER_FIELD } from "../faults/support";
-import { CONTACT_TYPE as PLUGIN_CONTACT, PLUGIN_DIR } from "../plugin/support";
+import { CONTACT_TYPE as PLUGIN_CONTACT, PLUGIN_DIR } from "../harness/plugin";
 import { cliEnv, plainCliTools, redact } from "../plain-cli/support";
 import { childrenOf } from "../faults/kill";
 

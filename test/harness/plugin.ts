@@ -2,11 +2,13 @@
 // the OS temp dir, its Pulumi.yaml naming the plugin folder (plugins: providers: path, the way docs/plugin.md shows), the plain
 // `pulumi` CLI with the YAML and Python hosts and the Python venv that scripts/ensure-pulumi.sh builds, and a
 // simulator in this process. Helpers to read what a step did: the writes in the request log, the stack's state.
+// Shared by the plugin door's own suites (test/plugin/) and the concern suites that run the plugin too (ownership, seed
+// files, settings, the contact's secrets, the fuzzer, the docs walkthrough, and harness/doors.ts).
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import type { RequestLogEntry, StartedSimulator } from "callbell-simulator";
-import { REPO_ROOT } from "../harness";
+import { REPO_ROOT } from "./index";
 import { CliResult, cliEnv, ok, plainCliTools, scratchDir } from "../plain-cli/support";
 
 /** The plugin's folder: the wrapper pulumi-resource-callbell and the compiled dist/ beside it. */

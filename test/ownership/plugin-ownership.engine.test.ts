@@ -1,13 +1,16 @@
-// The data-safety cases through the provider plugin, on the same core as the dynamic resource: a rename with and
-// without aliases, two stacks on one account, and the takeover whose PATCH fails. YAML programs written per step, the
-// plain `pulumi` CLI, a simulator allowing duplicates (the riskiest Callbell). After every step: the simulator's
-// contacts, its request log (no DELETE where none may be sent) and the state (every id in it exists in Callbell).
+// The data-safety cases only the provider plugin has, on the same core as the dynamic resource: a rename without
+// aliases run with --continue-on-error, `pulumi import` of a contact another stack holds and of one made elsewhere, and
+// a POST that commits and then times out. (The cases that must hold through both doors, renames with and without
+// aliases, two stacks on one account and the takeover whose PATCH fails, run for each door in ownership.engine.test.ts.)
+// YAML programs written per step, the plain `pulumi` CLI, a simulator allowing duplicates (the riskiest Callbell). After
+// every step: the simulator's contacts, its request log (no DELETE where none may be sent) and the state (every id in it
+// exists in Callbell).
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { StartedSimulator, startSimulator } from "callbell-simulator";
 import { CliResult, ok, run, scratchDir } from "../plain-cli/support";
-import { CONTACT_TYPE, PLUGIN_DIR, pluginEnv, stateOf, writes } from "./support";
+import { CONTACT_TYPE, PLUGIN_DIR, pluginEnv, stateOf, writes } from "../harness/plugin";
 
 const PROJECT = "callbell-owners-yaml";
 const OWNER_FIELD = "pulumi_owner";
@@ -18,7 +21,7 @@ interface Declared {
   [name: string]: { properties: Record<string, unknown>; aliases?: string[] };
 }
 
-describe("provider plugin: no command sequence loses a contact (YAML programs)", function () {
+describe("engine end to end: no command sequence loses a contact (provider plugin only, YAML programs)", function () {
   this.timeout(5 * 60_000);
   let sim: StartedSimulator;
 
@@ -35,7 +38,6 @@ describe("provider plugin: no command sequence loses a contact (YAML programs)",
     fs.writeFileSync(path.join(folder, "Pulumi.yaml"), JSON.stringify(program, null, 2));
     return folder;
   }
-  const urn = (stack: string, name: string) => `urn:pulumi:${stack}::${PROJECT}::${CONTACT_TYPE}::${name}`;
   const pulumi = (dir: string, env: NodeJS.ProcessEnv, ...args: string[]) => ok(dir, env, args, "pulumi", [sim.token]);
   const shown = (r: CliResult) => `${r.command}\n${r.stdout}${r.stderr}`.split(sim.token).join("[token]");
   /** The stack's contacts as name → id, after checking that every id in it exists in Callbell. */
@@ -54,53 +56,6 @@ describe("provider plugin: no command sequence loses a contact (YAML programs)",
   beforeEach(async () => sim.admin.reset());
   after(async () => sim?.close());
 
-  it("a rename with aliases moves the resource: no POST, no DELETE, the same contact; destroy then deletes it", async () => {
-    const dir = project({ "qa-alice": { properties: alice } });
-    const env = pluginEnv(dir, sim);
-    await pulumi(dir, env, "stack", "init", "dev");
-    await pulumi(dir, env, "up", "--yes");
-    const before = await held(dir, env);
-    await sim.admin.clearRequests();
-    project({ alice: { properties: alice, aliases: [urn("dev", "qa-alice")] } }, dir);
-    await pulumi(dir, env, "up", "--yes");
-    assert.deepEqual(await logged(), [], "no write at all");
-    assert.deepEqual(await held(dir, env), { alice: before["qa-alice"] });
-    const [state] = await stateOf(dir, env);
-    assert.equal(state.outputs?.owner, `${PROJECT}/dev/alice`, "the state names the resource that holds it now");
-    await pulumi(dir, env, "destroy", "--yes");
-    assert.deepEqual(await uuids(), []);
-  });
-
-  it("a rename without aliases (no owner field): up refuses naming the fix, nothing is written or deleted", async () => {
-    const dir = project({ "qa-alice": { properties: alice }, "qa-bob": { properties: bob } });
-    const env = pluginEnv(dir, sim);
-    await pulumi(dir, env, "stack", "init", "dev");
-    await pulumi(dir, env, "up", "--yes");
-    const before = await held(dir, env);
-    await sim.admin.clearRequests();
-    project({ alice: { properties: alice }, "qa-bob": { properties: bob } }, dir);
-    const r = await run(dir, env, ["up", "--yes"]);
-    assert.notEqual(r.code, 0, shown(r));
-    assert.match(
-      r.stdout + r.stderr,
-      /Callbell already has a contact with this identifier .* nothing shows that this stack made it\. If you renamed this resource, add an alias from its old name/,
-    );
-    // The plugin cannot know the program's language: the fix in YAML (the old URN, which is what Pulumi YAML takes), Python and TypeScript.
-    const said = (r.stdout + r.stderr).replace(/\s*\n\s*/g, " ");
-    assert.ok(said.includes(`(YAML: options: { aliases: [ "${urn("dev", "<old name>")}" ] }; `), shown(r));
-    assert.ok(
-      said.includes('Python: opts=pulumi.ResourceOptions(aliases=[pulumi.Alias(name="<old name>")]); TypeScript: aliases: [{ name: "<old name>" }])'),
-      shown(r),
-    );
-    assert.ok(said.includes("to manage an existing contact, set its adopt property to true (YAML and TypeScript: adopt: true; Python: adopt=True)"), shown(r));
-    assert.deepEqual(await logged(), [], "no POST, no DELETE");
-    assert.deepEqual(await held(dir, env), before, "qa-alice is still in the state, with its contact");
-    project({ alice: { properties: alice, aliases: [urn("dev", "qa-alice")] }, "qa-bob": { properties: bob } }, dir);
-    await pulumi(dir, env, "up", "--yes");
-    assert.deepEqual(await logged(), []);
-    assert.deepEqual(await held(dir, env), { alice: before["qa-alice"], "qa-bob": before["qa-bob"] });
-  });
-
   it("a rename without aliases (no owner field) with --continue-on-error: the refused create keeps the old resource's delete off the contact", async () => {
     const dir = project({ "qa-alice": { properties: alice } });
     const env = pluginEnv(dir, sim);
@@ -114,44 +69,6 @@ describe("provider plugin: no command sequence loses a contact (YAML programs)",
     assert.match(r.stdout + r.stderr, /Callbell already has a contact with this identifier/, shown(r));
     assert.deepEqual(await logged(), [], "no POST, and no DELETE of the contact the program still declares");
     assert.deepEqual(await uuids(), [before["qa-alice"]]);
-  });
-
-  it("a rename without aliases (owner field): the new name takes the contact over, the old one's delete is skipped", async () => {
-    const dir = project({ "qa-alice": { properties: alice } });
-    const env = pluginEnv(dir, sim, { CALLBELL_OWNER_FIELD: OWNER_FIELD });
-    await pulumi(dir, env, "stack", "init", "dev");
-    await pulumi(dir, env, "up", "--yes");
-    const before = await held(dir, env);
-    assert.match(String((await sim.admin.contact(before["qa-alice"])).customFields?.[OWNER_FIELD]), new RegExp(`^${PROJECT}/dev/qa-alice @[0-9a-f]{8}$`));
-    await sim.admin.clearRequests();
-    project({ alice: { properties: alice } }, dir);
-    const r = await pulumi(dir, env, "up", "--yes");
-    assert.deepEqual(await logged(), ["PATCH /contacts/:uuid"], "a re-mark, no POST, no DELETE");
-    assert.match(r.stdout + r.stderr, /was left in Callbell, not deleted: another resource of this program now manages it/);
-    assert.deepEqual(await held(dir, env), { alice: before["qa-alice"] });
-    assert.match(String((await sim.admin.contact(before["qa-alice"])).customFields?.[OWNER_FIELD]), new RegExp(`^${PROJECT}/dev/alice @`));
-  });
-
-  it("two stacks on one account: dev refuses prod's contact and writes nothing; destroying dev deletes none of prod's", async () => {
-    const dir = project({ shared: { properties: alice }, "prod-only": { properties: bob } });
-    const env = pluginEnv(dir, sim, { CALLBELL_OWNER_FIELD: OWNER_FIELD });
-    await pulumi(dir, env, "stack", "init", "prod");
-    await pulumi(dir, env, "up", "--yes");
-    const prod = await held(dir, env);
-    await sim.admin.clearRequests();
-    await pulumi(dir, env, "stack", "init", "dev");
-    project({ shared: { properties: { ...alice, adopt: true } } }, dir);
-    const r = await run(dir, env, ["up", "--yes"]);
-    assert.notEqual(r.code, 0, shown(r));
-    assert.match(r.stdout + r.stderr, new RegExp(`its owner field says it is managed by ${PROJECT}/prod/shared; a contact has one owner`));
-    assert.deepEqual(await logged(), [], "dev wrote nothing");
-    assert.deepEqual(await held(dir, env), {});
-    await pulumi(dir, env, "destroy", "--yes");
-    assert.deepEqual(await logged(), [], "destroying dev sends no DELETE");
-    assert.deepEqual(await uuids(), Object.values(prod).sort());
-    await pulumi(dir, env, "stack", "select", "prod");
-    project({ shared: { properties: alice }, "prod-only": { properties: bob } }, dir);
-    assert.deepEqual(await held(dir, env), prod);
   });
 
   it("pulumi import of a contact another stack's mark holds is refused, naming that stack; the holder's destroy then deletes it as its own", async () => {
@@ -220,33 +137,5 @@ describe("provider plugin: no command sequence loses a contact (YAML programs)",
     await sim.admin.clearRequests();
     const again = await pulumi(dir, env, "preview", "--expect-no-changes");
     assert.deepEqual(await logged(), [], shown(again));
-  });
-
-  it("a takeover whose PATCH fails keeps the contact in the state (a partial failure), and the next up completes it", async () => {
-    const existing = await sim.admin.createContact({ identifier: alice.identifier, source: "whatsapp", name: "Made by hand" });
-    // The first attempt and its 6 retries fail, so exactly one up fails.
-    await sim.admin.script([{ method: "PATCH", path: `/v1/contacts/${existing.uuid}`, action: "500", times: 7 }]);
-    const dir = project({ alice: { properties: { ...alice, adopt: true } } });
-    const env = pluginEnv(dir, sim);
-    await pulumi(dir, env, "stack", "init", "dev");
-    const r = await run(dir, env, ["up", "--yes"]);
-    assert.notEqual(r.code, 0, shown(r));
-    assert.match(r.stdout + r.stderr, /Could not update the adopted contact "QA Alice" \(393331234567\)/);
-    assert.deepEqual(await held(dir, env), { alice: existing.uuid }, "kept in the state with its id");
-    assert.deepEqual(
-      (await logged()).filter((w) => !w.startsWith("PATCH")),
-      [],
-      "no POST, no DELETE",
-    );
-    await sim.admin.clearRequests();
-    await pulumi(dir, env, "up", "--yes");
-    assert.deepEqual(await logged(), ["PATCH /contacts/:uuid"]);
-    assert.equal((await sim.admin.contact(existing.uuid)).name, "QA Alice");
-    assert.deepEqual(await held(dir, env), { alice: existing.uuid });
-    assert.equal((await sim.admin.contacts()).length, 1);
-    await sim.admin.clearRequests();
-    await pulumi(dir, env, "destroy", "--yes");
-    assert.deepEqual(await logged(), [], "adopted: destroy leaves it");
-    assert.deepEqual(await uuids(), [existing.uuid]);
   });
 });

@@ -346,7 +346,7 @@ describe("plain pulumi CLI: every example is covered", () => {
       ?.replace(/\/$/, "");
     // examples/yaml, examples/python and examples/go are run through the provider plugin by test/plugin (yaml, python and
     // go suites), and
-    // examples/seed-contacts-yaml and -python by test/plugin/seed-files.engine.test.ts.
+    // examples/seed-contacts-yaml and -python by test/seed-files/plugin-seed-contacts.engine.test.ts.
     const covered = new Set([
       rootMain,
       "examples/single-contact",

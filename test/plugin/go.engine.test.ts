@@ -11,7 +11,7 @@ import { StartedSimulator, startSimulator } from "callbell-simulator";
 import { packageInfoOf } from "../../provider/src/doors/plugin/package-info";
 import { REPO_ROOT } from "../harness";
 import { CliResult, ok, scratchDir, summary } from "../plain-cli/support";
-import { CONTACT_TYPE, pluginEnv, previewSteps, printedCode, projectFrom, stateOf, writes } from "./support";
+import { CONTACT_TYPE, pluginEnv, previewSteps, printedCode, projectFrom, stateOf, writes } from "../harness/plugin";
 
 const shown = (r: CliResult) => `${r.command}\n${r.stdout}${r.stderr}`;
 /** The release facts the schema and the SDK are made from (provider/package.json). */

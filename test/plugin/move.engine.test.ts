@@ -11,7 +11,7 @@ import { Stack } from "@pulumi/pulumi/automation";
 import * as callbell from "pulumi-callbell";
 import { StartedSimulator, startSimulator } from "callbell-simulator";
 import { REPO_ROOT, countChangesOfType, exportState, openStack, recordOutput, resourcesOfType } from "../harness";
-import { CONTACT_TYPE as PLUGIN_TYPE, PLUGIN_DIR, writes } from "./support";
+import { CONTACT_TYPE as PLUGIN_TYPE, PLUGIN_DIR, writes } from "../harness/plugin";
 
 const DYNAMIC_TYPE = callbell.contactType;
 const alice: callbell.ContactArgs = { identifier: "393331234567", source: "whatsapp", name: "QA Alice", tags: ["qa"] };

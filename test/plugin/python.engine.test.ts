@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { StartedSimulator, startSimulator } from "callbell-simulator";
 import { CliResult, ok, run, summary } from "../plain-cli/support";
-import { CONTACT_TYPE, installPythonSdk, pluginEnv, previewSteps, printedCode, projectFrom, stateOf, writes } from "./support";
+import { CONTACT_TYPE, installPythonSdk, pluginEnv, previewSteps, printedCode, projectFrom, stateOf, writes } from "../harness/plugin";
 
 const shown = (r: CliResult) => `${r.command}\n${r.stdout}${r.stderr}`;
 

@@ -7,7 +7,7 @@ import * as path from "path";
 import { StartedSimulator, startSimulator } from "callbell-simulator";
 import { CliResult, ok, run, summary } from "../plain-cli/support";
 import { packageInfoOf } from "../../provider/src/doors/plugin/package-info";
-import { CONTACT_TYPE, PLUGIN_DIR, pluginEnv, previewSteps, printedCode, projectFrom, stateOf, writes } from "./support";
+import { CONTACT_TYPE, PLUGIN_DIR, pluginEnv, previewSteps, printedCode, projectFrom, stateOf, writes } from "../harness/plugin";
 
 const shown = (r: CliResult) => `${r.command}\n${r.stdout}${r.stderr}`;
 

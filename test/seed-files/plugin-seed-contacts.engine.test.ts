@@ -11,7 +11,7 @@ import * as path from "path";
 import { StartedSimulator, startSimulator } from "callbell-simulator";
 import { REPO_ROOT } from "../harness";
 import { CliResult, ok, run, scratchDir, summary } from "../plain-cli/support";
-import { CONTACT_TYPE, PLUGIN_DIR, PreviewStep, installPythonSdk, pluginEnv, stateOf, writes } from "./support";
+import { CONTACT_TYPE, PLUGIN_DIR, PreviewStep, installPythonSdk, pluginEnv, stateOf, writes } from "../harness/plugin";
 
 const shown = (r: CliResult) => `${r.command}\n${r.stdout}${r.stderr}`;
 const dev = [

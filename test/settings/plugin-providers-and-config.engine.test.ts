@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { DEFAULT_FIXTURE_PATH, StartedSimulator, startSimulator } from "callbell-simulator";
 import { CliResult, ok, run, scratchDir } from "../plain-cli/support";
-import { PLUGIN_DIR, pluginEnv, stateOf, writes } from "./support";
+import { PLUGIN_DIR, pluginEnv, stateOf, writes } from "../harness/plugin";
 
 const shown = (r: CliResult) => `${r.command}\n${r.stdout}${r.stderr}`;
 
