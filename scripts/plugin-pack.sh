@@ -62,8 +62,14 @@ printf '%s\r\n' \
   '  echo pulumi-resource-callbell: no node on PATH; install Node.js 22 or newer, https://nodejs.org 1>&2' \
   '  exit /b 1' \
   ')' \
-  'node "%~dp0node_modules\pulumi-callbell\dist\plugin\main.js" %*' >"$windows/pulumi-resource-callbell.cmd"
+  'node "%~dp0node_modules\pulumi-callbell\dist\doors\plugin\main.js" %*' >"$windows/pulumi-resource-callbell.cmd"
 
+# Both launchers run a program of the package: the archive must hold it (an entry point moved in one launcher only
+# would ship an archive that cannot start).
+for launcher in "$unix/pulumi-resource-callbell" "$windows/pulumi-resource-callbell.cmd"; do
+  program="$(grep -o 'node_modules[/\\][^"]*main\.js' "$launcher" | tr '\\' /)"
+  [[ -n "$program" && -f "$stage/plugin/$program" ]] || { echo "plugin-pack: $(basename "$launcher") runs ${program:-no program}, which the package does not hold" >&2; exit 1; }
+done
 mkdir -p dist
 rm -f dist/pulumi-resource-callbell-v*.tar.gz dist/SHA256SUMS
 archive() { echo "dist/pulumi-resource-callbell-v$version-$1-$2.tar.gz"; }

@@ -56,7 +56,7 @@ export function killEngineAlone(): number[] {
   const providers: number[] = [];
   const walk = (pid: number) =>
     childrenOf(pid).forEach((child) => {
-      if (/pulumi-resource-|dynamic-provider|dist\/plugin\/main\.js/.test(commandOf(child))) providers.push(child);
+      if (/pulumi-resource-|dynamic-provider|dist\/doors\/plugin\/main\.js/.test(commandOf(child))) providers.push(child);
       walk(child);
     });
   walk(cli[0]);
