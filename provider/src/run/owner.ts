@@ -25,10 +25,10 @@ export function ownerParts(owner: Owner): { project: string; stack: string; reso
   return project && stack !== undefined && resource.join("/") !== "" ? { project, stack, resource: resource.join("/") } : undefined;
 }
 
-/** The stack an owner belongs to, "<project>/<stack>"; the owner itself when it has no such parts. */
-export const stackOfOwner = (owner: Owner): string => {
+/** The stack an owner belongs to, "<project>/<stack>"; undefined for text that is no owner (two stacks never share it). */
+export const stackOfOwner = (owner: Owner): string | undefined => {
   const parts = ownerParts(owner);
-  return parts ? `${parts.project}/${parts.stack}` : owner;
+  return parts ? `${parts.project}/${parts.stack}` : undefined;
 };
 
 /** The resource name in an owner; the owner itself when it has no such parts. */

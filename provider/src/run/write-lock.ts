@@ -111,7 +111,7 @@ export class StackWriteLock {
   /** Takes the lock of the owner's stack, or throws naming the run that holds it; nothing without an owner. */
   acquire(owner: string | undefined, backend: string | undefined): Promise<void> {
     if (owner === undefined || this.held) return this.taking ?? Promise.resolve();
-    const stack = stackOfOwner(owner);
+    const stack = stackOfOwner(owner) ?? owner;
     this.taking ??= this.takeFor(stack, backend).catch((error: unknown) => {
       this.taking = undefined;
       throw error;

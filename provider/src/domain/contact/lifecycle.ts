@@ -52,31 +52,29 @@ type ReadAnswer = CoreReadAnswer<ContactOutputs>;
 export function makeContactCore(context: ProviderContext): ContactCore {
   const run = new ContactRun(context);
   return {
-    check: (olds, news) => checkContact(run, olds, news),
-    diff: (id, olds, news) => diffContactState(run, id, contactState(olds), contactInputs(news)),
-    create: (news) => createContact(run, contactInputs(news)),
-    read: (id, olds) => readContact(run, id, isContact<ContactOutputs>(olds) ? olds : undefined, ownerOf(olds)),
-    update: (id, olds, news) => updateContact(run, id, contactState(olds), contactInputs(news)),
-    delete: (id, olds) => deleteContact(run, id, contactState(olds)),
+    check: async (olds, news) => checkContact(run, olds, news),
+    diff: async (id, olds, news) => diffContactState(run, id, contactState(olds), contactInputs(news)),
+    create: async (news) => createContact(run, contactInputs(news)),
+    // `pulumi import` reads with no state (the owner alone): the contact is then declared from what Callbell has.
+    read: async (id, olds) => readContact(run, id, isHeld<ContactOutputs>(olds) ? olds : undefined, ownerOf(olds)),
+    update: async (id, olds, news) => updateContact(run, id, contactState(olds), contactInputs(news)),
+    delete: async (id, olds) => deleteContact(run, id, contactState(olds)),
   };
 }
 
-// The engine hands back what check returned and what create, read or update stored. Their required strings are
-// checked here, once, so that values of another shape fail with a sentence, not deep inside a rule; the rest is as the
-// provider wrote it (values unknown in a preview are the string normalize.ts knows).
-const isContact = <T extends ContactInputs>(values: PropertyValues): values is PropertyValues & T =>
-  typeof values.identifier === "string" && typeof values.source === "string" && typeof values.name === "string";
+// The engine hands back what check returned and what create, read or update stored, so the values are the provider's
+// own: a contact is one with an identifier, as it has been since the first version (a state without one is an
+// import's). Anything else fails here with a sentence, not deep inside a rule.
+const isHeld = <T extends ContactInputs>(values: PropertyValues): values is PropertyValues & T => values.identifier !== undefined;
 
 function contactInputs(values: PropertyValues): ContactInputs {
-  if (isContact<ContactInputs>(values)) return values;
-  throw new ContactError(`the engine sent a contact without its identifier, source or name (it has ${Object.keys(values).join(", ") || "nothing"})`);
+  if (isHeld<ContactInputs>(values)) return values;
+  throw new ContactError(`the engine sent a contact without an identifier (it has ${Object.keys(values).join(", ") || "nothing"})`);
 }
 
 function contactState(values: PropertyValues): ContactOutputs {
-  if (isContact<ContactOutputs>(values)) return values;
-  throw new ContactError(
-    `the state holds a contact without its identifier, source or name (it has ${Object.keys(values).join(", ") || "nothing"}): run 'pulumi refresh'`,
-  );
+  if (isHeld<ContactOutputs>(values)) return values;
+  throw new ContactError(`the state holds a contact without an identifier (it has ${Object.keys(values).join(", ") || "nothing"})`);
 }
 
 /** Validates and normalises inputs, resolves team and channel names, and refuses a contact the run declares twice. */
@@ -85,7 +83,7 @@ export async function checkContact(run: ContactRun, olds: PropertyValues, news: 
   const owner = ownerOf(news);
   const masked = news[maskInput] === true;
   // Team and channel names become uuids here, so the state records the uuid (references.ts).
-  const resolved = result.ok ? await run.references.resolve(isContact<ContactInputs>(olds) ? olds : undefined, result.inputs) : undefined;
+  const resolved = result.ok ? await run.references.resolve(isHeld<ContactInputs>(olds) ? olds : undefined, result.inputs) : undefined;
   const problems = resolved ? [...resolved.problems] : result.ok ? [] : [...result.problems];
   const ownerField = run.settings().ownerField;
   const declaredFields = resolved?.inputs.customFields ?? {};

@@ -77,7 +77,7 @@ export function foreignMarks(
   for (const [field, value] of Object.entries(customFields ?? {})) {
     if (field === ownerField || typeof value !== "string" || !looksLikeMark(value)) continue;
     const holder = markHolder(value);
-    const sameStack = owner !== undefined && holder === stackOfOwner(owner);
+    const sameStack = owner !== undefined && holder !== undefined && holder === stackOfOwner(owner);
     const written = readMark(value).backend;
     const sameBackend = backend === undefined || written === undefined || written === backend;
     if (holder && !(sameStack && sameBackend)) found[field] = backend && sameStack ? `${holder} (in another backend)` : holder;
@@ -128,7 +128,9 @@ export function decideTakeover(f: TakeoverFacts): TakeoverDecision {
   const text = f.mark?.trim();
   if (f.marking && text) {
     const mark = readMark(text);
-    const ours = f.owner !== undefined && (mark.owner === f.owner || stackOfOwner(mark.owner) === stackOfOwner(f.owner));
+    // Text that is no "<project>/<stack>/<name>" owner names no stack, so it is never this stack's.
+    const markStack = stackOfOwner(mark.owner);
+    const ours = f.owner !== undefined && (mark.owner === f.owner || (markStack !== undefined && markStack === stackOfOwner(f.owner)));
     // Held as the mark says: a contact adopted once stays adopted (never deleted) through a rename or a replacement.
     const origin: Origin = mark.adopted || f.adopt ? "adopted" : "created";
     if (ours && mark.backend !== undefined && mark.backend === f.backend) {
