@@ -3,7 +3,7 @@
 import { AccountClient } from "./client/account";
 import { ContactsClient } from "./client/contacts";
 import { HttpSettings } from "./client/http";
-import { ProviderSettings, requireToken } from "./config";
+import { ProviderSettings, requireToken, resolveSettings } from "./config";
 
 /** The HTTP settings for these provider settings; the token is required (an error names both ways to set it) unless given. */
 export function httpSettingsOf(settings: ProviderSettings, token: string = requireToken(settings)): HttpSettings {
@@ -15,3 +15,31 @@ export const contactsClientFor = (settings: ProviderSettings, token?: string): C
 
 /** An account (lists) client for these settings. */
 export const accountClientFor = (settings: ProviderSettings, token?: string): AccountClient => new AccountClient(httpSettingsOf(settings, token));
+
+/** A provider process's connection: its settings, and one contacts client made on first use and again after a configure. */
+export interface ConfiguredConnection {
+  /** Takes the settings from a provider's configuration (its stack config or properties), falling back to the environment. */
+  configure(config: (key: string) => string | undefined): void;
+  settings(): ProviderSettings;
+  client(): ContactsClient;
+}
+
+/** A connection whose settings come from configure, else (never configured) from the environment alone. */
+export function configuredConnection(): ConfiguredConnection {
+  let settings: ProviderSettings | undefined;
+  let client: ContactsClient | undefined;
+  return {
+    configure(config) {
+      settings = resolveSettings(config);
+      client = undefined;
+    },
+    settings() {
+      settings ??= resolveSettings(() => undefined);
+      return settings;
+    },
+    client() {
+      client ??= contactsClientFor(this.settings());
+      return client;
+    },
+  };
+}

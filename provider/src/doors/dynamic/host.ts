@@ -2,35 +2,12 @@
 // `handler()` for the provider. Its path is part of every stored state, so it must never move. It also wires the
 // provider to the host: settings from the stack config (else the environment), one client made on first use, and
 // error messages printed once.
-import { ContactsClient } from "../../client/contacts";
-import { ProviderSettings, resolveSettings } from "../../config";
 import { CallbellProblem } from "../../problem";
-import { ProviderContext } from "../../domain/contact/lifecycle";
 import { ContactProvider, makeContactProvider } from "./dynamic-provider";
-import { contactsClientFor } from "../../connection";
+import { configuredConnection } from "../../connection";
 
-/** The context the provider host uses: settings from configure (stack config), else the environment. */
-export function hostContext(): ProviderContext & { configure(config: (key: string) => string | undefined): void } {
-  let settings: ProviderSettings | undefined;
-  let client: ContactsClient | undefined;
-  return {
-    configure(config) {
-      settings = resolveSettings(config);
-      client = undefined;
-    },
-    settings() {
-      settings ??= resolveSettings(() => undefined);
-      return settings;
-    },
-    client() {
-      if (!client) {
-        const s = this.settings();
-        client = contactsClientFor(s);
-      }
-      return client;
-    },
-  };
-}
+/** The context the provider host uses: settings from configure (stack config), else the environment (connection.ts). */
+export const hostContext = configuredConnection;
 
 const host = hostContext();
 // Made on first call, not on load: cheap for a host that only loads the module.

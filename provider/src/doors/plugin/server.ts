@@ -5,7 +5,6 @@
 import * as grpc from "@grpc/grpc-js";
 import { Any } from "google-protobuf/google/protobuf/any_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
-import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as engineRpc from "@pulumi/pulumi/proto/engine_grpc_pb";
 import * as engineProto from "@pulumi/pulumi/proto/engine_pb";
 import * as pluginProto from "@pulumi/pulumi/proto/plugin_pb";
@@ -14,25 +13,22 @@ import * as proto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusProto from "@pulumi/pulumi/proto/status_pb";
 import { CallbellConfigError, configKeys, resolveSettings } from "../../config";
 import { sameEmail } from "../../normalize";
-import { hostContext } from "../dynamic/host";
 import { ownerFromUrn } from "../../run/owner";
 import { retainOnDeleteOption } from "../../domain/contact/hints";
 import { PartialFailure, PropertyValues, ResourceCore, ResourceType } from "../../domain/resource-type";
-import { resourceTypes } from "../../domain/resource-types";
-import { getChannel, getContact, getTeam } from "../../domain/lookups";
+import { lookups, resourceTypes } from "../../domain/resource-types";
 import { unknownValue } from "../../normalize";
 import { PackageInfo } from "./package-info";
 import { packageSchema, secretSettings } from "./schema";
-import { functionTokens } from "../../tokens";
 import { unwrap, wrap } from "./values";
-import { contactsClientFor } from "../../connection";
+import { configuredConnection, contactsClientFor } from "../../connection";
 
 type Props = Record<string, unknown>;
 type Unary<Req, Res> = grpc.handleUnaryCall<Req, Res>;
 
 /** The provider's state for one plugin process (the engine starts one per provider, default or explicit). */
 export class CallbellPluginServer {
-  private readonly context = hostContext();
+  private readonly context = configuredConnection();
   // One core per resource type, made on its first request: each holds that type's run.
   private readonly cores = new Map<ResourceType, ResourceCore>();
   private engine?: engineRpc.EngineClient;
@@ -280,16 +276,10 @@ export class CallbellPluginServer {
   }
 
   private async invoke(req: proto.InvokeRequest): Promise<proto.InvokeResponse> {
-    const args = unwrap(req.getArgs()).props;
-    const settings = this.context.settings();
-    const lookups: Record<string, () => Promise<unknown>> = {
-      [functionTokens.getTeam]: () => getTeam(args as never, settings),
-      [functionTokens.getChannel]: () => getChannel(args as never, settings),
-      [functionTokens.getContact]: () => getContact(args as never, settings),
-    };
     const lookup = lookups[req.getTok()];
-    if (!lookup) throw new Error(`unknown function ${req.getTok()} (this provider serves ${Object.values(functionTokens).join(", ")})`);
-    return new proto.InvokeResponse().setReturn(Struct.fromJavaScript((await lookup()) as never));
+    if (!lookup) throw new Error(`unknown function ${req.getTok()} (this provider serves ${Object.keys(lookups).join(", ")})`);
+    const answer = await lookup(unwrap(req.getArgs()).props, this.context.settings());
+    return new proto.InvokeResponse().setReturn(wrap(answer));
   }
 }
 
