@@ -237,17 +237,11 @@ describe("docs walkthrough: the pages' blocks as a stranger runs them, outside t
       assert.match(cmd, /\r\nnode "%~dp0node_modules\\pulumi-callbell\\dist\\doors\\plugin\\main\.js" %\*\r\n$/);
       // The program both launchers run is in the archive: a moved entry point must move in both.
       const program = /node "%~dp0(.+)" %\*/.exec(cmd)![1].replace(/\\/g, "/");
-      const packed = execFileSync(
-        "tar",
-        [
-          "-tzf",
-          path.join(
-            dist,
-            archives.find((a) => a.includes("-windows-amd64"))!,
-          ),
-        ],
-        { encoding: "utf8" },
+      const windowsArchive = path.join(
+        dist,
+        archives.find((a) => a.includes("-windows-amd64"))!,
       );
+      const packed = execFileSync("tar", ["-tzf", windowsArchive], { encoding: "utf8", maxBuffer: 64 << 20 });
       assert.ok(packed.split("\n").includes(program), `the Windows launcher runs ${program}, which the archive holds`);
       assert.match(cmd, /where node >nul 2>nul\r\nif errorlevel 1 \(\r\n {2}echo pulumi-resource-callbell: no node on PATH; install Node\.js 22 or newer/);
     },
