@@ -86,6 +86,19 @@ export function recordOutput(): OutputRecorder {
 }
 
 /**
+ * Awaits an operation that must fail; when it succeeds, the assertion shows what it printed, so a run that passed for
+ * the wrong reason (no resource registered, or a contact taken over) can be told from the output.
+ */
+export async function mustFail(operation: Promise<unknown>, rec: OutputRecorder, what = "the operation"): Promise<void> {
+  try {
+    await operation;
+  } catch {
+    return;
+  }
+  assert.fail(`${what} succeeded, and should have failed. It printed:\n${rec.output()}`);
+}
+
+/**
  * The Contacts a stack holds, as resource name → uuid, after asserting that every uuid in its state exists in the
  * simulator: the check the data-safety suites make after every step.
  */

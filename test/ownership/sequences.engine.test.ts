@@ -9,14 +9,13 @@ import * as os from "os";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import type { ContactArgs } from "pulumi-callbell";
-import { ensureEngine, exportState, heldContacts, openStack, programNamed, recordOutput, resourcesOfType } from "../harness";
+import { ensureEngine, exportState, heldContacts, mustFail, openStack, recordOutput, resourcesOfType } from "../harness";
 import { RequestLogEntry, StartedSimulator, startSimulator } from "callbell-simulator";
 import { plainCliTools } from "../plain-cli/support";
 
 const CONTACT = "pulumi-nodejs:dynamic/callbell:Contact";
 const OWNER_FIELD = "pulumi_owner";
 const PROJECT = "callbell-sequences";
-const program = programNamed("contacts");
 // The same program as a folder the Node.js language host runs in a process of its own, as a user's `pulumi` does.
 const programDir = path.join(__dirname, "..", "faults", "program");
 type Declared = Record<string, ContactArgs>;
@@ -38,21 +37,19 @@ describe("engine end to end: the sequences that once lost or doubled a contact",
     recoverCreates?: boolean;
     backendDir?: string;
     env?: Record<string, string>;
-    /** Some of its runs are meant to fail: its program runs in a process of its own. */
-    failing?: boolean;
   }
   async function open(stackName: string, declared: Declared, options: Options = {}): Promise<Stack> {
-    // A run that fails leaves its program's calls in flight, and an inline program runs in this process: those
-    // leftovers can fail or drop the registrations of the next inline run (seen in full runs: a later preview here that
-    // registered no contact). A stack whose runs are meant to fail runs its program in a process of its own, as a
-    // user's `pulumi` does; the others stay inline, which is 3 times faster.
-    const tools = options.failing ? plainCliTools() : undefined;
+    // Every stack runs its program in a process of its own, as a user's `pulumi` does. An inline program runs in this
+    // process, and a failed inline run leaves its program's calls in flight: in full CI runs, a later inline run that
+    // had to fail here passed twice (a preview, then an up), as if it registered nothing. These sequences guard the
+    // first rule, so none of their runs shares a process with another.
+    const tools = plainCliTools();
     const stack = await openStack({
       projectName: PROJECT,
       stackName,
-      ...(tools ? { programDir } : { program }),
+      programDir,
       backendDir: options.backendDir,
-      env: tools ? { ...options.env, PATH: [tools.nodeBin, tools.pulumiDir, ensureEngine().env.PATH].join(path.delimiter) } : options.env,
+      env: { ...options.env, PATH: [tools.nodeBin, tools.pulumiDir, ensureEngine().env.PATH].join(path.delimiter) },
       config: {
         "callbell:apiUrl": { value: sim.url },
         "callbell:apiToken": { value: sim.token, secret: true },
@@ -111,12 +108,12 @@ describe("engine end to end: the sequences that once lost or doubled a contact",
   }
 
   it("up --replace with neither setting is refused, saying why and what to do, and nothing is written or lost", async () => {
-    const stack = await open("replace-plain", { alice }, { failing: true });
+    const stack = await open("replace-plain", { alice });
     await stack.up();
     const before = await stateOf(stack);
     await sim.admin.clearRequests();
     const rec = recordOutput();
-    await assert.rejects(stack.up({ ...rec.opts, replace: [urnOf(stack, "alice")] }));
+    await mustFail(stack.up({ ...rec.opts, replace: [urnOf(stack, "alice")] }), rec, "up --replace");
     assert.match(rec.text(), /if this is 'pulumi up --replace' of this resource, Callbell holds one contact per number, so the replacement can only keep it/);
     assert.deepEqual(writes(await sim.admin.requests()), []);
     assert.deepEqual(await stateOf(stack), before);
@@ -147,9 +144,9 @@ describe("engine end to end: the sequences that once lost or doubled a contact",
   it("one number declared twice, in two spellings, fails the preview and the up with both names, and nothing is written", async () => {
     await sim.admin.setFaults({ latencyMs: 300, jitterMs: 200 });
     const declared = { "alice-a": alice, "alice-b": { ...alice, identifier: "+39 333 123 9999", name: "QA Alice again" } };
-    const stack = await open("twice", declared, { ownerField: true, failing: true });
+    const stack = await open("twice", declared, { ownerField: true });
     const preview = recordOutput();
-    await assert.rejects(stack.preview(preview.opts));
+    await mustFail(stack.preview(preview.opts), preview, "preview");
     assert.match(
       preview.text(),
       /393331239999 is also declared by resource \\?"alice-[ab]\\?": both would be the same Callbell contact; declare each contact once/,
@@ -157,7 +154,7 @@ describe("engine end to end: the sequences that once lost or doubled a contact",
     assert.deepEqual(writes(await sim.admin.requests()), []);
     // At up, the engine creates the declaration whose check passed before the other's check fails: one contact, not two.
     const up = recordOutput();
-    await assert.rejects(stack.up(up.opts));
+    await mustFail(stack.up(up.opts), up, "up");
     assert.match(up.text(), /is also declared by resource/);
     assert.deepEqual(writes(await sim.admin.requests()), ["POST /v1/contacts"], "one POST, no second contact");
     const held = await stateOf(stack);
@@ -181,7 +178,7 @@ describe("engine end to end: the sequences that once lost or doubled a contact",
 
       const laptop = await open("dev", { alice, bob }, { ownerField: true, backendDir: path.join(scratch, "laptop") });
       const rec = recordOutput();
-      await assert.rejects(laptop.up(rec.opts));
+      await mustFail(laptop.up(rec.opts), rec, "the laptop's up");
       assert.match(rec.text(), new RegExp(`managed by ${PROJECT}/dev/alice in another Pulumi backend \\(backend [0-9a-f]{8}; this run's is [0-9a-f]{8}\\)`));
       assert.deepEqual(writes(await sim.admin.requests()), [], "the laptop wrote nothing");
       assert.deepEqual(await stateOf(laptop), {});
@@ -199,9 +196,9 @@ describe("engine end to end: the sequences that once lost or doubled a contact",
   });
 
   it("the owner field declared in customFields fails the preview, naming the field, and nothing is written", async () => {
-    const stack = await open("owner-declared", { alice: { ...alice, customFields: { [OWNER_FIELD]: "Acme" } } }, { ownerField: true, failing: true });
+    const stack = await open("owner-declared", { alice: { ...alice, customFields: { [OWNER_FIELD]: "Acme" } } }, { ownerField: true });
     const rec = recordOutput();
-    await assert.rejects(stack.preview(rec.opts));
+    await mustFail(stack.preview(rec.opts), rec, "preview");
     assert.match(
       rec.text(),
       /customFields\.pulumi_owner is the owner field \(callbell:ownerField\), where the provider writes which stack manages the contact/,
@@ -229,11 +226,11 @@ describe("engine end to end: the sequences that once lost or doubled a contact",
   });
 
   it("settings swapped between the two variables: one line, and neither the token nor the URL's path in any output", async () => {
-    const stack = await open("swapped", { alice }, { env: { CALLBELL_API_URL: sim.token, CALLBELL_API_TOKEN: sim.url }, failing: true });
+    const stack = await open("swapped", { alice }, { env: { CALLBELL_API_URL: sim.token, CALLBELL_API_TOKEN: sim.url } });
     await stack.removeConfig("callbell:apiUrl");
     await stack.removeConfig("callbell:apiToken");
     const rec = recordOutput();
-    await assert.rejects(stack.preview(rec.opts));
+    await mustFail(stack.preview(rec.opts), rec, "preview");
     const text = rec.text();
     assert.ok(!text.includes(sim.token), "the token appears nowhere");
     assert.doesNotMatch(text, /CallbellConfigError/, text.slice(text.indexOf("CallbellConfigError") - 3000, text.indexOf("CallbellConfigError") + 500));
