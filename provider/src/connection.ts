@@ -2,6 +2,8 @@
 // with. The client knows nothing of settings, and the settings nothing of HTTP.
 import { AccountClient } from "./client/account";
 import { ContactsClient } from "./client/contacts";
+import { CustomStatusesClient } from "./client/custom-statuses";
+import { WebhooksClient } from "./client/webhooks";
 import { HttpSettings } from "./client/http";
 import { ProviderSettings, requireToken, resolveSettings } from "./config";
 
@@ -43,3 +45,10 @@ export function configuredConnection(): ConfiguredConnection {
     },
   };
 }
+
+/** A custom statuses client for these settings. */
+export const customStatusesClientFor = (settings: ProviderSettings, token?: string): CustomStatusesClient =>
+  new CustomStatusesClient(httpSettingsOf(settings, token));
+
+/** A webhooks client for these settings. */
+export const webhooksClientFor = (settings: ProviderSettings, token?: string): WebhooksClient => new WebhooksClient(httpSettingsOf(settings, token));

@@ -1,4 +1,4 @@
-// pulumi-callbell: Callbell contacts as Pulumi resources.
+// pulumi-callbell: Callbell contacts, custom statuses and the account's webhook as Pulumi resources.
 export { Contact, ContactArgs, ContactOptions, PluginContact } from "./doors/typescript/resource";
 export { contactType, contactToken, contactSetToken } from "./tokens";
 export type { ContactInputs, ContactOutputs, BotStatus } from "./domain/contact/shape";
@@ -9,3 +9,7 @@ export { ContactSet, ContactSetArgs, ContactSummary } from "./doors/typescript/c
 export { loadSeedFiles, SeedContact, SeedFileError } from "./doors/seed/seed-file";
 export { seedKey, hashedSeedKey } from "./domain/contact/identity";
 export { getTeam, getChannel, getContact, TeamInfo, ChannelInfo, ContactInfo, CallbellLookupError } from "./domain/lookups";
+export { CustomStatus, CustomStatusArgs, Webhook, WebhookArgs } from "./doors/typescript/account-resources";
+export { customStatusToken, customStatusType, webhookToken, webhookType } from "./tokens";
+export { getCustomStatus, CustomStatusInfo } from "./domain/lookups";
+export { webhookEvents } from "./client/webhooks";

@@ -11,4 +11,21 @@ export const contactToken = "callbell:index:Contact";
 export const contactSetToken = "callbell:index:ContactSet";
 
 /** The lookups the plugin serves through Invoke. */
-export const functionTokens = { getTeam: "callbell:index:getTeam", getChannel: "callbell:index:getChannel", getContact: "callbell:index:getContact" } as const;
+export const functionTokens = {
+  getTeam: "callbell:index:getTeam",
+  getChannel: "callbell:index:getChannel",
+  getContact: "callbell:index:getContact",
+  getCustomStatus: "callbell:index:getCustomStatus",
+} as const;
+
+/** The CustomStatus the provider plugin serves (every language). */
+export const customStatusToken = "callbell:index:CustomStatus";
+
+/** The CustomStatus of the dynamic provider (TypeScript only). */
+export const customStatusType = "pulumi-nodejs:dynamic/callbell:CustomStatus";
+
+/** The account's Webhook the provider plugin serves (every language). */
+export const webhookToken = "callbell:index:Webhook";
+
+/** The Webhook of the dynamic provider (TypeScript only). */
+export const webhookType = "pulumi-nodejs:dynamic/callbell:Webhook";

@@ -43,13 +43,16 @@ describe("provider plugin: Invoke and the resource types it serves", () => {
     const unknown = new proto.InvokeRequest().setTok("callbell:index:getWebhook").setArgs(Struct.fromJavaScript({}));
     await assert.rejects(
       call(service.invoke, unknown),
-      /unknown function callbell:index:getWebhook \(this provider serves callbell:index:getTeam, callbell:index:getChannel, callbell:index:getContact\)/,
+      /unknown function callbell:index:getWebhook \(this provider serves callbell:index:getTeam, callbell:index:getChannel, callbell:index:getContact, callbell:index:getCustomStatus\)/,
     );
   });
 
   it("a resource type it does not serve is refused, naming the types it serves, and nothing is sent", async () => {
-    const req = new proto.CheckRequest().setUrn("urn:pulumi:dev::p::callbell:index:Webhook::hook").setNews(Struct.fromJavaScript({ url: "https://x" }));
-    await assert.rejects(call(service.check, req), /unknown resource type callbell:index:Webhook \(this provider serves callbell:index:Contact\)/);
+    const req = new proto.CheckRequest().setUrn("urn:pulumi:dev::p::callbell:index:Team::support").setNews(Struct.fromJavaScript({ name: "Support" }));
+    await assert.rejects(
+      call(service.check, req),
+      /unknown resource type callbell:index:Team \(this provider serves callbell:index:Contact, callbell:index:CustomStatus, callbell:index:Webhook\)/,
+    );
     assert.deepEqual(await sim.admin.requests(), []);
   });
 });

@@ -2,7 +2,7 @@
 // channels. Typed, on the same transport as the contacts client (rate limit, retries,
 // redaction); knows nothing about Pulumi.
 import { z } from "zod";
-import { CallbellError, callbellErrorFor } from "./errors";
+import { answerShapeError } from "./errors";
 import { CallbellHttp, HttpSettings, createHttp } from "./http";
 import { ContactFilters, ContactSource, ContactsClient, ListedContact } from "./contacts";
 import { dropUndefined } from "../normalize";
@@ -166,7 +166,7 @@ async function readPages<T>(fetch: (page: number) => Promise<T>, take: (page: nu
 
 function listOf(body: unknown, key: string, method: string, path: string, status: number): unknown[] {
   const list = body && typeof body === "object" ? (body as Record<string, unknown>)[key] : undefined;
-  if (!Array.isArray(list)) throw shapeError(method, path, status, `no '${key}' list in the answer`);
+  if (!Array.isArray(list)) throw answerShapeError(method, path, status, `no '${key}' list in the answer`);
   return list;
 }
 
@@ -174,10 +174,5 @@ function parseItem<T extends z.ZodType>(schema: T, item: unknown, path: string, 
   const parsed = schema.safeParse(item);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  throw shapeError("GET", path, 200, `${where}.${issue?.path.join(".") ?? ""}: ${issue?.message ?? "wrong shape"}`);
-}
-
-// An answer that is not what the API documents: status is 2xx here, so the factory makes it a CallbellResponseError.
-function shapeError(method: string, path: string, status: number, message: string): CallbellError {
-  return callbellErrorFor({ method, path, status, apiMessage: message });
+  throw answerShapeError("GET", path, 200, `${where}.${issue?.path.join(".") ?? ""}: ${issue?.message ?? "wrong shape"}`);
 }

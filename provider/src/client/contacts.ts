@@ -1,9 +1,9 @@
 // One typed method per Callbell endpoint the provider needs. Knows HTTP paths and Callbell's contact object; the
 // fields of the snake_case bodies are the contact's field table's (domain/contact/shape.ts). Knows nothing about Pulumi.
 import { z } from "zod";
-import { CallbellError, CallbellNotFoundError, callbellErrorFor, cut } from "./errors";
+import { CallbellError, CallbellNotFoundError, answerShapeError, attemptFailureOf, callbellErrorFor, cut } from "./errors";
 import { CallbellHttp, HttpSettings, createHttp, sleep } from "./http";
-import { AttemptFailure, decideRetry, unknownOutcome } from "./retry";
+import { decideRetry, unknownOutcome } from "./retry";
 import { uuidPattern } from "./uuid";
 
 /** The channel types Callbell contacts come from. */
@@ -140,7 +140,7 @@ export class ContactsClient {
     const path = "/auth/me";
     const answer = await this.http.send({ method: "GET", path });
     const parsed = meEnvelope.safeParse(answer.body);
-    if (!parsed.success) throw shapeError("GET", path, answer.status, "no user_email in the answer");
+    if (!parsed.success) throw answerShapeError("GET", path, answer.status, "no user_email in the answer");
     return { email: parsed.data.user_email, name: parsed.data.user_name ?? undefined };
   }
 
@@ -168,7 +168,7 @@ export class ContactsClient {
       },
     });
     const items = (answer.body as { contacts?: unknown } | undefined)?.contacts;
-    if (!Array.isArray(items)) throw shapeError("GET", path, answer.status, "no 'contacts' list in the answer");
+    if (!Array.isArray(items)) throw answerShapeError("GET", path, answer.status, "no 'contacts' list in the answer");
     const read: ContactsPage = { contacts: [], listed: items.length };
     items.forEach((item, index) => {
       const parsed = listedContactSchema.safeParse(item);
@@ -176,7 +176,7 @@ export class ContactsClient {
       else if (!read.notAContact) {
         const issue = parsed.error.issues[0];
         const where = `contacts[${index}].${issue?.path.join(".") || ""}`;
-        read.notAContact = shapeError("GET", path, answer.status, `${where}: ${issue?.message ?? "not a contact"}`);
+        read.notAContact = answerShapeError("GET", path, answer.status, `${where}: ${issue?.message ?? "not a contact"}`);
       }
     });
     return read;
@@ -216,7 +216,7 @@ export class ContactsClient {
         return { contact: await this.contactCall("POST", "/contacts", body), recoveredAfterLostAnswer: false };
       } catch (error) {
         if (!(error instanceof CallbellError)) throw error;
-        const failure = failureOf("POST", error);
+        const failure = attemptFailureOf("POST", error);
         const unknown = unknownOutcome(this.http.policy, failure);
         if (!unknown) throw error;
         if (!canLookUp) throw unknownOutcomeError(body, error, unknown);
@@ -257,20 +257,10 @@ export class ContactsClient {
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = envelope.success ? ["contact", ...(issue?.path ?? [])] : (issue?.path ?? []);
-      throw shapeError(method, path, answer.status, `not a contact: ${where.join(".") || "body"}: ${issue?.message ?? "wrong shape"}`);
+      throw answerShapeError(method, path, answer.status, `not a contact: ${where.join(".") || "body"}: ${issue?.message ?? "wrong shape"}`);
     }
     return parsed.data;
   }
-}
-
-// An answer that is not what the API documents: a CallbellResponseError (status 2xx), with its body marked invalid.
-function shapeError(method: string, path: string, status: number, message: string): CallbellError {
-  const invalidSuccess = status >= 200 && status < 300;
-  return callbellErrorFor({ method, path, status, apiMessage: message, bodyFault: invalidSuccess ? "invalid" : undefined });
-}
-
-function failureOf(method: string, error: CallbellError): AttemptFailure {
-  return { method, status: error.status, networkCode: error.networkCode, retryAfterMs: error.retryAfterMs, bodyFault: error.bodyFault };
 }
 
 // Said when a create may have landed and Callbell offers no lookup for the identifier: the

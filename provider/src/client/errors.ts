@@ -3,7 +3,7 @@
 // own message, with every known secret redacted — these messages end up in `pulumi up` output
 // and CI logs, so they must be safe to print and useful without a stack trace.
 import { CallbellProblem } from "../problem";
-import type { BodyFault } from "./retry";
+import type { AttemptFailure, BodyFault } from "./retry";
 
 /** Facts about one failed exchange with the Callbell API. */
 export interface FailureDetails {
@@ -243,4 +243,15 @@ export function cut(text: string, max: number): string {
 /** Redacts the whole text, then cuts it: the order that keeps a cut from exposing part of a secret. */
 export function safeExcerpt(text: string, secrets: readonly (string | undefined)[], max: number): string {
   return cut(redact(text, secrets), max);
+}
+
+/** An answer that is not what the API documents: a CallbellResponseError when its status is 2xx, with its body marked invalid. */
+export function answerShapeError(method: string, path: string, status: number, message: string): CallbellError {
+  const invalidSuccess = status >= 200 && status < 300;
+  return callbellErrorFor({ method, path, status, apiMessage: message, bodyFault: invalidSuccess ? "invalid" : undefined });
+}
+
+/** A failed call as the retry rules (retry.ts) read it, for `method`. */
+export function attemptFailureOf(method: string, error: CallbellError): AttemptFailure {
+  return { method, status: error.status, networkCode: error.networkCode, retryAfterMs: error.retryAfterMs, bodyFault: error.bodyFault };
 }

@@ -29,7 +29,7 @@ export interface HttpAnswer {
 
 /** One request: method, API path (relative to the base URL), optional JSON body and query. */
 export interface HttpRequest {
-  method: "GET" | "POST" | "PATCH" | "DELETE";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   path: string;
   body?: unknown;
   query?: Record<string, string | undefined>;

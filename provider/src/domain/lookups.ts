@@ -10,7 +10,8 @@ import { phoneDigits, phoneSources } from "./contact/phone";
 import { CallbellProblem } from "../problem";
 import type { AnswerValue, AnsweredField, ContactComputed, ContactInputs, ListField, LookupOutput } from "./contact/shape";
 import { lookupFields } from "./contact/shape";
-import { accountClientFor, contactsClientFor } from "../connection";
+import { accountClientFor, contactsClientFor, customStatusesClientFor } from "../connection";
+import { statusNameKey } from "./custom-status/shape";
 
 /** A team of the account. */
 export interface TeamInfo {
@@ -179,4 +180,30 @@ function contactInfo(c: ApiContact, source: ContactSource): ContactInfo {
     else if (answer && value !== undefined && value !== "") info[name] = value;
   }
   return info as ContactInfo;
+}
+
+/** A custom status as getCustomStatus answers it. */
+export interface CustomStatusInfo {
+  id: string;
+  name: string;
+  emoji?: string;
+}
+
+/** The custom status with this name (compared without case). */
+export async function getCustomStatus(args: { name: string }, settings?: ProviderSettings): Promise<CustomStatusInfo> {
+  const call = `getCustomStatus({ name: ${JSON.stringify(args?.name)} })`;
+  if (typeof args?.name !== "string" || args.name.trim() === "") throw new CallbellLookupError(`${call}: name must be a status name, e.g. "Lunch"`);
+  return lookup(
+    call,
+    async (s) => {
+      const statuses = await customStatusesClientFor(s.settings).list();
+      const found = statuses.find((status) => statusNameKey(status.name) === statusNameKey(args.name));
+      if (!found) {
+        const names = statuses.map((status) => JSON.stringify(status.name)).join(", ");
+        throw new CallbellLookupError(`${call}: the account has no custom status of that name${names ? `; it has ${names}` : " (it has none)"}`);
+      }
+      return { id: found.id, name: found.name, ...(found.emoji ? { emoji: found.emoji } : {}) };
+    },
+    settings,
+  );
 }

@@ -2,10 +2,29 @@
 // in the core's own types) and how its values travel (computed outputs, hidden inputs, names that go back secret). A
 // door serves the list in resource-types.ts; adding a type adds an entry there, not code to a door.
 import type { Owner } from "../run/owner";
-import type { ProviderContext } from "./contact/contact-run";
+import type { ProviderContext } from "./account-run";
 
 /** Property values as the engine carries them, by name: what a door hands a core and takes back. */
 export type PropertyValues = Readonly<Record<string, unknown>>;
+
+/** A property as the plugin's schema declares it. */
+export interface PropertySpec {
+  type?: "string" | "boolean" | "number" | "integer" | "array" | "object";
+  items?: PropertySpec;
+  additionalProperties?: PropertySpec;
+  oneOf?: PropertySpec[];
+  $ref?: string;
+  description?: string;
+}
+
+/** A resource as the plugin's schema declares it. */
+export interface ResourceSchema {
+  description: string;
+  inputProperties: Record<string, PropertySpec>;
+  requiredInputs: readonly string[];
+  properties: Record<string, PropertySpec>;
+  required: readonly string[];
+}
 
 /** A property check refused, and why, in a sentence that names the fix. */
 export interface CheckFailure {
@@ -54,6 +73,8 @@ export interface ResourceCore<State extends object = object> {
 export interface ResourceType {
   /** The plugin's type token, e.g. "callbell:index:Contact". */
   readonly token: string;
+  /** The resource as the plugin's schema declares it. */
+  readonly schema: ResourceSchema;
   /** The core of one provider process (one run). */
   core(context: ProviderContext): ResourceCore;
   /** Outputs only the API's answer fills: a preview's create shows them as unknown. */

@@ -4,77 +4,35 @@
 // (host.ts) and tests, over a ProviderContext.
 import { ApiContact, ContactsClient } from "../../client/contacts";
 import { CallbellError, redact } from "../../client/errors";
-import { CallbellConfigError, ProviderSettings } from "../../config";
-import { sameEmail } from "../../normalize";
 import { maskInput, maskPersonalData, personalValues } from "./personal-data";
 import { ContactError } from "./error";
 import { OwnerMarkable, ownerMarkOn, withOwnerMark } from "./mapping";
 import { writeMark } from "./ownership";
 import { Origin, Owner } from "../../run/owner";
-import { Door, adoptHint } from "./hints";
-import { PageReadLimits, PageSnapshot, defaultPageReadLimits } from "../../run/page-snapshot";
+import { adoptHint } from "./hints";
+import { AccountRun, ProviderContext } from "../account-run";
+import { PageSnapshot, defaultPageReadLimits } from "../../run/page-snapshot";
 import { listedAnswersFor, pageReadable } from "./page-fit";
 import { AccountReferences } from "./references";
-import { RunMemory } from "../../run/run-memory";
-import { EngineRun } from "../../run/engine-run";
 import { ContactInputs, ContactOutputs } from "./shape";
 import { accountContactKey, createKey } from "./identity";
-import { StackWriteLock } from "../../run/write-lock";
 
-/** What the lifecycle needs from its surroundings: a client, made on first use, and the settings. */
-export interface ProviderContext {
-  settings(): ProviderSettings;
-  client(): ContactsClient;
-  /** Where a warning goes (default: the process's stderr, which the engine shows as a diagnostic). */
-  warn?(message: string): void;
-  /** The guard against a second run of the stack writing beside this one (default: a lock file per stack on this machine). */
-  writeLock?: StackWriteLock;
-  /** The engine run this process serves (default: the one its arguments name; none in a test's own process). */
-  engineRun?: EngineRun;
-  /** When a run's reads turn to page reads (default: defaultPageReadLimits). */
-  pageReads?: PageReadLimits;
-  /**
-   * The front door this run serves, for the syntax its messages suggest (hints.ts): "dynamic" (default), the Contact
-   * of TypeScript/JavaScript programs, or "plugin", the provider plugin of any language.
-   */
-  door?: Door;
-}
+/** The context a run is built over (account-run.ts), as the contact lifecycle's callers know it. */
+export type { ProviderContext };
 
-/** One run of the provider: its context, its memory and the helpers every operation uses. */
-export class ContactRun {
+/** One run of the contact lifecycle: the account run, with the contact's references, pages, marks and sentences. */
+export class ContactRun extends AccountRun {
   /** Team, channel and assignee checks and name resolution, with one read of each list per run. */
   readonly references: AccountReferences;
-  /** Who keeps and who declares each contact in this run. */
-  readonly memory: RunMemory;
-  private readonly engineRun?: EngineRun;
-  private readonly writeLock: StackWriteLock;
-  private accountChecked?: Promise<void>;
   // The page snapshot of the client it was read with: a client made anew (other settings) starts another.
   private pages?: { client: ContactsClient; snapshot: PageSnapshot };
 
-  constructor(private readonly context: ProviderContext) {
+  constructor(context: ProviderContext) {
+    super(context);
     this.references = new AccountReferences(
       () => context.settings(),
       (message) => this.warn(message),
     );
-    this.engineRun = context.engineRun ?? EngineRun.ofThisProcess();
-    this.memory = new RunMemory(this.engineRun);
-    this.writeLock = context.writeLock ?? new StackWriteLock(undefined, undefined, this.engineRun);
-  }
-
-  /** The resolved settings. */
-  settings(): ProviderSettings {
-    return this.context.settings();
-  }
-
-  /** The front door this run serves (ProviderContext.door). */
-  door(): Door {
-    return this.context.door ?? "dynamic";
-  }
-
-  /** The Callbell client, made on first use. */
-  client(): ContactsClient {
-    return this.context.client();
   }
 
   /**
@@ -110,40 +68,6 @@ export class ContactRun {
   /** The key that keeps creates of one number one at a time on this run's account (identity.ts). */
   createKeyOf(inputs: Pick<ContactInputs, "source" | "identifier">): string {
     return createKey(this.settings().apiUrl, inputs);
-  }
-
-  /** Says a warning once, as a diagnostic of the run. */
-  warn(message: string): void {
-    if (this.context.warn) this.context.warn(message);
-    else process.stderr.write(`warning: ${message}\n`);
-  }
-
-  /**
-   * Before each write: the run this process serves is still alive (an orphaned provider of a killed `pulumi` writes
-   * nothing more). Before the first write of this process: no other run of this stack on this machine may still be writing (a run
-   * cancelled with `pulumi cancel` goes on until it ends, and a second `up` beside it would create every contact it
-   * is creating a second time); and the token must belong to the account the stack expects, so a prod token in a dev
-   * stack cannot seed prod.
-   */
-  async beforeWrite(owner: Owner | undefined): Promise<void> {
-    await this.engineRun?.assertAlive();
-    await this.writeLock.acquire(owner, this.settings().backend);
-    const expected = this.settings().expectedAccount;
-    if (!expected) return;
-    this.accountChecked ??= this.client()
-      .me()
-      .then((account) => {
-        if (!sameEmail(account.email, expected)) {
-          throw new CallbellConfigError(
-            `Refusing to write: this stack expects the Callbell account ${expected} (callbell:expectedAccount), but the API token belongs to ` +
-              `${account.email}. Use the token of ${expected}, or change callbell:expectedAccount if the stack really targets ${account.email}.`,
-          );
-        }
-      });
-    this.accountChecked.catch(() => {
-      this.accountChecked = undefined;
-    });
-    return this.accountChecked;
   }
 
   /** The owner mark this resource should carry, when the account has an owner field. */

@@ -4,9 +4,10 @@
 // door says which it is through the run's context (contact-run.ts: ProviderContext.door).
 import { contactToken } from "../../tokens";
 import { Owner, ownerParts } from "../../run/owner";
+import type { Door } from "../account-run";
 
-/** The front door a run serves: the dynamic resource (TypeScript/JavaScript) or the provider plugin (any language). */
-export type Door = "dynamic" | "plugin";
+/** The front door a run serves (account-run.ts). */
+export type { Door };
 
 /**
  * How to add an alias from a resource's old name. Pulumi YAML (pulumi-yaml v1.25) takes aliases only as URN strings,

@@ -5,6 +5,7 @@
 // the interfaces below, whose JSDoc is what TypeScript users see (test/contact/field-table.test.ts holds it equal to
 // the tables' descriptions). Types, constants and the tables only.
 import type { z } from "zod";
+import type { PropertySpec } from "../resource-type";
 import { type ApiContact, type ApiContactKey, type ContactSource, contactSources } from "../../client/contacts";
 import type { Origin, Owner } from "../../run/owner";
 
@@ -113,15 +114,8 @@ export type ChangeRule =
 /** The type a seed file's `defaults:` value must have, with an example for its message. */
 export type SeedDefault = readonly ["string" | "list" | "mapping" | "boolean" | "title or { main: true }", string];
 
-/** A property in Pulumi's package schema (the provider plugin's GetSchema): its type and its documentation. */
-export interface PropertySpec {
-  type?: "string" | "boolean" | "number" | "integer" | "array" | "object";
-  items?: PropertySpec;
-  additionalProperties?: PropertySpec;
-  oneOf?: PropertySpec[];
-  $ref?: string;
-  description?: string;
-}
+/** A property as the plugin's schema declares it (resource-type.ts). */
+export type { PropertySpec };
 
 /** The validators a field's value can be held to. schema.ts makes them, with the words of their messages; `field` names the property there. */
 export interface InputRules {

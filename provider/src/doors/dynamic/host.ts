@@ -3,7 +3,8 @@
 // provider to the host: settings from the stack config (else the environment), one client made on first use, and
 // error messages printed once.
 import { CallbellProblem } from "../../problem";
-import { ContactProvider, makeContactProvider } from "./dynamic-provider";
+import { ContactProvider, dynamicProviderOf, makeContactProvider } from "./dynamic-provider";
+import { resourceTypes } from "../../domain/resource-types";
 import { configuredConnection } from "../../connection";
 
 /** The context the provider host uses: settings from configure (stack config), else the environment (connection.ts). */
@@ -63,3 +64,30 @@ function withProviderStored<T extends { changes?: boolean }>(olds: object, resul
 
 /** Returns the Contact provider; the host calls it once per distinct `__provider` text. */
 export const handler = () => contactProvider;
+
+// The other resource types, one provider each, made on first use over the same connection.
+const hostedTypes = new Map<string, ContactProvider>();
+
+/**
+ * The module a TypeScript resource other than Contact names in its `__provider` (typescript/account-resources.ts): the
+ * host calls its `handler()`. Its path and the token are part of every stored state of that type, so they never change.
+ */
+export function hostOf(token: string): { handler: () => ContactProvider } {
+  const type = resourceTypes.find((t) => t.token === token);
+  if (!type) throw new Error(`pulumi-callbell serves no resource type ${token}; is the installed package older than the stack's state?`);
+  const made = (): ContactProvider => {
+    let found = hostedTypes.get(token);
+    if (!found) hostedTypes.set(token, (found = dynamicProviderOf(type.core(host))));
+    return found;
+  };
+  const provider: ContactProvider = {
+    configure: (req) => sayOnce(async () => host.configure((key) => req.config.get(key))),
+    check: (olds, news) => sayOnce(() => made().check(olds, news)),
+    diff: (id, olds, news) => sayOnce(() => made().diff(id, olds, news)),
+    create: (inputs) => sayOnce(() => made().create(inputs)),
+    read: (id, props) => sayOnce(() => made().read(id, props)),
+    update: (id, olds, news) => sayOnce(() => made().update(id, olds, news)),
+    delete: (id, props) => sayOnce(() => made().delete(id, props)),
+  };
+  return { handler: () => provider };
+}

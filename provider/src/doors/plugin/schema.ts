@@ -1,19 +1,12 @@
-// The package schema the plugin serves (GetSchema): package `callbell` with its config, the explicit provider, the
-// Contact resource and the lookups as functions. Contact's properties and getContact's answer come from shape.ts's
+// The package schema the plugin serves (GetSchema): package `callbell` with its config, the explicit provider, each
+// resource type's own entry (domain/resource-types.ts) and the lookups as functions. Contact's properties and getContact's answer come from shape.ts's
 // field tables; nothing here lists a contact field but ContactSet's own overrides.
 import { contactSources } from "../../client/contacts";
 import { configKeys, defaultApiUrl, envVars } from "../../config";
-import {
-  PropertySpec,
-  contactOutputNames,
-  contactPropertySpecs,
-  heldNames,
-  inputNames,
-  lookupFields,
-  requiredInputNames,
-  requiredOutputNames,
-} from "../../domain/contact/shape";
-import { contactSetToken, contactToken, functionTokens } from "../../tokens";
+import { contactPropertySpecs, lookupFields } from "../../domain/contact/shape";
+import type { PropertySpec } from "../../domain/resource-type";
+import { contactSetToken, functionTokens } from "../../tokens";
+import { resourceTypes } from "../../domain/resource-types";
 import { PackageInfo } from "./package-info";
 
 /** The package name, also the plugin's name (pulumi-resource-callbell). */
@@ -55,12 +48,13 @@ const strings = (names: readonly string[], description: Record<string, string>) 
 /** The schema, as GetSchema returns it (JSON text), for the release `info` names. */
 export function packageSchema(info: PackageInfo): string {
   const { version } = info;
-  const contactOutputs = [...contactOutputNames, ...heldNames];
   const schema = {
     name: packageName,
     displayName: "Callbell",
     version,
-    description: "Callbell contacts (WhatsApp CRM) as Pulumi resources. A contact delete is irreversible: adopted and imported contacts are never deleted.",
+    description:
+      "Callbell (WhatsApp CRM) as Pulumi resources: contacts, custom statuses and the account's webhook. A contact or status delete is irreversible: " +
+      "adopted and imported ones are never deleted.",
     keywords: ["pulumi", "callbell", "whatsapp", "crm"],
     license: "Apache-2.0",
     repository: info.repository,
@@ -109,13 +103,7 @@ export function packageSchema(info: PackageInfo): string {
       },
     },
     resources: {
-      [contactToken]: {
-        description: "A Callbell contact, created with POST /contacts and kept as declared. Adopted and imported contacts are never deleted.",
-        inputProperties: pick(inputNames),
-        requiredInputs: requiredInputNames,
-        properties: pick(contactOutputs),
-        required: requiredOutputNames,
-      },
+      ...Object.fromEntries(resourceTypes.map((type) => [type.token, type.schema])),
       [contactSetToken]: {
         isComponent: true,
         description:
@@ -176,6 +164,18 @@ export function packageSchema(info: PackageInfo): string {
             main: { type: "boolean", description: "True for the source's main channel." },
           },
           required: ["uuid", "title", "source", "main"],
+        },
+      },
+      [functionTokens.getCustomStatus]: {
+        description: "The custom status with this name (compared without case).",
+        inputs: { properties: strings(["name"], { name: 'The status name, e.g. "Lunch".' }), required: ["name"] },
+        outputs: {
+          properties: strings(["id", "name", "emoji"], {
+            id: "The status id (a dashed UUID).",
+            name: "Its name as Callbell has it.",
+            emoji: "Its emoji, if any.",
+          }),
+          required: ["id", "name"],
         },
       },
       [functionTokens.getContact]: {

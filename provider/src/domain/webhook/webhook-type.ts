@@ -1,0 +1,26 @@
+// The account's webhook as the doors serve it (resource-type.ts): its token, schema, core, computed outputs and the
+// owner it takes from the URN.
+import { webhookToken } from "../../tokens";
+import { ownerInput } from "../contact/shape";
+import type { ResourceType } from "../resource-type";
+import { makeWebhookCore } from "./lifecycle";
+import { webhookComputedNames, webhookComputedSpecs, webhookHoldingSpecs, webhookInputSpecs } from "./shape";
+
+/** callbell:index:Webhook. */
+export const webhookResource: ResourceType = {
+  token: webhookToken,
+  schema: {
+    description:
+      "The account's one webhook: where Callbell POSTs events. Callbell documents no read of it, so refresh cannot see changes made elsewhere, " +
+      "and destroy removes it only when a read shows it unchanged or unsubscribeOnDelete is set (docs/webhook.md).",
+    inputProperties: webhookInputSpecs,
+    requiredInputs: ["url", "subscriptions"],
+    properties: { ...webhookInputSpecs, ...webhookComputedSpecs, ...webhookHoldingSpecs },
+    required: ["url", "subscriptions"],
+  },
+  core: makeWebhookCore,
+  computedOutputs: webhookComputedNames,
+  hiddenInputs: [ownerInput],
+  coreInputs: (values, owner) => ({ ...values, [ownerInput]: owner }),
+  secretNames: () => [],
+};
