@@ -1,2 +1,2 @@
-// Callbell contacts (WhatsApp CRM) as Pulumi resources. A contact delete is irreversible: adopted and imported contacts are never deleted.
+// Callbell (WhatsApp CRM) as Pulumi resources: contacts, custom statuses and the account's webhook. A contact or status delete is irreversible: adopted and imported ones are never deleted.
 package callbell

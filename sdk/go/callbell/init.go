@@ -25,6 +25,10 @@ func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi
 		r = &Contact{}
 	case "callbell:index:ContactSet":
 		r = &ContactSet{}
+	case "callbell:index:CustomStatus":
+		r = &CustomStatus{}
+	case "callbell:index:Webhook":
+		r = &Webhook{}
 	default:
 		return nil, fmt.Errorf("unknown resource type: %s", typ)
 	}
