@@ -17,11 +17,13 @@ export const doctorUsage = `Usage: pulumi-callbell doctor [--probe NUMBER [--tag
 
 Checks the Callbell account the provider would use (the same settings: ${envVars.apiUrl}, ${envVars.ownerField},
 ${envVars.expectedAccount}, ...): the token, the account, the owner field, that teams, channels and members can
-be read, the page size of GET /contacts and the rate-limit headers. Sends GET requests only.
+be read, the page size of GET /contacts, the rate-limit headers, custom statuses, whether the webhook can be read,
+and failed webhook deliveries. Sends GET requests only, and never touches the account's webhook.
 
   --probe NUMBER    also write, on an account you may write to: create one throwaway WhatsApp contact on
                     NUMBER (which must not be a contact yet; doctor refuses otherwise) and observe how the
-                    account behaves where Callbell's reference is silent; then delete what it created
+                    account behaves where Callbell's reference is silent; and one throwaway custom status
+                    (a second POST of its name shows whether Callbell refuses duplicates); then delete what it created
   --tags A,B        two existing tags for the probe's tag checks (PATCH tags, tag case, unknown tag)
   --field NAME      an existing text custom field for the probe's field checks (default: the owner field)
   --json FILE       also write the findings to FILE, token and phone number redacted, for a bug report
@@ -188,7 +190,10 @@ class Doctor {
 
   async run(options: DoctorOptions): Promise<DoctorReport> {
     if (await this.readOnlyChecks(options)) {
-      if (options.probe) await this.probe(options.probe, options);
+      if (options.probe) {
+        await this.probe(options.probe, options);
+        await this.probeCustomStatus();
+      }
     }
     return { findings: this.findings, requests: this.requests };
   }
@@ -301,6 +306,7 @@ class Doctor {
         );
       }
     }
+    await this.accountObjectChecks();
     const seen = [...this.rateHeaders].map(([k, v]) => `${k}: ${v}`).join(", ");
     this.add(
       "rate-limit headers",
@@ -310,6 +316,77 @@ class Doctor {
         "and retries a 429 after its Retry-After, or with backoff without one",
     );
     return true;
+  }
+
+  // Custom statuses and the webhook: GET only. A GET of the webhook is not in Callbell's reference; its answer says
+  // whether refresh and destroy of a Webhook can see it (domain/webhook/lifecycle.ts).
+  private async accountObjectChecks(): Promise<void> {
+    const statuses = await this.send({ method: "GET", path: "/custom_statuses", query: { page: "1" } });
+    const statusList = listIn(statuses.body, "customStatuses");
+    if (statuses.status === 200 && statusList) {
+      this.add("custom statuses", "ok", `readable (${statusList.length} on page 1)`, "CustomStatus finds a status of its name before it creates one");
+    } else {
+      this.add("custom statuses", "note", `not readable (${statuses.status})`, "CustomStatus cannot work with this token; contacts are not affected");
+    }
+    const webhook = await this.send({ method: "GET", path: "/webhooks" });
+    const held = (webhook.body as { webhook?: { url?: unknown; enabled?: unknown } } | undefined)?.webhook;
+    if (webhook.status === 200 && typeof held?.url === "string") {
+      this.add(
+        "webhook read",
+        held.enabled === false ? "note" : "ok",
+        `GET /webhooks answers: set${held.enabled === false ? ", disabled after failed deliveries" : ""}`,
+        "a Webhook's refresh shows changes made elsewhere, and destroy removes it only when it is unchanged",
+      );
+    } else {
+      this.add(
+        "webhook read",
+        "note",
+        `GET /webhooks answers ${webhook.status} (not in Callbell's reference)`,
+        "a Webhook's refresh cannot see changes made elsewhere, and destroy leaves it unless unsubscribeOnDelete is set",
+      );
+    }
+    const events = await this.send({ method: "GET", path: "/webhooks/events", query: { page: "1", status: "failed" } });
+    const failed = listIn(events.body, "events");
+    if (events.status === 200 && failed) {
+      this.add(
+        "failed webhook deliveries",
+        failed.length ? "note" : "ok",
+        `${failed.length} on page 1`,
+        failed.length ? "repeated failures disable the webhook: check the receiver, then run up to subscribe again" : "the receiver answers",
+      );
+    } else this.add("failed webhook deliveries", "skipped", `not readable (${events.status})`, "GET /webhooks/events lists deliveries");
+  }
+
+  // With --probe: one throwaway custom status, and a second POST of its name, which says whether Callbell refuses a
+  // duplicate name (its reference does not say); both deleted before it ends.
+  private async probeCustomStatus(): Promise<void> {
+    const name = `${probeName} ${Date.now().toString(36)}`;
+    const made: string[] = [];
+    const idOf = (body: unknown) => (body as { customStatus?: { id?: unknown } } | undefined)?.customStatus?.id;
+    try {
+      const first = await this.send({ method: "POST", path: "/custom_statuses", body: { name, emoji: "🧪" } });
+      const firstId = idOf(first.body);
+      if (typeof firstId !== "string") {
+        this.add("custom status create", "fail", `${first.status}`, "CustomStatus cannot create statuses with this token");
+        return;
+      }
+      made.push(firstId);
+      this.add("custom status create", "ok", `${first.status}`, "CustomStatus creates statuses");
+      const second = await this.send({ method: "POST", path: "/custom_statuses", body: { name } });
+      const secondId = idOf(second.body);
+      if (typeof secondId === "string") made.push(secondId);
+      this.add(
+        "custom status name twice",
+        "ok",
+        typeof secondId === "string" ? "Callbell makes a second status of one name" : `refused (${second.status})`,
+        "CustomStatus never sends a second create of a name the account has (it refuses, or adopts with adopt: true)",
+      );
+    } finally {
+      for (const id of made) {
+        const removed = await this.send({ method: "DELETE", path: `/custom_statuses/${encodeURIComponent(id)}` });
+        if (removed.status !== 200) this.add("custom status cleanup", "fail", `${removed.status}`, `delete the status "${name}" in the dashboard`);
+      }
+    }
   }
 
   private readable(check: string, status: number, list: unknown[] | undefined, meaning: string): void {

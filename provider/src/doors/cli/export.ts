@@ -12,7 +12,9 @@ import { teamsNamed } from "../../client/names";
 import { isUuid } from "../../client/uuid";
 import { buildSeedFile, describeManaged } from "./export-file";
 import { UsageError, readFlags } from "./args";
-import { accountClientFor } from "../../connection";
+import { accountClientFor, customStatusesClientFor } from "../../connection";
+import type { ApiCustomStatus } from "../../client/custom-statuses";
+import { customStatusToken } from "../../tokens";
 
 /** Where the command writes; tests pass their own. */
 export interface CliIo {
@@ -22,7 +24,7 @@ export interface CliIo {
 
 /** What `export --help` prints. */
 export const exportUsage = `Usage: pulumi-callbell export --out FILE [--force] [--source S] [--tags a,b] [--team UUID|NAME]
-                              [--owner-field F [--stack P/S]] [--api-url URL]
+                              [--owner-field F [--stack P/S]] [--statuses FILE] [--api-url URL]
 
 Reads the contacts of a Callbell account (GET /contacts, page by page; nothing is written to
 Callbell) and writes them to FILE as a seed file for ContactSet, each with adopt: true.
@@ -36,6 +38,9 @@ Callbell) and writes them to FILE as a seed file for ContactSet, each with adopt
                     that carry a mark are left out, as \`pulumi up\` would refuse to adopt them
   --stack P/S       the <project>/<stack> the file is for: contacts whose mark names it are its own and are
                     written (re-exporting a stack's file without it drops that stack's contacts from it)
+  --statuses FILE   also write the account's custom statuses to FILE, for \`pulumi import --file FILE\`, which
+                    adds each to the stack as a callbell:index:CustomStatus (adopted: never deleted) and prints
+                    its code in the program's language
   --api-url URL     API base URL (default: ${envVars.apiUrl}, else https://api.callbell.eu/v1)
 
 The API token is read from ${envVars.apiToken} only (never a flag, so it stays out of shell history).`;
@@ -48,6 +53,7 @@ interface ExportOptions {
   team?: string;
   ownerField?: string;
   stack?: string;
+  statuses?: string;
   apiUrl?: string;
 }
 
@@ -68,8 +74,12 @@ export async function runExport(args: readonly string[], env: NodeJS.ProcessEnv,
     if (options.stack && !settings.ownerField) {
       throw new UsageError(`--stack needs the owner field (${envVars.ownerField} or --owner-field): a contact's stack is read from its mark there`);
     }
-    if (fs.existsSync(options.out) && !options.force) {
-      throw new UsageError(`--out: ${options.out} already exists; choose another file, or add --force to overwrite it`);
+    for (const [flag, file] of [
+      ["--out", options.out],
+      ["--statuses", options.statuses],
+    ] as const) {
+      if (file && fs.existsSync(file) && !options.force)
+        throw new UsageError(`${flag}: ${file} already exists; choose another file, or add --force to overwrite it`);
     }
     const client = accountClientFor(settings, token);
     const teams = await client.listTeams();
@@ -129,6 +139,14 @@ export async function runExport(args: readonly string[], env: NodeJS.ProcessEnv,
           `\`pulumi up\` will send one PATCH for each.`,
       );
     }
+    if (options.statuses) {
+      const statuses = await customStatusesClientFor(settings, token).list();
+      writeAtomically(options.statuses, statusImportFile(statuses));
+      io.out(
+        `Wrote ${statuses.length} custom status${statuses.length === 1 ? "" : "es"} to ${options.statuses}: ` +
+          `\`pulumi import --file ${path.basename(options.statuses)}\` adds them to the stack as adopted and prints their code.`,
+      );
+    }
     io.out(`Next: review ${options.out}, then declare it with ContactSet ({ files: ["${path.basename(options.out)}"] }) and run \`pulumi up\`.`);
     return 0;
   } catch (error) {
@@ -162,6 +180,9 @@ function parseArgs(args: readonly string[]): ExportOptions {
         return true;
       case "--team":
         options.team = value();
+        return true;
+      case "--statuses":
+        options.statuses = value();
         return true;
       case "--owner-field":
         options.ownerField = value();
@@ -237,4 +258,22 @@ function writeAtomically(file: string, text: string): void {
   // Owner-only, as the file holds phone numbers and names; a rename never leaves half a file.
   fs.writeFileSync(tmp, text, { mode: 0o600 });
   fs.renameSync(tmp, file);
+}
+
+/** A `pulumi import --file` file of custom statuses: each named after its name (letters, digits and dashes), unique. */
+export function statusImportFile(statuses: readonly ApiCustomStatus[]): string {
+  const used = new Set<string>();
+  const resources = statuses.map((status) => {
+    const base =
+      status.name
+        .normalize("NFKD")
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, "-")
+        .replace(/^-|-$/g, "") || "status";
+    let name = base;
+    for (let n = 2; used.has(name); n++) name = `${base}-${n}`;
+    used.add(name);
+    return { type: customStatusToken, name, id: status.id };
+  });
+  return JSON.stringify({ resources }, null, 2) + "\n";
 }
