@@ -5,7 +5,7 @@
 import { ApiCustomStatus, CustomStatusesClient } from "../../client/custom-statuses";
 import { CallbellNotFoundError, redact } from "../../client/errors";
 import { customStatusesClientFor } from "../../connection";
-import { dropUndefined } from "../../normalize";
+import { containsUnknown, dropUndefined } from "../../normalize";
 import { CallbellProblem } from "../../problem";
 import { Origin, Owner, keeperIs, resourceOfOwner } from "../../run/owner";
 import { anotherProvider } from "../../run/run-memory";
@@ -30,17 +30,20 @@ export function checkStatusInputs(news: PropertyValues): { inputs?: CustomStatus
     }
   }
   const name = news.name;
-  if (typeof name !== "string" || name.trim() === "") {
+  if (containsUnknown(name)) {
+    // Known at up only (another resource's output): checked then.
+  } else if (typeof name !== "string" || name.trim() === "") {
     failures.push({ property: "name", reason: 'name is required: the status name agents pick, e.g. "Lunch"' });
   } else if (/[\r\n]/.test(name)) {
     failures.push({ property: "name", reason: "name must be one line: remove the line break" });
   }
   const emoji = news.emoji;
-  if (emoji !== undefined && emoji !== null && (typeof emoji !== "string" || !isOneEmoji(emoji))) {
+  if (emoji !== undefined && emoji !== null && !containsUnknown(emoji) && (typeof emoji !== "string" || !isOneEmoji(emoji))) {
     failures.push({ property: "emoji", reason: `emoji must be one emoji, e.g. "🍙" (got ${JSON.stringify(emoji)}); leave it out for none` });
   }
-  if (news.adopt !== undefined && typeof news.adopt !== "boolean") failures.push({ property: "adopt", reason: "adopt must be true or false" });
-  if (failures.length) return { failures };
+  if (news.adopt !== undefined && !containsUnknown(news.adopt) && typeof news.adopt !== "boolean")
+    failures.push({ property: "adopt", reason: "adopt must be true or false" });
+  if (failures.length || [name, emoji, news.adopt].some(containsUnknown)) return { failures };
   return {
     inputs: dropUndefined({
       name: (name as string).trim(),

@@ -9,7 +9,7 @@
 import { ApiWebhook, WebhooksClient, webhookEvents } from "../../client/webhooks";
 import { redact } from "../../client/errors";
 import { webhooksClientFor } from "../../connection";
-import { dropUndefined } from "../../normalize";
+import { containsUnknown, dropUndefined } from "../../normalize";
 import { CallbellProblem } from "../../problem";
 import { fingerprint } from "../../run/engine-run";
 import { Origin, Owner, keeperIs, resourceOfOwner } from "../../run/owner";
@@ -39,7 +39,9 @@ export function checkWebhookInputs(news: PropertyValues, apiUrl: string): { inpu
   }
   const url = news.url;
   const parsed = typeof url === "string" && URL.canParse(url.trim()) ? new URL(url.trim()) : undefined;
-  if (typeof url !== "string" || !parsed || !/^https?:$/.test(parsed.protocol) || !parsed.hostname) {
+  if (containsUnknown(url)) {
+    // Known at up only (another resource's output): checked then.
+  } else if (typeof url !== "string" || !parsed || !/^https?:$/.test(parsed.protocol) || !parsed.hostname) {
     failures.push({ property: "url", reason: 'url must be an http(s) URL with its protocol, e.g. "https://hooks.example.com/callbell"' });
   } else if (loopbackHost.test(parsed.hostname) && !isLocalApi(apiUrl)) {
     failures.push({
@@ -50,7 +52,9 @@ export function checkWebhookInputs(news: PropertyValues, apiUrl: string): { inpu
     });
   }
   const subscriptions = news.subscriptions;
-  if (!Array.isArray(subscriptions) || subscriptions.length === 0) {
+  if (containsUnknown(subscriptions)) {
+    // Known at up only.
+  } else if (!Array.isArray(subscriptions) || subscriptions.length === 0) {
     failures.push({ property: "subscriptions", reason: `subscriptions must list at least one event: ${webhookEvents.join(", ")}` });
   } else {
     const unknown = subscriptions.filter((e) => typeof e !== "string" || !(webhookEvents as readonly string[]).includes(e));
@@ -62,9 +66,10 @@ export function checkWebhookInputs(news: PropertyValues, apiUrl: string): { inpu
     }
   }
   for (const flag of ["unsubscribeOnDelete", "adopt"] as const) {
-    if (news[flag] !== undefined && typeof news[flag] !== "boolean") failures.push({ property: flag, reason: `${flag} must be true or false` });
+    if (news[flag] !== undefined && !containsUnknown(news[flag]) && typeof news[flag] !== "boolean")
+      failures.push({ property: flag, reason: `${flag} must be true or false` });
   }
-  if (failures.length) return { failures };
+  if (failures.length || [url, subscriptions, news.unsubscribeOnDelete, news.adopt].some(containsUnknown)) return { failures };
   return {
     inputs: dropUndefined({
       url: (url as string).trim(),
