@@ -64,7 +64,8 @@ let cachedCommand: Promise<PulumiCommand> | undefined;
 const tempDirs: string[] = [];
 let cleanupRegistered = false;
 
-function tempDir(parent: string, prefix: string): string {
+/** A new folder under `parent`, removed when the process exits (unless PULUMI_CALLBELL_KEEP_TEMP=1). */
+export function tempDir(parent: string, prefix: string): string {
   fs.mkdirSync(parent, { recursive: true });
   const dir = fs.mkdtempSync(path.join(parent, prefix));
   tempDirs.push(dir);
