@@ -242,6 +242,13 @@ async function takeOver(run: StatusRun, client: CustomStatusesClient, existing: 
     );
   }
   const origin: Origin = own ? (keeper?.origin ?? "created") : "adopted";
+  if (!own) {
+    // A status carries no owner mark, so nothing shows whether another stack created it (and would delete it on destroy).
+    run.warn(
+      `custom status "${existing.name}" (${existing.id}) adopted: this stack never deletes it. Callbell keeps no owner on a status, so if ` +
+        "another stack created it, that stack's destroy deletes it: adopt statuses made in the dashboard, and create each in one stack",
+    );
+  }
   run.memory.keep(existing.id, { owner, origin });
   const same = existing.name === inputs.name && (existing.emoji ?? undefined) === (inputs.emoji ?? undefined);
   const status = same ? existing : await client.update(existing.id, { name: inputs.name, emoji: inputs.emoji ?? null });
