@@ -158,6 +158,8 @@ export function makeWebhookCore(context: ProviderContext): ResourceCore<WebhookS
             : [olds[name], news[name]];
         if (JSON.stringify(before ?? null) !== JSON.stringify(after ?? null)) properties[name] = "update";
       }
+      // Disabled by Callbell after failed deliveries (seen by a refresh that could read it): a subscribe enables it again.
+      if (olds.enabled === false) properties.enabled = "update";
       const renamed = owner !== undefined && olds.owner !== undefined && olds.owner !== owner;
       return { changes: Object.keys(properties).length > 0 || renamed, replaces: [], stables: ["createdAt"], properties };
     },
@@ -169,8 +171,12 @@ export function makeWebhookCore(context: ProviderContext): ResourceCore<WebhookS
         await run.beforeWrite(owner);
         const client = run.hooksClient();
         const now = await client.read();
+        // This resource's replacement (`up --replace`): the webhook stays held as the old resource held it.
+        const keeper = run.memory.keeperOf(run.key());
         let origin: Origin = "created";
-        if ("found" in now && !sameWebhook(now.found, inputs)) {
+        if (keeper && keeperIs(keeper, owner)) {
+          origin = keeper.origin ?? "created";
+        } else if ("found" in now && !sameWebhook(now.found, inputs)) {
           if (inputs.adopt !== true) {
             throw new WebhookError(
               `Could not set the account's webhook to ${inputs.url}: the account already has one, set to ${now.found.url} ` +
@@ -228,6 +234,9 @@ export function makeWebhookCore(context: ProviderContext): ResourceCore<WebhookS
             inputs: dropUndefined(inputs),
           };
         }
+        if (now.found.enabled === false) {
+          run.warn(`Callbell disabled the account's webhook (${now.found.url}) after repeated failed deliveries; the next up subscribes it again`);
+        }
         const held = importing ? { url: now.found.url, subscriptions: now.found.subscriptions, adopt: true } : checkedOr(olds, now.found);
         const origin: Origin = importing ? "adopted" : ((olds.origin as Origin | undefined) ?? "created");
         const state = stateFrom(now.found, held, { origin, owner: (olds.owner as Owner | undefined) ?? ownerOf(olds) });
@@ -246,7 +255,7 @@ export function makeWebhookCore(context: ProviderContext): ResourceCore<WebhookS
         run.memory.keep(run.key(), { owner, origin });
         const unchanged =
           olds.url === inputs.url && JSON.stringify(subscriptionSet((olds.subscriptions as string[]) ?? [])) === JSON.stringify(inputs.subscriptions);
-        if (unchanged) {
+        if (unchanged && olds.enabled !== false) {
           return {
             id,
             state: dropUndefined({ ...inputs, createdAt: olds.createdAt as string | undefined, enabled: olds.enabled as boolean | undefined, origin, owner }),
