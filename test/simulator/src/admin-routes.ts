@@ -1,6 +1,7 @@
 // Server side of the /__admin endpoints: inspect and steer the simulator without auth, rate limit, faults or logging.
 import type { Account } from "./account";
 import type { ApiAnswer, ApiRequest, CallbellApi } from "./api";
+import type { CustomStatusStore } from "./custom-statuses";
 import { ApiError, notFound } from "./errors";
 import type { FaultInjector, RateLimiter } from "./faults";
 import type { RequestLog } from "./request-log";
@@ -18,6 +19,7 @@ export interface AdminTargets {
   log: RequestLog;
   faults: FaultInjector;
   rateLimiter: RateLimiter;
+  statuses: CustomStatusStore;
 }
 
 const EDITABLE_KEYS = new Set<keyof ContactEdit>([
@@ -35,7 +37,7 @@ const EDITABLE_KEYS = new Set<keyof ContactEdit>([
 
 /** Routes relative to /__admin. */
 export function adminRouter(targets: AdminTargets): Router<AdminHandler> {
-  const { api, store, log, faults, rateLimiter } = targets;
+  const { api, store, log, faults, rateLimiter, statuses } = targets;
   const ok = (body: unknown = { status: "ok" }): ApiAnswer => ({ status: 200, body, committed: false });
   const requireContact = (uuid: string): StoredContact => {
     const contact = store.get(uuid);
@@ -86,6 +88,26 @@ export function adminRouter(targets: AdminTargets): Router<AdminHandler> {
         },
       },
       {
+        pattern: "/custom_statuses",
+        methods: {
+          GET: () => ok({ customStatuses: statuses.all() }),
+          // As the dashboard makes one: validated like POST /v1/custom_statuses, and the statusNames policy applies.
+          POST: (request) => ok({ customStatus: statuses.create(request.body) }),
+        },
+      },
+      {
+        pattern: "/custom_statuses/:id",
+        methods: {
+          GET: (request) => ok({ customStatus: { ...statuses.require(request.params.id) } }),
+          PATCH: (request) => ok({ customStatus: statuses.edit(request.params.id, request.body) }),
+          DELETE: (request) => {
+            statuses.require(request.params.id);
+            statuses.delete(request.params.id);
+            return ok();
+          },
+        },
+      },
+      {
         pattern: "/faults",
         methods: {
           PUT: (request) => {
@@ -124,6 +146,7 @@ export function adminRouter(targets: AdminTargets): Router<AdminHandler> {
         methods: {
           POST: () => {
             store.clear();
+            statuses.clear();
             log.clear();
             targets.account.resetTeams();
             faults.reset();

@@ -1,5 +1,5 @@
 // Client of the simulator's /__admin endpoints, over plain HTTP with global fetch (never through the provider's client).
-import type { ApiErrorBody, Contact, ContactEdit, FaultConfig, RequestLogEntry, ScriptedFault, Team } from "./types";
+import type { ApiErrorBody, Contact, ContactEdit, CustomStatus, CustomStatusEdit, FaultConfig, RequestLogEntry, ScriptedFault, Team } from "./types";
 
 /** An admin call that the simulator refused; carries the status and the error body. */
 export class AdminError extends Error {
@@ -56,6 +56,31 @@ export class AdminClient {
     return ((await this.call("PATCH", `/teams/${encodeURIComponent(uuid)}`, { name })) as { team: Team }).team;
   }
 
+  /** Every custom status, oldest first, in API shape. */
+  async customStatuses(): Promise<CustomStatus[]> {
+    return ((await this.call("GET", "/custom_statuses")) as { customStatuses: CustomStatus[] }).customStatuses;
+  }
+
+  /** One custom status; throws AdminError 404 when there is none with this id. */
+  async customStatus(id: string): Promise<CustomStatus> {
+    return ((await this.call("GET", `/custom_statuses/${encodeURIComponent(id)}`)) as { customStatus: CustomStatus }).customStatus;
+  }
+
+  /** Creates a custom status as the dashboard would (validated like POST /v1/custom_statuses, the statusNames policy applies). */
+  async createCustomStatus(body: { name: string; emoji?: string | null }): Promise<CustomStatus> {
+    return ((await this.call("POST", "/custom_statuses", body)) as { customStatus: CustomStatus }).customStatus;
+  }
+
+  /** Edits a custom status behind the provider's back (types checked, no name policy); updatedAt moves. */
+  async editCustomStatus(id: string, edit: CustomStatusEdit): Promise<CustomStatus> {
+    return ((await this.call("PATCH", `/custom_statuses/${encodeURIComponent(id)}`, edit)) as { customStatus: CustomStatus }).customStatus;
+  }
+
+  /** Deletes a custom status behind the provider's back; throws AdminError 404 when there is none. */
+  async deleteCustomStatus(id: string): Promise<void> {
+    await this.call("DELETE", `/custom_statuses/${encodeURIComponent(id)}`);
+  }
+
   /** Replaces the random fault configuration ({} turns faults off). */
   async setFaults(faults: FaultConfig): Promise<void> {
     await this.call("PUT", "/faults", faults);
@@ -71,7 +96,7 @@ export class AdminClient {
     await this.call("POST", "/force429", { durationMs, retryAfterSeconds });
   }
 
-  /** Clears contacts, request log, faults, scripts, the forced-429 window and rate-limit buckets; undoes team renames. */
+  /** Clears contacts, custom statuses, request log, faults, scripts, the forced-429 window and rate-limit buckets; undoes team renames. */
   async reset(): Promise<void> {
     await this.call("POST", "/reset");
   }

@@ -1,7 +1,9 @@
 // The simulator's dashboard: plain HTML pages (no script, no build step) listing the account's contacts as Callbell's
-// dashboard does, and a contact page whose form makes the same hand edit as the admin API (editContact).
+// dashboard does, a contact page whose form makes the same hand edit as the admin API (editContact), and the account's
+// settings: its custom statuses.
 import type { Account } from "./account";
 import { editContact } from "./admin-routes";
+import type { CustomStatusStore } from "./custom-statuses";
 import { ApiError } from "./errors";
 import { Router } from "./router";
 import type { ContactStore, StoredContact } from "./store";
@@ -21,6 +23,7 @@ export type DashboardAnswer = { status: number; html: string } | { status: 303; 
 export interface DashboardTargets {
   account: Account;
   store: ContactStore;
+  statuses: CustomStatusStore;
 }
 
 /** Answers one dashboard request. */
@@ -39,7 +42,7 @@ export const FORM_FIELD_PREFIX = "field:";
 
 const EDIT_LABELS: Record<string, string> = { name: "name", tags: "tags", customFields: "custom fields" };
 
-/** Routes of the dashboard: / and /contacts (the list), /contacts/:uuid (a contact, its edit form), /chat/:uuid. */
+/** Routes of the dashboard: / and /contacts (the list), /contacts/:uuid (a contact, its edit form), /chat/:uuid, /settings. */
 export function dashboardRouter(targets: DashboardTargets): Router<DashboardHandler> {
   const list: DashboardHandler = (request) => ({ status: 200, html: contactListPage(targets, request.query) });
   return new Router<DashboardHandler>([
@@ -56,6 +59,7 @@ export function dashboardRouter(targets: DashboardTargets): Router<DashboardHand
       pattern: "/chat/:uuid",
       methods: { GET: (request) => withContact(targets, request.params.uuid, (contact) => ({ status: 200, html: chatPage(contact) })) },
     },
+    { pattern: "/settings", methods: { GET: () => ({ status: 200, html: settingsPage(targets) }) } },
   ]);
 }
 
@@ -183,6 +187,29 @@ ${fieldInputs(targets.account, contact)}
   return page(contact.name, body);
 }
 
+// The account's settings as Callbell's dashboard shows them: its custom statuses.
+function settingsPage(targets: DashboardTargets): string {
+  const statuses = targets.statuses.all();
+  const statusRows = statuses.map(
+    (status) => `<tr data-id="${escapeHtml(status.id)}">
+<td class="emoji">${escapeHtml(status.emoji ?? "")}</td>
+<td class="name">${escapeHtml(status.name)}</td>
+<td class="id"><code>${escapeHtml(status.id)}</code></td>
+<td class="created">${escapeHtml(status.createdAt)}</td>
+<td class="updated">${escapeHtml(status.updatedAt)}</td>
+</tr>`,
+  );
+  const body = `<h1>Settings</h1>
+<h2>Custom statuses <small>${statuses.length}</small></h2>
+<table id="custom-statuses">
+<thead><tr><th>Emoji</th><th>Name</th><th>id</th><th>Created</th><th>Updated</th></tr></thead>
+<tbody>
+${statusRows.join("\n") || `<tr><td colspan="5" class="empty">No custom statuses.</td></tr>`}
+</tbody>
+</table>`;
+  return page("Settings", body);
+}
+
 function chatPage(contact: StoredContact): string {
   const body = `<p><a href="/contacts/${contact.uuid}">&larr; ${escapeHtml(contact.name)}</a></p>
 <h1>Conversation with ${escapeHtml(contact.name)}</h1>
@@ -254,7 +281,8 @@ ${refreshSeconds ? `<meta http-equiv="refresh" content="${refreshSeconds}">\n` :
 <style>${STYLE}</style>
 </head>
 <body>
-<header><a href="/">Callbell simulator</a> <span>the local stand-in's dashboard</span></header>
+<header><a href="/">Callbell simulator</a> <span>the local stand-in's dashboard</span>
+<nav><a href="/">Contacts</a> <a href="/settings">Settings</a></nav></header>
 <main>
 ${body}
 </main>
@@ -268,6 +296,8 @@ body { font: 14px/1.4 system-ui, sans-serif; margin: 0; color: #1d2433; backgrou
 header { background: #1f6feb; color: #fff; padding: 10px 20px; }
 header a { color: #fff; font-weight: 600; text-decoration: none; margin-right: 8px; }
 header span { opacity: 0.8; }
+header nav { float: right; }
+header nav a { font-weight: normal; margin-left: 12px; }
 main { padding: 8px 20px 20px; }
 h1 small { color: #6b7280; font-weight: normal; }
 table { border-collapse: collapse; background: #fff; width: 100%; }

@@ -5,9 +5,10 @@ import { Account, loadFixture } from "./account";
 import { AdminClient } from "./admin";
 import { adminRouter } from "./admin-routes";
 import { CallbellApi, type ApiSettings } from "./api";
+import { CustomStatusStore, customStatusRoutes } from "./custom-statuses";
 import { dashboardRouter } from "./dashboard";
 import { FaultInjector, RateLimiter } from "./faults";
-import { DataFile } from "./persistence";
+import { DataFile, type PersistedState } from "./persistence";
 import { RequestLog } from "./request-log";
 import { SimulatorServer } from "./server";
 import { ContactStore, type StoredContact } from "./store";
@@ -15,6 +16,7 @@ import { VARIANT_VALUES, type ApiVariants, type SimulatorOptions } from "./types
 
 export { AdminClient, AdminError } from "./admin";
 export { CHANNELS, DEFAULT_FIXTURE_PATH, TEAMS } from "./account";
+export { MAX_STATUS_EMOJI_LENGTH, MAX_STATUS_NAME_LENGTH } from "./custom-statuses";
 export { VARIANT_VALUES } from "./types";
 export type {
   AccountFixture,
@@ -48,6 +50,9 @@ export type {
   Team,
   TeamMember,
   WriteMethod,
+  CustomStatus,
+  CustomStatusEdit,
+  StatusNamesPolicy,
 } from "./types";
 
 /** Defaults of SimulatorOptions that are plain values. */
@@ -68,6 +73,7 @@ export const DEFAULT_VARIANTS: ApiVariants = {
   retryAfter: "sent",
   deleteMissing: "404",
   contactShape: "documented",
+  statusNames: "duplicates",
 };
 
 /** The variants of a run: the options' choices over the defaults; throws on a value the variant does not have. */
@@ -109,26 +115,32 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<St
   const rateLimitPerSecond = options.rateLimitPerSecond ?? SIMULATOR_DEFAULTS.rateLimitPerSecond;
   if (!(rateLimitPerSecond >= 0)) throw new Error("simulator rateLimitPerSecond must be >= 0");
 
+  const variants = variantsOf(options);
+  const now = options.wallClock ?? Date.now;
   let dataFile: DataFile | undefined;
-  const store = new ContactStore(() => dataFile?.markDirty());
+  const markDirty = (): void => dataFile?.markDirty();
+  const store = new ContactStore(markDirty);
+  const statuses = new CustomStatusStore({ statusNames: variants.statusNames, now, pageSize }, markDirty);
   if (options.dataFile) {
-    dataFile = new DataFile(options.dataFile, () => [...store.all()]);
-    for (const contact of await dataFile.load()) {
+    dataFile = new DataFile(options.dataFile, (): PersistedState => ({ contacts: [...store.all()], customStatuses: statuses.all() }));
+    const state = await dataFile.load();
+    for (const contact of state.contacts) {
       checkLoadedContact(contact, account, options.dataFile);
       store.insert(contact, false);
     }
+    checkLoadedAccountState(state, options.dataFile);
+    statuses.load(state.customStatuses);
   }
-  const variants = variantsOf(options);
   // The default dashboard is the simulator's own (its origin), known once it listens.
-  const settings: ApiSettings = { ...variants, dashboardUrl: options.dashboardUrl?.replace(/\/+$/, "") ?? "", pageSize };
-  const api = new CallbellApi(account, store, settings);
+  const settings: ApiSettings = { ...variants, dashboardUrl: options.dashboardUrl?.replace(/\/+$/, "") ?? "", pageSize, now };
+  const api = new CallbellApi(account, store, settings, [...customStatusRoutes(statuses, { pageSize })]);
   const log = new RequestLog();
   const faults = new FaultInjector(options.seed ?? SIMULATOR_DEFAULTS.seed, options.faults, options.clock);
   const rateLimiter = new RateLimiter(rateLimitPerSecond, options.clock);
   const server = new SimulatorServer({
     api,
-    admin: adminRouter({ account, api, store, log, faults, rateLimiter }),
-    dashboard: dashboardRouter({ account, store }),
+    admin: adminRouter({ account, api, store, log, faults, rateLimiter, statuses }),
+    dashboard: dashboardRouter({ account, store, statuses }),
     log,
     faults,
     rateLimiter,
@@ -171,4 +183,13 @@ function checkLoadedContact(contact: StoredContact, account: Account, file: stri
           ? `refers to unknown team ${contact.teamUuid}`
           : undefined;
   if (problem) throw new Error(`simulator data file ${file}: contact ${JSON.stringify(contact?.uuid)} ${problem} (was it written with another fixture?)`);
+}
+
+// Statuses from a data file are checked as contacts are: a malformed entry stops the start.
+function checkLoadedAccountState(state: PersistedState, file: string): void {
+  for (const status of state.customStatuses) {
+    if (!status || typeof status.id !== "string" || typeof status.name !== "string") {
+      throw new Error(`simulator data file ${file}: custom status ${JSON.stringify(status?.id)} is not a custom status`);
+    }
+  }
 }

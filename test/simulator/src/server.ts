@@ -148,7 +148,7 @@ export class SimulatorServer {
       const method = request.method ?? "GET";
       const match = this.parts.api.router.match(method, pathname);
       let body: unknown;
-      if (method === "POST" || method === "PATCH") {
+      if (method === "POST" || method === "PATCH" || method === "PUT") {
         if (!isJsonContentType(request.headers["content-type"])) {
           throw new ApiError(415, "unsupported_media_type", "send the body as Content-Type: application/json", "content-type", request.headers["content-type"]);
         }

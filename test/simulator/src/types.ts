@@ -40,6 +40,10 @@ export interface SimulatorOptions {
   seed?: number;
   /** Milliseconds of a monotonic clock for the rate limiter and the forced-429 window (default performance.now). */
   clock?: () => number;
+  /** A second custom status with the name of another: created (default "duplicates"), or 422 naming name ("unique"). */
+  statusNames?: StatusNamesPolicy;
+  /** Milliseconds since the epoch for the dates the API writes (default Date.now); tests pass their own. */
+  wallClock?: () => number;
 }
 
 /** What a create does when the identifier already exists on the channel. */
@@ -63,6 +67,9 @@ export type DeleteMissingPolicy = "404" | "200";
 /** How `contact` is wrapped: documented (array for GET/POST/PATCH by uuid, object for lookups), or one shape everywhere. */
 export type ContactShape = "documented" | "array" | "object";
 
+/** Whether two custom statuses may share a name. */
+export type StatusNamesPolicy = "duplicates" | "unique";
+
 /** The behaviours the reference leaves open, one choice each: a simulator run plays one account's choices. */
 export interface ApiVariants {
   duplicates: DuplicatePolicy;
@@ -72,6 +79,7 @@ export interface ApiVariants {
   retryAfter: RetryAfterPolicy;
   deleteMissing: DeleteMissingPolicy;
   contactShape: ContactShape;
+  statusNames: StatusNamesPolicy;
 }
 
 /** Every value each variant can take, the default first. */
@@ -83,6 +91,7 @@ export const VARIANT_VALUES: { readonly [K in keyof ApiVariants]: readonly ApiVa
   retryAfter: ["sent", "omitted"],
   deleteMissing: ["404", "200"],
   contactShape: ["documented", "array", "object"],
+  statusNames: ["duplicates", "unique"],
 };
 
 /** Random faults applied to /v1 requests (all probabilities in [0, 1]). */
@@ -99,7 +108,7 @@ export interface FaultConfig {
 }
 
 /** Write methods that commitThenFail may hit. */
-export type WriteMethod = "POST" | "PATCH" | "DELETE";
+export type WriteMethod = "POST" | "PATCH" | "PUT" | "DELETE";
 
 /** Do the write, then answer 500 or drop the connection. */
 export interface CommitThenFailConfig {
@@ -262,4 +271,19 @@ export interface ContactEdit {
   avatarUrl?: string | null;
   blockedAt?: string | null;
   closedAt?: string | null;
+}
+
+/** A custom status as the API returns it; dates are written "2024-12-04 14:12:14 +0000". */
+export interface CustomStatus {
+  id: string;
+  name: string;
+  emoji: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A change to a custom status made behind the provider's back (admin API); absent keys stay as they are. */
+export interface CustomStatusEdit {
+  name?: string;
+  emoji?: string | null;
 }
