@@ -13,6 +13,8 @@ export const VARIANT_FLAGS: { readonly [K in keyof ApiVariants]: string } = {
   deleteMissing: "--delete-missing",
   contactShape: "--contact-shape",
   statusNames: "--status-names",
+  loopbackWebhooks: "--loopback-webhooks",
+  webhookRead: "--webhook-read",
 };
 
 const VARIANT_USAGE = (Object.keys(VARIANT_FLAGS) as (keyof ApiVariants)[]).map((key) => `[${VARIANT_FLAGS[key]} ${VARIANT_VALUES[key].join("|")}]`);

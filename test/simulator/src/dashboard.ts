@@ -1,13 +1,14 @@
 // The simulator's dashboard: plain HTML pages (no script, no build step) listing the account's contacts as Callbell's
 // dashboard does, a contact page whose form makes the same hand edit as the admin API (editContact), and the account's
-// settings: its custom statuses.
+// settings: custom statuses, the webhook and its recent deliveries.
 import type { Account } from "./account";
 import { editContact } from "./admin-routes";
 import type { CustomStatusStore } from "./custom-statuses";
 import { ApiError } from "./errors";
 import { Router } from "./router";
 import type { ContactStore, StoredContact } from "./store";
-import type { ContactEdit } from "./types";
+import type { ContactEdit, WebhookDelivery } from "./types";
+import type { Webhooks } from "./webhooks";
 
 /** A dashboard request: path parameters, query and the form fields of a POST. */
 export interface DashboardRequest {
@@ -24,7 +25,11 @@ export interface DashboardTargets {
   account: Account;
   store: ContactStore;
   statuses: CustomStatusStore;
+  webhooks: Webhooks;
 }
+
+/** Deliveries the settings page shows, newest first. */
+export const RECENT_DELIVERIES = 20;
 
 /** Answers one dashboard request. */
 export type DashboardHandler = (request: DashboardRequest) => DashboardAnswer;
@@ -187,7 +192,7 @@ ${fieldInputs(targets.account, contact)}
   return page(contact.name, body);
 }
 
-// The account's settings as Callbell's dashboard shows them: its custom statuses.
+// The account's settings as Callbell's dashboard shows them: custom statuses, the webhook (never its secret) and recent deliveries.
 function settingsPage(targets: DashboardTargets): string {
   const statuses = targets.statuses.all();
   const statusRows = statuses.map(
@@ -199,6 +204,18 @@ function settingsPage(targets: DashboardTargets): string {
 <td class="updated">${escapeHtml(status.updatedAt)}</td>
 </tr>`,
   );
+  const webhook = targets.webhooks.adminView();
+  const webhookDetails = webhook
+    ? `<dl class="details" id="webhook">
+<dt>URL</dt><dd class="url"><code>${escapeHtml(webhook.url)}</code></dd>
+<dt>Events</dt><dd class="subscriptions">${tagList(webhook.subscriptions)}</dd>
+<dt>Enabled</dt><dd class="enabled">${webhook.enabled ? "yes" : `no <small>(${DISABLED_HINT})</small>`}</dd>
+<dt>Created</dt><dd class="created">${escapeHtml(webhook.createdAt)}</dd>
+<dt>Signing secret</dt><dd class="secret">${webhook.secretSet ? "set (X-Callbell-Signature on every attempt)" : "not set (attempts go unsigned)"}</dd>
+</dl>`
+    : `<p class="empty" id="webhook">No webhook. Subscribe one with <code>POST /v1/webhooks/subscribe</code>.</p>`;
+  const deliveries = targets.webhooks.deliveries.list().slice(-RECENT_DELIVERIES).reverse();
+  const deliveryRows = deliveries.map((delivery) => deliveryRow(delivery));
   const body = `<h1>Settings</h1>
 <h2>Custom statuses <small>${statuses.length}</small></h2>
 <table id="custom-statuses">
@@ -206,8 +223,33 @@ function settingsPage(targets: DashboardTargets): string {
 <tbody>
 ${statusRows.join("\n") || `<tr><td colspan="5" class="empty">No custom statuses.</td></tr>`}
 </tbody>
+</table>
+<h2>Webhook</h2>
+${webhookDetails}
+<h2>Recent deliveries</h2>
+<p class="hint">The last ${RECENT_DELIVERIES}, newest first. Reload to see new ones.</p>
+<table id="deliveries">
+<thead><tr><th>Event</th><th>URL</th><th>Result</th><th>Attempts</th><th>Last status</th><th>Created</th></tr></thead>
+<tbody>
+${deliveryRows.join("\n") || `<tr><td colspan="6" class="empty">No deliveries yet.</td></tr>`}
+</tbody>
 </table>`;
   return page("Settings", body);
+}
+
+const DISABLED_HINT = "disabled after failed deliveries in a row, or by hand; a subscribe enables it again";
+
+function deliveryRow(delivery: WebhookDelivery): string {
+  const last = delivery.attempts[delivery.attempts.length - 1];
+  const status = last === undefined ? "" : last.status === 0 ? `0 <small>${escapeHtml(last.error ?? "no answer")}</small>` : String(last.status);
+  return `<tr data-id="${delivery.id}">
+<td class="event">${escapeHtml(delivery.event)}</td>
+<td class="url"><code>${escapeHtml(delivery.url)}</code></td>
+<td class="state">${escapeHtml(delivery.state)}</td>
+<td class="attempts">${delivery.attempts.length}</td>
+<td class="status">${status}</td>
+<td class="created">${escapeHtml(readableTime(delivery.createdAt))}</td>
+</tr>`;
 }
 
 function chatPage(contact: StoredContact): string {

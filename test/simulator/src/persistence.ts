@@ -1,8 +1,8 @@
-// Optional JSON persistence of the account's state (contacts and custom statuses): loaded at start, written atomically
-// (tmp + rename), writes coalesced off the request path.
+// Optional JSON persistence of the account's state (contacts, custom statuses, the webhook and its signing secret): loaded
+// at start, written atomically (tmp + rename), writes coalesced off the request path.
 import { promises as fs } from "node:fs";
 import type { StoredContact } from "./store";
-import type { CustomStatus } from "./types";
+import type { CustomStatus, Webhook } from "./types";
 
 // Version 1 files hold only contacts; the other keys were added beside them, so an older file still loads.
 const FORMAT_VERSION = 1;
@@ -13,6 +13,8 @@ const WRITE_DELAY_MS = 25;
 export interface PersistedState {
   contacts: StoredContact[];
   customStatuses: CustomStatus[];
+  webhook: Webhook | null;
+  signingSecret: string | null;
 }
 
 interface DataFileContents extends Partial<PersistedState> {
@@ -37,7 +39,7 @@ export class DataFile {
     try {
       text = await fs.readFile(this.file, "utf8");
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return { contacts: [], customStatuses: [] };
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return { contacts: [], customStatuses: [], webhook: null, signingSecret: null };
       throw error;
     }
     let contents: DataFileContents;
@@ -55,6 +57,8 @@ export class DataFile {
     return {
       contacts: contents.contacts,
       customStatuses: contents.customStatuses ?? [],
+      webhook: contents.webhook ?? null,
+      signingSecret: contents.signingSecret ?? null,
     };
   }
 

@@ -264,26 +264,31 @@ describe("simulator variant statusNames", () => {
   });
 });
 
-describe("simulator: custom statuses persist with dataFile", () => {
+describe("simulator: custom statuses and the webhook persist with dataFile", () => {
   let directory: string;
   beforeEach(async () => {
     directory = await fs.mkdtemp(path.join(os.tmpdir(), "callbell-sim-statuses-"));
   });
   afterEach(() => fs.rm(directory, { recursive: true, force: true }));
 
-  it("keeps statuses across a restart, in the version 1 file beside contacts", async () => {
+  it("keeps statuses, the webhook and its signing secret across a restart, in the version 1 file beside contacts", async () => {
     const dataFile = path.join(directory, "state.json");
     const first = await startSimulator({ dataFile, rateLimitPerSecond: 0 });
     const status = (await call(first, "POST", "/custom_statuses", { body: { name: "Persisted", emoji: "💾" } })).body.customStatus;
+    const webhook = (await call(first, "POST", "/webhooks/subscribe", { body: { url: "https://hooks.example/callbell", subscriptions: ["contact_created"] } }))
+      .body.webhook;
+    await first.admin.setSigningSecret("whsec_persisted");
     await first.close();
 
     const contents = JSON.parse(await fs.readFile(dataFile, "utf8"));
     assert.equal(contents.version, 1);
     assert.deepEqual(contents.customStatuses, [status]);
+    assert.deepEqual(contents.webhook, webhook);
 
     const second = await startSimulator({ dataFile, rateLimitPerSecond: 0 });
     try {
       assert.deepEqual((await call(second, "GET", `/custom_statuses/${status.id}`)).body.customStatus, status);
+      assert.deepEqual(await second.admin.webhook(), { ...webhook, secretSet: true, consecutiveFailures: 0 });
     } finally {
       await second.close();
     }
@@ -295,6 +300,7 @@ describe("simulator: custom statuses persist with dataFile", () => {
     const sim = await startSimulator({ dataFile, rateLimitPerSecond: 0 });
     try {
       assert.deepEqual(await sim.admin.customStatuses(), []);
+      assert.equal(await sim.admin.webhook(), null);
     } finally {
       await sim.close();
     }
