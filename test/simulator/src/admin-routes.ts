@@ -1,14 +1,20 @@
 // Server side of the /__admin endpoints: inspect and steer the simulator without auth, rate limit, faults or logging.
 import type { Account } from "./account";
 import type { ApiAnswer, ApiRequest, CallbellApi } from "./api";
+import type { CustomStatusStore } from "./custom-statuses";
 import { ApiError, notFound } from "./errors";
 import type { FaultInjector, RateLimiter } from "./faults";
 import type { RequestLog } from "./request-log";
 import { Router } from "./router";
 import type { ContactStore, StoredContact } from "./store";
 import type { ContactEdit, FaultConfig, ScriptedFault } from "./types";
+import type { Webhooks } from "./webhooks";
 
-type AdminHandler = (request: ApiRequest) => ApiAnswer;
+/** Answers one admin request; settling deliveries answers later. */
+export type AdminHandler = (request: ApiRequest) => ApiAnswer | Promise<ApiAnswer>;
+
+/** How long settleDeliveries waits at most when the call names no timeout. */
+export const DEFAULT_SETTLE_TIMEOUT_MS = 15_000;
 
 /** Everything the admin endpoints act on. */
 export interface AdminTargets {
@@ -18,6 +24,8 @@ export interface AdminTargets {
   log: RequestLog;
   faults: FaultInjector;
   rateLimiter: RateLimiter;
+  statuses: CustomStatusStore;
+  webhooks: Webhooks;
 }
 
 const EDITABLE_KEYS = new Set<keyof ContactEdit>([
@@ -35,7 +43,7 @@ const EDITABLE_KEYS = new Set<keyof ContactEdit>([
 
 /** Routes relative to /__admin. */
 export function adminRouter(targets: AdminTargets): Router<AdminHandler> {
-  const { api, store, log, faults, rateLimiter } = targets;
+  const { api, store, log, faults, rateLimiter, statuses, webhooks } = targets;
   const ok = (body: unknown = { status: "ok" }): ApiAnswer => ({ status: 200, body, committed: false });
   const requireContact = (uuid: string): StoredContact => {
     const contact = store.get(uuid);
@@ -86,6 +94,75 @@ export function adminRouter(targets: AdminTargets): Router<AdminHandler> {
         },
       },
       {
+        pattern: "/custom_statuses",
+        methods: {
+          GET: () => ok({ customStatuses: statuses.all() }),
+          // As the dashboard makes one: validated like POST /v1/custom_statuses, and the statusNames policy applies.
+          POST: (request) => ok({ customStatus: statuses.create(request.body) }),
+        },
+      },
+      {
+        pattern: "/custom_statuses/:id",
+        methods: {
+          GET: (request) => ok({ customStatus: { ...statuses.require(request.params.id) } }),
+          PATCH: (request) => ok({ customStatus: statuses.edit(request.params.id, request.body) }),
+          DELETE: (request) => {
+            statuses.require(request.params.id);
+            statuses.delete(request.params.id);
+            return ok();
+          },
+        },
+      },
+      {
+        pattern: "/webhook",
+        methods: {
+          GET: () => ok({ webhook: webhooks.adminView() }),
+          PUT: (request) => ok({ webhook: webhooks.edit(request.body) }),
+          DELETE: () => {
+            if (!webhooks.remove()) throw notFound("this account has no webhook");
+            return ok();
+          },
+        },
+      },
+      {
+        pattern: "/webhook/secret",
+        methods: {
+          PUT: (request) => {
+            webhooks.setSecret((request.body as { secret?: unknown } | undefined)?.secret);
+            return ok();
+          },
+          DELETE: () => {
+            webhooks.clearSecret();
+            return ok();
+          },
+        },
+      },
+      {
+        pattern: "/webhook/settings",
+        methods: {
+          GET: () => ok({ settings: webhooks.currentDeliverySettings() }),
+          PATCH: (request) => ok({ settings: webhooks.setDeliverySettings(request.body ?? {}) }),
+        },
+      },
+      {
+        pattern: "/webhook/deliveries",
+        methods: { GET: () => ok({ deliveries: webhooks.deliveries.list() }) },
+      },
+      {
+        pattern: "/webhook/settle",
+        methods: {
+          // Answers once no delivery is pending (every one delivered, failed after its retries, or cancelled); 504 after timeoutMs.
+          POST: async (request) => {
+            const timeoutMs = (request.body as { timeoutMs?: unknown } | undefined)?.timeoutMs ?? DEFAULT_SETTLE_TIMEOUT_MS;
+            if (typeof timeoutMs !== "number" || !(timeoutMs > 0)) throw new ApiError(400, "bad_request", "timeoutMs must be a number > 0");
+            if (!(await webhooks.deliveries.settle(timeoutMs))) {
+              throw new ApiError(504, "deliveries_pending", `${webhooks.deliveries.pending} webhook deliveries still pending after ${timeoutMs} ms`);
+            }
+            return ok({ deliveries: webhooks.deliveries.list() });
+          },
+        },
+      },
+      {
         pattern: "/faults",
         methods: {
           PUT: (request) => {
@@ -124,6 +201,8 @@ export function adminRouter(targets: AdminTargets): Router<AdminHandler> {
         methods: {
           POST: () => {
             store.clear();
+            statuses.clear();
+            webhooks.reset();
             log.clear();
             targets.account.resetTeams();
             faults.reset();

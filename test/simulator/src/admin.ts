@@ -1,5 +1,19 @@
 // Client of the simulator's /__admin endpoints, over plain HTTP with global fetch (never through the provider's client).
-import type { ApiErrorBody, Contact, ContactEdit, FaultConfig, RequestLogEntry, ScriptedFault, Team } from "./types";
+import type {
+  AdminWebhook,
+  ApiErrorBody,
+  Contact,
+  ContactEdit,
+  CustomStatus,
+  CustomStatusEdit,
+  DeliverySettings,
+  FaultConfig,
+  RequestLogEntry,
+  ScriptedFault,
+  Team,
+  WebhookDelivery,
+  WebhookEdit,
+} from "./types";
 
 /** An admin call that the simulator refused; carries the status and the error body. */
 export class AdminError extends Error {
@@ -56,6 +70,76 @@ export class AdminClient {
     return ((await this.call("PATCH", `/teams/${encodeURIComponent(uuid)}`, { name })) as { team: Team }).team;
   }
 
+  /** Every custom status, oldest first, in API shape. */
+  async customStatuses(): Promise<CustomStatus[]> {
+    return ((await this.call("GET", "/custom_statuses")) as { customStatuses: CustomStatus[] }).customStatuses;
+  }
+
+  /** One custom status; throws AdminError 404 when there is none with this id. */
+  async customStatus(id: string): Promise<CustomStatus> {
+    return ((await this.call("GET", `/custom_statuses/${encodeURIComponent(id)}`)) as { customStatus: CustomStatus }).customStatus;
+  }
+
+  /** Creates a custom status as the dashboard would (validated like POST /v1/custom_statuses, the statusNames policy applies). */
+  async createCustomStatus(body: { name: string; emoji?: string | null }): Promise<CustomStatus> {
+    return ((await this.call("POST", "/custom_statuses", body)) as { customStatus: CustomStatus }).customStatus;
+  }
+
+  /** Edits a custom status behind the provider's back (types checked, no name policy); updatedAt moves. */
+  async editCustomStatus(id: string, edit: CustomStatusEdit): Promise<CustomStatus> {
+    return ((await this.call("PATCH", `/custom_statuses/${encodeURIComponent(id)}`, edit)) as { customStatus: CustomStatus }).customStatus;
+  }
+
+  /** Deletes a custom status behind the provider's back; throws AdminError 404 when there is none. */
+  async deleteCustomStatus(id: string): Promise<void> {
+    await this.call("DELETE", `/custom_statuses/${encodeURIComponent(id)}`);
+  }
+
+  /** The webhook whatever its state (enabled or not, whether a secret is set), or null when the account has none. */
+  async webhook(): Promise<AdminWebhook | null> {
+    return ((await this.call("GET", "/webhook")) as { webhook: AdminWebhook | null }).webhook;
+  }
+
+  /** Sets the webhook as a person in the dashboard would (url and subscriptions needed when there is none); createdAt is kept. */
+  async setWebhook(edit: WebhookEdit): Promise<AdminWebhook> {
+    return ((await this.call("PUT", "/webhook", edit)) as { webhook: AdminWebhook }).webhook;
+  }
+
+  /** Deletes the webhook behind the provider's back, cancelling its pending deliveries; throws AdminError 404 when there is none. */
+  async deleteWebhook(): Promise<void> {
+    await this.call("DELETE", "/webhook");
+  }
+
+  /** Sets the signing secret ("whsec_..."; anything else is AdminError 400); the next attempt is signed with it. */
+  async setSigningSecret(secret: string): Promise<void> {
+    await this.call("PUT", "/webhook/secret", { secret });
+  }
+
+  /** Removes the signing secret: attempts go unsigned. */
+  async clearSigningSecret(): Promise<void> {
+    await this.call("DELETE", "/webhook/secret");
+  }
+
+  /** The retry schedule, disable threshold and attempt timeout in force. */
+  async deliverySettings(): Promise<DeliverySettings> {
+    return ((await this.call("GET", "/webhook/settings")) as { settings: DeliverySettings }).settings;
+  }
+
+  /** Changes some delivery settings (e.g. {retryDelaysMs: [20, 20], disableAfterFailures: 2}) and answers all of them. */
+  async setDeliverySettings(settings: Partial<DeliverySettings>): Promise<DeliverySettings> {
+    return ((await this.call("PATCH", "/webhook/settings", settings)) as { settings: DeliverySettings }).settings;
+  }
+
+  /** Every kept delivery, oldest first, with its attempts (t, signature header, status, response). */
+  async deliveries(): Promise<WebhookDelivery[]> {
+    return ((await this.call("GET", "/webhook/deliveries")) as { deliveries: WebhookDelivery[] }).deliveries;
+  }
+
+  /** Waits until no delivery is pending (delivered, failed after its retries, or cancelled) and answers them all; AdminError 504 after timeoutMs. */
+  async settleDeliveries(timeoutMs?: number): Promise<WebhookDelivery[]> {
+    return ((await this.call("POST", "/webhook/settle", timeoutMs === undefined ? undefined : { timeoutMs })) as { deliveries: WebhookDelivery[] }).deliveries;
+  }
+
   /** Replaces the random fault configuration ({} turns faults off). */
   async setFaults(faults: FaultConfig): Promise<void> {
     await this.call("PUT", "/faults", faults);
@@ -71,7 +155,7 @@ export class AdminClient {
     await this.call("POST", "/force429", { durationMs, retryAfterSeconds });
   }
 
-  /** Clears contacts, request log, faults, scripts, the forced-429 window and rate-limit buckets; undoes team renames. */
+  /** Clears contacts, statuses, the webhook, its secret and deliveries, log, faults, scripts, 429 window, buckets; undoes renames and delivery settings. */
   async reset(): Promise<void> {
     await this.call("POST", "/reset");
   }

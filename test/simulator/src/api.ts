@@ -6,6 +6,7 @@ import { ApiError, notFound, validationError } from "./errors";
 import { Route, Router } from "./router";
 import type { ContactStore, StoredContact } from "./store";
 import { CHANNEL_TYPES, type ApiVariants, type ChannelType, type Contact } from "./types";
+import { isoSeconds } from "./time";
 import { applyChanges, validateCreate, validatePatch } from "./validation";
 import { contactView } from "./view";
 
@@ -25,23 +26,29 @@ export interface ApiAnswer {
   headers?: Record<string, string>;
 }
 
-/** Settings of the API that are not part of the account: the contact endpoints' variants, dashboard URL and page size. */
+/** Settings of the API that are not part of the account: the contact endpoints' variants, dashboard URL, page size and wall clock. */
 export interface ApiSettings extends Pick<ApiVariants, "duplicates" | "emptyFieldOnPatch" | "patchTags" | "deleteMissing" | "contactShape"> {
   dashboardUrl: string;
   pageSize: number;
+  /** Milliseconds since the epoch, for the dates the API writes. */
+  now: () => number;
 }
 
-type Handler = (request: ApiRequest) => ApiAnswer;
+/** Answers one /v1 request. */
+export type ApiHandler = (request: ApiRequest) => ApiAnswer;
+type Handler = ApiHandler;
 
 /** The contacts, teams, channels and auth endpoints over one account and one contact store. */
 export class CallbellApi {
   /** Routes relative to /v1. */
   readonly router: Router<Handler>;
 
+  /** moreRoutes: the endpoints of other resources (custom statuses, the webhook), served beside these. */
   constructor(
     private readonly account: Account,
     private readonly store: ContactStore,
     private readonly settings: ApiSettings,
+    moreRoutes: Route<Handler>[] = [],
   ) {
     const routes: Route<Handler>[] = [
       { pattern: "/contacts", methods: { GET: (r) => this.listContacts(r), POST: (r) => this.createContactRoute(r) } },
@@ -57,6 +64,7 @@ export class CallbellApi {
       { pattern: "/teams/:uuid/members", methods: { GET: (r) => this.listMembers(r) } },
       { pattern: "/channels", methods: { GET: (r) => this.listChannels(r) } },
       { pattern: "/channels/:uuid", methods: { GET: (r) => this.getChannel(r) } },
+      ...moreRoutes,
     ];
     this.router = new Router(routes, "/v1");
   }
@@ -76,7 +84,7 @@ export class CallbellApi {
     }
     const contact: StoredContact = {
       uuid: newUuid(),
-      createdAt: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
+      createdAt: isoSeconds(this.settings.now()),
       bsuid: null,
       avatarUrl: null,
       blockedAt: null,
@@ -225,11 +233,7 @@ export class CallbellApi {
   }
 
   private paginated(key: string, items: unknown[], query: URLSearchParams): ApiAnswer {
-    const page = pageParam(query);
-    const size = this.settings.pageSize;
-    const pages = Math.max(1, Math.ceil(items.length / size));
-    const slice = items.slice((page - 1) * size, page * size);
-    return { status: 200, body: { [key]: slice, meta: { page, pages } }, committed: false };
+    return paginated(key, items, pageParam(query), this.settings.pageSize);
   }
 
   private requireContact(uuid: string): StoredContact {
@@ -261,9 +265,22 @@ function booleanParam(query: URLSearchParams, name: string): boolean {
   throw validationError(name, value, `${name} must be true or false`);
 }
 
-function pageParam(query: URLSearchParams): number {
-  const value = query.get("page");
-  if (value === null) return 1;
-  if (!/^[1-9]\d{0,8}$/.test(value)) throw validationError("page", value, "page must be a positive integer");
+/** The query's `page` (default 1); anything but a positive integer is a 422 naming page. */
+export function pageParam(query: URLSearchParams): number {
+  return positiveIntegerParam(query, "page") ?? 1;
+}
+
+/** A query parameter that must be a positive integer when present; else a 422 naming it. */
+export function positiveIntegerParam(query: URLSearchParams, name: string): number | undefined {
+  const value = query.get(name);
+  if (value === null) return undefined;
+  if (!/^[1-9]\d{0,8}$/.test(value)) throw validationError(name, value, `${name} must be a positive integer`);
   return Number(value);
+}
+
+/** A 200 answer with one page of items under key and `meta: {page, pages}`; a page past the end is empty. */
+export function paginated(key: string, items: readonly unknown[], page: number, size: number): ApiAnswer {
+  const pages = Math.max(1, Math.ceil(items.length / size));
+  const slice = items.slice((page - 1) * size, page * size);
+  return { status: 200, body: { [key]: slice, meta: { page, pages } }, committed: false };
 }

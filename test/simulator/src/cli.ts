@@ -12,6 +12,9 @@ export const VARIANT_FLAGS: { readonly [K in keyof ApiVariants]: string } = {
   retryAfter: "--retry-after",
   deleteMissing: "--delete-missing",
   contactShape: "--contact-shape",
+  statusNames: "--status-names",
+  loopbackWebhooks: "--loopback-webhooks",
+  webhookRead: "--webhook-read",
 };
 
 const VARIANT_USAGE = (Object.keys(VARIANT_FLAGS) as (keyof ApiVariants)[]).map((key) => `[${VARIANT_FLAGS[key]} ${VARIANT_VALUES[key].join("|")}]`);
@@ -19,7 +22,8 @@ const VARIANT_USAGE = (Object.keys(VARIANT_FLAGS) as (keyof ApiVariants)[]).map(
 const USAGE = `usage: npm run simulator -- [--port N] [--host H] [--data FILE] [--fixture FILE]
          [--rate N (0 disables)] [--token T]... [--seed N] [--page-size N]
          ${VARIANT_USAGE.slice(0, 4).join(" ")}
-         ${VARIANT_USAGE.slice(4).join(" ")}
+         ${VARIANT_USAGE.slice(4, 7).join(" ")}
+         ${VARIANT_USAGE.slice(7).join(" ")}
 The token is, in order: --token, $CALLBELL_SIMULATOR_TOKEN, a random one. A variant's first value is the default.`;
 
 /** Parses command-line arguments into simulator options; throws with a message on bad input. */

@@ -1,11 +1,14 @@
 // The simulator's dashboard: plain HTML pages (no script, no build step) listing the account's contacts as Callbell's
-// dashboard does, and a contact page whose form makes the same hand edit as the admin API (editContact).
+// dashboard does, a contact page whose form makes the same hand edit as the admin API (editContact), and the account's
+// settings: custom statuses, the webhook and its recent deliveries.
 import type { Account } from "./account";
 import { editContact } from "./admin-routes";
+import type { CustomStatusStore } from "./custom-statuses";
 import { ApiError } from "./errors";
 import { Router } from "./router";
 import type { ContactStore, StoredContact } from "./store";
-import type { ContactEdit } from "./types";
+import type { ContactEdit, WebhookDelivery } from "./types";
+import type { Webhooks } from "./webhooks";
 
 /** A dashboard request: path parameters, query and the form fields of a POST. */
 export interface DashboardRequest {
@@ -21,7 +24,12 @@ export type DashboardAnswer = { status: number; html: string } | { status: 303; 
 export interface DashboardTargets {
   account: Account;
   store: ContactStore;
+  statuses: CustomStatusStore;
+  webhooks: Webhooks;
 }
+
+/** Deliveries the settings page shows, newest first. */
+export const RECENT_DELIVERIES = 20;
 
 /** Answers one dashboard request. */
 export type DashboardHandler = (request: DashboardRequest) => DashboardAnswer;
@@ -39,7 +47,7 @@ export const FORM_FIELD_PREFIX = "field:";
 
 const EDIT_LABELS: Record<string, string> = { name: "name", tags: "tags", customFields: "custom fields" };
 
-/** Routes of the dashboard: / and /contacts (the list), /contacts/:uuid (a contact, its edit form), /chat/:uuid. */
+/** Routes of the dashboard: / and /contacts (the list), /contacts/:uuid (a contact, its edit form), /chat/:uuid, /settings. */
 export function dashboardRouter(targets: DashboardTargets): Router<DashboardHandler> {
   const list: DashboardHandler = (request) => ({ status: 200, html: contactListPage(targets, request.query) });
   return new Router<DashboardHandler>([
@@ -56,6 +64,7 @@ export function dashboardRouter(targets: DashboardTargets): Router<DashboardHand
       pattern: "/chat/:uuid",
       methods: { GET: (request) => withContact(targets, request.params.uuid, (contact) => ({ status: 200, html: chatPage(contact) })) },
     },
+    { pattern: "/settings", methods: { GET: () => ({ status: 200, html: settingsPage(targets) }) } },
   ]);
 }
 
@@ -183,6 +192,66 @@ ${fieldInputs(targets.account, contact)}
   return page(contact.name, body);
 }
 
+// The account's settings as Callbell's dashboard shows them: custom statuses, the webhook (never its secret) and recent deliveries.
+function settingsPage(targets: DashboardTargets): string {
+  const statuses = targets.statuses.all();
+  const statusRows = statuses.map(
+    (status) => `<tr data-id="${escapeHtml(status.id)}">
+<td class="emoji">${escapeHtml(status.emoji ?? "")}</td>
+<td class="name">${escapeHtml(status.name)}</td>
+<td class="id"><code>${escapeHtml(status.id)}</code></td>
+<td class="created">${escapeHtml(status.createdAt)}</td>
+<td class="updated">${escapeHtml(status.updatedAt)}</td>
+</tr>`,
+  );
+  const webhook = targets.webhooks.adminView();
+  const webhookDetails = webhook
+    ? `<dl class="details" id="webhook">
+<dt>URL</dt><dd class="url"><code>${escapeHtml(webhook.url)}</code></dd>
+<dt>Events</dt><dd class="subscriptions">${tagList(webhook.subscriptions)}</dd>
+<dt>Enabled</dt><dd class="enabled">${webhook.enabled ? "yes" : `no <small>(${DISABLED_HINT})</small>`}</dd>
+<dt>Created</dt><dd class="created">${escapeHtml(webhook.createdAt)}</dd>
+<dt>Signing secret</dt><dd class="secret">${webhook.secretSet ? "set (X-Callbell-Signature on every attempt)" : "not set (attempts go unsigned)"}</dd>
+</dl>`
+    : `<p class="empty" id="webhook">No webhook. Subscribe one with <code>POST /v1/webhooks/subscribe</code>.</p>`;
+  const deliveries = targets.webhooks.deliveries.list().slice(-RECENT_DELIVERIES).reverse();
+  const deliveryRows = deliveries.map((delivery) => deliveryRow(delivery));
+  const body = `<h1>Settings</h1>
+<h2>Custom statuses <small>${statuses.length}</small></h2>
+<table id="custom-statuses">
+<thead><tr><th>Emoji</th><th>Name</th><th>id</th><th>Created</th><th>Updated</th></tr></thead>
+<tbody>
+${statusRows.join("\n") || `<tr><td colspan="5" class="empty">No custom statuses.</td></tr>`}
+</tbody>
+</table>
+<h2>Webhook</h2>
+${webhookDetails}
+<h2>Recent deliveries</h2>
+<p class="hint">The last ${RECENT_DELIVERIES}, newest first. Reload to see new ones.</p>
+<table id="deliveries">
+<thead><tr><th>Event</th><th>URL</th><th>Result</th><th>Attempts</th><th>Last status</th><th>Created</th></tr></thead>
+<tbody>
+${deliveryRows.join("\n") || `<tr><td colspan="6" class="empty">No deliveries yet.</td></tr>`}
+</tbody>
+</table>`;
+  return page("Settings", body);
+}
+
+const DISABLED_HINT = "disabled after failed deliveries in a row, or by hand; a subscribe enables it again";
+
+function deliveryRow(delivery: WebhookDelivery): string {
+  const last = delivery.attempts[delivery.attempts.length - 1];
+  const status = last === undefined ? "" : last.status === 0 ? `0 <small>${escapeHtml(last.error ?? "no answer")}</small>` : String(last.status);
+  return `<tr data-id="${delivery.id}">
+<td class="event">${escapeHtml(delivery.event)}</td>
+<td class="url"><code>${escapeHtml(delivery.url)}</code></td>
+<td class="state">${escapeHtml(delivery.state)}</td>
+<td class="attempts">${delivery.attempts.length}</td>
+<td class="status">${status}</td>
+<td class="created">${escapeHtml(readableTime(delivery.createdAt))}</td>
+</tr>`;
+}
+
 function chatPage(contact: StoredContact): string {
   const body = `<p><a href="/contacts/${contact.uuid}">&larr; ${escapeHtml(contact.name)}</a></p>
 <h1>Conversation with ${escapeHtml(contact.name)}</h1>
@@ -254,7 +323,8 @@ ${refreshSeconds ? `<meta http-equiv="refresh" content="${refreshSeconds}">\n` :
 <style>${STYLE}</style>
 </head>
 <body>
-<header><a href="/">Callbell simulator</a> <span>the local stand-in's dashboard</span></header>
+<header><a href="/">Callbell simulator</a> <span>the local stand-in's dashboard</span>
+<nav><a href="/">Contacts</a> <a href="/settings">Settings</a></nav></header>
 <main>
 ${body}
 </main>
@@ -268,6 +338,8 @@ body { font: 14px/1.4 system-ui, sans-serif; margin: 0; color: #1d2433; backgrou
 header { background: #1f6feb; color: #fff; padding: 10px 20px; }
 header a { color: #fff; font-weight: 600; text-decoration: none; margin-right: 8px; }
 header span { opacity: 0.8; }
+header nav { float: right; }
+header nav a { font-weight: normal; margin-left: 12px; }
 main { padding: 8px 20px 20px; }
 h1 small { color: #6b7280; font-weight: normal; }
 table { border-collapse: collapse; background: #fff; width: 100%; }

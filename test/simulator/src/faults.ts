@@ -3,7 +3,7 @@ import type { FaultConfig, ScriptedFault, ScriptedFaultAction, WriteMethod } fro
 
 /** Status codes errorRate answers with when FaultConfig.errorStatuses is not given. */
 export const DEFAULT_ERROR_STATUSES = [500, 502, 503];
-const WRITE_METHODS: readonly WriteMethod[] = ["POST", "PATCH", "DELETE"];
+const WRITE_METHODS: readonly WriteMethod[] = ["POST", "PATCH", "PUT", "DELETE"];
 const SCRIPTED_ACTIONS = new Set<ScriptedFaultAction>(["500", "502", "503", "429", "reset", "commit-then-500", "commit-then-reset", "delay"]);
 const DEFAULT_SCRIPTED_DELAY_MS = 1000;
 
@@ -56,7 +56,7 @@ export function checkFaultConfig(faults: FaultConfig): void {
   if (commit !== undefined) {
     if (commit.mode !== undefined && commit.mode !== "500" && commit.mode !== "reset") throw new Error('faults.commitThenFail.mode must be "500" or "reset"');
     if (commit.methods !== undefined && !(Array.isArray(commit.methods) && commit.methods.every((m) => WRITE_METHODS.includes(m)))) {
-      throw new Error("faults.commitThenFail.methods must be a subset of POST, PATCH, DELETE");
+      throw new Error(`faults.commitThenFail.methods must be a subset of ${WRITE_METHODS.join(", ")}`);
     }
   }
 }

@@ -5,17 +5,21 @@ import { Account, loadFixture } from "./account";
 import { AdminClient } from "./admin";
 import { adminRouter } from "./admin-routes";
 import { CallbellApi, type ApiSettings } from "./api";
+import { CustomStatusStore, customStatusRoutes } from "./custom-statuses";
 import { dashboardRouter } from "./dashboard";
 import { FaultInjector, RateLimiter } from "./faults";
-import { DataFile } from "./persistence";
+import { DataFile, type PersistedState } from "./persistence";
 import { RequestLog } from "./request-log";
 import { SimulatorServer } from "./server";
 import { ContactStore, type StoredContact } from "./store";
-import { VARIANT_VALUES, type ApiVariants, type SimulatorOptions } from "./types";
+import { VARIANT_VALUES, WEBHOOK_EVENTS, type ApiVariants, type SimulatorOptions } from "./types";
+import { Webhooks, webhookRoutes } from "./webhooks";
 
 export { AdminClient, AdminError } from "./admin";
 export { CHANNELS, DEFAULT_FIXTURE_PATH, TEAMS } from "./account";
-export { VARIANT_VALUES } from "./types";
+export { MAX_STATUS_EMOJI_LENGTH, MAX_STATUS_NAME_LENGTH } from "./custom-statuses";
+export { VARIANT_VALUES, WEBHOOK_EVENTS } from "./types";
+export { DEFAULT_DELIVERY_SETTINGS, SIGNATURE_HEADER, signatureHeader } from "./webhook-deliveries";
 export type {
   AccountFixture,
   AnyErrorBody,
@@ -48,6 +52,21 @@ export type {
   Team,
   TeamMember,
   WriteMethod,
+  AdminWebhook,
+  CustomStatus,
+  CustomStatusEdit,
+  DeliverySettings,
+  DeliveryState,
+  LoopbackWebhooksPolicy,
+  StatusNamesPolicy,
+  Webhook,
+  WebhookAttempt,
+  WebhookDelivery,
+  WebhookEdit,
+  WebhookEventName,
+  WebhookEventRecord,
+  WebhookReadPolicy,
+  WebhookResponse,
 } from "./types";
 
 /** Defaults of SimulatorOptions that are plain values. */
@@ -68,6 +87,9 @@ export const DEFAULT_VARIANTS: ApiVariants = {
   retryAfter: "sent",
   deleteMissing: "404",
   contactShape: "documented",
+  statusNames: "duplicates",
+  loopbackWebhooks: "accepted",
+  webhookRead: "none",
 };
 
 /** The variants of a run: the options' choices over the defaults; throws on a value the variant does not have. */
@@ -109,26 +131,39 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<St
   const rateLimitPerSecond = options.rateLimitPerSecond ?? SIMULATOR_DEFAULTS.rateLimitPerSecond;
   if (!(rateLimitPerSecond >= 0)) throw new Error("simulator rateLimitPerSecond must be >= 0");
 
+  const variants = variantsOf(options);
+  const now = options.wallClock ?? Date.now;
   let dataFile: DataFile | undefined;
-  const store = new ContactStore(() => dataFile?.markDirty());
+  const markDirty = (): void => dataFile?.markDirty();
+  const webhooks = new Webhooks({ loopbackWebhooks: variants.loopbackWebhooks, now, delivery: options.webhookDelivery }, markDirty);
+  // Every contact change, whichever door it came through (API, admin, dashboard form), is a webhook event; the payload
+  // is the contact in API shape, taken at once (for a delete: the contact as it was).
+  const store = new ContactStore(markDirty, (change, contact) => webhooks.emit(`contact_${change}`, () => api.view(contact)));
+  const statuses = new CustomStatusStore({ statusNames: variants.statusNames, now, pageSize }, markDirty);
   if (options.dataFile) {
-    dataFile = new DataFile(options.dataFile, () => [...store.all()]);
-    for (const contact of await dataFile.load()) {
+    dataFile = new DataFile(options.dataFile, (): PersistedState => ({ contacts: [...store.all()], customStatuses: statuses.all(), ...webhooks.snapshot() }));
+    const state = await dataFile.load();
+    for (const contact of state.contacts) {
       checkLoadedContact(contact, account, options.dataFile);
       store.insert(contact, false);
     }
+    checkLoadedAccountState(state, options.dataFile);
+    statuses.load(state.customStatuses);
+    webhooks.load(state);
   }
-  const variants = variantsOf(options);
   // The default dashboard is the simulator's own (its origin), known once it listens.
-  const settings: ApiSettings = { ...variants, dashboardUrl: options.dashboardUrl?.replace(/\/+$/, "") ?? "", pageSize };
-  const api = new CallbellApi(account, store, settings);
+  const settings: ApiSettings = { ...variants, dashboardUrl: options.dashboardUrl?.replace(/\/+$/, "") ?? "", pageSize, now };
+  const api = new CallbellApi(account, store, settings, [
+    ...customStatusRoutes(statuses, { pageSize }),
+    ...webhookRoutes(webhooks, { webhookRead: variants.webhookRead, pageSize }),
+  ]);
   const log = new RequestLog();
   const faults = new FaultInjector(options.seed ?? SIMULATOR_DEFAULTS.seed, options.faults, options.clock);
   const rateLimiter = new RateLimiter(rateLimitPerSecond, options.clock);
   const server = new SimulatorServer({
     api,
-    admin: adminRouter({ account, api, store, log, faults, rateLimiter }),
-    dashboard: dashboardRouter({ account, store }),
+    admin: adminRouter({ account, api, store, log, faults, rateLimiter, statuses, webhooks }),
+    dashboard: dashboardRouter({ account, store, statuses, webhooks }),
     log,
     faults,
     rateLimiter,
@@ -154,6 +189,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<St
     token: tokens[0],
     admin: new AdminClient(origin),
     close: () => {
+      // Deliveries stop first: no retry or attempt outlives the simulator.
+      webhooks.close();
       closing ??= server.close().then(() => dataFile?.flush());
       return closing;
     },
@@ -171,4 +208,19 @@ function checkLoadedContact(contact: StoredContact, account: Account, file: stri
           ? `refers to unknown team ${contact.teamUuid}`
           : undefined;
   if (problem) throw new Error(`simulator data file ${file}: contact ${JSON.stringify(contact?.uuid)} ${problem} (was it written with another fixture?)`);
+}
+
+// Statuses and the webhook from a data file are checked as contacts are: a malformed entry stops the start.
+function checkLoadedAccountState(state: PersistedState, file: string): void {
+  for (const status of state.customStatuses) {
+    if (!status || typeof status.id !== "string" || typeof status.name !== "string") {
+      throw new Error(`simulator data file ${file}: custom status ${JSON.stringify(status?.id)} is not a custom status`);
+    }
+  }
+  const webhook = state.webhook;
+  const events: readonly string[] = WEBHOOK_EVENTS;
+  if (webhook && (typeof webhook.url !== "string" || !Array.isArray(webhook.subscriptions) || !webhook.subscriptions.every((e) => events.includes(e)))) {
+    throw new Error(`simulator data file ${file}: the webhook is not a webhook`);
+  }
+  if (state.signingSecret !== null && typeof state.signingSecret !== "string") throw new Error(`simulator data file ${file}: signingSecret is not a string`);
 }

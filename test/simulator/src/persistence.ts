@@ -1,17 +1,28 @@
-// Optional JSON persistence of contacts: loaded at start, written atomically (tmp + rename), writes coalesced off the request path.
+// Optional JSON persistence of the account's state (contacts, custom statuses, the webhook and its signing secret): loaded
+// at start, written atomically (tmp + rename), writes coalesced off the request path.
 import { promises as fs } from "node:fs";
 import type { StoredContact } from "./store";
+import type { CustomStatus, Webhook } from "./types";
 
+// Version 1 files hold only contacts; the other keys were added beside them, so an older file still loads.
 const FORMAT_VERSION = 1;
 // Coalescing window: a burst of writes costs one file write, not one per request.
 const WRITE_DELAY_MS = 25;
 
-interface DataFileContents {
+/** What the data file keeps. */
+export interface PersistedState {
+  contacts: StoredContact[];
+  customStatuses: CustomStatus[];
+  webhook: Webhook | null;
+  signingSecret: string | null;
+}
+
+interface DataFileContents extends Partial<PersistedState> {
   version: number;
   contacts: StoredContact[];
 }
 
-/** The contacts file of a simulator: one pending write at most, flushed on close. */
+/** The data file of a simulator: one pending write at most, flushed on close. */
 export class DataFile {
   private dirty = false;
   private timer: NodeJS.Timeout | undefined;
@@ -19,16 +30,16 @@ export class DataFile {
 
   constructor(
     private readonly file: string,
-    private readonly snapshot: () => StoredContact[],
+    private readonly snapshot: () => PersistedState,
   ) {}
 
-  /** The stored contacts, or [] when the file does not exist yet. */
-  async load(): Promise<StoredContact[]> {
+  /** The stored state (nothing when the file does not exist yet). */
+  async load(): Promise<PersistedState> {
     let text: string;
     try {
       text = await fs.readFile(this.file, "utf8");
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return { contacts: [], customStatuses: [], webhook: null, signingSecret: null };
       throw error;
     }
     let contents: DataFileContents;
@@ -40,10 +51,18 @@ export class DataFile {
     if (contents?.version !== FORMAT_VERSION || !Array.isArray(contents.contacts)) {
       throw new Error(`simulator data file ${this.file} is not a version ${FORMAT_VERSION} contacts file`);
     }
-    return contents.contacts;
+    if (contents.customStatuses !== undefined && !Array.isArray(contents.customStatuses)) {
+      throw new Error(`simulator data file ${this.file}: customStatuses is not a list`);
+    }
+    return {
+      contacts: contents.contacts,
+      customStatuses: contents.customStatuses ?? [],
+      webhook: contents.webhook ?? null,
+      signingSecret: contents.signingSecret ?? null,
+    };
   }
 
-  /** Notes that contacts changed; the write happens shortly after, off the request path. */
+  /** Notes that the state changed; the write happens shortly after, off the request path. */
   markDirty(): void {
     this.dirty = true;
     if (!this.timer && !this.writing) this.timer = setTimeout(() => void this.writeNow(), WRITE_DELAY_MS);
@@ -65,7 +84,7 @@ export class DataFile {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.dirty = false;
-    const contents: DataFileContents = { version: FORMAT_VERSION, contacts: this.snapshot() };
+    const contents: DataFileContents = { version: FORMAT_VERSION, ...this.snapshot() };
     const temporary = `${this.file}.${process.pid}.tmp`;
     this.writing = fs
       .writeFile(temporary, JSON.stringify(contents, null, 2) + "\n")

@@ -1,7 +1,8 @@
 // HTTP plumbing of the simulator: the /v1 pipeline (auth, rate limit, body, faults, dispatch, log), the /__admin side door
 // and the dashboard's HTML pages (everything else).
 import * as http from "node:http";
-import type { ApiAnswer, ApiRequest, CallbellApi } from "./api";
+import type { AdminHandler } from "./admin-routes";
+import type { ApiAnswer, CallbellApi } from "./api";
 import { DASHBOARD_HEADERS, errorPage, type DashboardAnswer, type DashboardHandler } from "./dashboard";
 import { ApiError, rateLimited } from "./errors";
 import type { FaultInjector, FaultPlan } from "./faults";
@@ -18,7 +19,7 @@ const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" };
 /** What the HTTP layer dispatches to. */
 export interface ServerParts {
   api: CallbellApi;
-  admin: Router<(request: ApiRequest) => ApiAnswer>;
+  admin: Router<AdminHandler>;
   dashboard: Router<DashboardHandler>;
   log: RequestLog;
   faults: FaultInjector;
@@ -148,7 +149,7 @@ export class SimulatorServer {
       const method = request.method ?? "GET";
       const match = this.parts.api.router.match(method, pathname);
       let body: unknown;
-      if (method === "POST" || method === "PATCH") {
+      if (method === "POST" || method === "PATCH" || method === "PUT") {
         if (!isJsonContentType(request.headers["content-type"])) {
           throw new ApiError(415, "unsupported_media_type", "send the body as Content-Type: application/json", "content-type", request.headers["content-type"]);
         }
@@ -187,7 +188,7 @@ export class SimulatorServer {
       if (body.kind === "too-large") throw new ApiError(413, "payload_too_large", `request body exceeds ${MAX_BODY_BYTES} bytes`);
       const parsed = body.kind === "text" ? parseJson(body.text) : undefined;
       if (parsed && !parsed.ok) throw new ApiError(400, "bad_json", `malformed JSON body: ${parsed.message}`);
-      const answer = match.handler({ params: match.params, query: new URLSearchParams(queryString), body: parsed?.value, token: "" });
+      const answer = await match.handler({ params: match.params, query: new URLSearchParams(queryString), body: parsed?.value, token: "" });
       sendJson(response, answer.status, answer.body);
     } catch (error) {
       sendError(response, error instanceof ApiError ? error : internalError(error));

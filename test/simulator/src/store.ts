@@ -37,6 +37,9 @@ export function identifierKey(channelUuid: string, identifier: string): string {
   return `${channelUuid}/${digits === "" ? identifier : parsed?.isValid() ? parsed.number.slice(1) : digits}`;
 }
 
+/** What happened to a contact: the webhook events contact_created, contact_updated and contact_deleted. */
+export type ContactChange = "created" | "updated" | "deleted";
+
 /** Contacts by uuid (in creation order), by channel + identifier, and by bsuid. */
 export class ContactStore {
   private readonly byUuid = new Map<string, StoredContact>();
@@ -44,7 +47,11 @@ export class ContactStore {
   private readonly byIdentifier = new Map<string, StoredContact[]>();
   private readonly byBsuid = new Map<string, StoredContact[]>();
 
-  constructor(private readonly onChange: () => void = () => undefined) {}
+  /** onChange: any change (persistence); onContact: a contact was created, updated or deleted (not on load or clear), after the fact. */
+  constructor(
+    private readonly onChange: () => void = () => undefined,
+    private readonly onContact: (change: ContactChange, contact: StoredContact) => void = () => undefined,
+  ) {}
 
   /** Number of contacts. */
   get size(): number {
@@ -76,7 +83,10 @@ export class ContactStore {
     this.byUuid.set(contact.uuid, contact);
     addToIndex(this.byIdentifier, identifierKey(contact.channelUuid, contact.identifier), contact);
     if (contact.bsuid !== null) addToIndex(this.byBsuid, contact.bsuid, contact);
-    if (notify) this.onChange();
+    if (notify) {
+      this.onChange();
+      this.onContact("created", contact);
+    }
   }
 
   /** Applies a change to a contact in place, keeping the bsuid index right. */
@@ -88,6 +98,7 @@ export class ContactStore {
       if (contact.bsuid !== null) addToIndex(this.byBsuid, contact.bsuid, contact);
     }
     this.onChange();
+    this.onContact("updated", contact);
   }
 
   /** Removes a contact; false when there was none. */
@@ -98,6 +109,7 @@ export class ContactStore {
     removeFromIndex(this.byIdentifier, identifierKey(contact.channelUuid, contact.identifier), contact);
     if (contact.bsuid !== null) removeFromIndex(this.byBsuid, contact.bsuid, contact);
     this.onChange();
+    this.onContact("deleted", contact);
     return true;
   }
 

@@ -40,6 +40,16 @@ export interface SimulatorOptions {
   seed?: number;
   /** Milliseconds of a monotonic clock for the rate limiter and the forced-429 window (default performance.now). */
   clock?: () => number;
+  /** A second custom status with the name of another: created (default "duplicates"), or 422 naming name ("unique"). */
+  statusNames?: StatusNamesPolicy;
+  /** A webhook URL on this machine (localhost, 127.x, [::1]): accepted (default, so local receivers work), or refused as Callbell does. */
+  loopbackWebhooks?: LoopbackWebhooksPolicy;
+  /** GET /webhooks: no such route (default, as the reference documents none), or "get" answers the webhook. */
+  webhookRead?: WebhookReadPolicy;
+  /** Milliseconds since the epoch for the dates the API writes and the signature's t (default Date.now); tests pass their own. */
+  wallClock?: () => number;
+  /** Retry schedule, disable threshold and timeout of webhook deliveries at start (and after an admin reset). */
+  webhookDelivery?: Partial<DeliverySettings>;
 }
 
 /** What a create does when the identifier already exists on the channel. */
@@ -63,6 +73,15 @@ export type DeleteMissingPolicy = "404" | "200";
 /** How `contact` is wrapped: documented (array for GET/POST/PATCH by uuid, object for lookups), or one shape everywhere. */
 export type ContactShape = "documented" | "array" | "object";
 
+/** Whether two custom statuses may share a name. */
+export type StatusNamesPolicy = "duplicates" | "unique";
+
+/** Whether a webhook URL on the loopback interface is accepted. */
+export type LoopbackWebhooksPolicy = "accepted" | "refused";
+
+/** Whether GET /webhooks exists. */
+export type WebhookReadPolicy = "none" | "get";
+
 /** The behaviours the reference leaves open, one choice each: a simulator run plays one account's choices. */
 export interface ApiVariants {
   duplicates: DuplicatePolicy;
@@ -72,6 +91,9 @@ export interface ApiVariants {
   retryAfter: RetryAfterPolicy;
   deleteMissing: DeleteMissingPolicy;
   contactShape: ContactShape;
+  statusNames: StatusNamesPolicy;
+  loopbackWebhooks: LoopbackWebhooksPolicy;
+  webhookRead: WebhookReadPolicy;
 }
 
 /** Every value each variant can take, the default first. */
@@ -83,6 +105,9 @@ export const VARIANT_VALUES: { readonly [K in keyof ApiVariants]: readonly ApiVa
   retryAfter: ["sent", "omitted"],
   deleteMissing: ["404", "200"],
   contactShape: ["documented", "array", "object"],
+  statusNames: ["duplicates", "unique"],
+  loopbackWebhooks: ["accepted", "refused"],
+  webhookRead: ["none", "get"],
 };
 
 /** Random faults applied to /v1 requests (all probabilities in [0, 1]). */
@@ -99,7 +124,7 @@ export interface FaultConfig {
 }
 
 /** Write methods that commitThenFail may hit. */
-export type WriteMethod = "POST" | "PATCH" | "DELETE";
+export type WriteMethod = "POST" | "PATCH" | "PUT" | "DELETE";
 
 /** Do the write, then answer 500 or drop the connection. */
 export interface CommitThenFailConfig {
@@ -262,4 +287,116 @@ export interface ContactEdit {
   avatarUrl?: string | null;
   blockedAt?: string | null;
   closedAt?: string | null;
+}
+
+/** A custom status as the API returns it; dates are written "2024-12-04 14:12:14 +0000". */
+export interface CustomStatus {
+  id: string;
+  name: string;
+  emoji: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A change to a custom status made behind the provider's back (admin API); absent keys stay as they are. */
+export interface CustomStatusEdit {
+  name?: string;
+  emoji?: string | null;
+}
+
+/** The events a webhook can subscribe to, as the reference lists them; the simulator sends only the contact ones. */
+export const WEBHOOK_EVENTS = [
+  "message_created",
+  "message_status_updated",
+  "contact_created",
+  "contact_updated",
+  "contact_deleted",
+  "conversation_opened",
+  "conversation_closed",
+  "team_membership_updated",
+  "agent_status_updated",
+  "agent_session_updated",
+] as const;
+
+/** One event name of WEBHOOK_EVENTS. */
+export type WebhookEventName = (typeof WEBHOOK_EVENTS)[number];
+
+/** The account's webhook as the API returns it; createdAt is written "2022-10-18 17:01:20 +0000". */
+export interface Webhook {
+  url: string;
+  subscriptions: WebhookEventName[];
+  createdAt: string;
+  enabled: boolean;
+}
+
+/** The webhook as the admin API shows it: whether a signing secret is set (never the secret) and the failed deliveries in a row. */
+export interface AdminWebhook extends Webhook {
+  secretSet: boolean;
+  consecutiveFailures: number;
+}
+
+/** The webhook as a person sets it in the dashboard (admin API): url and subscriptions are needed only when there is none yet. */
+export interface WebhookEdit {
+  url?: string;
+  subscriptions?: WebhookEventName[];
+  enabled?: boolean;
+}
+
+/** How deliveries are retried and when the webhook is disabled. */
+export interface DeliverySettings {
+  /** Wait before each retry of a failed attempt, in ms; its length is the number of retries (default [1000, 5000, 30000]). */
+  retryDelaysMs: number[];
+  /** Failed deliveries in a row (each after its last retry) that disable the webhook (default 5). */
+  disableAfterFailures: number;
+  /** An attempt with no complete answer after this many ms is a failed attempt, status 0 (default 5000). */
+  timeoutMs: number;
+}
+
+/** The receiver's answer to one attempt: body text (at most 4096 bytes), status code (0 for none), response headers. */
+export interface WebhookResponse {
+  body: string;
+  code: number;
+  headers: Record<string, string>;
+}
+
+/** One attempt of a delivery. */
+export interface WebhookAttempt {
+  /** When it was sent (ISO 8601, milliseconds). */
+  at: string;
+  /** The unix seconds of the attempt, signed when a secret is set. */
+  t: number;
+  /** The X-Callbell-Signature header sent, or null when no signing secret was set. */
+  signature: string | null;
+  /** The receiver's status code; 0 for a connection error or a timeout. */
+  status: number;
+  /** What went wrong when no answer came (a connection error code, or "timeout after N ms"). */
+  error?: string;
+  response: WebhookResponse;
+}
+
+/** Where a delivery is: waiting or retrying, delivered (a 2xx), failed after its last retry, or cancelled (webhook removed or disabled, simulator stopped). */
+export type DeliveryState = "pending" | "delivered" | "failed" | "cancelled";
+
+/** One event sent (or to be sent) to the webhook, as the admin API lists it. */
+export interface WebhookDelivery {
+  id: number;
+  event: WebhookEventName;
+  url: string;
+  payload: unknown;
+  /** The exact request body, the bytes the signature covers. */
+  body: string;
+  /** When the change happened (ISO 8601, seconds). */
+  createdAt: string;
+  state: DeliveryState;
+  success: boolean;
+  attempts: WebhookAttempt[];
+}
+
+/** One delivery as GET /webhooks/events lists it: its last attempt's response. */
+export interface WebhookEventRecord {
+  event: WebhookEventName;
+  payload: unknown;
+  response: WebhookResponse;
+  success: boolean;
+  createdAt: string;
 }

@@ -107,24 +107,28 @@ function validateSharedFields(fields: Record<string, unknown>, account: Account)
   return changes;
 }
 
-function requireObject(body: unknown): Record<string, unknown> {
+/** The body as an object of keys; anything else is 400 bad_request. */
+export function requireObject(body: unknown): Record<string, unknown> {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw new ApiError(400, "bad_request", "the request body must be a JSON object");
   }
   return body as Record<string, unknown>;
 }
 
-function rejectUnknownKeys(fields: Record<string, unknown>, allowed: ReadonlySet<string>, why: string): void {
+/** A 422 naming the first key that is not allowed; why ends "unknown field 'k': it ...". */
+export function rejectUnknownKeys(fields: Record<string, unknown>, allowed: ReadonlySet<string>, why: string): void {
   for (const key of Object.keys(fields)) {
     if (!allowed.has(key)) throw validationError(key, fields[key], `unknown field '${key}': it ${why}`);
   }
 }
 
-function typeError(field: string, value: unknown, expected: string): ApiError {
+/** A 422 saying the field must be the expected type. */
+export function typeError(field: string, value: unknown, expected: string): ApiError {
   return validationError(field, value, `${field} must be ${expected}`);
 }
 
-function requireNonEmptyString(field: string, value: unknown): string {
+/** The value as a string that is not blank; else a 422 naming the field (required, not a string, or empty). */
+export function requireNonEmptyString(field: string, value: unknown): string {
   if (value === undefined) throw validationError(field, value, `${field} is required`);
   if (typeof value !== "string") throw typeError(field, value, "a string");
   if (value.trim() === "") throw validationError(field, value, `${field} must not be empty`);

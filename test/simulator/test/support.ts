@@ -1,6 +1,7 @@
 // Helpers shared by the simulator's conformance tests: a simulator per suite, raw HTTP calls, request bodies.
 import * as assert from "node:assert/strict";
 import * as http from "node:http";
+import type { AddressInfo } from "node:net";
 import { startSimulator, type SimulatorOptions, type StartedSimulator } from "../src";
 
 /** A decoded HTTP answer. */
@@ -107,4 +108,71 @@ export function rawRequest(
 /** Headers for an authorized JSON write with rawRequest(). */
 export function jsonHeaders(sim: StartedSimulator): Record<string, string> {
   return { authorization: `Bearer ${sim.token}`, "content-type": "application/json" };
+}
+
+/** One request a test receiver got: method, path, headers and the raw body text. */
+export interface ReceivedRequest {
+  method: string;
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/** What a test receiver answers to one request: a status and a body; held answers wait until release() is called. */
+export interface ReceiverAnswer {
+  status: number;
+  body?: string;
+  headers?: Record<string, string>;
+  hold?: boolean;
+}
+
+/** A local webhook receiver on 127.0.0.1 (port 0): what it got, and a way to stop it. */
+export interface Receiver {
+  url: string;
+  received: ReceivedRequest[];
+  /** Answers every held request with 200. */
+  release(): void;
+  close(): Promise<void>;
+}
+
+/** Starts an HTTP receiver; answer picks the answer to the nth request (0-based), by default 200 {"status":"ok"}. */
+export async function startReceiver(answer: (request: ReceivedRequest, index: number) => ReceiverAnswer = () => ({ status: 200 })): Promise<Receiver> {
+  const received: ReceivedRequest[] = [];
+  const held: http.ServerResponse[] = [];
+  const server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      const got: ReceivedRequest = {
+        method: request.method ?? "",
+        path: request.url ?? "",
+        headers: request.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+      };
+      received.push(got);
+      const chosen = answer(got, received.length - 1);
+      if (chosen.hold) {
+        // The simulator may give up on a held answer (timeout, cancel): writing to it later must not throw.
+        response.on("error", () => undefined);
+        held.push(response);
+        return;
+      }
+      response.writeHead(chosen.status, { "content-type": "application/json", ...chosen.headers });
+      response.end(chosen.body ?? '{"status":"ok"}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hooks/callbell`,
+    received,
+    release: () => {
+      for (const response of held.splice(0)) response.writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}');
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }
