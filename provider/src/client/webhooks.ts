@@ -39,30 +39,10 @@ export interface WebhookBody {
   subscriptions: readonly string[];
 }
 
-/** One delivery of GET /webhooks/events. */
-export interface WebhookDelivery {
-  event: string;
-  success: boolean;
-  createdAt?: string;
-  /** The receiver's answer status (0 or absent when none came). */
-  code?: number;
-}
-
 /** What a read of the webhook found: the webhook, or nothing this API can tell, and why. */
 export type WebhookRead = { found: ApiWebhook } | { unreadable: string };
 
 const envelope = z.object({ webhook: apiWebhookSchema });
-const eventsPage = z.looseObject({
-  events: z.array(
-    z.looseObject({
-      event: z.string(),
-      success: z.boolean(),
-      createdAt: z.string().nullish(),
-      response: z.looseObject({ code: z.number().nullish() }).nullish(),
-    }),
-  ),
-});
-
 /** The Webhooks API, typed. */
 export class WebhooksClient {
   private readonly http: CallbellHttp;
@@ -111,14 +91,5 @@ export class WebhooksClient {
     const parsed = envelope.safeParse(answer.body);
     if (answer.status === 200 && parsed.success) return { found: parsed.data.webhook };
     return { unreadable: `GET /webhooks answered ${answer.status}${parsed.success ? "" : " without a webhook"}` };
-  }
-
-  /** GET /webhooks/events: one page of deliveries, newest first, optionally only failed or successful ones. */
-  async events(options: { status?: "failed" | "success"; page?: number } = {}): Promise<WebhookDelivery[]> {
-    const path = "/webhooks/events";
-    const answer = await this.http.send({ method: "GET", path, query: { page: String(options.page ?? 1), status: options.status } });
-    const parsed = eventsPage.safeParse(answer.body);
-    if (!parsed.success) throw answerShapeError("GET", path, answer.status, "no 'events' list in the answer");
-    return parsed.data.events.map((e) => ({ event: e.event, success: e.success, createdAt: e.createdAt ?? undefined, code: e.response?.code ?? undefined }));
   }
 }

@@ -346,7 +346,7 @@ class Doctor {
       );
     }
     const events = await this.send({ method: "GET", path: "/webhooks/events", query: { page: "1", status: "failed" } });
-    const failed = listIn(events.body, "events");
+    const failed = listIn(events.body, "webhook_events");
     if (events.status === 200 && failed) {
       this.add(
         "failed webhook deliveries",

@@ -1,0 +1,165 @@
+// The account's one webhook, set by two stacks and changed in the dashboard, through the plain `pulumi` CLI (YAML
+// programs, the plugin), once against the documented API (no read of the webhook) and once against an account that
+// answers GET /webhooks. What docs/webhook.md promises, step by step: the simulator's webhook, its request log, the
+// state and what the user is told.
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { RequestLogEntry, StartedSimulator, startSimulator } from "callbell-simulator";
+import { CliResult, ok, run, scratchDir } from "../plain-cli/support";
+import { PLUGIN_DIR, pluginEnv, stateOf } from "../harness/plugin";
+
+const WEBHOOK = "callbell:index:Webhook";
+const shown = (r: CliResult) => `${r.command}\n${r.stdout}${r.stderr}`;
+const writes = (log: RequestLogEntry[]) => log.filter((e) => e.method !== "GET").map((e) => `${e.method} ${e.path.replace(/^\/v1/, "").split("?")[0]}`);
+const urlA = "https://a.example.com/callbell";
+const urlB = "https://b.example.com/callbell";
+
+/** A YAML project that declares only the webhook, its url and flags from config; each call makes another project. */
+function webhookProject(name: string): string {
+  const dir = path.join(scratchDir(`webhook-${name}`), name);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(
+    path.join(dir, "Pulumi.yaml"),
+    [
+      `name: ${name}`,
+      "runtime: yaml",
+      "plugins:",
+      "  providers:",
+      "    - name: callbell",
+      `      path: ${PLUGIN_DIR}`,
+      "config:",
+      "  url: { type: string }",
+      "  unsubscribe: { type: boolean, default: false }",
+      "  adopt: { type: boolean, default: false }",
+      "resources:",
+      "  hook:",
+      "    type: callbell:index:Webhook",
+      "    properties:",
+      "      url: ${url}",
+      "      subscriptions: [contact_created]",
+      "      unsubscribeOnDelete: ${unsubscribe}",
+      "      adopt: ${adopt}",
+      "",
+    ].join("\n"),
+  );
+  return dir;
+}
+
+for (const read of ["none", "get"] as const) {
+  const title = read === "none" ? "the documented API (no read of the webhook)" : "an account that answers GET /webhooks";
+  describe(`Webhook: two stacks and the dashboard on one account, against ${title}`, function () {
+    this.timeout(6 * 60_000);
+    let sim: StartedSimulator;
+    const stacks: Record<"a" | "b", { project: string; env: NodeJS.ProcessEnv }> = {} as never;
+    const pulumi = (who: "a" | "b", ...args: string[]) => ok(stacks[who].project, stacks[who].env, args, "pulumi", [sim.token]);
+    const step = async (run: () => Promise<CliResult>) => {
+      await sim.admin.clearRequests();
+      const result = await run();
+      return { result, text: result.stdout + result.stderr, writes: writes(await sim.admin.requests()) };
+    };
+    const heldUrl = async (who: "a" | "b") => (await stateOf(stacks[who].project, stacks[who].env, WEBHOOK))[0]?.outputs?.url;
+
+    before(async function () {
+      this.timeout(10 * 60_000);
+      sim = await startSimulator({ rateLimitPerSecond: 0, webhookRead: read });
+      for (const [who, url] of [
+        ["a", urlA],
+        ["b", urlB],
+      ] as const) {
+        const project = webhookProject(`hooks-${who}`);
+        stacks[who] = { project, env: pluginEnv(project, sim) };
+        await pulumi(who, "stack", "init", "dev");
+        await pulumi(who, "config", "set", "url", url);
+      }
+    });
+    after(async () => sim?.close());
+
+    if (read === "none") {
+      it("the first stack sets it, saying it cannot tell whether the account had one", async () => {
+        const up = await step(() => pulumi("a", "up", "--yes", "--skip-preview"));
+        assert.deepEqual(up.writes, ["POST /webhooks/subscribe"], shown(up.result));
+        assert.match(up.text, /Callbell documents no read of the webhook .* if another stack or a person had set one, it is replaced/);
+        assert.equal((await sim.admin.webhook())?.url, urlA);
+        assert.equal(await heldUrl("a"), urlA);
+      });
+
+      it("a second stack on the account replaces it, with the same warning: the account keeps one", async () => {
+        const up = await step(() => pulumi("b", "up", "--yes", "--skip-preview"));
+        assert.deepEqual(up.writes, ["POST /webhooks/subscribe"]);
+        assert.match(up.text, /it is replaced \(an account keeps one webhook\)/);
+        assert.equal((await sim.admin.webhook())?.url, urlB);
+      });
+
+      it("the first stack's refresh cannot see that, says so, and keeps its state", async () => {
+        const refresh = await step(() => pulumi("a", "refresh", "--yes", "--skip-preview"));
+        assert.deepEqual(refresh.writes, []);
+        assert.match(refresh.text, /refresh cannot see the account's webhook: Callbell documents no read of it/);
+        assert.equal(await heldUrl("a"), urlA);
+      });
+
+      it("the first stack's destroy leaves the webhook, which it cannot show to be its own, and says how to remove it", async () => {
+        const destroy = await step(() => pulumi("a", "destroy", "--yes", "--skip-preview"));
+        assert.deepEqual(destroy.writes, [], shown(destroy.result));
+        assert.match(destroy.text, /was left in Callbell, not removed: .*set unsubscribeOnDelete: true and run up before destroy/);
+        assert.equal((await sim.admin.webhook())?.url, urlB, "the other stack's webhook is still there");
+        assert.deepEqual(await stateOf(stacks.a.project, stacks.a.env, WEBHOOK), []);
+      });
+
+      it("with unsubscribeOnDelete, the user's explicit choice, destroy removes it", async () => {
+        await pulumi("b", "config", "set", "unsubscribe", "true");
+        const up = await step(() => pulumi("b", "up", "--yes", "--skip-preview"));
+        assert.deepEqual(up.writes, [], "the flag is state only");
+        const destroy = await step(() => pulumi("b", "destroy", "--yes", "--skip-preview"));
+        assert.deepEqual(destroy.writes, ["DELETE /webhooks/unsubscribe"]);
+        assert.equal(await sim.admin.webhook(), null);
+      });
+    } else {
+      it("the first stack sets it; with none there, GET /webhooks answers 404, which cannot tell none from no such endpoint", async () => {
+        const up = await step(() => pulumi("a", "up", "--yes", "--skip-preview"));
+        assert.deepEqual(up.writes, ["POST /webhooks/subscribe"]);
+        assert.match(up.text, /Callbell documents no read of the webhook \(GET \/webhooks answered 404 without a webhook\)/);
+        assert.equal((await stateOf(stacks.a.project, stacks.a.env, WEBHOOK))[0]?.outputs?.origin, "created");
+      });
+
+      it("a change in the dashboard shows on refresh and in preview --diff, and up puts the code's back", async () => {
+        await sim.admin.setWebhook({ url: "https://elsewhere.example.com/hook" });
+        const refresh = await step(() => pulumi("a", "refresh", "--yes", "--skip-preview"));
+        assert.deepEqual(refresh.writes, []);
+        assert.equal(await heldUrl("a"), "https://elsewhere.example.com/hook");
+        const preview = await pulumi("a", "preview", "--diff");
+        assert.match(preview.stdout, /~ url\s*: "https:\/\/elsewhere\.example\.com\/hook" => "https:\/\/a\.example\.com\/callbell"/, shown(preview));
+        const up = await step(() => pulumi("a", "up", "--yes", "--skip-preview"));
+        assert.deepEqual(up.writes, ["POST /webhooks/subscribe"]);
+        assert.equal((await sim.admin.webhook())?.url, urlA);
+      });
+
+      it("a second stack is refused, naming the webhook there and adopt, and writes nothing", async () => {
+        await sim.admin.clearRequests();
+        const up = await run(stacks.b.project, stacks.b.env, ["up", "--yes", "--skip-preview"]);
+        assert.notEqual(up.code, 0, shown(up));
+        assert.match(up.stdout + up.stderr, /the account already has one, set to https:\/\/a\.example\.com\/callbell .*set its adopt property to true/);
+        assert.deepEqual(writes(await sim.admin.requests()), []);
+        assert.equal((await sim.admin.webhook())?.url, urlA);
+      });
+
+      it("with adopt, the second stack replaces it; the first stack's destroy then leaves it, as it is no longer its own", async () => {
+        await pulumi("b", "config", "set", "adopt", "true");
+        const up = await step(() => pulumi("b", "up", "--yes", "--skip-preview"));
+        assert.deepEqual(up.writes, ["POST /webhooks/subscribe"]);
+        assert.equal((await stateOf(stacks.b.project, stacks.b.env, WEBHOOK))[0]?.outputs?.origin, "adopted");
+        const destroy = await step(() => pulumi("a", "destroy", "--yes", "--skip-preview"));
+        assert.deepEqual(destroy.writes, []);
+        assert.match(destroy.text, /Callbell shows it set to https:\/\/b\.example\.com\/callbell now .* not this stack's to remove/);
+        assert.equal((await sim.admin.webhook())?.url, urlB);
+      });
+
+      it("the adopting stack's destroy leaves it too, unless unsubscribeOnDelete", async () => {
+        const destroy = await step(() => pulumi("b", "destroy", "--yes", "--skip-preview"));
+        assert.deepEqual(destroy.writes, []);
+        assert.match(destroy.text, /it was there before this stack set it \(adopted\)/);
+        assert.equal((await sim.admin.webhook())?.url, urlB);
+      });
+    }
+  });
+}
