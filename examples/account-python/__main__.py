@@ -19,7 +19,7 @@ hook = callbell.Webhook(
 )
 alice = callbell.Contact(
     "alice",
-    identifier="393334000001",
+    identifier="393334000031",
     source="whatsapp",
     name="QA Alice",
     opts=pulumi.ResourceOptions(depends_on=[hook]),

@@ -14,6 +14,6 @@ export = async () => {
     // Callbell has no read of the webhook: without this, destroy leaves it (docs/webhook.md).
     unsubscribeOnDelete: true,
   });
-  new callbell.Contact("alice", { identifier: "393334000001", source: "whatsapp", name: "QA Alice" }, { dependsOn: [hook] });
+  new callbell.Contact("alice", { identifier: "393334000011", source: "whatsapp", name: "QA Alice" }, { dependsOn: [hook] });
   return { lunchId: lunch.id, webhookEnabled: hook.enabled };
 };

@@ -181,7 +181,8 @@ describe("pulumi-callbell doctor", function () {
       const log = await sim.admin.requests();
       // Every write is a POST of the probe's number or goes to a contact created by one: never the bystander.
       const own = new Set<string>();
-      for (const entry of log) {
+      const contactWrites = log.filter((e) => e.path.includes("/contacts"));
+      for (const entry of contactWrites) {
         if (entry.method === "POST") assert.equal((entry.body as { identifier: string }).identifier, DIGITS);
         if (entry.method !== "GET" && entry.method !== "POST") {
           const uuid = entry.path.split("/").pop()!;
@@ -191,6 +192,15 @@ describe("pulumi-callbell doctor", function () {
       }
       assert.ok(own.size >= 1);
       assert.ok(!log.some((e) => e.path.includes(bystander)), "the bystander is never even read by uuid");
+      // The status probe: its own status and a second of its name, both deleted; the account's statuses as they were.
+      const statusWrites = log.filter((e) => e.path.includes("/custom_statuses") && e.method !== "GET");
+      assert.deepEqual(
+        statusWrites.map((e) => e.method),
+        ["POST", "POST", "DELETE", "DELETE"],
+      );
+      assert.ok(statusWrites.every((e) => e.method !== "POST" || String((e.body as { name: string }).name).startsWith("pulumi-callbell doctor probe ")));
+      assert.deepEqual(await sim.admin.customStatuses(), []);
+      assert.match(resultOf(out, "custom status name twice"), /^ok: Callbell makes a second status of one name /);
       const printed = out.join("\n");
       assert.ok(!printed.includes(sim.token));
       assert.match(printed, /Requests sent \(\d+\): GET \/auth\/me 200, /);
@@ -279,7 +289,14 @@ describe("pulumi-callbell doctor", function () {
 
 /** doctor's output as docs/doctor.md shows it: the simulator's port and the contacts' uuids made stable. */
 export function pageExample(out: string[]): string {
-  return out.map((line) => line.replace(/127\.0\.0\.1:\d+/g, "127.0.0.1:4010").replace(/\b[0-9a-f]{32}\b/g, "<uuid>")).join("\n");
+  return out
+    .map((line) =>
+      line
+        .replace(/127\.0\.0\.1:\d+/g, "127.0.0.1:4010")
+        .replace(/\b[0-9a-f]{32}\b/g, "<uuid>")
+        .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, "<id>"),
+    )
+    .join("\n");
 }
 
 describe("docs/doctor.md: Check your account first", () => {

@@ -190,10 +190,7 @@ class Doctor {
 
   async run(options: DoctorOptions): Promise<DoctorReport> {
     if (await this.readOnlyChecks(options)) {
-      if (options.probe) {
-        await this.probe(options.probe, options);
-        await this.probeCustomStatus();
-      }
+      if (options.probe && (await this.probe(options.probe, options))) await this.probeCustomStatus();
     }
     return { findings: this.findings, requests: this.requests };
   }
@@ -395,7 +392,8 @@ class Doctor {
   }
 
   // Writes only to contacts it created on this number, and deletes each of them before it ends, even after an error.
-  private async probe(number: string, options: DoctorOptions): Promise<void> {
+  // Answers false when it wrote nothing because the number is a contact (or could not be looked up).
+  private async probe(number: string, options: DoctorOptions): Promise<boolean> {
     const digits = phoneDigits(number);
     const phonePath = `/contacts/phone/${encodeURIComponent(digits)}`;
     let before = await this.send({ method: "GET", path: phonePath });
@@ -413,7 +411,7 @@ class Doctor {
     if (before.status !== 404) {
       const why = before.status === 200 ? "is already a contact" : `could not be looked up (${before.status})`;
       this.add("probe number", "fail", `${number} ${why}`, "doctor wrote nothing: pass a number that is not a contact of this account");
-      return;
+      return false;
     }
     this.add("probe number", "ok", "not a contact yet", "the probe creates its throwaway contact on it");
     const created: string[] = [];
@@ -432,6 +430,7 @@ class Doctor {
         `search +${digits} in the Callbell dashboard (Contacts) and delete what the probe left`,
       );
     }
+    return true;
   }
 
   private async probeSteps(digits: string, phonePath: string, options: DoctorOptions, created: string[]): Promise<void> {
