@@ -477,3 +477,51 @@ describe("export: contacts that a stack already manages (issue 36)", function ()
     }
   });
 });
+
+describe("export --statuses: the account's custom statuses as a pulumi import file", function () {
+  this.timeout(60_000);
+  let sim: StartedSimulator;
+  before(async () => {
+    sim = await startSimulator({ pageSize: 2, rateLimitPerSecond: 0 });
+    for (const [name, emoji] of [
+      ["Lunch", "🍙"],
+      ["In meeting", "💬"],
+      ["lunch", null],
+      ["¡Fuera!", null],
+    ] as const) {
+      await sim.admin.createCustomStatus({ name, emoji });
+    }
+  });
+  after(() => sim?.close());
+
+  it("writes every status over all pages, each under a unique resource name, owner-only, with GET requests only", async () => {
+    const statuses = path.join(tmp, "statuses.json");
+    const run = await exportWith(sim, ["--out", freshFile(), "--statuses", statuses]);
+    assert.equal(run.code, 0, run.stderr);
+    const ids = Object.fromEntries((await sim.admin.customStatuses()).map((s) => [s.name, s.id]));
+    assert.deepEqual(JSON.parse(fs.readFileSync(statuses, "utf8")), {
+      resources: [
+        { type: "callbell:index:CustomStatus", name: "lunch", id: ids.Lunch },
+        { type: "callbell:index:CustomStatus", name: "in-meeting", id: ids["In meeting"] },
+        { type: "callbell:index:CustomStatus", name: "lunch-2", id: ids.lunch },
+        { type: "callbell:index:CustomStatus", name: "fuera", id: ids["¡Fuera!"] },
+      ],
+    });
+    assert.equal(fs.statSync(statuses).mode & 0o777, 0o600);
+    assert.match(run.stdout, /Wrote 4 custom statuses to .*statuses\.json: `pulumi import --file statuses\.json` adds them to the stack as adopted/);
+    onlyGets(await sim.admin.requests());
+    assert.deepEqual(
+      requestLines(await sim.admin.requests()).filter((l) => l.includes("custom_statuses")),
+      ["GET /v1/custom_statuses?page=1", "GET /v1/custom_statuses?page=2"],
+    );
+  });
+
+  it("keeps an existing statuses file unless --force, and writes nothing", async () => {
+    const statuses = path.join(tmp, "kept.json");
+    fs.writeFileSync(statuses, "mine");
+    const run = await exportWith(sim, ["--out", freshFile(), "--statuses", statuses]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /^error: --statuses: .*kept\.json already exists; choose another file, or add --force to overwrite it/);
+    assert.equal(fs.readFileSync(statuses, "utf8"), "mine");
+  });
+});
