@@ -84,6 +84,18 @@ for (const read of ["none", "get"] as const) {
         assert.equal(await heldUrl("a"), urlA);
       });
 
+      it("a change of subscriptions is one subscribe with the new list; their order in the code is no change", async () => {
+        const program = path.join(stacks.a.project, "Pulumi.yaml");
+        const edit = (from: string, to: string) => fs.writeFileSync(program, fs.readFileSync(program, "utf8").replace(from, to));
+        edit("subscriptions: [contact_created]", "subscriptions: [contact_deleted, contact_created]");
+        const up = await step(() => pulumi("a", "up", "--yes", "--skip-preview"));
+        assert.deepEqual(up.writes, ["POST /webhooks/subscribe"]);
+        assert.deepEqual((await sim.admin.webhook())?.subscriptions, ["contact_created", "contact_deleted"]);
+        edit("subscriptions: [contact_deleted, contact_created]", "subscriptions: [contact_created, contact_deleted, contact_created]");
+        const preview = await step(() => pulumi("a", "preview", "--expect-no-changes"));
+        assert.deepEqual(preview.writes, []);
+      });
+
       it("a second stack on the account replaces it, with the same warning: the account keeps one", async () => {
         const up = await step(() => pulumi("b", "up", "--yes", "--skip-preview"));
         assert.deepEqual(up.writes, ["POST /webhooks/subscribe"]);

@@ -1,4 +1,4 @@
-// The plugin's Invoke (getTeam, getChannel, getContact through the list in domain/resource-types.ts) and a request for
+// The plugin's Invoke (getTeam, getChannel, getContact, getCustomStatus through the list in domain/resource-types.ts) and a request for
 // a resource type it does not serve, driven through the gRPC service the engine calls, against the simulator.
 import { strict as assert } from "assert";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
@@ -35,6 +35,20 @@ describe("provider plugin: Invoke and the resource types it serves", () => {
     assert.equal(answer.uuid, TEAMS.support);
     assert.match(String(answer.name), /^support$/i);
     assert.deepEqual([...new Set((await sim.admin.requests()).map((e) => e.method))], ["GET"]);
+  });
+
+  it("getCustomStatus answers the status by name without case, and names the account's statuses when there is none", async () => {
+    const lunch = await sim.admin.createCustomStatus({ name: "Lunch", emoji: "🍙" });
+    await sim.admin.clearRequests();
+    const req = new proto.InvokeRequest().setTok("callbell:index:getCustomStatus").setArgs(Struct.fromJavaScript({ name: " lunch " }));
+    const res = await call<proto.InvokeRequest, proto.InvokeResponse>(service.invoke, req);
+    assert.deepEqual(res.getReturn()!.toJavaScript(), { id: lunch.id, name: "Lunch", emoji: "🍙" });
+    assert.deepEqual([...new Set((await sim.admin.requests()).map((e) => e.method))], ["GET"]);
+    const missing = new proto.InvokeRequest().setTok("callbell:index:getCustomStatus").setArgs(Struct.fromJavaScript({ name: "Gym" }));
+    await assert.rejects(
+      call(service.invoke, missing),
+      /^Error: getCustomStatus\(\{ name: "Gym" \}\): the account has no custom status of that name; it has "Lunch"$/,
+    );
   });
 
   it("a lookup's bad argument is its one-line message; an unknown function names those served", async () => {
