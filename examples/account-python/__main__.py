@@ -15,6 +15,8 @@ hook = callbell.Webhook(
     "hook",
     url=config.require("receiverUrl"),
     subscriptions=["contact_created", "contact_updated", "contact_deleted"],
+    # This stack owns the account's one webhook: replace whatever is set, and remove it on destroy.
+    adopt=True,
     unsubscribe_on_delete=True,
 )
 alice = callbell.Contact(

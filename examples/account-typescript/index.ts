@@ -11,7 +11,9 @@ export = async () => {
   const hook = new callbell.Webhook("hook", {
     url: config.require("receiverUrl"),
     subscriptions: ["contact_created", "contact_updated", "contact_deleted"],
-    // Callbell has no read of the webhook: without this, destroy leaves it (docs/webhook.md).
+    // This stack owns the account's one webhook: replace whatever is set (Callbell has no read of it), and remove it on
+    // destroy. Without these, a create refuses and a destroy leaves it (docs/webhook.md).
+    adopt: true,
     unsubscribeOnDelete: true,
   });
   new callbell.Contact("alice", { identifier: "393334000011", source: "whatsapp", name: "QA Alice" }, { dependsOn: [hook] });

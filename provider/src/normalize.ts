@@ -55,3 +55,13 @@ export function containsUnknown(value: unknown): boolean {
 export function dropUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
+
+/** One spelling per API URL: the host in lower case, no trailing slash (what makes two providers one account's). */
+export function normalApiUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host.toLowerCase()}${parsed.pathname.replace(/\/+$/, "")}`;
+  } catch {
+    return url;
+  }
+}

@@ -75,11 +75,27 @@ for (const read of ["none", "get"] as const) {
     });
     after(async () => sim?.close());
 
+    const refused = async (who: "a" | "b", pattern: RegExp) => {
+      await sim.admin.clearRequests();
+      const up = await run(stacks[who].project, stacks[who].env, ["up", "--yes", "--skip-preview"]);
+      assert.notEqual(up.code, 0, shown(up));
+      assert.match(up.stdout + up.stderr, pattern, shown(up));
+      assert.match(up.stdout + up.stderr, /set its adopt property to true .*Nothing was written/);
+      assert.deepEqual(writes(await sim.admin.requests()), []);
+    };
+
     if (read === "none") {
-      it("the first stack sets it, saying it cannot tell whether the account had one", async () => {
+      it("a create without adopt is refused, as the provider cannot tell what it would replace, and writes nothing", async () => {
+        await refused("a", /Callbell cannot show whether the account already has one \(it documents no read of the webhook: GET \/webhooks answered 404/);
+        assert.equal(await sim.admin.webhook(), null);
+      });
+
+      it("with adopt, the first stack sets it, saying that whatever the account had is replaced; the URL's path is never shown", async () => {
+        await pulumi("a", "config", "set", "adopt", "true");
         const up = await step(() => pulumi("a", "up", "--yes", "--skip-preview"));
         assert.deepEqual(up.writes, ["POST /webhooks/subscribe"], shown(up.result));
-        assert.match(up.text, /Callbell documents no read of the webhook .* if another stack or a person had set one, it is replaced/);
+        assert.match(up.text, /the account's webhook is now https:\/\/a\.example\.com\/… \(adopt\): Callbell documents no read of the webhook/);
+        assert.ok(!up.text.includes("/callbell"), "the URL's path is not in the output");
         assert.equal((await sim.admin.webhook())?.url, urlA);
         assert.equal(await heldUrl("a"), urlA);
       });
@@ -96,10 +112,10 @@ for (const read of ["none", "get"] as const) {
         assert.deepEqual(preview.writes, []);
       });
 
-      it("a second stack on the account replaces it, with the same warning: the account keeps one", async () => {
+      it("a second stack with adopt replaces it: the account keeps one", async () => {
+        await pulumi("b", "config", "set", "adopt", "true");
         const up = await step(() => pulumi("b", "up", "--yes", "--skip-preview"));
         assert.deepEqual(up.writes, ["POST /webhooks/subscribe"]);
-        assert.match(up.text, /it is replaced \(an account keeps one webhook\)/);
         assert.equal((await sim.admin.webhook())?.url, urlB);
       });
 
@@ -113,7 +129,7 @@ for (const read of ["none", "get"] as const) {
       it("the first stack's destroy leaves the webhook, which it cannot show to be its own, and says how to remove it", async () => {
         const destroy = await step(() => pulumi("a", "destroy", "--yes", "--skip-preview"));
         assert.deepEqual(destroy.writes, [], shown(destroy.result));
-        assert.match(destroy.text, /was left in Callbell, not removed: .*set unsubscribeOnDelete: true and run up before destroy/);
+        assert.match(destroy.text, /was left in Callbell, not removed: Callbell documents no read .*set unsubscribeOnDelete: true and run up before destroy/);
         assert.equal((await sim.admin.webhook())?.url, urlB, "the other stack's webhook is still there");
         assert.deepEqual(await stateOf(stacks.a.project, stacks.a.env, WEBHOOK), []);
       });
@@ -127,11 +143,12 @@ for (const read of ["none", "get"] as const) {
         assert.equal(await sim.admin.webhook(), null);
       });
     } else {
-      it("the first stack sets it; with none there, GET /webhooks answers 404, which cannot tell none from no such endpoint", async () => {
+      it("with none set, GET /webhooks answers 404, which cannot tell none from no such endpoint: refused without adopt, set with it", async () => {
+        await refused("a", /Callbell cannot show whether the account already has one/);
+        await pulumi("a", "config", "set", "adopt", "true");
         const up = await step(() => pulumi("a", "up", "--yes", "--skip-preview"));
         assert.deepEqual(up.writes, ["POST /webhooks/subscribe"]);
-        assert.match(up.text, /Callbell documents no read of the webhook \(GET \/webhooks answered 404 without a webhook\)/);
-        assert.equal((await stateOf(stacks.a.project, stacks.a.env, WEBHOOK))[0]?.outputs?.origin, "created");
+        assert.equal((await stateOf(stacks.a.project, stacks.a.env, WEBHOOK))[0]?.outputs?.origin, "adopted");
       });
 
       it("a change in the dashboard shows on refresh and in preview --diff, and up puts the code's back", async () => {
@@ -146,12 +163,8 @@ for (const read of ["none", "get"] as const) {
         assert.equal((await sim.admin.webhook())?.url, urlA);
       });
 
-      it("a second stack is refused, naming the webhook there and adopt, and writes nothing", async () => {
-        await sim.admin.clearRequests();
-        const up = await run(stacks.b.project, stacks.b.env, ["up", "--yes", "--skip-preview"]);
-        assert.notEqual(up.code, 0, shown(up));
-        assert.match(up.stdout + up.stderr, /the account already has one, set to https:\/\/a\.example\.com\/callbell .*set its adopt property to true/);
-        assert.deepEqual(writes(await sim.admin.requests()), []);
+      it("a second stack without adopt is refused, naming the webhook there, and writes nothing", async () => {
+        await refused("b", /the account already has one \(https:\/\/a\.example\.com\/…: contact_created\), another stack's or set in the dashboard/);
         assert.equal((await sim.admin.webhook())?.url, urlA);
       });
 
@@ -159,17 +172,18 @@ for (const read of ["none", "get"] as const) {
         await pulumi("b", "config", "set", "adopt", "true");
         const up = await step(() => pulumi("b", "up", "--yes", "--skip-preview"));
         assert.deepEqual(up.writes, ["POST /webhooks/subscribe"]);
-        assert.equal((await stateOf(stacks.b.project, stacks.b.env, WEBHOOK))[0]?.outputs?.origin, "adopted");
+        await pulumi("a", "config", "set", "unsubscribe", "true");
+        await pulumi("a", "up", "--yes", "--skip-preview");
         const destroy = await step(() => pulumi("a", "destroy", "--yes", "--skip-preview"));
         assert.deepEqual(destroy.writes, []);
-        assert.match(destroy.text, /Callbell shows it set to https:\/\/b\.example\.com\/callbell now .* not this stack's to remove/);
+        assert.match(destroy.text, /Callbell shows it set to https:\/\/b\.example\.com\/… now .* not this stack's to remove/);
         assert.equal((await sim.admin.webhook())?.url, urlB);
       });
 
-      it("the adopting stack's destroy leaves it too, unless unsubscribeOnDelete", async () => {
+      it("the second stack's destroy without unsubscribeOnDelete leaves it, and says how to remove it", async () => {
         const destroy = await step(() => pulumi("b", "destroy", "--yes", "--skip-preview"));
         assert.deepEqual(destroy.writes, []);
-        assert.match(destroy.text, /it was there before this stack set it \(adopted\)/);
+        assert.match(destroy.text, /this stack removes the account's webhook only when told to\. To remove it on destroy, set unsubscribeOnDelete: true/);
         assert.equal((await sim.admin.webhook())?.url, urlB);
       });
     }

@@ -74,15 +74,15 @@ export class CustomStatusesClient {
 
   /**
    * POST /custom_statuses without ever making a second status: when the outcome is unknown (see retry.ts), the list is
-   * read, and a status of that name found there is the one this POST made (the caller checked none existed before).
+   * read, and a status `sameName` finds there is the one this POST made (the caller checked none existed before).
    */
-  async create(body: CustomStatusBody): Promise<CustomStatusCreated> {
+  async create(body: CustomStatusBody, sameName: (status: ApiCustomStatus) => boolean): Promise<CustomStatusCreated> {
     for (let retry = 0; ; retry++) {
       try {
         return { status: await this.statusCall("POST", "/custom_statuses", body), recoveredAfterLostAnswer: false };
       } catch (error) {
         if (!(error instanceof CallbellError) || !unknownOutcome(this.http.policy, attemptFailureOf("POST", error))) throw error;
-        const found = (await this.list()).find((s) => s.name === body.name);
+        const found = (await this.list()).find(sameName);
         if (found) return { status: found, recoveredAfterLostAnswer: true };
         const decision = decideRetry(this.http.policy, retry, attemptFailureOf("GET", error));
         if (!decision.retry) throw error;

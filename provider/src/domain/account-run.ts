@@ -4,7 +4,7 @@
 // the account's other resource types build on it; each front door builds their context (ProviderContext).
 import { ContactsClient } from "../client/contacts";
 import { CallbellConfigError, ProviderSettings } from "../config";
-import { sameEmail } from "../normalize";
+import { normalApiUrl, sameEmail } from "../normalize";
 import { EngineRun } from "../run/engine-run";
 import type { Owner } from "../run/owner";
 import type { PageReadLimits } from "../run/page-snapshot";
@@ -60,6 +60,20 @@ export class AccountRun {
   /** The contacts client, made on first use; it also answers who the token belongs to. */
   client(): ContactsClient {
     return this.context.client();
+  }
+
+  /**
+   * What makes two providers of the run one account, for the run's memory: the API URL in one spelling and the token
+   * (hashed by the run files). Two accounts on one URL are two; one account spelled two ways is one.
+   */
+  accountKey(): string {
+    const { apiUrl, apiToken } = this.settings();
+    return `${normalApiUrl(apiUrl)}\u0000${apiToken ?? ""}`;
+  }
+
+  /** The API URL in one spelling: creates on it wait for each other, whatever the token. */
+  urlKey(): string {
+    return normalApiUrl(this.settings().apiUrl);
   }
 
   /** Says a warning once, as a diagnostic of the run. */

@@ -197,7 +197,13 @@ export async function getCustomStatus(args: { name: string }, settings?: Provide
     call,
     async (s) => {
       const statuses = await customStatusesClientFor(s.settings).list();
-      const found = statuses.find((status) => statusNameKey(status.name) === statusNameKey(args.name));
+      const matches = statuses.filter((status) => statusNameKey(status.name) === statusNameKey(args.name));
+      if (matches.length > 1) {
+        throw new CallbellLookupError(
+          `${call}: the account has ${matches.length} statuses of that name (${matches.map((m) => m.id).join(", ")}); pass one by its id`,
+        );
+      }
+      const found = matches[0];
       if (!found) {
         const names = statuses.map((status) => JSON.stringify(status.name)).join(", ");
         throw new CallbellLookupError(`${call}: the account has no custom status of that name${names ? `; it has ${names}` : " (it has none)"}`);

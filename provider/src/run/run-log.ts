@@ -54,6 +54,12 @@ export class RunLog {
     return this.known.get(uuid);
   }
 
+  /** True when `owner` declared this identity in this run, in any process. */
+  declaredBy(identity: string, owner: string): boolean {
+    this.readNew();
+    return this.declarers.get(fingerprint(identity))?.has(fingerprint(owner)) ?? false;
+  }
+
   /** Records that `owner` declares this identity; true when another owner of the run, in any process, declared it first. */
   declare(identity: string, owner: string): boolean {
     const key = fingerprint(identity);

@@ -75,6 +75,12 @@ export class RunMemory {
     return this.log?.declare(identity, owner) ? anotherProvider : undefined;
   }
 
+  /** True when `owner` declared this identity in this run, in this process or another: a resource the code still declares. */
+  declares(identity: string, owner: Owner | undefined): boolean {
+    if (owner === undefined) return false;
+    return this.declaredBy.get(identity) === owner || (this.log?.declaredBy(identity, owner) ?? false);
+  }
+
   /**
    * Runs creates of one number one after the other, so the second finds what the first made (a declaration whose
    * number check could not see, e.g. one taken from another resource's output, reaches create unchecked), in this

@@ -6,6 +6,7 @@
 import { createHash } from "crypto";
 import { normalizedIdentifier, phoneSources, strippedPhoneDigits } from "./phone";
 import { isUuid } from "../../client/uuid";
+import { normalApiUrl } from "../../normalize";
 
 /** What makes a contact the same contact: where it lives and its identifier. */
 export interface ContactIdentity {
@@ -23,7 +24,7 @@ export interface ContactIdentity {
  * channel's uuid is one contact.
  */
 export function accountContactKey(account: { apiUrl: string; apiToken?: string }, identity: Pick<ContactIdentity, "source" | "identifier">): string {
-  return [normalUrl(account.apiUrl), account.apiToken ?? "", identity.source, identity.identifier].join("\u0000");
+  return [normalApiUrl(account.apiUrl), account.apiToken ?? "", identity.source, identity.identifier].join("\u0000");
 }
 
 /**
@@ -32,17 +33,7 @@ export function accountContactKey(account: { apiUrl: string; apiToken?: string }
  * share a URL costs only time).
  */
 export function createKey(apiUrl: string, identity: Pick<ContactIdentity, "source" | "identifier">): string {
-  return [normalUrl(apiUrl), identity.source, identity.identifier].join("\u0000");
-}
-
-// One spelling per API URL: the host in lower case, no trailing slash.
-function normalUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.protocol}//${parsed.host.toLowerCase()}${parsed.pathname.replace(/\/+$/, "")}`;
-  } catch {
-    return url;
-  }
+  return [normalApiUrl(apiUrl), identity.source, identity.identifier].join("\u0000");
 }
 
 // An identifier made only of these is its own name part; any other is written as a slug plus

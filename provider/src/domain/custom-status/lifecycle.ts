@@ -57,12 +57,18 @@ export function checkStatusInputs(news: PropertyValues): { inputs?: CustomStatus
 // One grapheme that is a pictograph or a flag: "🍙", "👍🏽", "🇮🇹", "❤️".
 function isOneEmoji(text: string): boolean {
   const graphemes = [...new Intl.Segmenter(undefined, { granularity: "grapheme" }).segment(text.trim())];
-  return graphemes.length === 1 && /\p{Extended_Pictographic}|\p{Regional_Indicator}/u.test(text);
+  return graphemes.length === 1 && /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20e3/u.test(text);
 }
 
 /** One run of the custom status lifecycle. */
 class StatusRun extends AccountRun {
   private statuses?: { settings: object; client: CustomStatusesClient };
+  /**
+   * Statuses whose resource's delete ran first in a replacement (deleteBeforeReplace) and left them to the replacement,
+   * by owner: the replacement's create takes that status, as the old resource held it. Pulumi asks no diff and gives
+   * check no old inputs for a replacement, so the delete is what tells.
+   */
+  readonly handedOver = new Map<Owner, { id: string; origin: Origin }>();
 
   /** The custom statuses client of the current settings. */
   statusesClient(): CustomStatusesClient {
@@ -71,9 +77,14 @@ class StatusRun extends AccountRun {
     return this.statuses.client;
   }
 
-  /** What makes two declarations one status on this run's account: the API URL and the name without case. */
+  /** What makes two declarations one status: the account (accountKey) and the name without case. */
   identityOf(name: string): string {
-    return `custom-status ${this.settings().apiUrl} ${statusNameKey(name)}`;
+    return `custom-status\u0000${this.accountKey()}\u0000${statusNameKey(name)}`;
+  }
+
+  /** What keeps creates of one name one at a time on this API URL, whatever the token. */
+  createKeyOf(name: string): string {
+    return `custom-status\u0000${this.urlKey()}\u0000${statusNameKey(name)}`;
   }
 
   /** The error for a failed `action` on a status, with the token redacted. */
@@ -138,11 +149,13 @@ export function makeCustomStatusCore(context: ProviderContext): ResourceCore<Cus
       const owner = ownerOf(news);
       try {
         await run.beforeWrite(owner);
-        return await run.memory.oneAtATime(run.identityOf(inputs.name), async () => {
+        return await run.memory.oneAtATime(run.createKeyOf(inputs.name), async () => {
           const client = run.statusesClient();
-          const existing = (await client.list()).find((s) => statusNameKey(s.name) === statusNameKey(inputs.name));
-          if (existing) return takeOver(run, client, existing, inputs, owner);
-          const { status } = await client.create(dropUndefined({ name: inputs.name, emoji: inputs.emoji }));
+          const key = statusNameKey(inputs.name);
+          const existing = (await client.list()).filter((s) => statusNameKey(s.name) === key);
+          if (existing.length) return takeOver(run, client, existing, inputs, owner);
+          const sameName = (s: ApiCustomStatus) => statusNameKey(s.name) === key;
+          const { status } = await client.create(dropUndefined({ name: inputs.name, emoji: inputs.emoji }), sameName);
           run.memory.keep(status.id, { owner, origin: "created" });
           return { id: status.id, state: stateFrom(status, inputs, { origin: "created", owner }) };
         });
@@ -158,7 +171,12 @@ export function makeCustomStatusCore(context: ProviderContext): ResourceCore<Cus
         if (!status) return undefined;
         const origin: Origin = importing ? "adopted" : ((olds.origin as Origin | undefined) ?? "created");
         const adopt = importing ? true : (olds.adopt as boolean | undefined);
-        if (importing) run.warn(`custom status "${status.name}" (${id}) imported as adopted: this stack never deletes it (adopt: true)`);
+        if (importing) {
+          run.warn(
+            `custom status "${status.name}" (${id}) imported as adopted: this stack never deletes it (adopt: true). Callbell keeps no owner on a ` +
+              "status, so if another stack created it, that stack's destroy deletes it: import statuses made in the dashboard",
+          );
+        }
         const state = stateFrom(status, { name: status.name, adopt }, { origin, owner: ownerOf(olds) ?? (olds.owner as Owner | undefined) });
         // The inputs as Callbell has them now, so a preview after a refresh shows each drifted field that the next up puts back.
         return { id, state, inputs: dropUndefined({ name: state.name, emoji: state.emoji, adopt }) } satisfies ReadAnswer<CustomStatusState>;
@@ -210,6 +228,11 @@ export function makeCustomStatusCore(context: ProviderContext): ResourceCore<Cus
         const who = keeperIs(keeper, owner) ? "its replacement holds it" : "another resource of this run now holds it (a rename)";
         return left(who);
       }
+      // The resource is declared again in this run (its replacement, before or after this delete): the status stays.
+      if (name !== undefined && owner !== undefined && run.memory.declares(run.identityOf(name), owner)) {
+        run.handedOver.set(owner, { id, origin: olds.origin === "adopted" || olds.adopt === true ? "adopted" : "created" });
+        return left("the code still declares it (a replacement takes it)");
+      }
       if (olds.origin === "adopted" || olds.adopt === true) {
         return left("it was adopted or imported, and this stack never deletes what it did not create; delete it in the dashboard if it is no longer wanted");
       }
@@ -225,23 +248,37 @@ export function makeCustomStatusCore(context: ProviderContext): ResourceCore<Cus
 
 // A status of the declared name exists: this resource's own (its replacement), or adopted when the code says so;
 // otherwise the create refuses and writes nothing.
-async function takeOver(run: StatusRun, client: CustomStatusesClient, existing: ApiCustomStatus, inputs: CustomStatusInputs, owner: Owner | undefined) {
+async function takeOver(
+  run: StatusRun,
+  client: CustomStatusesClient,
+  found: readonly ApiCustomStatus[],
+  inputs: CustomStatusInputs,
+  owner: Owner | undefined,
+): Promise<WriteAnswer<CustomStatusState>> {
+  // Whatever is refused below stays declared by the code: no delete of this run may take it (a rename without aliases).
+  const refuse = (text: string): never => {
+    for (const status of found) run.memory.stillDeclared(status.id, owner);
+    throw new CustomStatusError(`Could not create custom status "${inputs.name}": ${text} Nothing was written.`);
+  };
+  if (found.length > 1) {
+    refuse(
+      `the account has ${found.length} statuses of that name (${found.map((s) => s.id).join(", ")}); remove all but one in the dashboard, then run up again.`,
+    );
+  }
+  const existing = found[0];
   const keeper = run.memory.keeperOf(existing.id);
-  const own = keeper !== undefined && keeperIs(keeper, owner);
-  if (keeper && !own) {
-    throw new CustomStatusError(
-      `Could not create custom status "${inputs.name}": another resource of this run holds the status of that name (${existing.id}); ` +
-        "declare each status once. Nothing was written.",
-    );
-  }
+  // This very resource's replacement, after its old resource's delete left the status to it (deleteBeforeReplace).
+  const handedOver = owner !== undefined ? run.handedOver.get(owner) : undefined;
+  const own = (keeper !== undefined && keeperIs(keeper, owner)) || (keeper === undefined && handedOver?.id === existing.id);
+  if (keeper && !own) refuse(`another resource of this run holds the status of that name (${existing.id}); declare each status once.`);
   if (!own && inputs.adopt !== true) {
-    throw new CustomStatusError(
-      `Could not create custom status "${inputs.name}": the account already has a status of that name (${existing.id}), ` +
-        `and Callbell would make a second one. To manage it, ${adoptHint(run.door())} (an adopted status is never deleted by this stack); ` +
-        `if this resource was renamed, ${aliasHint(run.door())}. Nothing was written.`,
+    refuse(
+      `the account already has a status of that name (${existing.id}), and Callbell would make a second one. To manage it, ` +
+        `${adoptHint(run.door())} (an adopted status is never deleted by this stack); if this resource was renamed, ${aliasHint(run.door())}; ` +
+        "to replace this resource (up --replace), give it deleteBeforeReplace, so that its delete hands the status over.",
     );
   }
-  const origin: Origin = own ? (keeper?.origin ?? "created") : "adopted";
+  const origin: Origin = own ? (keeper?.origin ?? handedOver?.origin ?? "created") : "adopted";
   if (!own) {
     // A status carries no owner mark, so nothing shows whether another stack created it (and would delete it on destroy).
     run.warn(
@@ -252,5 +289,5 @@ async function takeOver(run: StatusRun, client: CustomStatusesClient, existing: 
   run.memory.keep(existing.id, { owner, origin });
   const same = existing.name === inputs.name && (existing.emoji ?? undefined) === (inputs.emoji ?? undefined);
   const status = same ? existing : await client.update(existing.id, { name: inputs.name, emoji: inputs.emoji ?? null });
-  return { id: existing.id, state: stateFrom(status, inputs, { origin, owner }) } satisfies WriteAnswer<CustomStatusState>;
+  return { id: existing.id, state: stateFrom(status, inputs, { origin, owner }) };
 }

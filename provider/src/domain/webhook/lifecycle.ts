@@ -81,6 +81,13 @@ export function checkWebhookInputs(news: PropertyValues, apiUrl: string): { inpu
   };
 }
 
+/** A webhook URL as messages show it: scheme and host only, as its path may carry a receiver's token. */
+export function shownUrl(url: string): string {
+  if (!URL.canParse(url)) return "(not a URL)";
+  const parsed = new URL(url);
+  return `${parsed.protocol}//${parsed.host}${parsed.pathname === "/" && !parsed.search ? "" : "/…"}`;
+}
+
 /** True when Callbell's webhook is the one these inputs set. */
 const sameWebhook = (found: ApiWebhook, held: Pick<WebhookInputs, "url" | "subscriptions">): boolean =>
   found.url === held.url && JSON.stringify(subscriptionSet(found.subscriptions)) === JSON.stringify(subscriptionSet(held.subscriptions));
@@ -88,6 +95,8 @@ const sameWebhook = (found: ApiWebhook, held: Pick<WebhookInputs, "url" | "subsc
 /** One run of the webhook lifecycle. */
 class WebhookRun extends AccountRun {
   private hooks?: { settings: object; client: WebhooksClient };
+  /** Owners whose delete ran first in a replacement (deleteBeforeReplace) and left the webhook to the replacement. */
+  readonly handedOver = new Set<Owner>();
 
   /** The webhooks client of the current settings. */
   hooksClient(): WebhooksClient {
@@ -96,9 +105,9 @@ class WebhookRun extends AccountRun {
     return this.hooks.client;
   }
 
-  /** The account's one webhook, as the run's memory names it: a fingerprint of the API URL (the run files hold no URL). */
+  /** The account's one webhook, as the run's memory names it: a fingerprint of the account (accountKey; the run files hold no URL). */
   key(): string {
-    return `webhook-${fingerprint(this.settings().apiUrl)}`;
+    return `webhook-${fingerprint(this.accountKey())}`;
   }
 
   /** The error for a failed `action`, with the token redacted. */
@@ -171,28 +180,28 @@ export function makeWebhookCore(context: ProviderContext): ResourceCore<WebhookS
         await run.beforeWrite(owner);
         const client = run.hooksClient();
         const now = await client.read();
-        // This resource's replacement (`up --replace`): the webhook stays held as the old resource held it.
+        // This resource's replacement (`up --replace`, a provider change; Pulumi starts it without a diff): the webhook
+        // stays held as the old resource held it.
         const keeper = run.memory.keeperOf(run.key());
-        let origin: Origin = "created";
-        if (keeper && keeperIs(keeper, owner)) {
-          origin = keeper.origin ?? "created";
-        } else if ("found" in now && !sameWebhook(now.found, inputs)) {
-          if (inputs.adopt !== true) {
-            throw new WebhookError(
-              `Could not set the account's webhook to ${inputs.url}: the account already has one, set to ${now.found.url} ` +
-                "(another stack's, or set in the dashboard), " +
-                `and Callbell keeps one webhook per account. To replace it, ${adoptHint(run.door())}. Nothing was written.`,
-            );
-          }
-          origin = "adopted";
-        } else if ("found" in now) {
-          origin = "adopted"; // the same webhook was there already: another stack may hold it too
-        } else {
-          run.warn(
-            `the account's webhook is now ${inputs.url}: Callbell documents no read of the webhook (${now.unreadable}), so the provider cannot tell whether ` +
-              "the account had one; if another stack or a person had set one, it is replaced (an account keeps one webhook)",
+        const replacing = keeper ? keeperIs(keeper, owner) : owner !== undefined && run.handedOver.has(owner);
+        if (!replacing && inputs.adopt !== true) {
+          const there =
+            "found" in now
+              ? `the account already has one (${shownUrl(now.found.url)}: ${subscriptionSet(now.found.subscriptions).join(", ")}), ` +
+                "another stack's or set in the dashboard"
+              : `Callbell cannot show whether the account already has one (it documents no read of the webhook: ${now.unreadable})`;
+          throw new WebhookError(
+            `Could not set the account's webhook to ${shownUrl(inputs.url)}: ${there}, and a subscribe replaces the one there (an account keeps one ` +
+              `webhook). To make this stack's webhook the account's, replacing whatever is set, ${adoptHint(run.door())}. Nothing was written.`,
           );
         }
+        if (!replacing && !("found" in now)) {
+          run.warn(
+            `the account's webhook is now ${shownUrl(inputs.url)} (adopt): Callbell documents no read of the webhook (${now.unreadable}), so ` +
+              "whatever the account had, another stack's or set in the dashboard, is replaced",
+          );
+        }
+        const origin: Origin = replacing ? (keeper?.origin ?? "adopted") : "adopted";
         run.memory.keep(run.key(), { owner, origin });
         const set = await client.subscribe({ url: inputs.url, subscriptions: inputs.subscriptions });
         return { id: webhookId, state: stateFrom(set, inputs, { origin, owner }) };
@@ -235,7 +244,7 @@ export function makeWebhookCore(context: ProviderContext): ResourceCore<WebhookS
           };
         }
         if (now.found.enabled === false) {
-          run.warn(`Callbell disabled the account's webhook (${now.found.url}) after repeated failed deliveries; the next up subscribes it again`);
+          run.warn(`Callbell disabled the account's webhook (${shownUrl(now.found.url)}) after repeated failed deliveries; the next up subscribes it again`);
         }
         const held = importing ? { url: now.found.url, subscriptions: now.found.subscriptions, adopt: true } : checkedOr(olds, now.found);
         const origin: Origin = importing ? "adopted" : ((olds.origin as Origin | undefined) ?? "created");
@@ -271,23 +280,26 @@ export function makeWebhookCore(context: ProviderContext): ResourceCore<WebhookS
     async delete(_id, olds) {
       const owner = (olds.owner as Owner | undefined) ?? ownerOf(olds);
       const keeper = run.memory.keeperOf(run.key());
-      const left = (why: string) => run.warn(`the account's webhook (${String(olds.url)}) was left in Callbell, not removed: ${why}`);
+      const left = (why: string) => run.warn(`the account's webhook (${shownUrl(String(olds.url))}) was left in Callbell, not removed: ${why}`);
       if (keeper) return left(keeperIs(keeper, owner) ? "its replacement holds it" : "another resource of this run now holds it (a rename)");
+      if (owner !== undefined && run.memory.declares(run.key(), owner)) {
+        run.handedOver.add(owner);
+        return left("the code still declares it (a replacement takes it)");
+      }
       try {
         const now = await run.hooksClient().read();
         const held = { url: String(olds.url), subscriptions: (olds.subscriptions as string[]) ?? [] };
         if ("found" in now && !sameWebhook(now.found, held)) {
-          return left(`Callbell shows it set to ${now.found.url} now (another stack's, or changed in the dashboard), so it is not this stack's to remove`);
-        }
-        const chosen = olds.unsubscribeOnDelete === true;
-        if (!("found" in now) && !chosen) {
           return left(
-            `Callbell documents no read of the webhook (${now.unreadable}), so the provider cannot show it is still the one this stack set. ` +
-              "To remove it on destroy, set unsubscribeOnDelete: true and run up before destroy; or remove it in the dashboard (Settings > Webhooks)",
+            `Callbell shows it set to ${shownUrl(now.found.url)} now (another stack's, or changed in the dashboard), so it is not this stack's to remove`,
           );
         }
-        if ("found" in now && olds.origin === "adopted" && !chosen) {
-          return left("it was there before this stack set it (adopted); set unsubscribeOnDelete: true and run up before destroy to remove it");
+        if (olds.unsubscribeOnDelete !== true) {
+          const why =
+            "found" in now
+              ? "this stack removes the account's webhook only when told to"
+              : `Callbell documents no read of the webhook (${now.unreadable}), so the provider cannot show it is still the one this stack set`;
+          return left(`${why}. To remove it on destroy, set unsubscribeOnDelete: true and run up before destroy; or remove it in the dashboard`);
         }
         await run.beforeWrite(owner);
         await run.hooksClient().unsubscribe();

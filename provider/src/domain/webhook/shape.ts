@@ -10,9 +10,9 @@ export interface WebhookInputs {
   url: string;
   /** The events delivered there. */
   subscriptions: string[];
-  /** Remove the webhook on destroy even when Callbell cannot show it is still this stack's (it documents no read). */
+  /** Remove the webhook on destroy (unless Callbell shows it changed since); without it a destroy leaves it. */
   unsubscribeOnDelete?: boolean;
-  /** Take over the webhook the account already has when it can be read and is another; without it a create refuses. */
+  /** Make this stack's webhook the account's, replacing whatever is set; without it a create refuses. */
   adopt?: boolean;
 }
 
@@ -40,11 +40,14 @@ export const webhookInputSpecs: Record<keyof WebhookInputs, PropertySpec> = {
   subscriptions: { type: "array", items: { type: "string" }, description: `The events delivered: any of ${webhookEvents.join(", ")}.` },
   unsubscribeOnDelete: {
     type: "boolean",
-    description:
-      "Remove the webhook on destroy although Callbell cannot show it is still this stack's (the API has no read of it). " +
-      "Without it, a destroy leaves the webhook, and says so, unless a read shows it unchanged.",
+    description: "Remove the webhook on destroy (unless Callbell shows it changed since). Without it, a destroy leaves it, and says so.",
   },
-  adopt: { type: "boolean", description: "Replace a webhook the account already has, when Callbell shows one set to another URL." },
+  adopt: {
+    type: "boolean",
+    description:
+      "Make this stack's webhook the account's, replacing whatever is set: Callbell keeps one webhook per account and documents no read of it, " +
+      "so without adopt a create refuses and writes nothing.",
+  },
 };
 
 /** The outputs Callbell answers, as the schema declares them. */
@@ -55,7 +58,7 @@ export const webhookComputedSpecs: Record<keyof WebhookComputed, PropertySpec> =
 
 /** What the state keeps for the lifecycle, as the schema declares it. */
 export const webhookHoldingSpecs: Record<keyof WebhookHolding, PropertySpec> = {
-  origin: { type: "string", description: '"created", or "adopted" when it replaced a webhook the account had.' },
+  origin: { type: "string", description: '"adopted": the stack took the account\'s one webhook over with adopt.' },
   owner: { type: "string", description: "The resource that holds the webhook: <project>/<stack>/<resource name>." },
 };
 

@@ -11,8 +11,8 @@ export const webhookResource: ResourceType = {
   token: webhookToken,
   schema: {
     description:
-      "The account's one webhook: where Callbell POSTs events. Callbell documents no read of it, so refresh cannot see changes made elsewhere, " +
-      "and destroy removes it only when a read shows it unchanged or unsubscribeOnDelete is set (docs/webhook.md).",
+      "The account's one webhook: where Callbell POSTs events. Callbell documents no read of it, so a create needs adopt (it replaces " +
+      "whatever is set), refresh cannot see changes made elsewhere, and destroy removes it only with unsubscribeOnDelete (docs/webhook.md).",
     inputProperties: webhookInputSpecs,
     requiredInputs: ["url", "subscriptions"],
     properties: { ...webhookInputSpecs, ...webhookComputedSpecs, ...webhookHoldingSpecs },

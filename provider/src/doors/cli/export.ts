@@ -98,6 +98,8 @@ export async function runExport(args: readonly string[], env: NodeJS.ProcessEnv,
         ...(options.stack ? [`For the stack ${options.stack}: the contacts its owner marks name are its own, and are written.`] : []),
       ],
     });
+    // Read before anything is written, so that a failure leaves both files as they were.
+    const statuses = options.statuses ? await customStatusesClientFor(settings, token).list() : undefined;
     writeAtomically(options.out, result.text);
     const sources = Object.entries(result.bySource)
       .map(([s, n]) => `${s} ${n}`)
@@ -139,8 +141,7 @@ export async function runExport(args: readonly string[], env: NodeJS.ProcessEnv,
           `\`pulumi up\` will send one PATCH for each.`,
       );
     }
-    if (options.statuses) {
-      const statuses = await customStatusesClientFor(settings, token).list();
+    if (options.statuses && statuses) {
       writeAtomically(options.statuses, statusImportFile(statuses));
       io.out(
         `Wrote ${statuses.length} custom status${statuses.length === 1 ? "" : "es"} to ${options.statuses}: ` +
@@ -214,6 +215,9 @@ function parseArgs(args: readonly string[]): ExportOptions {
     }
   });
   if (!options.out) throw new UsageError("--out FILE is required: the seed file to write, e.g. --out contacts.yaml");
+  if (options.statuses && path.resolve(options.statuses) === path.resolve(options.out)) {
+    throw new UsageError("--statuses names the same file as --out: give the statuses a file of their own, e.g. --statuses statuses.json");
+  }
   return options as ExportOptions;
 }
 

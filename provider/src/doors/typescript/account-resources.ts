@@ -42,8 +42,8 @@ export class CustomStatus extends pulumi.CustomResource {
 export interface Webhook extends Outputs<Pick<WebhookInputs, "url" | "subscriptions">>, Outputs<WebhookComputed> {}
 
 /**
- * The account's one webhook (docs/webhook.md): Callbell documents no read of it, so refresh cannot see changes made
- * elsewhere, and destroy removes it only when a read shows it unchanged or `unsubscribeOnDelete` is set.
+ * The account's one webhook (docs/webhook.md): Callbell documents no read of it, so a create needs `adopt` (it replaces
+ * whatever is set), and a destroy removes it only with `unsubscribeOnDelete`.
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Webhook extends pulumi.CustomResource {
