@@ -12,23 +12,23 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// The account's one webhook: where Callbell POSTs events. Callbell documents no read of it, so refresh cannot see changes made elsewhere, and destroy removes it only when a read shows it unchanged or unsubscribeOnDelete is set (docs/webhook.md).
+// The account's one webhook: where Callbell POSTs events. Callbell documents no read of it, so a create needs adopt (it replaces whatever is set), refresh cannot see changes made elsewhere, and destroy removes it only with unsubscribeOnDelete (docs/webhook.md).
 type Webhook struct {
 	pulumi.CustomResourceState
 
-	// Replace a webhook the account already has, when Callbell shows one set to another URL.
+	// Make this stack's webhook the account's, replacing whatever is set: Callbell keeps one webhook per account and documents no read of it, so without adopt a create refuses and writes nothing.
 	Adopt pulumi.BoolPtrOutput `pulumi:"adopt"`
 	// When the account's webhook was first set.
 	CreatedAt pulumi.StringPtrOutput `pulumi:"createdAt"`
 	// False once Callbell disabled it after repeated failed deliveries; the next subscribe enables it again.
 	Enabled pulumi.BoolPtrOutput `pulumi:"enabled"`
-	// "created", or "adopted" when it replaced a webhook the account had.
+	// "adopted": the stack took the account's one webhook over with adopt.
 	Origin pulumi.StringPtrOutput `pulumi:"origin"`
 	// The resource that holds the webhook: <project>/<stack>/<resource name>.
 	Owner pulumi.StringPtrOutput `pulumi:"owner"`
 	// The events delivered: any of message_created, message_status_updated, contact_created, contact_updated, contact_deleted, conversation_opened, conversation_closed, team_membership_updated, agent_status_updated, agent_session_updated.
 	Subscriptions pulumi.StringArrayOutput `pulumi:"subscriptions"`
-	// Remove the webhook on destroy although Callbell cannot show it is still this stack's (the API has no read of it). Without it, a destroy leaves the webhook, and says so, unless a read shows it unchanged.
+	// Remove the webhook on destroy (unless Callbell shows it changed since). Without it, a destroy leaves it, and says so.
 	UnsubscribeOnDelete pulumi.BoolPtrOutput `pulumi:"unsubscribeOnDelete"`
 	// Where Callbell POSTs the events: an http(s) URL with its protocol. Callbell refuses localhost.
 	Url pulumi.StringOutput `pulumi:"url"`
@@ -80,11 +80,11 @@ func (WebhookState) ElementType() reflect.Type {
 }
 
 type webhookArgs struct {
-	// Replace a webhook the account already has, when Callbell shows one set to another URL.
+	// Make this stack's webhook the account's, replacing whatever is set: Callbell keeps one webhook per account and documents no read of it, so without adopt a create refuses and writes nothing.
 	Adopt *bool `pulumi:"adopt"`
 	// The events delivered: any of message_created, message_status_updated, contact_created, contact_updated, contact_deleted, conversation_opened, conversation_closed, team_membership_updated, agent_status_updated, agent_session_updated.
 	Subscriptions []string `pulumi:"subscriptions"`
-	// Remove the webhook on destroy although Callbell cannot show it is still this stack's (the API has no read of it). Without it, a destroy leaves the webhook, and says so, unless a read shows it unchanged.
+	// Remove the webhook on destroy (unless Callbell shows it changed since). Without it, a destroy leaves it, and says so.
 	UnsubscribeOnDelete *bool `pulumi:"unsubscribeOnDelete"`
 	// Where Callbell POSTs the events: an http(s) URL with its protocol. Callbell refuses localhost.
 	Url string `pulumi:"url"`
@@ -92,11 +92,11 @@ type webhookArgs struct {
 
 // The set of arguments for constructing a Webhook resource.
 type WebhookArgs struct {
-	// Replace a webhook the account already has, when Callbell shows one set to another URL.
+	// Make this stack's webhook the account's, replacing whatever is set: Callbell keeps one webhook per account and documents no read of it, so without adopt a create refuses and writes nothing.
 	Adopt pulumi.BoolPtrInput
 	// The events delivered: any of message_created, message_status_updated, contact_created, contact_updated, contact_deleted, conversation_opened, conversation_closed, team_membership_updated, agent_status_updated, agent_session_updated.
 	Subscriptions pulumi.StringArrayInput
-	// Remove the webhook on destroy although Callbell cannot show it is still this stack's (the API has no read of it). Without it, a destroy leaves the webhook, and says so, unless a read shows it unchanged.
+	// Remove the webhook on destroy (unless Callbell shows it changed since). Without it, a destroy leaves it, and says so.
 	UnsubscribeOnDelete pulumi.BoolPtrInput
 	// Where Callbell POSTs the events: an http(s) URL with its protocol. Callbell refuses localhost.
 	Url pulumi.StringInput
@@ -189,7 +189,7 @@ func (o WebhookOutput) ToWebhookOutputWithContext(ctx context.Context) WebhookOu
 	return o
 }
 
-// Replace a webhook the account already has, when Callbell shows one set to another URL.
+// Make this stack's webhook the account's, replacing whatever is set: Callbell keeps one webhook per account and documents no read of it, so without adopt a create refuses and writes nothing.
 func (o WebhookOutput) Adopt() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *Webhook) pulumi.BoolPtrOutput { return v.Adopt }).(pulumi.BoolPtrOutput)
 }
@@ -204,7 +204,7 @@ func (o WebhookOutput) Enabled() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *Webhook) pulumi.BoolPtrOutput { return v.Enabled }).(pulumi.BoolPtrOutput)
 }
 
-// "created", or "adopted" when it replaced a webhook the account had.
+// "adopted": the stack took the account's one webhook over with adopt.
 func (o WebhookOutput) Origin() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Webhook) pulumi.StringPtrOutput { return v.Origin }).(pulumi.StringPtrOutput)
 }
@@ -219,7 +219,7 @@ func (o WebhookOutput) Subscriptions() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *Webhook) pulumi.StringArrayOutput { return v.Subscriptions }).(pulumi.StringArrayOutput)
 }
 
-// Remove the webhook on destroy although Callbell cannot show it is still this stack's (the API has no read of it). Without it, a destroy leaves the webhook, and says so, unless a read shows it unchanged.
+// Remove the webhook on destroy (unless Callbell shows it changed since). Without it, a destroy leaves it, and says so.
 func (o WebhookOutput) UnsubscribeOnDelete() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *Webhook) pulumi.BoolPtrOutput { return v.UnsubscribeOnDelete }).(pulumi.BoolPtrOutput)
 }
