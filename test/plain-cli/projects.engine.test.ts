@@ -346,7 +346,8 @@ describe("plain pulumi CLI: every example is covered", () => {
       ?.replace(/\/$/, "");
     // examples/yaml, examples/python and examples/go are run through the provider plugin by test/plugin (yaml, python and
     // go suites), and
-    // examples/seed-contacts-yaml and -python by test/seed-files/plugin-seed-contacts.engine.test.ts.
+    // examples/seed-contacts-yaml and -python by test/seed-files/plugin-seed-contacts.engine.test.ts, and
+    // examples/account-typescript, -yaml and -python by test/account/account.engine.test.ts.
     const covered = new Set([
       rootMain,
       "examples/single-contact",
@@ -356,7 +357,14 @@ describe("plain pulumi CLI: every example is covered", () => {
       "examples/go",
       "examples/seed-contacts-yaml",
       "examples/seed-contacts-python",
+      "examples/account-typescript",
+      "examples/account-yaml",
+      "examples/account-python",
     ]);
+    const account = fs.readFileSync(path.join(__dirname, "..", "account", "account.engine.test.ts"), "utf8");
+    for (const used of ['"examples", "account-typescript"', 'projectFrom("account-yaml")', 'projectFrom("account-python")']) {
+      assert.ok(account.includes(used), `test/account/account.engine.test.ts no longer runs ${used}`);
+    }
     for (const plugin of ["yaml", "python", "go"]) {
       assert.ok(fs.readFileSync(path.join(__dirname, "..", "plugin", `${plugin}.engine.test.ts`), "utf8").includes(`projectFrom("${plugin}")`));
     }
