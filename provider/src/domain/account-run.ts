@@ -6,9 +6,9 @@ import { ContactsClient } from "../client/contacts";
 import { CallbellConfigError, ProviderSettings } from "../config";
 import { normalApiUrl, sameEmail } from "../normalize";
 import { EngineRun } from "../run/engine-run";
-import type { Owner } from "../run/owner";
+import { type Owner, resourceOfOwner } from "../run/owner";
 import type { PageReadLimits } from "../run/page-snapshot";
-import { RunMemory } from "../run/run-memory";
+import { RunMemory, anotherProvider } from "../run/run-memory";
 import { StackWriteLock } from "../run/write-lock";
 
 /** The front door a run serves: the dynamic resource (TypeScript/JavaScript) or the provider plugin (any language). */
@@ -74,6 +74,16 @@ export class AccountRun {
   /** The API URL in one spelling: creates on it wait for each other, whatever the token. */
   urlKey(): string {
     return normalApiUrl(this.settings().apiUrl);
+  }
+
+  /**
+   * Records that `owner` declares this identity in the run; when another resource of the run already does, answers it
+   * as a sentence names it ("resource \"x\"", or a resource of another provider process).
+   */
+  declareOnce(identity: string, owner: Owner): string | undefined {
+    const other = this.memory.declare(identity, owner);
+    if (other === undefined) return undefined;
+    return other === anotherProvider ? "a resource of another provider on the same Callbell account" : `resource "${resourceOfOwner(other)}"`;
   }
 
   /** Says a warning once, as a diagnostic of the run. */

@@ -7,6 +7,18 @@ import type { ProviderContext } from "./account-run";
 /** Property values as the engine carries them, by name: what a door hands a core and takes back. */
 export type PropertyValues = Readonly<Record<string, unknown>>;
 
+/** The hidden input a door adds to say which resource it is: "<project>/<stack>/<resource name>". */
+export const ownerInput = "__owner";
+
+/** The owner a door passed in the hidden `__owner` input, if any. */
+export const ownerOf = (props: unknown): Owner | undefined => {
+  const value = (props as Record<string, unknown> | undefined)?.[ownerInput];
+  return typeof value === "string" && value !== "" ? value : undefined;
+};
+
+/** True for a value a door adds for itself (`__owner`, the dynamic host's `__provider`), which is no input of a type. */
+export const isDoorValue = (name: string): boolean => name.startsWith("__");
+
 /** A property as the plugin's schema declares it. */
 export interface PropertySpec {
   type?: "string" | "boolean" | "number" | "integer" | "array" | "object";

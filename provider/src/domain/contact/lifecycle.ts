@@ -25,9 +25,8 @@ import {
 } from "./mapping";
 import type { UpdateContactBody } from "../../client/contacts";
 import { DeleteFacts, TakeoverFacts, decideDelete, decideTakeover, foreignMarks, leftContactAdvice } from "./ownership";
-import { Origin, Owner, resourceOfOwner } from "../../run/owner";
+import { Origin, Owner } from "../../run/owner";
 import { ContactRun, ProviderContext } from "./contact-run";
-import { anotherProvider } from "../../run/run-memory";
 import { validateInputs } from "./schema";
 import type {
   CheckAnswer,
@@ -97,9 +96,8 @@ export async function checkContact(run: ContactRun, olds: PropertyValues, news: 
     });
   }
   if (resolved && problems.length === 0 && owner !== undefined && !containsUnknown(resolved.inputs.identifier)) {
-    const other = run.memory.declare(run.identityOf(resolved.inputs), owner);
-    if (other !== undefined) {
-      const by = other === anotherProvider ? "a resource of another provider on the same Callbell account" : `resource "${resourceOfOwner(other)}"`;
+    const by = run.declareOnce(run.identityOf(resolved.inputs), owner);
+    if (by !== undefined) {
       problems.push({
         property: "identifier",
         reason:

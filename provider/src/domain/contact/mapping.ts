@@ -24,11 +24,8 @@ import {
   ownerInput,
 } from "./shape";
 
-/** The owner a Contact passed in its hidden `__owner` input, if any. */
-export const ownerOf = (props: unknown): Owner | undefined => {
-  const value = (props as Record<string, unknown> | undefined)?.[ownerInput];
-  return typeof value === "string" && value !== "" ? value : undefined;
-};
+/** The owner a Contact passed in its hidden `__owner` input, if any (resource-type.ts). */
+export { ownerOf } from "../resource-type";
 
 /** True when the contact's personal data is secret (the hidden mask input), else undefined so that it is not stored. */
 export const maskOf = (props: unknown): true | undefined => ((props as Record<string, unknown> | undefined)?.[maskInput] === true ? true : undefined);

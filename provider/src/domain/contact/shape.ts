@@ -524,8 +524,8 @@ export type ContactCreateBody = { [K in keyof ContactInputs as ApiName<K>]: Cont
 /** Body of PATCH /contacts/:uuid: the fields an update can change, under their API names, and `unassign_user` (the "email" rule's removal). */
 export type ContactPatchBody = { [K in keyof ContactInputs as K extends InPlaceField ? ApiName<K> : never]?: ContactInputs[K] } & { unassign_user?: true };
 
-/** The hidden input Contact adds to say which resource it is: "<project>/<stack>/<resource name>". */
-export const ownerInput = "__owner";
+/** The hidden input Contact adds to say which resource it is (resource-type.ts). */
+export { ownerInput } from "../resource-type";
 
 /** True when A and B have the same keys and each is assignable to the other: a compile-time check, e.g. of a schema against its type. */
 export type SameShape<A, B> = [keyof A] extends [keyof B]

@@ -1,8 +1,7 @@
 // The custom status as the doors serve it (resource-type.ts): its token, schema, core, computed outputs and the owner
 // it takes from the URN. Nothing of it is personal data.
 import { customStatusToken } from "../../tokens";
-import { ownerInput } from "../contact/shape";
-import type { ResourceType } from "../resource-type";
+import { type ResourceType, ownerInput } from "../resource-type";
 import { makeCustomStatusCore } from "./lifecycle";
 import { customStatusComputedNames, customStatusComputedSpecs, customStatusHoldingSpecs, customStatusInputSpecs } from "./shape";
 

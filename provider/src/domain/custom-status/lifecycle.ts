@@ -7,25 +7,33 @@ import { CallbellNotFoundError, redact } from "../../client/errors";
 import { customStatusesClientFor } from "../../connection";
 import { containsUnknown, dropUndefined } from "../../normalize";
 import { CallbellProblem } from "../../problem";
-import { Origin, Owner, keeperIs, resourceOfOwner } from "../../run/owner";
-import { anotherProvider } from "../../run/run-memory";
+import { Origin, Owner, keeperIs } from "../../run/owner";
 import { AccountRun, ProviderContext } from "../account-run";
 import { adoptHint, aliasHint } from "../contact/hints";
-import { ownerInput } from "../contact/shape";
-import type { CheckFailure, DiffAnswer, PropertyChange, PropertyValues, ReadAnswer, ResourceCore, WriteAnswer } from "../resource-type";
+import {
+  type CheckFailure,
+  type DiffAnswer,
+  type PropertyChange,
+  type PropertyValues,
+  type ReadAnswer,
+  type ResourceCore,
+  type WriteAnswer,
+  isDoorValue,
+  ownerInput,
+  ownerOf,
+} from "../resource-type";
 import { CustomStatusInputs, CustomStatusState, customStatusInputNames, statusNameKey } from "./shape";
 
 /** An error Pulumi shows as is: one sentence naming the status and the fix. */
 export class CustomStatusError extends CallbellProblem {}
 
 // Values that are no input: the owner the door adds, and the dynamic host's own (__provider).
-const isLocal = (name: string) => name.startsWith("__");
 
 /** Checks the declared inputs: every failure names its property, the problem and the fix. */
 export function checkStatusInputs(news: PropertyValues): { inputs?: CustomStatusInputs; failures: CheckFailure[] } {
   const failures: CheckFailure[] = [];
   for (const key of Object.keys(news)) {
-    if (!isLocal(key) && !(customStatusInputNames as string[]).includes(key)) {
+    if (!isDoorValue(key) && !(customStatusInputNames as string[]).includes(key)) {
       failures.push({ property: key, reason: `unknown property ${key}: a CustomStatus takes ${customStatusInputNames.join(", ")}` });
     }
   }
@@ -102,8 +110,6 @@ function checkedInputs(news: PropertyValues): CustomStatusInputs {
   return inputs;
 }
 
-const ownerOf = (values: PropertyValues): Owner | undefined => (typeof values[ownerInput] === "string" ? (values[ownerInput] as string) : undefined);
-
 function stateFrom(status: ApiCustomStatus, inputs: CustomStatusInputs, holding: { origin: Origin; owner?: Owner }): CustomStatusState {
   return dropUndefined({
     name: status.name,
@@ -124,9 +130,8 @@ export function makeCustomStatusCore(context: ProviderContext): ResourceCore<Cus
       const { inputs, failures } = checkStatusInputs(news);
       const owner = ownerOf(news);
       if (inputs && owner) {
-        const other = run.memory.declare(run.identityOf(inputs.name), owner);
-        if (other !== undefined) {
-          const by = other === anotherProvider ? "a resource of another provider on the same Callbell account" : `resource "${resourceOfOwner(other)}"`;
+        const by = run.declareOnce(run.identityOf(inputs.name), owner);
+        if (by !== undefined) {
           failures.push({ property: "name", reason: `"${inputs.name}" is also declared by ${by}: both would be one custom status; declare each status once` });
         }
       }

@@ -1,6 +1,6 @@
 // A custom status as the provider holds it: its inputs, the outputs Callbell computes, what the state keeps for the
 // lifecycle, and its properties as the plugin's schema declares them. The one list of a status's fields.
-import type { PropertySpec } from "../contact/shape";
+import type { PropertySpec } from "../resource-type";
 import type { Origin, Owner } from "../../run/owner";
 
 /** What a program declares. */

@@ -12,18 +12,15 @@ import { webhooksClientFor } from "../../connection";
 import { containsUnknown, dropUndefined } from "../../normalize";
 import { CallbellProblem } from "../../problem";
 import { fingerprint } from "../../run/engine-run";
-import { Origin, Owner, keeperIs, resourceOfOwner } from "../../run/owner";
-import { anotherProvider } from "../../run/run-memory";
+import { Origin, Owner, keeperIs } from "../../run/owner";
 import { AccountRun, ProviderContext } from "../account-run";
 import { adoptHint } from "../contact/hints";
-import { ownerInput } from "../contact/shape";
-import type { CheckFailure, PropertyChange, PropertyValues, ResourceCore } from "../resource-type";
+import { type CheckFailure, type PropertyChange, type PropertyValues, type ResourceCore, isDoorValue, ownerInput, ownerOf } from "../resource-type";
 import { WebhookInputs, WebhookState, subscriptionSet, webhookId, webhookInputNames } from "./shape";
 
 /** An error Pulumi shows as is: one sentence naming the webhook's problem and the fix. */
 export class WebhookError extends CallbellProblem {}
 
-const isLocal = (name: string) => name.startsWith("__");
 const loopbackHost = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|0\.0\.0\.0)$/i;
 
 /** True when an API URL is on this machine (a simulator), which may deliver to loopback receivers as Callbell will not. */
@@ -33,7 +30,7 @@ const isLocalApi = (apiUrl: string): boolean => URL.canParse(apiUrl) && loopback
 export function checkWebhookInputs(news: PropertyValues, apiUrl: string): { inputs?: WebhookInputs; failures: CheckFailure[] } {
   const failures: CheckFailure[] = [];
   for (const key of Object.keys(news)) {
-    if (!isLocal(key) && !(webhookInputNames as string[]).includes(key)) {
+    if (!isDoorValue(key) && !(webhookInputNames as string[]).includes(key)) {
       failures.push({ property: key, reason: `unknown property ${key}: a Webhook takes ${webhookInputNames.join(", ")}` });
     }
   }
@@ -118,8 +115,6 @@ class WebhookRun extends AccountRun {
   }
 }
 
-const ownerOf = (values: PropertyValues): Owner | undefined => (typeof values[ownerInput] === "string" ? (values[ownerInput] as string) : undefined);
-
 function stateFrom(found: ApiWebhook, inputs: WebhookInputs, holding: { origin: Origin; owner?: Owner }): WebhookState {
   return dropUndefined({
     url: found.url,
@@ -146,9 +141,8 @@ export function makeWebhookCore(context: ProviderContext): ResourceCore<WebhookS
       const { inputs, failures } = checkWebhookInputs(news, run.settings().apiUrl);
       const owner = ownerOf(news);
       if (inputs && owner) {
-        const other = run.memory.declare(run.key(), owner);
-        if (other !== undefined) {
-          const by = other === anotherProvider ? "a resource of another provider on the same Callbell account" : `resource "${resourceOfOwner(other)}"`;
+        const by = run.declareOnce(run.key(), owner);
+        if (by !== undefined) {
           failures.push({ property: "url", reason: `the account has one webhook, and ${by} also declares it: declare it once` });
         }
       }

@@ -1,7 +1,7 @@
 // The account's webhook as the provider holds it: its inputs, what Callbell answers, what the state keeps, and its
 // properties as the plugin's schema declares them. The one list of a webhook's fields.
 import { webhookEvents } from "../../client/webhooks";
-import type { PropertySpec } from "../contact/shape";
+import type { PropertySpec } from "../resource-type";
 import type { Origin, Owner } from "../../run/owner";
 
 /** What a program declares. */

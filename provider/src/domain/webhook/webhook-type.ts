@@ -1,8 +1,7 @@
 // The account's webhook as the doors serve it (resource-type.ts): its token, schema, core, computed outputs and the
 // owner it takes from the URN.
 import { webhookToken } from "../../tokens";
-import { ownerInput } from "../contact/shape";
-import type { ResourceType } from "../resource-type";
+import { type ResourceType, ownerInput } from "../resource-type";
 import { makeWebhookCore } from "./lifecycle";
 import { webhookComputedNames, webhookComputedSpecs, webhookHoldingSpecs, webhookInputSpecs } from "./shape";
 

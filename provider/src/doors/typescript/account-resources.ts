@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { customStatusToken, customStatusType, webhookToken, webhookType } from "../../tokens";
 import { ownerName } from "../../run/owner";
-import { ownerInput } from "../../domain/contact/shape";
+import { ownerInput } from "../../domain/resource-type";
 import type { CustomStatusComputed, CustomStatusInputs } from "../../domain/custom-status/shape";
 import { customStatusComputedNames } from "../../domain/custom-status/shape";
 import type { WebhookComputed, WebhookInputs } from "../../domain/webhook/shape";
